@@ -1,0 +1,24 @@
+namespace OpsConductor.ToolCatalog.Cli.Tests;
+
+/// <summary>Runs the <c>toolcatalog</c> command in-process and captures what it printed.</summary>
+internal static class CliHarness
+{
+    public sealed record Result(int ExitCode, string Output, string Error);
+
+    public static async Task<Result> RunAsync(params string[] args) => await RunAsync(null, args);
+
+    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var context = new CliContext
+        {
+            Output = output,
+            Error = error,
+            IsInteractive = false,
+            GetEnvironmentVariable = name => environment is not null && environment.TryGetValue(name, out var value) ? value : null,
+        };
+        var exitCode = await CliApp.RunAsync(args, context);
+        return new Result(exitCode, output.ToString(), error.ToString());
+    }
+}

@@ -1,0 +1,20 @@
+namespace OpsConductor.ToolCatalog.Cli.Tests;
+
+public sealed class UsageTests
+{
+    [Test]
+    public async Task An_unknown_verb_is_a_usage_error_with_exit_code_2_and_a_hint()
+    {
+        var result = await CliHarness.RunAsync("no-such-verb");
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error, Does.Contain("no-such-verb").And.Contain("--help"));
+    }
+
+    [Test]
+    public async Task Help_succeeds_and_describes_the_tool()
+    {
+        var result = await CliHarness.RunAsync("--help");
+        Assert.That(result.ExitCode, Is.EqualTo(0));
+        Assert.That(result.Output, Does.Contain("toolcatalog"));
+    }
+}
