@@ -34,7 +34,7 @@ internal static partial class ShapeDetector
         if (FindPlaceholder(map) is { } placeholder)
         {
             return (ToolFileShape.Template, Finding(ValidationCodes.ShapeTemplate, source, placeholder.Node, placeholder.Path,
-                $"this is the tool template: {placeholder.Path} is still the placeholder '{placeholder.Text}'; copy the template and replace every <PLACEHOLDER> with real values"));
+                $"this is the tool template: {placeholder.Path} is still the placeholder '{placeholder.Text}'; copy the template and replace every <PLACEHOLDER> with real values; " + CanonicalNeeds));
         }
 
         if (!hasToolName && map.Get("tool") is YamlMapping wrapped)
