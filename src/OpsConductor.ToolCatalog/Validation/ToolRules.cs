@@ -1064,18 +1064,34 @@ internal sealed partial class ToolRules
         _ => false,
     };
 
+    /// <summary>Whether a validation regex compiles; results are cached (bounded) because files repeat the same few patterns.</summary>
     private static string? RegexError(string pattern)
     {
+        if (RegexVerdicts.TryGetValue(pattern, out var cached))
+        {
+            return cached.Length == 0 ? null : cached;
+        }
+
+        string verdict;
         try
         {
             _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromMilliseconds(100));
-            return null;
+            verdict = "";
         }
         catch (ArgumentException e)
         {
-            return e.Message;
+            verdict = e.Message;
         }
+
+        if (RegexVerdicts.Count < 4096 && pattern.Length <= 1024)
+        {
+            RegexVerdicts.TryAdd(pattern, verdict);
+        }
+
+        return verdict.Length == 0 ? null : verdict;
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> RegexVerdicts = new(StringComparer.Ordinal);
 }
 
 /// <summary>What an expression is for.</summary>

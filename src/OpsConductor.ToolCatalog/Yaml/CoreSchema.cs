@@ -124,7 +124,7 @@ internal static partial class CoreSchema
     /// </summary>
     public static string? DescribeYaml11Difference(string text, ScalarKind kind, object? value)
     {
-        if (text.Length == 0 || text.Length > 64)
+        if (text.Length == 0 || text.Length > 64 || !MayDifferUnderYaml11(text[0]))
         {
             return null;
         }
@@ -163,6 +163,10 @@ internal static partial class CoreSchema
 
         return null;
     }
+
+    /// <summary>Only scalars starting like a YAML 1.1 bool, number, timestamp or the '=' key can resolve differently.</summary>
+    private static bool MayDifferUnderYaml11(char first) =>
+        first is (>= '0' and <= '9') or '+' or '-' or '.' or '=' or 'y' or 'Y' or 'n' or 'N' or 'o' or 'O' or 't' or 'T' or 'f' or 'F';
 
     private static bool TryYaml11Int(string text, out long value)
     {
