@@ -8,6 +8,7 @@ namespace OpsConductor.ToolCatalog.Validation;
 /// <see cref="ToolYamlReader"/> (with positions) or a <see cref="ToolDefinition"/> built in code (written to the
 /// same node tree first, so one rule set applies). Every finding has a stable code (<see cref="ValidationCodes"/>),
 /// a severity, the field path, the line and column when known, and a message that says what is allowed.
+/// A validator holds no state between calls and is safe to share between threads.
 /// </summary>
 public sealed class ToolValidator
 {
@@ -15,7 +16,15 @@ public sealed class ToolValidator
     public ToolValidator(ValidationOptions? options = null)
     {
         Options = options ?? ValidationOptions.Lenient;
-        ArgumentNullException.ThrowIfNull(Options.Platforms);
+        foreach (var vocabulary in new[]
+                 {
+                     Options.Platforms, Options.Categories, Options.Scopes, Options.CompletenessValues, Options.AccuracyLevels,
+                     Options.FreshnessValues, Options.DataSources, Options.InputTypes, Options.DependencyTypes,
+                 })
+        {
+            ArgumentNullException.ThrowIfNull(vocabulary, nameof(options));
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaxPatternsPerCapability, 1, nameof(options));
     }
 

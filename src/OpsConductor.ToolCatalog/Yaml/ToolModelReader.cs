@@ -11,9 +11,10 @@ namespace OpsConductor.ToolCatalog.Yaml;
 internal static class ToolModelReader
 {
     /// <summary>Reads a canonical (or normalised list-form) tool.</summary>
-    public static ToolDefinition ReadTool(YamlMapping root) => ReadTool(root, nameOverride: null, versionOverride: null, profile: false);
+    public static ToolDefinition ReadTool(YamlMapping root) => ReadTool(root, defaultName: "", defaultVersion: "", profile: false);
 
-    /// <summary>Reads every tool of a profiles file: each named by its key, versioned by the file's <c>version</c> ("1.0" when absent, as the original's default).</summary>
+    /// <summary>Reads every tool of a profiles file: each named by its key, versioned by the file's <c>version</c>
+    /// ("1.0" when absent, as the original's default); a <c>tool_name</c> or <c>version</c> inside an entry overrides these.</summary>
     public static IReadOnlyList<ToolDefinition> ReadProfiles(YamlMapping root)
     {
         var version = root.Get("version") is YamlScalar { IsNull: false } v ? v.Text : "1.0";
@@ -38,20 +39,20 @@ internal static class ToolModelReader
         return tools;
     }
 
-    private static ToolDefinition ReadTool(YamlMapping root, string? nameOverride, string? versionOverride, bool profile)
+    private static ToolDefinition ReadTool(YamlMapping root, string defaultName, string defaultVersion, bool profile)
     {
-        var tool = new ToolDefinition { Name = nameOverride ?? "", Version = versionOverride ?? "" };
+        var tool = new ToolDefinition { Name = defaultName, Version = defaultVersion };
         var ext = new Extensions();
         foreach (var (keyNode, value) in root.Entries)
         {
             var key = keyNode.Text;
             switch (key)
             {
-                case "tool_name" when nameOverride is null:
-                    tool = tool with { Name = TextOrExt(value, key, ext) ?? "" };
+                case "tool_name":
+                    tool = tool with { Name = TextOrExt(value, key, ext) ?? defaultName };
                     break;
-                case "version" when versionOverride is null:
-                    tool = tool with { Version = TextOrExt(value, key, ext) ?? "" };
+                case "version":
+                    tool = tool with { Version = TextOrExt(value, key, ext) ?? defaultVersion };
                     break;
                 case "description":
                     tool = tool with { Description = TextOrExt(value, key, ext) ?? "" };

@@ -10,6 +10,7 @@ namespace OpsConductor.ToolCatalog.Yaml;
 /// nesting, aliases and scalar length are bounded while parsing, duplicate keys and non-core tags are errors,
 /// and no object is ever constructed from the YAML. Reading never throws for bad content: problems are
 /// reported in <see cref="ToolDocument.ParseErrors"/>, each naming file, line, column and field path.
+/// A reader holds no state between calls and is safe to share between threads.
 /// </summary>
 public sealed class ToolYamlReader
 {

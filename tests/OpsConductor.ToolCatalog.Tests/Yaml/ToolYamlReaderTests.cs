@@ -113,6 +113,30 @@ public sealed class ToolYamlReaderTests
     }
 
     [Test]
+    public void A_version_inside_a_profiles_entry_overrides_the_files_version_and_round_trips()
+    {
+        const string yaml = """
+            version: "1.1"
+            tools:
+              ps:
+                version: "2.0"
+                description: "Processes"
+                capabilities: {system_monitoring: {patterns: {list: {description: "d", time_estimate_ms: 200}}}}
+              df:
+                description: "Disks"
+                capabilities: {disk_usage: {patterns: {usage: {description: "d", time_estimate_ms: 100}}}}
+            """;
+
+        var tools = Reader.Read(yaml, "profiles.yaml").Tools;
+
+        Assert.That(tools.Select(t => (t.Name, t.Version)), Is.EqualTo(new[] { ("ps", "2.0"), ("df", "1.1") }));
+        foreach (var tool in tools)
+        {
+            RoundTripTests.AssertRoundTrips(tool);
+        }
+    }
+
+    [Test]
     public void Values_that_do_not_fit_their_property_are_kept_in_the_extensions_and_written_back()
     {
         const string yaml = """
