@@ -193,15 +193,8 @@ internal sealed class ProfileRules
 
     private void ScoresAndExpressions(YamlMapping fields, string path, string where)
     {
-        foreach (var key in new[] { "time_estimate_ms", "cost_estimate" })
-        {
-            if (fields.Get(key) is { } value && !(value is YamlScalar { IsNumber: true } ||
-                                                   (value is YamlScalar { IsString: true } s && !string.IsNullOrWhiteSpace(s.Text) && s.Text.Length <= 500)))
-            {
-                _sink.Error(ValidationCodes.PatternExpression, FieldPath.Child(path, key), value,
-                    $"{key} of {where} is {value.Describe()}; it must be an expression string (at most 500 characters) or a number");
-            }
-        }
+        _shared.Expression(fields.Get("time_estimate_ms"), FieldPath.Child(path, "time_estimate_ms"), ExpressionRole.TimeEstimate, where);
+        _shared.Expression(fields.Get("cost_estimate"), FieldPath.Child(path, "cost_estimate"), ExpressionRole.CostEstimate, where);
 
         if (fields.Get("complexity_score") is { } complexity)
         {

@@ -985,7 +985,7 @@ internal sealed partial class ToolRules
     }
 
     /// <summary>Checks an estimate expression or a policy condition: type and length here, syntax through <see cref="CheckExpressionSyntax"/>.</summary>
-    private void Expression(YamlNode? node, string path, ExpressionRole role, string where)
+    internal void Expression(YamlNode? node, string path, ExpressionRole role, string where)
     {
         if (node is null)
         {
