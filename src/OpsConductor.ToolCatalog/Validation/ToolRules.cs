@@ -187,7 +187,7 @@ internal sealed partial class ToolRules
             }
             else if (field != "version" && value is not YamlScalar { IsString: true })
             {
-                _sink.Error(ValidationCodes.ToolNotAString, field, value,
+                Beyond(ValidationCodes.ToolNotAString, field, value,
                     $"'{field}' is {value.Describe()}; it must be text (quote it)");
             }
         }
