@@ -18,10 +18,12 @@ internal enum RowWriteMode
     Statements,
 }
 
-/// <summary>Inserts new tool versions (tool, capability and pattern rows), audit rows and change-feed rows.</summary>
+/// <summary>Inserts new tool versions (tool, capability and pattern rows), audit rows and change-feed rows. The store
+/// always passes its write transaction; a null transaction (each statement committing on its own) is used only by the
+/// benchmark's naive baseline.</summary>
 internal interface IRowWriter
 {
-    Task InsertVersionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<NewVersion> versions, DateTimeOffset now, string actor, CancellationToken cancellationToken);
+    Task InsertVersionsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<NewVersion> versions, DateTimeOffset now, string actor, CancellationToken cancellationToken);
 
     Task InsertAuditAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long revision, IReadOnlyList<AuditEntry> entries, ChangeContext change, DateTimeOffset now, CancellationToken cancellationToken);
 
@@ -33,7 +35,7 @@ internal sealed class StatementRowWriter : IRowWriter
 {
     public static readonly StatementRowWriter Instance = new();
 
-    public async Task InsertVersionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<NewVersion> versions, DateTimeOffset now, string actor, CancellationToken cancellationToken)
+    public async Task InsertVersionsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<NewVersion> versions, DateTimeOffset now, string actor, CancellationToken cancellationToken)
     {
         foreach (var version in versions)
         {
@@ -149,17 +151,11 @@ internal sealed class StatementRowWriter : IRowWriter
 /// <summary>Binary COPY of every row (one COPY per table), JSONB serialised with one reused buffer.</summary>
 internal sealed class CopyRowWriter : IRowWriter, IDisposable
 {
-    private const string EmptyArray = "[]";
-    private const string EmptyObject = "{}";
+    private readonly JsonScratch _scratch = new();
 
-    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
-    private readonly Utf8JsonWriter _json;
+    public void Dispose() => _scratch.Dispose();
 
-    public CopyRowWriter() => _json = new Utf8JsonWriter(_buffer, ModelJson.WriterOptions);
-
-    public void Dispose() => _json.Dispose();
-
-    public async Task InsertVersionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<NewVersion> versions, DateTimeOffset now, string actor, CancellationToken cancellationToken)
+    public async Task InsertVersionsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<NewVersion> versions, DateTimeOffset now, string actor, CancellationToken cancellationToken)
     {
         var importer = await connection.BeginBinaryImportAsync(Sql.CopyTools, cancellationToken).ConfigureAwait(false);
         await using (importer.ConfigureAwait(false))
@@ -223,9 +219,12 @@ internal sealed class CopyRowWriter : IRowWriter, IDisposable
             await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // Serialising the patterns' JSONB values is the client's biggest job: do it up front on every core.
+        var json = SerializePatterns(versions);
         importer = await connection.BeginBinaryImportAsync(Sql.CopyPatterns, cancellationToken).ConfigureAwait(false);
         await using (importer.ConfigureAwait(false))
         {
+            var row = 0;
             foreach (var version in versions)
             {
                 var patternIndex = 0;
@@ -235,13 +234,65 @@ internal sealed class CopyRowWriter : IRowWriter, IDisposable
                     var patterns = capabilities[c].Patterns;
                     for (var p = 0; p < patterns.Count; p++)
                     {
-                        await WritePatternAsync(importer, version.PatternIds[patternIndex++], version.CapabilityIds[c], p, patterns[p], now, cancellationToken).ConfigureAwait(false);
+                        await WritePatternAsync(importer, version.PatternIds[patternIndex++], version.CapabilityIds[c], p, patterns[p], json.AsMemory(row++ * PatternJsonColumns, PatternJsonColumns), now, cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
 
             await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private const int PatternJsonColumns = 9;
+
+    /// <summary>The nine JSONB values of every pattern, in COPY order, serialised in parallel for large batches.</summary>
+    private static byte[][] SerializePatterns(IReadOnlyList<NewVersion> versions)
+    {
+        var offsets = new int[versions.Count + 1];
+        for (var i = 0; i < versions.Count; i++)
+        {
+            offsets[i + 1] = offsets[i] + versions[i].PatternIds.Length;
+        }
+
+        var json = new byte[offsets[^1] * PatternJsonColumns][];
+        void SerializeVersion(int v, JsonScratch scratch)
+        {
+            var at = offsets[v] * PatternJsonColumns;
+            foreach (var capability in versions[v].Tool.Capabilities)
+            {
+                foreach (var pattern in capability.Patterns)
+                {
+                    json[at++] = scratch.Strings(pattern.TypicalUseCases);
+                    json[at++] = scratch.Strings(pattern.Limitations);
+                    json[at++] = scratch.Json(pattern.Policy, ModelJson.WritePolicy);
+                    json[at++] = scratch.Json(pattern.PreferenceMatch, ModelJson.WritePreferences);
+                    json[at++] = scratch.Array(pattern.RequiredInputs, ModelJson.WriteInput);
+                    json[at++] = scratch.Array(pattern.OptionalInputs, ModelJson.WriteInput);
+                    json[at++] = scratch.Array(pattern.ExpectedOutputs, ModelJson.WriteOutput);
+                    json[at++] = pattern.Examples.IsEmpty ? JsonScratch.EmptyArray : scratch.Json(pattern.Examples, ModelJson.WriteValues);
+                    json[at++] = scratch.Map(pattern.Extensions);
+                }
+            }
+        }
+
+        if (offsets[^1] < 2_000)
+        {
+            using var scratch = new JsonScratch();
+            for (var v = 0; v < versions.Count; v++)
+            {
+                SerializeVersion(v, scratch);
+            }
+        }
+        else
+        {
+            Parallel.For(0, versions.Count, () => new JsonScratch(), (v, _, scratch) =>
+            {
+                SerializeVersion(v, scratch);
+                return scratch;
+            }, scratch => scratch.Dispose());
+        }
+
+        return json;
     }
 
     public async Task InsertAuditAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long revision, IReadOnlyList<AuditEntry> entries, ChangeContext change, DateTimeOffset now, CancellationToken cancellationToken)
@@ -295,11 +346,26 @@ internal sealed class CopyRowWriter : IRowWriter, IDisposable
         }
     }
 
-    public Task InsertChangesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long revision, IReadOnlyCollection<KeyValuePair<string, string>> changes, DateTimeOffset now, CancellationToken cancellationToken) =>
-        // Few rows (one per tool name); the statement writer's ON CONFLICT keeps one row per tool and revision.
-        StatementRowWriter.Instance.InsertChangesAsync(connection, transaction, revision, changes, now, cancellationToken);
+    public async Task InsertChangesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long revision, IReadOnlyCollection<KeyValuePair<string, string>> changes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // The keys are distinct tool names, so (revision, tool_name) stays unique without ON CONFLICT.
+        var importer = await connection.BeginBinaryImportAsync(Sql.CopyChanges, cancellationToken).ConfigureAwait(false);
+        await using (importer.ConfigureAwait(false))
+        {
+            foreach (var (name, action) in changes)
+            {
+                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(revision, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(name, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(action, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+            }
 
-    private async Task WritePatternAsync(NpgsqlBinaryImporter importer, long id, long capabilityId, int ordinal, PatternDefinition pattern, DateTimeOffset now, CancellationToken cancellationToken)
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WritePatternAsync(NpgsqlBinaryImporter importer, long id, long capabilityId, int ordinal, PatternDefinition pattern, ReadOnlyMemory<byte[]> json, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
         await importer.WriteAsync(id, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
@@ -307,7 +373,7 @@ internal sealed class CopyRowWriter : IRowWriter, IDisposable
         await importer.WriteAsync(ordinal, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
         await importer.WriteAsync(pattern.Name, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
         await importer.WriteAsync(pattern.Description, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(JsonStrings(pattern.TypicalUseCases), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(json.Span[0], NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
         await importer.WriteAsync(pattern.TimeEstimateMs, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
         await importer.WriteAsync(pattern.CostEstimate, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
         await importer.WriteAsync(pattern.ComplexityScore, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
@@ -316,14 +382,14 @@ internal sealed class CopyRowWriter : IRowWriter, IDisposable
         await WriteNullableAsync(importer, pattern.AccuracyLevel, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
         await WriteNullableAsync(importer, pattern.Freshness, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
         await WriteNullableAsync(importer, pattern.DataSource, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(JsonStrings(pattern.Limitations), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(Json(pattern.Policy, ModelJson.WritePolicy), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(Json(pattern.PreferenceMatch, ModelJson.WritePreferences), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(JsonArray(pattern.RequiredInputs, ModelJson.WriteInput), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(JsonArray(pattern.OptionalInputs, ModelJson.WriteInput), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(JsonArray(pattern.ExpectedOutputs, ModelJson.WriteOutput), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(pattern.Examples.IsEmpty ? EmptyArray : Json(pattern.Examples, ModelJson.WriteValues), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(JsonMap(pattern.Extensions), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(json.Span[1], NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(json.Span[2], NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(json.Span[3], NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(json.Span[4], NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(json.Span[5], NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(json.Span[6], NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(json.Span[7], NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(json.Span[8], NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
         await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
     }
 
@@ -339,19 +405,40 @@ internal sealed class CopyRowWriter : IRowWriter, IDisposable
         }
     }
 
-    private string Json<T>(T value, Action<Utf8JsonWriter, T> write)
+    private byte[] Json<T>(T value, Action<Utf8JsonWriter, T> write) => _scratch.Json(value, write);
+
+    private byte[] JsonMap(DataMap map) => _scratch.Map(map);
+
+    private byte[] JsonArray<T>(EquatableArray<T> values, Action<Utf8JsonWriter, T> write) => _scratch.Array(values, write);
+}
+
+/// <summary>A reusable buffer and writer that turn model parts into UTF-8 JSON bytes (which Npgsql sends to a JSONB
+/// column as they are: no string round trip). Not thread-safe: one per thread.</summary>
+internal sealed class JsonScratch : IDisposable
+{
+    public static readonly byte[] EmptyArray = "[]"u8.ToArray();
+    public static readonly byte[] EmptyObject = "{}"u8.ToArray();
+
+    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly Utf8JsonWriter _writer;
+
+    public JsonScratch() => _writer = new Utf8JsonWriter(_buffer, ModelJson.WriterOptions);
+
+    public byte[] Json<T>(T value, Action<Utf8JsonWriter, T> write)
     {
         _buffer.ResetWrittenCount();
-        _json.Reset(_buffer);
-        write(_json, value);
-        _json.Flush();
-        return System.Text.Encoding.UTF8.GetString(_buffer.WrittenSpan);
+        _writer.Reset(_buffer);
+        write(_writer, value);
+        _writer.Flush();
+        return _buffer.WrittenSpan.ToArray();
     }
 
-    private string JsonMap(DataMap map) => map.IsEmpty ? EmptyObject : Json(map, ModelJson.WriteMap);
+    public byte[] Map(DataMap map) => map.IsEmpty ? EmptyObject : Json(map, ModelJson.WriteMap);
 
-    private string JsonStrings(EquatableArray<string> values) => values.IsEmpty ? EmptyArray : Json(values, ModelJson.WriteStrings);
+    public byte[] Strings(EquatableArray<string> values) => values.IsEmpty ? EmptyArray : Json(values, ModelJson.WriteStrings);
 
-    private string JsonArray<T>(EquatableArray<T> values, Action<Utf8JsonWriter, T> write) =>
+    public byte[] Array<T>(EquatableArray<T> values, Action<Utf8JsonWriter, T> write) =>
         values.IsEmpty ? EmptyArray : Json(values, (w, v) => ModelJson.WriteArray(w, v, write));
+
+    public void Dispose() => _writer.Dispose();
 }

@@ -128,6 +128,8 @@ internal static class Sql
 
     public const string CopyPatterns = "COPY tool_catalog.tool_patterns (" + PatternColumns + ") FROM STDIN (FORMAT BINARY)";
 
+    public const string CopyChanges = "COPY tool_catalog.catalog_changes (revision, tool_name, action, changed_at) FROM STDIN (FORMAT BINARY)";
+
     public const string CopyAudit = "COPY tool_catalog.tool_audit_log (" + AuditColumns + ") FROM STDIN (FORMAT BINARY)";
 
     public const string InsertTool = """

@@ -170,15 +170,35 @@ public sealed partial class ToolCatalogStore
             }
         }
 
-        foreach (var item in batch)
+        // The diffs are pure CPU work (whole documents for new tools): build them on every core for big batches.
+        var entries = new AuditEntry[batch.Count];
+        void BuildEntry(int i)
         {
-            scope.Record(item.Outcome switch
+            var item = batch[i];
+            entries[i] = item.Outcome switch
             {
                 ImportOutcome.NewTool => new AuditEntry(item.Id, item.Tool.Name, item.Tool.Version, AuditActions.Created, Diff(null, item.Tool)),
                 ImportOutcome.NewVersion => new AuditEntry(item.Id, item.Tool.Name, item.Tool.Version, AuditActions.Published, Diff(item.Previous, item.Tool)),
                 ImportOutcome.Restored => new AuditEntry(item.Id, item.Tool.Name, item.Tool.Version, AuditActions.Restored, RestoreDiff(item)),
                 _ => new AuditEntry(item.Id, item.Tool.Name, item.Tool.Version, AuditActions.Updated, RestoreDiff(item)),
-            });
+            };
+        }
+
+        if (batch.Count >= 256)
+        {
+            Parallel.For(0, batch.Count, BuildEntry);
+        }
+        else
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                BuildEntry(i);
+            }
+        }
+
+        foreach (var entry in entries)
+        {
+            scope.Record(entry);
         }
 
         foreach (var (name, item) in finalLatest)

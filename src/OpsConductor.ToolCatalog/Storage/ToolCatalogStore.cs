@@ -295,7 +295,7 @@ public sealed partial class ToolCatalogStore
         }
     }
 
-    private static async Task<AllocatedIds> AllocateIdsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<ToolDefinition> tools, CancellationToken cancellationToken)
+    internal static async Task<AllocatedIds> AllocateIdsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, List<ToolDefinition> tools, CancellationToken cancellationToken)
     {
         var capabilities = tools.Sum(t => t.Capabilities.Count);
         var patterns = tools.Sum(t => t.Capabilities.Sum(c => c.Patterns.Count));
@@ -304,7 +304,7 @@ public sealed partial class ToolCatalogStore
     }
 
     /// <summary>Builds the rows of <paramref name="tools"/> with ids taken in order from <paramref name="ids"/>.</summary>
-    private static List<NewVersion> AssignIds(List<ToolDefinition> tools, AllocatedIds ids)
+    internal static List<NewVersion> AssignIds(List<ToolDefinition> tools, AllocatedIds ids)
     {
         var result = new List<NewVersion>(tools.Count);
         int c = 0, p = 0;
@@ -329,8 +329,15 @@ public sealed partial class ToolCatalogStore
         return result;
     }
 
-    private static string Diff(ToolDefinition? before, ToolDefinition? after) =>
-        JsonDiff.ToJson(JsonDiff.Compute(before is null ? null : ToolDocument.ToNode(before), after is null ? null : ToolDocument.ToNode(after)));
+    /// <summary>The audit diff between two versions; from or to nothing it is written directly (bulk imports create
+    /// thousands of tools, and building two trees per tool would dominate their cost).</summary>
+    private static string Diff(ToolDefinition? before, ToolDefinition? after) => (before, after) switch
+    {
+        (null, null) => "{}",
+        (null, { } created) => ModelJson.Serialize(created, static (w, t) => ToolDocument.Write(w, t, ToolDocument.FieldMode.AsNew)),
+        ({ } removed, null) => ModelJson.Serialize(removed, static (w, t) => ToolDocument.Write(w, t, ToolDocument.FieldMode.AsOld)),
+        _ => JsonDiff.ToJson(JsonDiff.Compute(ToolDocument.ToNode(before), ToolDocument.ToNode(after))),
+    };
 
     private static string StateDiff(string field, bool before, bool after) =>
         JsonDiff.ToJson(JsonDiff.Single(field, before, after));

@@ -11,35 +11,84 @@ namespace OpsConductor.ToolCatalog.Storage.Json;
 /// </summary>
 internal static class ToolDocument
 {
-    public static void Write(Utf8JsonWriter writer, ToolDefinition tool)
+    /// <summary>How <see cref="Write(Utf8JsonWriter, ToolDefinition, FieldMode)"/> writes each top-level field.</summary>
+    public enum FieldMode
+    {
+        /// <summary><c>"field": value</c>: the document itself.</summary>
+        Plain,
+
+        /// <summary><c>"field": {"old": null, "new": value}</c>: the audit diff of a tool created from nothing.</summary>
+        AsNew,
+
+        /// <summary><c>"field": {"old": value, "new": null}</c>: the audit diff of a tool removed for good.</summary>
+        AsOld,
+    }
+
+    public static void Write(Utf8JsonWriter writer, ToolDefinition tool) => Write(writer, tool, FieldMode.Plain);
+
+    /// <summary>Writes the document, or (<paramref name="mode"/>) the field-by-field diff from or to nothing, which is
+    /// what <see cref="JsonDiff.Compute"/> gives against a missing side, without building a tree.</summary>
+    public static void Write(Utf8JsonWriter writer, ToolDefinition tool, FieldMode mode)
     {
         writer.WriteStartObject();
-        writer.WriteString("tool_name", tool.Name);
-        writer.WriteString("version", tool.Version);
-        writer.WriteString("description", tool.Description);
-        writer.WriteString("platform", tool.Platform);
-        writer.WriteString("category", tool.Category);
-        writer.WriteString("status", tool.Status.ToWire());
-        writer.WriteBoolean("enabled", tool.Enabled);
-        writer.WritePropertyName("defaults");
-        ModelJson.WriteDefaults(writer, tool.Defaults);
-        writer.WritePropertyName("capabilities");
-        writer.WriteStartObject();
-        foreach (var capability in tool.Capabilities)
+        Field(writer, mode, "tool_name", tool.Name, static (w, v) => w.WriteStringValue(v));
+        Field(writer, mode, "version", tool.Version, static (w, v) => w.WriteStringValue(v));
+        Field(writer, mode, "description", tool.Description, static (w, v) => w.WriteStringValue(v));
+        Field(writer, mode, "platform", tool.Platform, static (w, v) => w.WriteStringValue(v));
+        Field(writer, mode, "category", tool.Category, static (w, v) => w.WriteStringValue(v));
+        Field(writer, mode, "status", tool.Status.ToWire(), static (w, v) => w.WriteStringValue(v));
+        Field(writer, mode, "enabled", tool.Enabled, static (w, v) => w.WriteBooleanValue(v));
+        Field(writer, mode, "defaults", tool.Defaults, ModelJson.WriteDefaults);
+        Field(writer, mode, "capabilities", tool.Capabilities, static (w, capabilities) =>
         {
-            writer.WritePropertyName(capability.Name);
-            WriteCapability(writer, capability);
+            w.WriteStartObject();
+            foreach (var capability in capabilities)
+            {
+                w.WritePropertyName(capability.Name);
+                WriteCapability(w, capability);
+            }
+
+            w.WriteEndObject();
+        });
+        Field(writer, mode, "dependencies", tool.Dependencies, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteDependency));
+        Field(writer, mode, "metadata", tool.Metadata, ModelJson.WriteMap);
+        if (tool.ExecutionLocation is not null)
+        {
+            Field(writer, mode, "execution_location", tool.ExecutionLocation, static (w, v) => w.WriteStringValue(v));
+        }
+
+        Field(writer, mode, "examples", tool.Examples, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteExample));
+        if (!tool.Extensions.IsEmpty)
+        {
+            Field(writer, mode, "extensions", tool.Extensions, ModelJson.WriteMap);
         }
 
         writer.WriteEndObject();
-        writer.WritePropertyName("dependencies");
-        ModelJson.WriteArray(writer, tool.Dependencies, ModelJson.WriteDependency);
-        writer.WritePropertyName("metadata");
-        ModelJson.WriteMap(writer, tool.Metadata);
-        ModelJson.WriteOptionalString(writer, "execution_location", tool.ExecutionLocation);
-        writer.WritePropertyName("examples");
-        ModelJson.WriteArray(writer, tool.Examples, ModelJson.WriteExample);
-        ModelJson.WriteExtensions(writer, tool.Extensions);
+    }
+
+    private static void Field<T>(Utf8JsonWriter writer, FieldMode mode, string name, T value, Action<Utf8JsonWriter, T> write)
+    {
+        writer.WritePropertyName(name);
+        if (mode == FieldMode.Plain)
+        {
+            write(writer, value);
+            return;
+        }
+
+        writer.WriteStartObject();
+        if (mode == FieldMode.AsNew)
+        {
+            writer.WriteNull("old");
+            writer.WritePropertyName("new");
+            write(writer, value);
+        }
+        else
+        {
+            writer.WritePropertyName("old");
+            write(writer, value);
+            writer.WriteNull("new");
+        }
+
         writer.WriteEndObject();
     }
 
