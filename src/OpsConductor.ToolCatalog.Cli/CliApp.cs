@@ -8,8 +8,18 @@ internal static class CliApp
     /// <summary>The commands, in the order <c>--help</c> lists them. Each verb lives in <c>Commands/</c>.</summary>
     private static IEnumerable<Command> CreateCommands(CliContext context)
     {
-        _ = context;
-        return [];
+        return
+        [
+            Commands.MigrateCommand.Create(context),
+            Commands.ListCommand.Create(context),
+            Commands.ShowCommand.Create(context),
+            Commands.VersionsCommand.Create(context),
+            Commands.StateCommands.Enable(context),
+            Commands.StateCommands.Disable(context),
+            Commands.StateCommands.Deprecate(context),
+            Commands.RollbackCommand.Create(context),
+            Commands.DeleteCommand.Create(context),
+        ];
     }
 
     public static RootCommand BuildRootCommand(CliContext context)
