@@ -132,7 +132,7 @@ public sealed class LocalPostgresServer : IAsyncDisposable
 
         var instance = Path.Combine(parent, EphemeralPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
         Directory.CreateDirectory(instance, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
-        await File.WriteAllTextAsync(Path.Combine(instance, OwnerFileName), Environment.ProcessId.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(instance, OwnerFileName), OwnerRecord(Environment.ProcessId), cancellationToken).ConfigureAwait(false);
         try
         {
             var state = await InitializeAsync(instance, binaries, account, options, durable: false, cancellationToken).ConfigureAwait(false);
@@ -620,7 +620,7 @@ public sealed class LocalPostgresServer : IAsyncDisposable
             try
             {
                 abandoned = File.Exists(ownerFile)
-                    ? !(int.TryParse(await File.ReadAllTextAsync(ownerFile, cancellationToken).ConfigureAwait(false), NumberStyles.Integer, CultureInfo.InvariantCulture, out var owner) && IsProcessAlive(owner, null))
+                    ? IsAbandoned(await File.ReadAllTextAsync(ownerFile, cancellationToken).ConfigureAwait(false))
                     : timeProvider.GetUtcNow() - Directory.GetCreationTimeUtc(folder) > TimeSpan.FromHours(1);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -633,6 +633,34 @@ public sealed class LocalPostgresServer : IAsyncDisposable
                 await StopQuietlyAsync(folder, binaries, account).ConfigureAwait(false);
                 TryDeleteDirectory(folder);
             }
+        }
+    }
+
+    /// <summary>"pid namespace" of the owning process: a folder is abandoned only if its owner ran in our PID namespace
+    /// (so we can tell whether it is alive) and is gone. Folders of other containers sharing /tmp are left alone.</summary>
+    internal static string OwnerRecord(int processId) => $"{processId.ToString(CultureInfo.InvariantCulture)} {PidNamespace()}";
+
+    internal static bool IsAbandoned(string ownerRecord)
+    {
+        var parts = ownerRecord.Split(' ', 2, StringSplitOptions.TrimEntries);
+        if (!int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var owner))
+        {
+            return false;
+        }
+
+        var sameNamespace = string.Equals(parts.Length > 1 ? parts[1] : "", PidNamespace(), StringComparison.Ordinal);
+        return sameNamespace && !IsProcessAlive(owner, null);
+    }
+
+    private static string PidNamespace()
+    {
+        try
+        {
+            return new FileInfo("/proc/self/ns/pid").LinkTarget ?? "";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
         }
     }
 

@@ -145,12 +145,16 @@ public sealed class LocalPostgresServerTests
     public async Task An_ephemeral_server_is_deleted_on_dispose_and_abandoned_ones_are_cleaned_up_by_the_next_start()
     {
         var abandoned = Directory.CreateDirectory(Path.Combine(_parent, "toolcatalog-pg-abandoned")).FullName;
-        await File.WriteAllTextAsync(Path.Combine(abandoned, "owner.pid"), (await DeadProcessIdAsync()).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var foreign = Directory.CreateDirectory(Path.Combine(_parent, "toolcatalog-pg-other-container")).FullName;
+        var deadProcess = await DeadProcessIdAsync();
+        await File.WriteAllTextAsync(Path.Combine(abandoned, "owner.pid"), LocalPostgresServer.OwnerRecord(deadProcess));
+        await File.WriteAllTextAsync(Path.Combine(foreign, "owner.pid"), $"{deadProcess} pid:[1]");
 
         var server = await LocalPostgresServer.StartEphemeralAsync(new LocalPostgresOptions { EphemeralParentDirectory = _parent });
         var folder = server.InstanceDirectory;
 
         Assert.That(Directory.Exists(abandoned), Is.False, "the folder of a dead test run is removed");
+        Assert.That(Directory.Exists(foreign), Is.True, "a folder whose owner ran in another PID namespace (another container sharing /tmp) is left alone");
         Assert.That(Directory.Exists(folder), Is.True);
         Assert.That(await ScalarAsync(server.ConnectionString, "SHOW fsync"), Is.EqualTo("off"), "throwaway servers trade durability for speed");
 
