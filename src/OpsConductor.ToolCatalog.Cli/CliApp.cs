@@ -9,6 +9,15 @@ internal static class CliApp
     private static IEnumerable<Command> CreateCommands(CliContext context) =>
     [
         Commands.ValidateCommand.Create(context),
+        Commands.MigrateCommand.Create(context),
+        Commands.ListCommand.Create(context),
+        Commands.ShowCommand.Create(context),
+        Commands.VersionsCommand.Create(context),
+        Commands.StateCommands.Enable(context),
+        Commands.StateCommands.Disable(context),
+        Commands.StateCommands.Deprecate(context),
+        Commands.RollbackCommand.Create(context),
+        Commands.DeleteCommand.Create(context),
     ];
 
     public static RootCommand BuildRootCommand(CliContext context)

@@ -1,0 +1,742 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+
+namespace OpsConductor.ToolCatalog.LocalPostgres;
+
+/// <summary>
+/// A private PostgreSQL server started from the machine's own binaries: listening on 127.0.0.1 only, on a free
+/// port, with its unix socket in a private folder, password authentication with a generated secret, and run as
+/// an unprivileged account when this process is root.
+/// </summary>
+/// <remarks>
+/// <para>Two modes. <see cref="StartEphemeralAsync"/> makes a throwaway instance in a temporary folder (durability
+/// switched off for speed) that <see cref="DisposeAsync"/> stops and deletes; test runs use it.
+/// <see cref="StartPersistentAsync"/> keeps an instance in a given folder, initialises it on first use and reuses
+/// it when it is already running; disposing the object leaves that server running for the next process, and
+/// <see cref="StopPersistentAsync"/> stops it.</para>
+/// <para>Instance folder layout: <c>instance.json</c> (port, superuser, secret; mode 0600), <c>data/</c>
+/// (<c>PGDATA</c>), <c>run/</c> (unix socket and <c>server.log</c>). When this process is root, <c>data/</c> and
+/// <c>run/</c> belong to the service account, and every folder above the instance must let that account through:
+/// a folder under <c>/root</c> (mode 0700) cannot be used; <see cref="DefaultInstanceDirectory"/> picks
+/// <c>/var/lib/opsconductor-toolcatalog/pg</c> for root for that reason.</para>
+/// </remarks>
+public sealed class LocalPostgresServer : IAsyncDisposable
+{
+    private const string EphemeralPrefix = "toolcatalog-pg-";
+    private const string OwnerFileName = "owner.pid";
+    private const string LockFileName = ".lock";
+    private const string SettingsFileName = "toolcatalog.conf";
+    private const int MaxUnixSocketPath = 100;
+
+    private readonly LocalPostgresOptions _options;
+    private readonly ServerAccount _account;
+    private InstanceState _state;
+    private bool _disposed;
+
+    private LocalPostgresServer(string instanceDirectory, bool isEphemeral, PostgresBinaries binaries, ServerAccount account, InstanceState state, LocalPostgresOptions options)
+    {
+        InstanceDirectory = instanceDirectory;
+        IsEphemeral = isEphemeral;
+        Binaries = binaries;
+        _account = account;
+        _state = state;
+        _options = options;
+    }
+
+    /// <summary>The instance folder.</summary>
+    public string InstanceDirectory { get; }
+
+    /// <summary>The PostgreSQL data folder (<c>PGDATA</c>).</summary>
+    public string DataDirectory => DataDirectoryOf(InstanceDirectory);
+
+    /// <summary>The server log.</summary>
+    public string LogFile => LogFileOf(InstanceDirectory);
+
+    /// <summary>Whether this is a throwaway instance, deleted on dispose.</summary>
+    public bool IsEphemeral { get; }
+
+    /// <summary>The server programs used.</summary>
+    public PostgresBinaries Binaries { get; }
+
+    /// <summary>The loopback TCP port the server listens on.</summary>
+    public int Port => _state.Port;
+
+    /// <summary>The superuser's name.</summary>
+    public string Username => _state.Username;
+
+    /// <summary>The account the server runs as when it is not the current user (this process is root), else null.</summary>
+    public string? ServiceAccount => _account.Name;
+
+    /// <summary>Whether the server was started (or found running) and not stopped since through this object.</summary>
+    public bool IsRunning { get; private set; }
+
+    /// <summary>A connection string for the <c>postgres</c> database as the superuser (it holds the secret: never log it).</summary>
+    public string ConnectionString => GetConnectionString("postgres");
+
+    /// <summary>
+    /// The default instance folder of the <c>toolcatalog</c> command: <c>$XDG_DATA_HOME/opsconductor-toolcatalog/pg</c>
+    /// (else <c>~/.local/share/opsconductor-toolcatalog/pg</c>); for root <c>/var/lib/opsconductor-toolcatalog/pg</c>,
+    /// because the server then runs as an unprivileged account that cannot enter <c>/root</c>.
+    /// </summary>
+    public static string DefaultInstanceDirectory
+    {
+        get
+        {
+            if (Environment.IsPrivilegedProcess)
+            {
+                return "/var/lib/opsconductor-toolcatalog/pg";
+            }
+
+            var dataHome = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+            if (string.IsNullOrEmpty(dataHome))
+            {
+                dataHome = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+            }
+
+            return Path.Combine(dataHome, "opsconductor-toolcatalog", "pg");
+        }
+    }
+
+    /// <summary>A connection string for <paramref name="database"/> as the superuser.</summary>
+    public string GetConnectionString(string database)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(database);
+        return new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = _state.Port,
+            Username = _state.Username,
+            Password = _state.Password,
+            Database = database,
+        }.ConnectionString;
+    }
+
+    /// <summary>
+    /// Starts a throwaway server in a new temporary folder. Also removes throwaway folders whose owning process
+    /// has died (a test run that was killed), stopping their servers.
+    /// </summary>
+    /// <exception cref="LocalPostgresException">No binaries, no usable account, or the server would not start; the message says what to do.</exception>
+    public static async Task<LocalPostgresServer> StartEphemeralAsync(LocalPostgresOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new LocalPostgresOptions();
+        EnsureSupportedPlatform();
+        var binaries = await FindBinariesAsync(options, cancellationToken).ConfigureAwait(false);
+        var account = await ServerAccount.ResolveAsync(options.ServiceAccount, cancellationToken).ConfigureAwait(false);
+        var parent = Path.GetFullPath(options.EphemeralParentDirectory ?? Path.GetTempPath());
+        await RemoveAbandonedEphemeralInstancesAsync(parent, binaries, account, options.TimeProvider, cancellationToken).ConfigureAwait(false);
+
+        var instance = Path.Combine(parent, EphemeralPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
+        Directory.CreateDirectory(instance, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        await File.WriteAllTextAsync(Path.Combine(instance, OwnerFileName), OwnerRecord(Environment.ProcessId), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var state = await InitializeAsync(instance, binaries, account, options, durable: false, cancellationToken).ConfigureAwait(false);
+            var server = new LocalPostgresServer(instance, isEphemeral: true, binaries, account, state, options);
+            await server.StartServerAsync(preferredPort: null, cancellationToken).ConfigureAwait(false);
+            return server;
+        }
+        catch
+        {
+            await StopQuietlyAsync(instance, binaries, account).ConfigureAwait(false);
+            TryDeleteDirectory(instance);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts (or reuses) the persistent server in <paramref name="instanceDirectory"/>: initialises it on first use,
+    /// returns at once when it is already running (same port and secret), otherwise starts it on its previous port
+    /// when free, else on a new free one. Safe when several processes call it at once (a lock file serialises them).
+    /// </summary>
+    /// <exception cref="LocalPostgresException">No binaries, the folder is unusable (for example unreachable by the service
+    /// account), or the server would not start; the message says what to do.</exception>
+    public static async Task<LocalPostgresServer> StartPersistentAsync(string instanceDirectory, LocalPostgresOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceDirectory);
+        options ??= new LocalPostgresOptions();
+        EnsureSupportedPlatform();
+        var instance = Path.GetFullPath(instanceDirectory);
+        Directory.CreateDirectory(instance, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        using var instanceLock = await AcquireLockAsync(instance, options.StartTimeout, cancellationToken).ConfigureAwait(false);
+
+        var account = await ServerAccount.ResolveAsync(options.ServiceAccount, cancellationToken).ConfigureAwait(false);
+        var state = InstanceState.TryRead(instance);
+        var initialized = File.Exists(Path.Combine(DataDirectoryOf(instance), "PG_VERSION"));
+        var binaries = await ChooseBinariesForInstanceAsync(instance, state, initialized, options, cancellationToken).ConfigureAwait(false);
+
+        if (!initialized || state is null)
+        {
+            if (initialized)
+            {
+                throw new LocalPostgresException(
+                    $"The data folder '{DataDirectoryOf(instance)}' exists but its state file '{Path.Combine(instance, InstanceState.FileName)}' "
+                    + "(port and secret) is missing, so the server's password is unknown. Delete the instance folder to start afresh.");
+            }
+
+            state = await InitializeAsync(instance, binaries, account, options, durable: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        var server = new LocalPostgresServer(instance, isEphemeral: false, binaries, account, state, options);
+        var running = ReadRunningPostmaster(instance);
+        if (running is not null)
+        {
+            server._state = state with { Port = running.Value.Port };
+            await server.WaitUntilAcceptingAsync(cancellationToken).ConfigureAwait(false);
+            server.IsRunning = true;
+            return server;
+        }
+
+        await server.StartServerAsync(preferredPort: state.Port == 0 ? null : state.Port, cancellationToken).ConfigureAwait(false);
+        return server;
+    }
+
+    /// <summary>Reports on the persistent instance in <paramref name="instanceDirectory"/> without starting anything.</summary>
+    public static Task<LocalPostgresStatus> GetStatusAsync(string instanceDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceDirectory);
+        cancellationToken.ThrowIfCancellationRequested();
+        var instance = Path.GetFullPath(instanceDirectory);
+        var state = InstanceState.TryRead(instance);
+        var versionFile = Path.Combine(DataDirectoryOf(instance), "PG_VERSION");
+        var dataVersion = File.Exists(versionFile) ? File.ReadAllText(versionFile).Trim() : null;
+        var running = ReadRunningPostmaster(instance);
+        return Task.FromResult(new LocalPostgresStatus(
+            instance,
+            DataDirectoryOf(instance),
+            IsInitialized: dataVersion is not null,
+            IsRunning: running is not null,
+            Port: running?.Port ?? (state?.Port is > 0 ? state.Port : null),
+            ProcessId: running?.ProcessId,
+            DataVersion: dataVersion,
+            ServerVersion: state?.ServerVersion,
+            ServiceAccount: state?.ServiceAccount,
+            LogFile: LogFileOf(instance)));
+    }
+
+    /// <summary>Stops the persistent server in <paramref name="instanceDirectory"/> (<c>pg_ctl stop -m fast</c>).</summary>
+    /// <returns>True when a running server was stopped, false when none was running.</returns>
+    public static async Task<bool> StopPersistentAsync(string instanceDirectory, LocalPostgresOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceDirectory);
+        options ??= new LocalPostgresOptions();
+        var instance = Path.GetFullPath(instanceDirectory);
+        if (ReadRunningPostmaster(instance) is null)
+        {
+            return false;
+        }
+
+        using var instanceLock = await AcquireLockAsync(instance, options.StartTimeout, cancellationToken).ConfigureAwait(false);
+        var state = InstanceState.TryRead(instance);
+        var binaries = await ChooseBinariesForInstanceAsync(instance, state, initialized: true, options, cancellationToken).ConfigureAwait(false);
+        var account = await ServerAccount.ResolveAsync(state?.ServiceAccount ?? options.ServiceAccount, cancellationToken).ConfigureAwait(false);
+        await StopAsync(instance, binaries, account, "fast", options.StartTimeout, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Stops this server (<c>pg_ctl stop -m fast</c>), keeping its files; <see cref="StartAsync"/> starts it again.
+    /// Open connections are closed by the server.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await StopAsync(InstanceDirectory, Binaries, _account, "fast", _options.StartTimeout, cancellationToken).ConfigureAwait(false);
+        IsRunning = false;
+    }
+
+    /// <summary>Starts this server again after <see cref="StopAsync(CancellationToken)"/>, on the same port unless another process took it
+    /// meanwhile (then on a new free port: read <see cref="Port"/> again). Does nothing when it is running.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (ReadRunningPostmaster(InstanceDirectory) is not null)
+        {
+            IsRunning = true;
+            return;
+        }
+
+        await StartServerAsync(_state.Port, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops and starts the server (see <see cref="StopAsync(CancellationToken)"/> and <see cref="StartAsync"/>).</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        await StopAsync(cancellationToken).ConfigureAwait(false);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An ephemeral server is stopped and its folder deleted; a persistent one is left running for reuse.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (IsEphemeral)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await StopQuietlyAsync(InstanceDirectory, Binaries, _account).ConfigureAwait(false);
+            TryDeleteDirectory(InstanceDirectory);
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"PostgreSQL {Binaries.Version} on 127.0.0.1:{Port} (data: {DataDirectory}{(ServiceAccount is null ? "" : ", running as " + ServiceAccount)})";
+
+    private static string DataDirectoryOf(string instance) => Path.Combine(instance, "data");
+
+    private static string RunDirectoryOf(string instance) => Path.Combine(instance, "run");
+
+    private static string LogFileOf(string instance) => Path.Combine(RunDirectoryOf(instance), "server.log");
+
+    private static void EnsureSupportedPlatform()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new LocalPostgresException(
+                "Starting a private PostgreSQL server is supported on Linux and macOS only. On Windows, point at a server "
+                + "with TOOLCATALOG_CONNECTION (or --connection), or TOOLCATALOG_TEST_CONNECTION for the tests.");
+        }
+    }
+
+    private static Task<PostgresBinaries> FindBinariesAsync(LocalPostgresOptions options, CancellationToken cancellationToken) =>
+        options.BinDirectory is not null
+            ? PostgresBinaries.FromDirectoryAsync(options.BinDirectory, cancellationToken)
+            : PostgresBinaries.FindAsync(options.SearchDirectories, cancellationToken);
+
+    private static async Task<PostgresBinaries> ChooseBinariesForInstanceAsync(string instance, InstanceState? state, bool initialized, LocalPostgresOptions options, CancellationToken cancellationToken)
+    {
+        PostgresBinaries? binaries = null;
+        if (options.BinDirectory is null && state is not null && Directory.Exists(state.BinDirectory))
+        {
+            try
+            {
+                binaries = await PostgresBinaries.FromDirectoryAsync(state.BinDirectory, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LocalPostgresException)
+            {
+                binaries = null; // Uninstalled since; search again below.
+            }
+        }
+
+        binaries ??= await FindBinariesAsync(options, cancellationToken).ConfigureAwait(false);
+        var versionFile = Path.Combine(DataDirectoryOf(instance), "PG_VERSION");
+        if (initialized && File.Exists(versionFile))
+        {
+            var dataMajor = File.ReadAllText(versionFile).Trim();
+            if (!string.Equals(dataMajor, binaries.Version.Major.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))
+            {
+                throw new LocalPostgresException(
+                    $"The data folder '{DataDirectoryOf(instance)}' was made by PostgreSQL {dataMajor}, but the server programs found are "
+                    + $"version {binaries.Version.Major} ({binaries.Directory}). Point the options' BinDirectory at PostgreSQL {dataMajor}'s "
+                    + "programs, or delete the instance folder to start afresh (its data is lost).");
+            }
+        }
+
+        return binaries;
+    }
+
+    private static async Task<InstanceState> InitializeAsync(string instance, PostgresBinaries binaries, ServerAccount account, LocalPostgresOptions options, bool durable, CancellationToken cancellationToken)
+    {
+        var data = DataDirectoryOf(instance);
+        var run = RunDirectoryOf(instance);
+        var privateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Directory.CreateDirectory(data, privateMode);
+        Directory.CreateDirectory(run, privateMode);
+        if (Directory.EnumerateFileSystemEntries(data).Any())
+        {
+            throw new LocalPostgresException($"The data folder '{data}' is not empty but holds no PostgreSQL data (no PG_VERSION). Empty it or choose another instance folder.");
+        }
+
+        var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_').TrimEnd('=');
+        var passwordFile = Path.Combine(run, "initdb.pw");
+        await File.WriteAllTextAsync(passwordFile, password + "\n", cancellationToken).ConfigureAwait(false);
+        File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        try
+        {
+            await account.TakeOwnershipAsync(data, cancellationToken).ConfigureAwait(false);
+            await account.TakeOwnershipAsync(run, cancellationToken).ConfigureAwait(false);
+            if (!await account.CanWriteAsync(data, cancellationToken).ConfigureAwait(false))
+            {
+                throw new LocalPostgresException(UnreachableMessage(instance, account));
+            }
+
+            List<string> arguments =
+            [
+                "-D", data, "-U", options.SuperuserName, $"--pwfile={passwordFile}", "--auth=scram-sha-256",
+                "--encoding=UTF8", "--locale=C",
+            ];
+            if (!durable)
+            {
+                arguments.Add("--no-sync");
+            }
+
+            var result = await account.RunAsync(binaries.InitDb, arguments, instance, cancellationToken).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                throw new LocalPostgresException($"initdb failed for '{data}' (exit code {result.ExitCode}): {result.Diagnostics}");
+            }
+        }
+        finally
+        {
+            File.Delete(passwordFile);
+        }
+
+        // Our settings live in their own file, rewritten at every start (the port may change).
+        await File.AppendAllTextAsync(
+            Path.Combine(data, "postgresql.conf"),
+            $"{Environment.NewLine}# Added by OpsConductor.ToolCatalog.LocalPostgres{Environment.NewLine}include_if_exists = '{SettingsFileName}'{Environment.NewLine}",
+            cancellationToken).ConfigureAwait(false);
+
+        var socketDirectory = run;
+        if (Path.Combine(run, ".s.PGSQL.65535").Length > MaxUnixSocketPath)
+        {
+            // Unix socket paths are limited to about 107 bytes: fall back to a short private folder.
+            socketDirectory = Path.Combine(Path.GetTempPath(), "toolcatalog-sock-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(instance)))[..12]);
+            Directory.CreateDirectory(socketDirectory, privateMode);
+            await account.TakeOwnershipAsync(socketDirectory, cancellationToken).ConfigureAwait(false);
+        }
+
+        var state = new InstanceState
+        {
+            Port = 0,
+            Username = options.SuperuserName,
+            Password = password,
+            BinDirectory = binaries.Directory,
+            ServerVersion = binaries.VersionText,
+            ServiceAccount = account.Name,
+            SocketDirectory = socketDirectory,
+        };
+        await WriteSettingsAsync(instance, state, account, durable, options, cancellationToken).ConfigureAwait(false);
+        state.Write(instance);
+        return state;
+    }
+
+    private static async Task WriteSettingsAsync(string instance, InstanceState state, ServerAccount account, bool durable, LocalPostgresOptions options, CancellationToken cancellationToken)
+    {
+        var settings = new List<KeyValuePair<string, string>>
+        {
+            new("listen_addresses", Quote("127.0.0.1")),
+            new("port", state.Port.ToString(CultureInfo.InvariantCulture)),
+            new("unix_socket_directories", Quote(state.SocketDirectory)),
+            new("unix_socket_permissions", "0700"),
+            new("max_connections", "300"),
+            new("logging_collector", "off"),
+        };
+        if (!durable)
+        {
+            // A throwaway test server: losing it on a crash is fine, speed is not.
+            settings.Add(new("fsync", "off"));
+            settings.Add(new("synchronous_commit", "off"));
+            settings.Add(new("full_page_writes", "off"));
+        }
+
+        foreach (var (name, value) in options.ServerSettings)
+        {
+            settings.Add(new(name, value));
+        }
+
+        var text = new StringBuilder("# Written by OpsConductor.ToolCatalog.LocalPostgres at every start; edits are overwritten.\n");
+        foreach (var (name, value) in settings)
+        {
+            text.Append(name).Append(" = ").Append(value).Append('\n');
+        }
+
+        var path = Path.Combine(DataDirectoryOf(instance), SettingsFileName);
+        await File.WriteAllTextAsync(path, text.ToString(), cancellationToken).ConfigureAwait(false);
+        await account.TakeOwnershipAsync(path, cancellationToken).ConfigureAwait(false);
+
+        static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+    }
+
+    private async Task StartServerAsync(int? preferredPort, CancellationToken cancellationToken)
+    {
+        var durable = !IsEphemeral;
+        string? lastFailure = null;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var port = attempt == 0 && preferredPort is > 0 && IsPortFree(preferredPort.Value) ? preferredPort.Value : FindFreePort();
+            _state = _state with { Port = port };
+            await WriteSettingsAsync(InstanceDirectory, _state, _account, durable, _options, cancellationToken).ConfigureAwait(false);
+            var timeout = ((int)Math.Ceiling(_options.StartTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            var result = await _account.RunAsync(
+                Binaries.PgCtl,
+                ["start", "-D", DataDirectory, "-l", LogFile, "-w", "-t", timeout, "-s"],
+                InstanceDirectory,
+                cancellationToken).ConfigureAwait(false);
+            if (result.Succeeded)
+            {
+                _state.Write(InstanceDirectory);
+                await WaitUntilAcceptingAsync(cancellationToken).ConfigureAwait(false);
+                IsRunning = true;
+                return;
+            }
+
+            lastFailure = $"{result.Diagnostics}{Environment.NewLine}{TailOfLog()}".Trim();
+            if (!lastFailure.Contains("could not bind", StringComparison.OrdinalIgnoreCase)
+                && !lastFailure.Contains("already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                break;
+            }
+        }
+
+        throw new LocalPostgresException($"The PostgreSQL server in '{DataDirectory}' did not start: {lastFailure}");
+    }
+
+    private async Task WaitUntilAcceptingAsync(CancellationToken cancellationToken)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false, Timeout = 5 };
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                var connection = new NpgsqlConnection(builder.ConnectionString);
+                await using (connection.ConfigureAwait(false))
+                {
+                    await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException && Stopwatch.GetElapsedTime(started) < _options.StartTimeout)
+            {
+                if (e is PostgresException { SqlState: PostgresErrorCodes.InvalidPassword })
+                {
+                    throw new LocalPostgresException(
+                        $"The server on port {Port} rejected the secret stored in '{Path.Combine(InstanceDirectory, InstanceState.FileName)}'. "
+                        + "Stop it (pg_ctl stop -D '" + DataDirectory + "') or delete the instance folder to start afresh.", e);
+                }
+
+                // The server is still starting up (it is an external process): poll again shortly.
+                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private string TailOfLog()
+    {
+        try
+        {
+            var lines = File.ReadAllLines(LogFile);
+            return string.Join(Environment.NewLine, lines.TakeLast(10));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
+    private static async Task StopAsync(string instance, PostgresBinaries binaries, ServerAccount account, string mode, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (ReadRunningPostmaster(instance) is null)
+        {
+            return;
+        }
+
+        var seconds = ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        var result = await account.RunAsync(binaries.PgCtl, ["stop", "-D", DataDirectoryOf(instance), "-m", mode, "-w", "-t", seconds, "-s"], instance, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded && ReadRunningPostmaster(instance) is not null)
+        {
+            throw new LocalPostgresException($"pg_ctl stop failed for '{DataDirectoryOf(instance)}' (exit code {result.ExitCode}): {result.Diagnostics}");
+        }
+    }
+
+    private static async Task StopQuietlyAsync(string instance, PostgresBinaries binaries, ServerAccount account)
+    {
+        try
+        {
+            await StopAsync(instance, binaries, account, "immediate", TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (LocalPostgresException)
+        {
+            // Best effort: the folder is deleted next, which also makes a surviving postmaster shut itself down.
+        }
+    }
+
+    /// <summary>The live postmaster of the instance (from <c>postmaster.pid</c>), or null.</summary>
+    private static (int ProcessId, int Port)? ReadRunningPostmaster(string instance)
+    {
+        var pidFile = Path.Combine(DataDirectoryOf(instance), "postmaster.pid");
+        string[] lines;
+        try
+        {
+            if (!File.Exists(pidFile))
+            {
+                return null;
+            }
+
+            lines = File.ReadAllLines(pidFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        if (lines.Length < 4
+            || !int.TryParse(lines[0].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid)
+            || !int.TryParse(lines[3].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var port))
+        {
+            return null;
+        }
+
+        return IsProcessAlive(pid, "postgres") ? (pid, port) : null;
+    }
+
+    private static bool IsProcessAlive(int pid, string? expectedName)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited && (expectedName is null || process.ProcessName.StartsWith(expectedName, StringComparison.Ordinal));
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task RemoveAbandonedEphemeralInstancesAsync(string parent, PostgresBinaries binaries, ServerAccount account, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        IEnumerable<string> folders;
+        try
+        {
+            folders = Directory.GetDirectories(parent, EphemeralPrefix + "*");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        foreach (var folder in folders)
+        {
+            var ownerFile = Path.Combine(folder, OwnerFileName);
+            bool abandoned;
+            try
+            {
+                abandoned = File.Exists(ownerFile)
+                    ? IsAbandoned(await File.ReadAllTextAsync(ownerFile, cancellationToken).ConfigureAwait(false))
+                    : timeProvider.GetUtcNow() - Directory.GetCreationTimeUtc(folder) > TimeSpan.FromHours(1);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            if (abandoned)
+            {
+                await StopQuietlyAsync(folder, binaries, account).ConfigureAwait(false);
+                TryDeleteDirectory(folder);
+            }
+        }
+    }
+
+    /// <summary>"pid namespace" of the owning process: a folder is abandoned only if its owner ran in our PID namespace
+    /// (so we can tell whether it is alive) and is gone. Folders of other containers sharing /tmp are left alone.</summary>
+    internal static string OwnerRecord(int processId) => $"{processId.ToString(CultureInfo.InvariantCulture)} {PidNamespace()}";
+
+    internal static bool IsAbandoned(string ownerRecord)
+    {
+        var parts = ownerRecord.Split(' ', 2, StringSplitOptions.TrimEntries);
+        if (!int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var owner))
+        {
+            return false;
+        }
+
+        var sameNamespace = string.Equals(parts.Length > 1 ? parts[1] : "", PidNamespace(), StringComparison.Ordinal);
+        return sameNamespace && !IsProcessAlive(owner, null);
+    }
+
+    private static string PidNamespace()
+    {
+        try
+        {
+            return new FileInfo("/proc/self/ns/pid").LinkTarget ?? "";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
+    private static async Task<FileStream> AcquireLockAsync(string instance, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(instance, LockFileName);
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (Stopwatch.GetElapsedTime(started) < timeout)
+            {
+                // Another process is starting or stopping this instance (an external process): try again shortly.
+                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                throw new LocalPostgresException($"Another process has held the instance lock '{path}' for over {timeout.TotalSeconds:0} s.", e);
+            }
+        }
+    }
+
+    private static string UnreachableMessage(string instance, ServerAccount account)
+    {
+        var blocker = new DirectoryInfo(instance).Parent;
+        while (blocker is not null && (blocker.UnixFileMode & UnixFileMode.OtherExecute) != 0)
+        {
+            blocker = blocker.Parent;
+        }
+
+        return $"This process runs as root, so the PostgreSQL server runs as the unprivileged account '{account.Name}', but that account "
+            + $"cannot reach '{instance}'"
+            + (blocker is null ? "" : $": the folder '{blocker.FullName}' (mode {Convert.ToString((int)blocker.UnixFileMode, 8)}) does not let other users through")
+            + ". Choose an instance folder outside it, such as /var/lib/opsconductor-toolcatalog/pg (the default for root) or one under /tmp, "
+            + "or run as a non-root user.";
+    }
+
+    private static bool IsPortFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static int FindFreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static void TryDeleteDirectory(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort; an abandoned folder is removed by the next ephemeral start.
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using System.Net;
+
+namespace OpsConductor.ToolCatalog.Storage;
+
+/// <summary>Who makes a change, why, from where, and on which revision it was based. Recorded in the audit log.</summary>
+public sealed record ChangeContext
+{
+    /// <summary>A change by an unnamed actor (<c>unknown</c>) with nothing else stated.</summary>
+    public static ChangeContext Anonymous { get; } = new();
+
+    /// <summary>Who makes the change (user name, service name); at most 100 characters. Default <c>unknown</c>.</summary>
+    public string Actor { get; init; } = "unknown";
+
+    /// <summary>Why (free text), if given.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The client's address, if known.</summary>
+    public IPAddress? IpAddress { get; init; }
+
+    /// <summary>The client's user agent, if known.</summary>
+    public string? UserAgent { get; init; }
+
+    /// <summary>
+    /// The catalog revision the change was based on (what the caller read). When given, the write fails with a
+    /// <see cref="CatalogConflictException"/> if the tool changed after it. Staleness is per tool: changes to other
+    /// tools since then do not matter.
+    /// </summary>
+    public long? ExpectedRevision { get; init; }
+}

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace OpsConductor.ToolCatalog.Storage.Json;
+
+/// <summary>
+/// The field-by-field difference of two JSON documents, as audit rows store it:
+/// <c>{"path.to.field": {"old": …, "new": …}}</c>, one entry per changed leaf. Objects are compared key by key
+/// (so capabilities and patterns, keyed by name, diff by name); arrays and scalars are compared as wholes; a key
+/// present on one side only appears with <c>null</c> on the other. Paths join keys with dots.
+/// </summary>
+internal static class JsonDiff
+{
+    /// <summary>The changes from <paramref name="before"/> to <paramref name="after"/>. A missing side (a tool created
+    /// or removed) counts as an empty object, so the diff lists every top-level field with <c>null</c> on that side.</summary>
+    public static JsonObject Compute(JsonObject? before, JsonObject? after)
+    {
+        var changes = new JsonObject();
+        Walk("", before ?? [], after ?? [], changes);
+        return changes;
+    }
+
+    /// <summary>A single-field change, such as <c>{"enabled": {"old": false, "new": true}}</c>.</summary>
+    public static JsonObject Single(string path, JsonNode? before, JsonNode? after) =>
+        new() { [path] = Entry(before, after) };
+
+    private static void Walk(string path, JsonNode? before, JsonNode? after, JsonObject changes)
+    {
+        if (before is JsonObject left && after is JsonObject right)
+        {
+            foreach (var (key, value) in left)
+            {
+                Walk(Join(path, key), value, right.TryGetPropertyValue(key, out var other) ? other : null, changes);
+            }
+
+            foreach (var (key, value) in right)
+            {
+                if (!left.ContainsKey(key))
+                {
+                    Walk(Join(path, key), null, value, changes);
+                }
+            }
+
+            return;
+        }
+
+        if (!JsonNode.DeepEquals(before, after))
+        {
+            changes[path.Length == 0 ? "$" : path] = Entry(before, after);
+        }
+    }
+
+    private static JsonObject Entry(JsonNode? before, JsonNode? after) =>
+        new() { ["old"] = before?.DeepClone(), ["new"] = after?.DeepClone() };
+
+    private static string Join(string path, string key) => path.Length == 0 ? key : path + "." + key;
+
+    /// <summary>Serialises a diff for a JSONB parameter.</summary>
+    public static string ToJson(JsonObject diff) => diff.ToJsonString(new JsonSerializerOptions { Encoder = ModelJson.WriterOptions.Encoder });
+}

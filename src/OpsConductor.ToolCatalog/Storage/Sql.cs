@@ -1,0 +1,407 @@
+namespace OpsConductor.ToolCatalog.Storage;
+
+/// <summary>
+/// Every SQL statement the store runs, in one place. All are parameterised (Dapper <c>@Name</c> parameters);
+/// every selected column is aliased to the property it fills. Nothing here is ever concatenated with data.
+/// </summary>
+internal static class Sql
+{
+    public const string Schema = "tool_catalog";
+
+    public const string NotificationChannel = "tool_catalog";
+
+    // ---- Migrations ----
+
+    /// <summary>Session-level advisory lock serialising migrators of one database (the key spells "ToolCat").</summary>
+    public const long MigrationLockKey = 0x546F6F6C436174;
+
+    public const string AcquireMigrationLock = "SELECT pg_advisory_lock(@Key)";
+
+    public const string ReleaseMigrationLock = "SELECT pg_advisory_unlock(@Key)";
+
+    public const string CreateMigrationsTable = """
+        CREATE SCHEMA IF NOT EXISTS tool_catalog;
+        CREATE TABLE IF NOT EXISTS tool_catalog.schema_migrations (
+            version      integer      PRIMARY KEY,
+            name         text         NOT NULL,
+            checksum     text         NOT NULL,
+            applied_at   timestamptz  NOT NULL DEFAULT now(),
+            applied_by   text         NOT NULL DEFAULT current_user,
+            execution_ms integer      NOT NULL
+        );
+        """;
+
+    public const string SelectAppliedMigrations = """
+        SELECT version AS Version, name AS Name, checksum AS Checksum, applied_at AS AppliedAt
+        FROM tool_catalog.schema_migrations
+        ORDER BY version
+        """;
+
+    public const string InsertMigration = """
+        INSERT INTO tool_catalog.schema_migrations (version, name, checksum, applied_at, execution_ms)
+        VALUES (@Version, @Name, @Checksum, @AppliedAt, @ExecutionMs)
+        """;
+
+    // ---- Revision and change feed ----
+
+    public const string BumpRevision = """
+        UPDATE tool_catalog.catalog_revision
+        SET revision = revision + 1, updated_at = @Now
+        WHERE id = 1
+        RETURNING revision AS Revision, feed_floor AS FeedFloor
+        """;
+
+    public const string SelectRevision = """
+        SELECT revision AS Revision, feed_floor AS FeedFloor
+        FROM tool_catalog.catalog_revision
+        WHERE id = 1
+        """;
+
+    public const string SelectToolLastChange = """
+        SELECT coalesce(max(revision), 0) AS Revision
+        FROM tool_catalog.catalog_changes
+        WHERE tool_name = @Name
+        """;
+
+    public const string SelectChangedToolNames = """
+        SELECT DISTINCT tool_name AS Name
+        FROM tool_catalog.catalog_changes
+        WHERE revision > @Revision
+        """;
+
+    public const string InsertChange = """
+        INSERT INTO tool_catalog.catalog_changes (revision, tool_name, action, changed_at)
+        VALUES (@Revision, @ToolName, @Action, @ChangedAt)
+        ON CONFLICT (revision, tool_name) DO NOTHING
+        """;
+
+    public const string PruneChanges = """
+        WITH pruned AS (
+            DELETE FROM tool_catalog.catalog_changes
+            WHERE changed_at < @Before
+            RETURNING revision
+        )
+        UPDATE tool_catalog.catalog_revision
+        SET feed_floor = greatest(feed_floor, coalesce((SELECT max(revision) FROM pruned), feed_floor))
+        WHERE id = 1
+        RETURNING feed_floor AS FeedFloor
+        """;
+
+    public const string Notify = "SELECT pg_notify(@Channel, @Payload)";
+
+    public const string SetReadOnly = "SET TRANSACTION READ ONLY";
+
+    public const string Savepoint = "SAVEPOINT import_tool";
+
+    public const string RollbackToSavepoint = "ROLLBACK TO SAVEPOINT import_tool";
+
+    public const string ReleaseSavepoint = "RELEASE SAVEPOINT import_tool";
+
+    // ---- Id allocation ----
+
+    public const string AllocateIds = """
+        SELECT
+            ARRAY(SELECT nextval('tool_catalog.tools_id_seq') FROM generate_series(1, @Tools)) AS Tools,
+            ARRAY(SELECT nextval('tool_catalog.tool_capabilities_id_seq') FROM generate_series(1, @Capabilities)) AS Capabilities,
+            ARRAY(SELECT nextval('tool_catalog.tool_patterns_id_seq') FROM generate_series(1, @Patterns)) AS Patterns
+        """;
+
+    // ---- Inserting rows (the statement writer; the COPY writer uses the same column lists) ----
+
+    public const string ToolColumns =
+        "id, tool_name, version, description, platform, category, status, enabled, defaults, dependencies, metadata, "
+        + "execution_location, examples, extensions, parent_version_id, is_latest, created_at, updated_at, created_by, updated_by";
+
+    public const string CapabilityColumns = "id, tool_id, ordinal, capability_name, description, extensions, created_at";
+
+    public const string PatternColumns =
+        "id, capability_id, ordinal, pattern_name, description, typical_use_cases, time_estimate_ms, cost_estimate, "
+        + "complexity_score, scope, completeness, accuracy_level, freshness, data_source, limitations, policy, "
+        + "preference_match, required_inputs, optional_inputs, expected_outputs, examples, extensions, created_at";
+
+    public const string AuditColumns =
+        "revision, tool_id, tool_name, version, entity_type, entity_id, action, changes, changed_by, changed_at, reason, ip_address, user_agent";
+
+    public const string CopyTools = "COPY tool_catalog.tools (" + ToolColumns + ") FROM STDIN (FORMAT BINARY)";
+
+    public const string CopyCapabilities = "COPY tool_catalog.tool_capabilities (" + CapabilityColumns + ") FROM STDIN (FORMAT BINARY)";
+
+    public const string CopyPatterns = "COPY tool_catalog.tool_patterns (" + PatternColumns + ") FROM STDIN (FORMAT BINARY)";
+
+    public const string CopyChanges = "COPY tool_catalog.catalog_changes (revision, tool_name, action, changed_at) FROM STDIN (FORMAT BINARY)";
+
+    public const string CopyAudit = "COPY tool_catalog.tool_audit_log (" + AuditColumns + ") FROM STDIN (FORMAT BINARY)";
+
+    public const string InsertTool = """
+        INSERT INTO tool_catalog.tools (id, tool_name, version, description, platform, category, status, enabled, defaults,
+            dependencies, metadata, execution_location, examples, extensions, parent_version_id, is_latest, created_at,
+            updated_at, created_by, updated_by)
+        VALUES (@Id, @Name, @Version, @Description, @Platform, @Category, @Status, @Enabled, @Defaults,
+            @Dependencies, @Metadata, @ExecutionLocation, @Examples, @Extensions, @ParentVersionId, @IsLatest, @Now,
+            @Now, @Actor, @Actor)
+        """;
+
+    public const string InsertCapability = """
+        INSERT INTO tool_catalog.tool_capabilities (id, tool_id, ordinal, capability_name, description, extensions, created_at)
+        VALUES (@Id, @ToolId, @Ordinal, @Name, @Description, @Extensions, @Now)
+        """;
+
+    public const string InsertPattern = """
+        INSERT INTO tool_catalog.tool_patterns (id, capability_id, ordinal, pattern_name, description, typical_use_cases,
+            time_estimate_ms, cost_estimate, complexity_score, scope, completeness, accuracy_level, freshness, data_source,
+            limitations, policy, preference_match, required_inputs, optional_inputs, expected_outputs, examples, extensions,
+            created_at)
+        VALUES (@Id, @CapabilityId, @Ordinal, @Name, @Description, @TypicalUseCases,
+            @TimeEstimateMs, @CostEstimate, @ComplexityScore, @Scope, @Completeness, @AccuracyLevel, @Freshness, @DataSource,
+            @Limitations, @Policy, @PreferenceMatch, @RequiredInputs, @OptionalInputs, @ExpectedOutputs, @Examples, @Extensions,
+            @Now)
+        """;
+
+    public const string InsertAudit = """
+        INSERT INTO tool_catalog.tool_audit_log (revision, tool_id, tool_name, version, entity_type, entity_id, action,
+            changes, changed_by, changed_at, reason, ip_address, user_agent)
+        VALUES (@Revision, @ToolId, @ToolName, @Version, 'tool', @ToolId, @Action,
+            @Changes::jsonb, @Actor, @Now, @Reason, @IpAddress::inet, @UserAgent)
+        """;
+
+    // ---- Reading versions ----
+
+    public const string SelectVersionHeads = """
+        SELECT t.id AS Id, t.tool_name AS Name, t.version AS Version, t.status AS Status, t.enabled AS Enabled,
+            t.is_latest AS IsLatest, t.deleted_at AS DeletedAt, t.parent_version_id AS ParentVersionId
+        FROM tool_catalog.tools t
+        WHERE t.tool_name = ANY(@Names)
+        ORDER BY t.tool_name, t.id
+        """;
+
+    public const string SelectVersionHeadsForUpdate = """
+        SELECT t.id AS Id, t.tool_name AS Name, t.version AS Version, t.status AS Status, t.enabled AS Enabled,
+            t.is_latest AS IsLatest, t.deleted_at AS DeletedAt, t.parent_version_id AS ParentVersionId
+        FROM tool_catalog.tools t
+        WHERE t.tool_name = @Name
+        ORDER BY t.id
+        FOR UPDATE
+        """;
+
+    private const string ToolSelectList = """
+        t.id AS Id, t.tool_name AS Name, t.version AS Version, t.description AS Description, t.platform AS Platform,
+            t.category AS Category, t.status AS Status, t.enabled AS Enabled, t.defaults AS Defaults,
+            t.dependencies AS Dependencies, t.metadata AS Metadata, t.execution_location AS ExecutionLocation,
+            t.examples AS Examples, t.extensions AS Extensions, t.parent_version_id AS ParentVersionId,
+            t.is_latest AS IsLatest, t.deleted_at AS DeletedAt, t.created_at AS CreatedAt, t.created_by AS CreatedBy,
+            t.updated_at AS UpdatedAt, t.updated_by AS UpdatedBy
+        """;
+
+    private const string CapabilitySelectList = """
+        c.id AS Id, c.tool_id AS ToolId, c.ordinal AS Ordinal, c.capability_name AS Name, c.description AS Description,
+            c.extensions AS Extensions
+        """;
+
+    private const string PatternSelectList = """
+        p.id AS Id, p.capability_id AS CapabilityId, p.ordinal AS Ordinal, p.pattern_name AS Name,
+            p.description AS Description, p.typical_use_cases AS TypicalUseCases, p.time_estimate_ms AS TimeEstimateMs,
+            p.cost_estimate AS CostEstimate, p.complexity_score AS ComplexityScore, p.scope AS Scope,
+            p.completeness AS Completeness, p.accuracy_level AS AccuracyLevel, p.freshness AS Freshness,
+            p.data_source AS DataSource, p.limitations AS Limitations, p.policy AS Policy,
+            p.preference_match AS PreferenceMatch, p.required_inputs AS RequiredInputs,
+            p.optional_inputs AS OptionalInputs, p.expected_outputs AS ExpectedOutputs, p.examples AS Examples,
+            p.extensions AS Extensions
+        """;
+
+    /// <summary>Three result sets (tools, capabilities, patterns) for the versions whose ids are in <c>@Ids</c>.</summary>
+    public const string SelectToolsByIds = $"""
+        SELECT {ToolSelectList}
+        FROM tool_catalog.tools t
+        WHERE t.id = ANY(@Ids);
+        SELECT {CapabilitySelectList}
+        FROM tool_catalog.tool_capabilities c
+        WHERE c.tool_id = ANY(@Ids)
+        ORDER BY c.tool_id, c.ordinal;
+        SELECT {PatternSelectList}
+        FROM tool_catalog.tool_patterns p
+        JOIN tool_catalog.tool_capabilities c ON c.id = p.capability_id
+        WHERE c.tool_id = ANY(@Ids)
+        ORDER BY p.capability_id, p.ordinal;
+        """;
+
+    /// <summary>Three result sets (tools, capabilities, patterns) for every latest version.</summary>
+    public const string SelectAllLatest = $"""
+        SELECT {ToolSelectList}
+        FROM tool_catalog.tools t
+        WHERE t.is_latest
+        ORDER BY t.tool_name;
+        SELECT {CapabilitySelectList}
+        FROM tool_catalog.tool_capabilities c
+        JOIN tool_catalog.tools t ON t.id = c.tool_id
+        WHERE t.is_latest
+        ORDER BY c.tool_id, c.ordinal;
+        SELECT {PatternSelectList}
+        FROM tool_catalog.tool_patterns p
+        JOIN tool_catalog.tool_capabilities c ON c.id = p.capability_id
+        JOIN tool_catalog.tools t ON t.id = c.tool_id
+        WHERE t.is_latest
+        ORDER BY p.capability_id, p.ordinal;
+        """;
+
+    public const string SelectLatestId = """
+        SELECT t.id AS Id
+        FROM tool_catalog.tools t
+        WHERE t.tool_name = @Name AND t.is_latest
+        """;
+
+    public const string SelectVersionId = """
+        SELECT t.id AS Id
+        FROM tool_catalog.tools t
+        WHERE t.tool_name = @Name AND t.version = @Version AND t.deleted_at IS NULL
+        """;
+
+    public const string SelectLatestIdsByNames = """
+        SELECT t.id AS Id
+        FROM tool_catalog.tools t
+        WHERE t.tool_name = ANY(@Names) AND t.is_latest
+        """;
+
+    private const string FilterConditions = """
+        t.is_latest
+            AND (@Platform::text IS NULL OR t.platform = @Platform)
+            AND (@Category::text IS NULL OR t.category = @Category)
+            AND (@Status::text IS NULL OR t.status = @Status)
+            AND (@Enabled::boolean IS NULL OR t.enabled = @Enabled)
+            AND (@Capability::text IS NULL OR EXISTS (
+                SELECT 1 FROM tool_catalog.tool_capabilities fc WHERE fc.tool_id = t.id AND fc.capability_name = @Capability))
+            AND (@Tag::text IS NULL OR t.metadata @> jsonb_build_object('tags', jsonb_build_array(@Tag::text)))
+        """;
+
+    private const string SummarySelectList = """
+        t.tool_name AS Name, t.version AS Version, t.description AS Description, t.platform AS Platform,
+            t.category AS Category, t.status AS Status, t.enabled AS Enabled,
+            ARRAY(SELECT sc.capability_name FROM tool_catalog.tool_capabilities sc WHERE sc.tool_id = t.id ORDER BY sc.ordinal) AS Capabilities,
+            ARRAY(SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(t.metadata -> 'tags') = 'array' THEN t.metadata -> 'tags' ELSE '[]'::jsonb END)) AS Tags,
+            t.updated_at AS UpdatedAt
+        """;
+
+    /// <summary>One page of latest versions after the cursor <c>@After</c> (a tool name), <c>@Limit</c> rows.</summary>
+    public const string ListLatest = $"""
+        SELECT {SummarySelectList}
+        FROM tool_catalog.tools t
+        WHERE {FilterConditions}
+            AND (@After::text IS NULL OR t.tool_name > @After)
+        ORDER BY t.tool_name
+        LIMIT @Limit
+        """;
+
+    public const string SelectLatestIdsByFilter = $"""
+        SELECT t.id AS Id
+        FROM tool_catalog.tools t
+        WHERE {FilterConditions}
+        ORDER BY t.tool_name
+        """;
+
+    public const string SelectAllVersionIdsByFilter = $"""
+        SELECT v.id AS Id
+        FROM tool_catalog.tools t
+        JOIN tool_catalog.tools v ON v.tool_name = t.tool_name AND v.deleted_at IS NULL
+        WHERE {FilterConditions}
+        ORDER BY t.tool_name, v.is_latest, v.id
+        """;
+
+    /// <summary>Latest versions matching <c>@Contains</c> (an ILIKE pattern) in name, description, tags or use cases.</summary>
+    public const string Search = $"""
+        SELECT {SummarySelectList}
+        FROM tool_catalog.tools t
+        WHERE t.is_latest
+            AND (t.tool_name ILIKE @Contains
+                OR t.description ILIKE @Contains
+                OR EXISTS (
+                    SELECT 1 FROM jsonb_array_elements_text(
+                        CASE WHEN jsonb_typeof(t.metadata -> 'tags') = 'array' THEN t.metadata -> 'tags' ELSE '[]'::jsonb END) tag
+                    WHERE tag ILIKE @Contains)
+                OR EXISTS (
+                    SELECT 1
+                    FROM tool_catalog.tool_capabilities sc
+                    JOIN tool_catalog.tool_patterns sp ON sp.capability_id = sc.id
+                    CROSS JOIN LATERAL jsonb_array_elements_text(sp.typical_use_cases) use_case
+                    WHERE sc.tool_id = t.id AND use_case ILIKE @Contains))
+        ORDER BY
+            CASE
+                WHEN lower(t.tool_name) = lower(@Text) THEN 0
+                WHEN t.tool_name ILIKE @Prefix THEN 1
+                WHEN t.tool_name ILIKE @Contains THEN 2
+                WHEN t.description ILIKE @Contains THEN 3
+                ELSE 4
+            END,
+            t.tool_name
+        LIMIT @Limit
+        """;
+
+    public const string SelectVersions = """
+        SELECT t.id AS Id, t.version AS Version, t.status AS Status, t.enabled AS Enabled, t.is_latest AS IsLatest,
+            t.deleted_at AS DeletedAt, parent.version AS ParentVersion, t.created_at AS CreatedAt, t.created_by AS CreatedBy,
+            t.updated_at AS UpdatedAt, t.updated_by AS UpdatedBy
+        FROM tool_catalog.tools t
+        LEFT JOIN tool_catalog.tools parent ON parent.id = t.parent_version_id
+        WHERE t.tool_name = @Name
+        ORDER BY t.id
+        """;
+
+    // ---- Changing versions ----
+
+    public const string ClearLatest = """
+        UPDATE tool_catalog.tools
+        SET is_latest = false, updated_at = @Now, updated_by = @Actor
+        WHERE tool_name = ANY(@Names) AND is_latest
+        """;
+
+    public const string MakeLatest = """
+        UPDATE tool_catalog.tools
+        SET is_latest = true, updated_at = @Now, updated_by = @Actor
+        WHERE id = @Id
+        """;
+
+    public const string SetState = """
+        UPDATE tool_catalog.tools
+        SET status = @Status, enabled = @Enabled, updated_at = @Now, updated_by = @Actor
+        WHERE id = @Id
+        """;
+
+    public const string Restore = """
+        UPDATE tool_catalog.tools
+        SET deleted_at = NULL, deleted_by = NULL, status = @Status, enabled = @Enabled, updated_at = @Now, updated_by = @Actor
+        WHERE id = @Id
+        """;
+
+    public const string SoftDelete = """
+        UPDATE tool_catalog.tools
+        SET deleted_at = @Now, deleted_by = @Actor, is_latest = false, updated_at = @Now, updated_by = @Actor
+        WHERE id = ANY(@Ids)
+        """;
+
+    public const string CountReferences = """
+        SELECT
+            (SELECT count(*) FROM tool_catalog.tool_telemetry WHERE tool_id = ANY(@Ids)) AS Telemetry,
+            (SELECT count(*) FROM tool_catalog.tool_ab_tests
+             WHERE tool_a_id = ANY(@Ids) OR tool_b_id = ANY(@Ids) OR winner_tool_id = ANY(@Ids)) AS AbTests
+        """;
+
+    public const string DeleteReferences = """
+        DELETE FROM tool_catalog.tool_telemetry WHERE tool_id = ANY(@Ids);
+        DELETE FROM tool_catalog.tool_ab_tests
+        WHERE tool_a_id = ANY(@Ids) OR tool_b_id = ANY(@Ids) OR winner_tool_id = ANY(@Ids);
+        """;
+
+    /// <summary>Relinks children of the deleted versions to the deleted versions' parents, then deletes them
+    /// (capabilities and patterns cascade).</summary>
+    public const string HardDelete = """
+        UPDATE tool_catalog.tools child
+        SET parent_version_id = gone.parent_version_id
+        FROM tool_catalog.tools gone
+        WHERE gone.id = ANY(@Ids) AND child.parent_version_id = gone.id AND NOT (child.id = ANY(@Ids));
+        DELETE FROM tool_catalog.tools WHERE id = ANY(@Ids);
+        """;
+
+    // ---- Telemetry partitions ----
+
+    public const string EnsureTelemetryPartition = "SELECT tool_catalog.ensure_telemetry_partition(@Month) AS Name";
+
+    public const string DropTelemetryPartitionsBefore = "SELECT tool_catalog.drop_telemetry_partitions_before(@Before) AS Name";
+}

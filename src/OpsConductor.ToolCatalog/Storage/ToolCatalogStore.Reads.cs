@@ -1,0 +1,254 @@
+using System.Data;
+using Dapper;
+using Npgsql;
+using OpsConductor.ToolCatalog.Model;
+
+namespace OpsConductor.ToolCatalog.Storage;
+
+public sealed partial class ToolCatalogStore
+{
+    /// <summary>The largest page <see cref="ListAsync"/> returns.</summary>
+    public const int MaxPageSize = 1000;
+
+    /// <summary>The latest version of <paramref name="toolName"/>, or the given <paramref name="version"/>; null when it does
+    /// not exist or was deleted. Disabled and deprecated versions are returned (their state says so).</summary>
+    public async Task<StoredTool?> GetAsync(string toolName, string? version = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(toolName);
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+                version is null ? Sql.SelectLatestId : Sql.SelectVersionId,
+                new { Name = toolName, Version = version },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (id is null)
+            {
+                return null;
+            }
+
+            return (await LoadByIdsAsync(connection, null, [id.Value], cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+        }
+    }
+
+    /// <summary>
+    /// One page of tools (their latest versions), by name, filtered. Keyset pagination: pass the previous page's
+    /// <see cref="ToolPage.NextCursor"/> as <paramref name="after"/>; pages stay consistent while tools are added.
+    /// </summary>
+    /// <param name="filter">Which tools (default: all).</param>
+    /// <param name="after">Only tools whose name sorts after this (a cursor).</param>
+    /// <param name="limit">Page size, 1 to <see cref="MaxPageSize"/>.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    public async Task<ToolPage> ListAsync(ToolFilter? filter = null, string? after = null, int limit = 50, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
+        filter ??= ToolFilter.All;
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var rows = (await connection.QueryAsync<SummaryRow>(new CommandDefinition(
+                Sql.ListLatest,
+                FilterParameters(filter, new { After = after, Limit = limit + 1 }),
+                cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+            var more = rows.Count > limit;
+            var items = rows.Take(limit).Select(ToSummary).ToList();
+            return new ToolPage(items, more ? items[^1].Name : null);
+        }
+    }
+
+    /// <summary>
+    /// Tools (latest versions) whose name, description, tags or patterns' typical use cases contain
+    /// <paramref name="text"/> (case-insensitive); exact and prefix name matches first, then other name matches,
+    /// then description matches, then the rest, each by name.
+    /// </summary>
+    public async Task<IReadOnlyList<ToolSummary>> SearchAsync(string text, int limit = 50, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
+        var escaped = EscapeLike(text.Trim());
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(
+                Sql.Search,
+                new { Text = text.Trim(), Prefix = escaped + "%", Contains = "%" + escaped + "%", Limit = limit },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return rows.Select(ToSummary).ToList();
+        }
+    }
+
+    /// <summary>Every version of <paramref name="toolName"/> ever stored (soft-deleted ones included), oldest first.</summary>
+    /// <exception cref="ToolNotFoundException">The tool has no stored version at all.</exception>
+    public async Task<IReadOnlyList<ToolVersionInfo>> ListVersionsAsync(string toolName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(toolName);
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var rows = (await connection.QueryAsync<VersionRow>(new CommandDefinition(
+                Sql.SelectVersions, new { Name = toolName }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+            if (rows.Count == 0)
+            {
+                throw ToolNotFoundException.For(toolName, null);
+            }
+
+            return rows.Select(r => new ToolVersionInfo(
+                r.Id,
+                r.Version,
+                ToolAssembler.ParseStatus(r.Status),
+                r.Enabled,
+                r.IsLatest,
+                ToolAssembler.ToOffset(r.DeletedAt),
+                r.ParentVersion,
+                ToolAssembler.ToOffset(r.CreatedAt),
+                r.CreatedBy,
+                ToolAssembler.ToOffset(r.UpdatedAt),
+                r.UpdatedBy)).ToList();
+        }
+    }
+
+    /// <summary>The catalog's current revision (one indexed row: cheap enough to poll).</summary>
+    public async Task<long> GetRevisionAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var row = await connection.QuerySingleAsync<RevisionRow>(new CommandDefinition(Sql.SelectRevision, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return row.Revision;
+        }
+    }
+
+    /// <summary>
+    /// The whole catalog (every tool's latest version, enabled or not, soft-deleted tools excluded) and the revision
+    /// it reflects, read in one REPEATABLE READ snapshot so the two agree.
+    /// </summary>
+    public async Task<CatalogState> LoadCatalogAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var revision = await connection.QuerySingleAsync<RevisionRow>(new CommandDefinition(Sql.SelectRevision, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                var grid = await connection.QueryMultipleAsync(new CommandDefinition(Sql.SelectAllLatest, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                List<StoredTool> tools;
+                await using (grid.ConfigureAwait(false))
+                {
+                    var toolRows = await grid.ReadAsync<ToolRow>().ConfigureAwait(false);
+                    var capabilityRows = await grid.ReadAsync<CapabilityRow>().ConfigureAwait(false);
+                    var patternRows = await grid.ReadAsync<PatternRow>().ConfigureAwait(false);
+                    tools = ToolAssembler.Assemble(toolRows, capabilityRows, patternRows);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return new CatalogState(revision.Revision, tools);
+            }
+        }
+    }
+
+    /// <summary>
+    /// What changed after <paramref name="sinceRevision"/>: the current revision and, for each tool changed since, its
+    /// latest version now (or "removed"), read in one REPEATABLE READ snapshot. When the change feed cannot answer for
+    /// that revision (pruned, or a revision the database never reached) the result is a gap: reload everything with
+    /// <see cref="LoadCatalogAsync"/>.
+    /// </summary>
+    public async Task<CatalogChangeSet> LoadChangesSinceAsync(long sinceRevision, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(sinceRevision);
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var revision = await connection.QuerySingleAsync<RevisionRow>(new CommandDefinition(Sql.SelectRevision, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                if (sinceRevision > revision.Revision || sinceRevision < revision.FeedFloor)
+                {
+                    return new CatalogChangeSet(sinceRevision, revision.Revision, IsGap: true, []);
+                }
+
+                if (sinceRevision == revision.Revision)
+                {
+                    return new CatalogChangeSet(sinceRevision, revision.Revision, IsGap: false, []);
+                }
+
+                var names = (await connection.QueryAsync<string>(new CommandDefinition(
+                    Sql.SelectChangedToolNames, new { Revision = sinceRevision }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToArray();
+                var ids = (await connection.QueryAsync<long>(new CommandDefinition(
+                    Sql.SelectLatestIdsByNames, new { Names = names }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+                var current = (await LoadByIdsAsync(connection, transaction, [.. ids], cancellationToken).ConfigureAwait(false))
+                    .ToDictionary(t => t.Definition.Name, StringComparer.Ordinal);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                var changes = names.Order(StringComparer.Ordinal)
+                    .Select(n => new ToolChange(n, current.GetValueOrDefault(n)))
+                    .ToList();
+                return new CatalogChangeSet(sinceRevision, revision.Revision, IsGap: false, changes);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The catalog (or the part <paramref name="filter"/> selects) as tool definitions, by name: the latest version of
+    /// each tool, or with <paramref name="allVersions"/> every version that is not deleted (each tool's latest last, so
+    /// importing the list into an empty database reproduces the same latest versions). Soft-deleted tools are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<ToolDefinition>> ExportAsync(ToolFilter? filter = null, bool allVersions = false, CancellationToken cancellationToken = default)
+    {
+        filter ??= ToolFilter.All;
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var ids = (await connection.QueryAsync<long>(new CommandDefinition(
+                    allVersions ? Sql.SelectAllVersionIdsByFilter : Sql.SelectLatestIdsByFilter,
+                    FilterParameters(filter, null),
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+                var loaded = (await LoadByIdsAsync(connection, transaction, [.. ids], cancellationToken).ConfigureAwait(false)).ToDictionary(t => t.Id);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return ids.Select(id => loaded[id].Definition).ToList();
+            }
+        }
+    }
+
+    private static async Task<NpgsqlTransaction> BeginSnapshotAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(Sql.SetReadOnly, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return transaction;
+    }
+
+    private static DynamicParameters FilterParameters(ToolFilter filter, object? extra)
+    {
+        var parameters = new DynamicParameters(extra);
+        parameters.Add("Platform", filter.Platform, DbType.String);
+        parameters.Add("Category", filter.Category, DbType.String);
+        parameters.Add("Status", filter.Status?.ToWire(), DbType.String);
+        parameters.Add("Enabled", filter.Enabled, DbType.Boolean);
+        parameters.Add("Capability", filter.Capability, DbType.String);
+        parameters.Add("Tag", filter.Tag, DbType.String);
+        return parameters;
+    }
+
+    private static ToolSummary ToSummary(SummaryRow row) => new(
+        row.Name,
+        row.Version,
+        row.Description,
+        row.Platform,
+        row.Category,
+        ToolAssembler.ParseStatus(row.Status),
+        row.Enabled,
+        row.Capabilities,
+        row.Tags,
+        ToolAssembler.ToOffset(row.UpdatedAt));
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("%", "\\%", StringComparison.Ordinal)
+            .Replace("_", "\\_", StringComparison.Ordinal);
+}

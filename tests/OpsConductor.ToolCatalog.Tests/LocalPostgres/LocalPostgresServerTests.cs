@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using Npgsql;
+using OpsConductor.ToolCatalog.LocalPostgres;
+
+namespace OpsConductor.ToolCatalog.Tests.LocalPostgres;
+
+/// <summary>Starts real private servers from the machine's binaries (these tests are what the test database and the
+/// CLI's embedded default stand on).</summary>
+[Parallelizable(ParallelScope.Self)]
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class LocalPostgresServerTests
+{
+    private string _parent = null!;
+
+    [SetUp]
+    public void CreateFolder()
+    {
+        // Under /tmp (not under /root, mode 0700), so that the service account can enter it when we run as root.
+        _parent = Path.Combine("/tmp", "tc-localpg-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(_parent);
+        File.SetUnixFileMode(_parent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+    }
+
+    [TearDown]
+    public async Task StopAndDelete()
+    {
+        var instance = Path.Combine(_parent, "instance");
+        if (Directory.Exists(instance))
+        {
+            await LocalPostgresServer.StopPersistentAsync(instance);
+        }
+
+        Directory.Delete(_parent, recursive: true);
+    }
+
+    [Test]
+    public async Task A_persistent_server_is_initialised_once_reused_while_running_and_keeps_its_data_across_stop_and_start()
+    {
+        var instance = Path.Combine(_parent, "instance");
+
+        var first = await LocalPostgresServer.StartPersistentAsync(instance);
+        await ExecuteAsync(first.ConnectionString, "CREATE TABLE kept (value text); INSERT INTO kept VALUES ('survives')");
+        var running = await LocalPostgresServer.GetStatusAsync(instance);
+
+        Assert.That(running.IsInitialized, Is.True);
+        Assert.That(running.IsRunning, Is.True);
+        Assert.That(running.Port, Is.EqualTo(first.Port));
+        Assert.That(running.DataDirectory, Is.EqualTo(Path.Combine(instance, "data")));
+        Assert.That(running.DataVersion, Is.EqualTo(first.Binaries.Version.Major.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(running.ServerVersion, Does.Contain("PostgreSQL"));
+
+        // A second process (here: a second call) reuses the running server: same port, same postmaster.
+        var second = await LocalPostgresServer.StartPersistentAsync(instance);
+        Assert.That(second.Port, Is.EqualTo(first.Port));
+        Assert.That((await LocalPostgresServer.GetStatusAsync(instance)).ProcessId, Is.EqualTo(running.ProcessId));
+
+        Assert.That(await LocalPostgresServer.StopPersistentAsync(instance), Is.True);
+        var stopped = await LocalPostgresServer.GetStatusAsync(instance);
+        Assert.That(stopped.IsRunning, Is.False);
+        Assert.That(stopped.IsInitialized, Is.True);
+        Assert.That(await LocalPostgresServer.StopPersistentAsync(instance), Is.False, "stopping a stopped server reports it");
+
+        var third = await LocalPostgresServer.StartPersistentAsync(instance);
+        Assert.That(await ScalarAsync(third.ConnectionString, "SELECT value FROM kept"), Is.EqualTo("survives"));
+    }
+
+    [Test]
+    public async Task The_secret_is_stored_readable_by_its_owner_only_and_the_server_listens_on_loopback_with_a_password()
+    {
+        var instance = Path.Combine(_parent, "instance");
+        var server = await LocalPostgresServer.StartPersistentAsync(instance);
+
+        var mode = File.GetUnixFileMode(Path.Combine(instance, "instance.json"));
+        Assert.That(mode, Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        Assert.That(await ScalarAsync(server.ConnectionString, "SHOW listen_addresses"), Is.EqualTo("127.0.0.1"));
+        Assert.That(await ScalarAsync(server.ConnectionString, "SHOW password_encryption"), Is.EqualTo("scram-sha-256"));
+        var wrong = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Password = "wrong", Pooling = false }.ConnectionString;
+        var refused = Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(wrong, "SELECT 1"));
+        Assert.That(refused!.SqlState, Is.EqualTo(PostgresErrorCodes.InvalidPassword));
+    }
+
+    [Test]
+    public async Task When_run_as_root_the_server_runs_as_an_unprivileged_account_that_owns_the_data()
+    {
+        var instance = Path.Combine(_parent, "instance");
+        var server = await LocalPostgresServer.StartPersistentAsync(instance);
+
+        var owner = await RunAsync("stat", "-c", "%U", server.DataDirectory);
+        var serverUser = await ScalarAsync(server.ConnectionString, "SELECT current_setting('data_directory')");
+
+        Assert.That(serverUser, Is.EqualTo(server.DataDirectory));
+        if (Environment.IsPrivilegedProcess)
+        {
+            Assert.That(server.ServiceAccount, Is.Not.Null.And.Not.EqualTo("root"));
+            Assert.That(owner, Is.EqualTo(server.ServiceAccount));
+        }
+        else
+        {
+            Assert.That(server.ServiceAccount, Is.Null);
+            Assert.That(owner, Is.EqualTo(Environment.UserName));
+        }
+    }
+
+    [Test]
+    public async Task A_folder_the_service_account_cannot_reach_is_refused_with_a_way_out()
+    {
+        var closed = Path.Combine(_parent, "closed");
+        Directory.CreateDirectory(closed);
+        File.SetUnixFileMode(closed, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var instance = Path.Combine(closed, "instance");
+
+        if (Environment.IsPrivilegedProcess)
+        {
+            var error = Assert.ThrowsAsync<LocalPostgresException>(() => LocalPostgresServer.StartPersistentAsync(instance));
+            Assert.That(error!.Message, Does.Contain(closed).And.Contain("does not let other users through").And.Contain("/var/lib/opsconductor-toolcatalog/pg"));
+        }
+        else
+        {
+            // Without root the server runs as the folder's owner, so a private folder is fine.
+            var server = await LocalPostgresServer.StartPersistentAsync(instance);
+            Assert.That(server.Port, Is.GreaterThan(0));
+            await LocalPostgresServer.StopPersistentAsync(instance);
+        }
+    }
+
+    [Test]
+    public async Task A_running_server_can_be_stopped_and_started_again_on_the_same_port()
+    {
+        await using var server = await LocalPostgresServer.StartEphemeralAsync(new LocalPostgresOptions { EphemeralParentDirectory = _parent });
+        var port = server.Port;
+        await using var dataSource = NpgsqlDataSource.Create(server.ConnectionString);
+
+        await server.StopAsync();
+        Assert.That(server.IsRunning, Is.False);
+        Assert.ThrowsAsync<NpgsqlException>(async () => await dataSource.OpenConnectionAsync());
+        await server.StartAsync();
+
+        Assert.That(server.IsRunning, Is.True);
+        Assert.That(server.Port, Is.EqualTo(port));
+        await using var connection = await dataSource.OpenConnectionAsync();
+        Assert.That(connection.State, Is.EqualTo(System.Data.ConnectionState.Open));
+    }
+
+    [Test]
+    public async Task An_ephemeral_server_is_deleted_on_dispose_and_abandoned_ones_are_cleaned_up_by_the_next_start()
+    {
+        var abandoned = Directory.CreateDirectory(Path.Combine(_parent, "toolcatalog-pg-abandoned")).FullName;
+        var foreign = Directory.CreateDirectory(Path.Combine(_parent, "toolcatalog-pg-other-container")).FullName;
+        var deadProcess = await DeadProcessIdAsync();
+        await File.WriteAllTextAsync(Path.Combine(abandoned, "owner.pid"), LocalPostgresServer.OwnerRecord(deadProcess));
+        await File.WriteAllTextAsync(Path.Combine(foreign, "owner.pid"), $"{deadProcess} pid:[1]");
+
+        var server = await LocalPostgresServer.StartEphemeralAsync(new LocalPostgresOptions { EphemeralParentDirectory = _parent });
+        var folder = server.InstanceDirectory;
+
+        Assert.That(Directory.Exists(abandoned), Is.False, "the folder of a dead test run is removed");
+        Assert.That(Directory.Exists(foreign), Is.True, "a folder whose owner ran in another PID namespace (another container sharing /tmp) is left alone");
+        Assert.That(Directory.Exists(folder), Is.True);
+        Assert.That(await ScalarAsync(server.ConnectionString, "SHOW fsync"), Is.EqualTo("off"), "throwaway servers trade durability for speed");
+
+        await server.DisposeAsync();
+
+        Assert.That(Directory.Exists(folder), Is.False);
+        Assert.ThrowsAsync<NpgsqlException>(() => ExecuteAsync(server.ConnectionString, "SELECT 1"));
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<string?> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (await command.ExecuteScalarAsync())?.ToString();
+    }
+
+    private static async Task<string> RunAsync(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return output.Trim();
+    }
+
+    private static async Task<int> DeadProcessIdAsync()
+    {
+        using var process = Process.Start(new ProcessStartInfo("true"))!;
+        await process.WaitForExitAsync();
+        return process.Id;
+    }
+}

@@ -1,0 +1,215 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using OpsConductor.ToolCatalog.Model;
+using OpsConductor.ToolCatalog.Storage;
+using OpsConductor.ToolCatalog.Tests.Support;
+
+namespace OpsConductor.ToolCatalog.Tests.Storage;
+
+/// <summary>Every kind of write produces exactly one audit row, at the write's revision, with the right action and diff.</summary>
+[Parallelizable(ParallelScope.Self)]
+public sealed class AuditTests
+{
+    private static readonly ChangeContext Change = new()
+    {
+        Actor = "alice",
+        Reason = "ticket OPS-42",
+        IpAddress = IPAddress.Parse("10.1.2.3"),
+        UserAgent = "toolcatalog-tests/1.0",
+    };
+
+    private TestDatabase _db = null!;
+    private ToolCatalogStore _store = null!;
+    private int _next;
+
+    [OneTimeSetUp]
+    public async Task CreateDatabase()
+    {
+        _db = await TestDatabase.CreateAsync();
+        _store = _db.CreateStore();
+    }
+
+    [OneTimeTearDown]
+    public async Task DropDatabase() => await _db.DisposeAsync();
+
+    [Test]
+    public async Task Create_is_audited_with_every_field_as_new()
+    {
+        var tool = NewTool();
+        var (audit, revision) = await WriteOnceAsync(() => _store.CreateAsync(tool, Change));
+
+        AssertRow(audit, "created", tool.Name, "1.0", revision);
+        Assert.That(audit.Changes["tool_name"]!["old"], Is.Null);
+        Assert.That(audit.Changes["tool_name"]!["new"]!.GetValue<string>(), Is.EqualTo(tool.Name));
+        Assert.That(audit.Changes["capabilities"]!["new"]!.AsObject().Select(c => c.Key), Is.EqualTo(new[] { "capability_0", "capability_1", "capability_2" }));
+    }
+
+    [Test]
+    public async Task Publish_is_audited_with_only_the_fields_that_changed()
+    {
+        var tool = await CreatedToolAsync();
+        var changed = tool with
+        {
+            Version = "1.1",
+            Capabilities = [tool.Capabilities[0] with { Patterns = [tool.Capabilities[0].Patterns[0] with { TimeEstimateMs = "999" }, .. tool.Capabilities[0].Patterns.AsSpan()[1..]] }, .. tool.Capabilities.AsSpan()[1..]],
+        };
+
+        var (audit, revision) = await WriteOnceAsync(() => _store.PublishAsync(changed, Change));
+
+        AssertRow(audit, "published", tool.Name, "1.1", revision);
+        Assert.That(audit.Changes.Select(c => c.Key), Is.EquivalentTo(new[] { "version", "capabilities.capability_0.patterns.pattern_0.time_estimate_ms" }));
+        AssertChange(audit.Changes["capabilities.capability_0.patterns.pattern_0.time_estimate_ms"]!, "100 + 0.5 * N", "999");
+    }
+
+    [Test]
+    public async Task Rollback_is_audited_as_the_difference_between_the_two_versions()
+    {
+        var tool = await CreatedToolAsync();
+        await _store.PublishAsync(tool with { Version = "2.0", Category = "changed" });
+
+        var (audit, revision) = await WriteOnceAsync(() => _store.RollbackAsync(tool.Name, "1.0", Change));
+
+        AssertRow(audit, "rolled_back", tool.Name, "1.0", revision);
+        Assert.That(audit.Changes.Select(c => c.Key), Is.EquivalentTo(new[] { "version", "category" }));
+        AssertChange(audit.Changes["category"]!, "changed", tool.Category);
+    }
+
+    [TestCase("disable", "disabled", "enabled", true, false)]
+    [TestCase("enable", "enabled", "enabled", false, true)]
+    public async Task Enable_and_disable_are_audited_as_the_enabled_flag(string operation, string action, string field, bool before, bool after)
+    {
+        var tool = await CreatedToolAsync(enabled: before);
+
+        var (audit, revision) = await WriteOnceAsync(() => operation == "enable" ? _store.EnableAsync(tool.Name, change: Change) : _store.DisableAsync(tool.Name, change: Change));
+
+        AssertRow(audit, action, tool.Name, "1.0", revision);
+        Assert.That(audit.Changes.Select(c => c.Key), Is.EqualTo(new[] { field }));
+        AssertChange(audit.Changes[field]!, before, after);
+    }
+
+    [Test]
+    public async Task Deprecate_and_other_status_changes_are_audited_as_the_status()
+    {
+        var tool = await CreatedToolAsync();
+
+        var (deprecated, revision) = await WriteOnceAsync(() => _store.DeprecateAsync(tool.Name, change: Change));
+        var (reactivated, _) = await WriteOnceAsync(() => _store.SetStatusAsync(tool.Name, ToolStatus.Active, change: Change));
+
+        AssertRow(deprecated, "deprecated", tool.Name, "1.0", revision);
+        AssertChange(deprecated.Changes["status"]!, "active", "deprecated");
+        Assert.That(reactivated.Action, Is.EqualTo("updated"));
+        AssertChange(reactivated.Changes["status"]!, "deprecated", "active");
+    }
+
+    [Test]
+    public async Task Soft_delete_of_a_tool_is_audited_with_the_versions_it_hid()
+    {
+        var tool = await CreatedToolAsync();
+        await _store.PublishAsync(tool with { Version = "1.1" });
+
+        var (audit, revision) = await WriteOnceAsync(() => _store.DeleteAsync(tool.Name, change: Change));
+
+        AssertRow(audit, "deleted", tool.Name, null, revision);
+        AssertChange(audit.Changes["deleted"]!, false, true);
+        Assert.That(audit.Changes["versions"]!["old"]!.AsArray().Select(v => v!.GetValue<string>()), Is.EqualTo(new[] { "1.0", "1.1" }));
+    }
+
+    [Test]
+    public async Task Hard_delete_is_audited_with_the_content_that_was_removed()
+    {
+        var tool = await CreatedToolAsync();
+
+        var (audit, revision) = await WriteOnceAsync(() => _store.DeleteAsync(tool.Name, new DeleteOptions { Hard = true }, Change));
+
+        AssertRow(audit, "hard_deleted", tool.Name, null, revision);
+        AssertChange(audit.Changes["description"]!, tool.Description, null);
+        Assert.That(audit.ToolId, Is.Not.Null, "the audit keeps the id of the removed row");
+    }
+
+    [Test]
+    public async Task An_import_writes_one_audit_row_per_changed_tool_and_none_for_unchanged_ones()
+    {
+        var existing = await CreatedToolAsync();
+        var fresh = NewTool();
+        var before = await AuditReader.CountAsync(_db);
+
+        var report = await _store.ImportAsync([existing, fresh, existing with { Version = "1.1" }], new ImportOptions { Change = Change });
+
+        var rows = (await AuditReader.ReadAsync(_db)).Skip((int)before).ToList();
+        Assert.That(report.Items.Select(i => i.Outcome), Is.EqualTo(new[] { ImportOutcome.Unchanged, ImportOutcome.NewTool, ImportOutcome.NewVersion }));
+        Assert.That(rows.Select(r => (r.ToolName, r.Action)), Is.EqualTo(new[] { (fresh.Name, "created"), (existing.Name, "published") }));
+        Assert.That(rows.Select(r => r.Revision).Distinct(), Is.EqualTo(new[] { report.Revision }), "one revision for the batch");
+        Assert.That(rows.All(r => r.ChangedBy == "alice" && r.Reason == "ticket OPS-42" && r.IpAddress == "10.1.2.3"), Is.True);
+        AssertChange(rows[1].Changes["version"]!, "1.0", "1.1");
+    }
+
+    [Test]
+    public async Task An_import_that_only_changes_state_is_audited_as_an_update_of_that_state()
+    {
+        var tool = await CreatedToolAsync();
+
+        var (audit, revision) = await WriteOnceAsync(() => _store.ImportAsync([tool with { Enabled = false, Status = ToolStatus.Testing }], new ImportOptions { Change = Change }));
+
+        AssertRow(audit, "updated", tool.Name, "1.0", revision);
+        Assert.That(audit.Changes.Select(c => c.Key), Is.EquivalentTo(new[] { "enabled", "status" }));
+        AssertChange(audit.Changes["status"]!, "active", "testing");
+    }
+
+    [Test]
+    public async Task Restoring_a_deleted_version_by_import_is_audited_as_restored()
+    {
+        var tool = await CreatedToolAsync();
+        await _store.DeleteAsync(tool.Name);
+
+        var (audit, revision) = await WriteOnceAsync(() => _store.ImportAsync([tool], new ImportOptions { Change = Change }));
+
+        AssertRow(audit, "restored", tool.Name, "1.0", revision);
+        AssertChange(audit.Changes["deleted"]!, true, false);
+        Assert.That((await _store.GetAsync(tool.Name))!.Definition, Is.EqualTo(tool));
+    }
+
+    private ToolDefinition NewTool() => GeneratedTools.Create(Interlocked.Increment(ref _next), prefix: "audited");
+
+    private async Task<ToolDefinition> CreatedToolAsync(bool enabled = true)
+    {
+        var tool = NewTool() with { Enabled = enabled };
+        await _store.CreateAsync(tool);
+        return tool;
+    }
+
+    /// <summary>Runs one write and returns the one audit row it added (failing unless exactly one was added).</summary>
+    private async Task<(AuditRow Audit, long Revision)> WriteOnceAsync<T>(Func<Task<T>> write)
+    {
+        var before = await AuditReader.CountAsync(_db);
+        await write();
+        var rows = await AuditReader.ReadAsync(_db);
+        Assert.That(rows, Has.Count.EqualTo(before + 1), "exactly one audit row per write");
+        return (rows[^1], await _store.GetRevisionAsync());
+    }
+
+    private static void AssertRow(AuditRow audit, string action, string tool, string? version, long revision)
+    {
+        Assert.That(audit.Action, Is.EqualTo(action));
+        Assert.That(audit.ToolName, Is.EqualTo(tool));
+        Assert.That(audit.Version, Is.EqualTo(version));
+        Assert.That(audit.Revision, Is.EqualTo(revision));
+        Assert.That(audit.ChangedBy, Is.EqualTo("alice"));
+        Assert.That(audit.Reason, Is.EqualTo("ticket OPS-42"));
+        Assert.That(audit.IpAddress, Is.EqualTo("10.1.2.3"));
+        Assert.That(audit.UserAgent, Is.EqualTo("toolcatalog-tests/1.0"));
+    }
+
+    private static void AssertChange(JsonNode change, object? before, object? after)
+    {
+        Assert.That(Value(change["old"]), Is.EqualTo(before), "old value");
+        Assert.That(Value(change["new"]), Is.EqualTo(after), "new value");
+
+        static object? Value(JsonNode? node) => node?.GetValueKind() switch
+        {
+            null or System.Text.Json.JsonValueKind.Null => null,
+            System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => node.GetValue<bool>(),
+            System.Text.Json.JsonValueKind.String => node.GetValue<string>(),
+            _ => node.ToJsonString(),
+        };
+    }
+}

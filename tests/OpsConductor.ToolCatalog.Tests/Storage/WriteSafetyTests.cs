@@ -1,0 +1,143 @@
+using Dapper;
+using OpsConductor.ToolCatalog.Storage;
+using OpsConductor.ToolCatalog.Tests.Support;
+
+namespace OpsConductor.ToolCatalog.Tests.Storage;
+
+[Parallelizable(ParallelScope.Self)]
+public sealed class WriteSafetyTests
+{
+    private TestDatabase _db = null!;
+    private ToolCatalogStore _store = null!;
+
+    [SetUp]
+    public async Task CreateDatabase()
+    {
+        _db = await TestDatabase.CreateAsync();
+        _store = _db.CreateStore();
+    }
+
+    [TearDown]
+    public async Task DropDatabase() => await _db.DisposeAsync();
+
+    [Test]
+    public async Task A_write_failing_midway_leaves_no_rows_no_audit_no_revision_bump_and_no_notification()
+    {
+        await _store.CreateAsync(GeneratedTools.Create(1));
+        var revisionBefore = await _store.GetRevisionAsync();
+        var auditBefore = await AuditReader.CountAsync(_db);
+        var rowsBefore = await CountRowsAsync();
+        await using var listener = await NotificationRecorder.StartAsync(_db);
+
+        // Bypassing validation: the third capability's last pattern breaks a database rule, after the tool row, two
+        // capabilities and their patterns were already inserted in the transaction.
+        var broken = GeneratedTools.Create(2);
+        var capabilities = broken.Capabilities.ToArray();
+        capabilities[2] = capabilities[2] with { Patterns = [capabilities[2].Patterns[0], capabilities[2].Patterns[1], capabilities[2].Patterns[2] with { ComplexityScore = 1.5 }] };
+        var error = Assert.ThrowsAsync<CatalogOperationException>(() => _store.CreateAsync(broken with { Capabilities = [.. capabilities] }));
+
+        Assert.That(error!.Message, Does.Contain("gen-tool-00002").And.Contain("capability_2").And.Contain("pattern_2").And.Contain("1.5").And.Contain("0 to 1"));
+        Assert.That(await _store.GetRevisionAsync(), Is.EqualTo(revisionBefore));
+        Assert.That(await AuditReader.CountAsync(_db), Is.EqualTo(auditBefore));
+        Assert.That(await CountRowsAsync(), Is.EqualTo(rowsBefore));
+        Assert.That(await _store.GetAsync("gen-tool-00002"), Is.Null);
+
+        // Notices are delivered in commit order: if the failed write had sent one, it would arrive first.
+        var success = await _store.CreateAsync(GeneratedTools.Create(3));
+        var first = await listener.NextAsync();
+        Assert.That(success.Revision, Is.EqualTo(revisionBefore + 1));
+        Assert.That(first.Revision, Is.EqualTo(success.Revision));
+        Assert.That(first.Tools, Is.EqualTo(new[] { "gen-tool-00003" }));
+    }
+
+    [Test]
+    public async Task A_failed_import_leaves_no_trace_either()
+    {
+        var revisionBefore = await _store.GetRevisionAsync();
+        var tools = GeneratedTools.CreateMany(5);
+        tools[4] = tools[4] with { Capabilities = [tools[4].Capabilities[0] with { Patterns = [tools[4].Capabilities[0].Patterns[0] with { ComplexityScore = -1 }] }] };
+
+        Assert.ThrowsAsync<CatalogOperationException>(() => _store.ImportAsync(tools));
+
+        Assert.That(await _store.GetRevisionAsync(), Is.EqualTo(revisionBefore));
+        Assert.That(await AuditReader.CountAsync(_db), Is.Zero);
+        Assert.That(await CountRowsAsync(), Is.EqualTo((0L, 0L, 0L)));
+    }
+
+    [Test]
+    public async Task Every_successful_write_notifies_with_identifiers_only()
+    {
+        await using var listener = await NotificationRecorder.StartAsync(_db);
+
+        var created = await _store.CreateAsync(GeneratedTools.Create(1));
+        var disabled = await _store.DisableAsync("gen-tool-00001");
+        var imported = await _store.ImportAsync(GeneratedTools.CreateMany(25, prefix: "bulk"));
+
+        var notices = new[] { await listener.NextAsync(), await listener.NextAsync(), await listener.NextAsync() };
+        Assert.That(notices.Select(n => n.Revision), Is.EqualTo(new[] { created.Revision, disabled.Revision, imported.Revision }));
+        Assert.That(notices[0].Tools, Is.EqualTo(new[] { "gen-tool-00001" }));
+        Assert.That(notices[2].Tools, Is.Null, "a batch of more than 20 tools is announced by revision only");
+        Assert.That(listener.Pending, Is.Zero, "one notice for the whole batch");
+    }
+
+    [Test]
+    public async Task A_stale_write_is_refused_naming_the_current_revision_and_writes_nothing()
+    {
+        var tool = GeneratedTools.Create(1);
+        var created = await _store.CreateAsync(tool);
+        var readAt = created.Revision;
+        await _store.DisableAsync(tool.Name, change: new ChangeContext { Actor = "someone-else" });
+        var current = await _store.GetRevisionAsync();
+
+        var error = Assert.ThrowsAsync<CatalogConflictException>(() =>
+            _store.PublishAsync(tool with { Version = "1.1" }, new ChangeContext { Actor = "me", ExpectedRevision = readAt }));
+
+        Assert.That(error!.CurrentRevision, Is.EqualTo(current));
+        Assert.That(error.ExpectedRevision, Is.EqualTo(readAt));
+        Assert.That(error.Message, Does.Contain(tool.Name).And.Contain($"revision {readAt}").And.Contain($"now at revision {current}"));
+        Assert.That(await _store.GetRevisionAsync(), Is.EqualTo(current));
+        Assert.That((await _store.ListVersionsAsync(tool.Name)).Select(v => v.Version), Is.EqualTo(new[] { "1.0" }));
+    }
+
+    [Test]
+    public async Task Staleness_is_per_tool_so_changes_to_other_tools_do_not_conflict()
+    {
+        var mine = GeneratedTools.Create(1);
+        var created = await _store.CreateAsync(mine);
+        await _store.CreateAsync(GeneratedTools.Create(2));
+
+        var result = await _store.DisableAsync(mine.Name, change: new ChangeContext { ExpectedRevision = created.Revision });
+
+        Assert.That(result.Changed, Is.True);
+    }
+
+    [Test]
+    public async Task A_write_claiming_a_revision_the_catalog_never_reached_is_refused()
+    {
+        var tool = GeneratedTools.Create(1);
+        await _store.CreateAsync(tool);
+
+        var error = Assert.ThrowsAsync<CatalogConflictException>(() => _store.DisableAsync(tool.Name, change: new ChangeContext { ExpectedRevision = 99 }));
+
+        Assert.That(error!.Message, Does.Contain("99").And.Contain("has not reached"));
+    }
+
+    [Test]
+    public async Task Text_the_database_cannot_hold_is_refused_before_writing_with_the_field_named()
+    {
+        var tool = GeneratedTools.Create(1);
+        var tooLong = Assert.ThrowsAsync<CatalogOperationException>(() => _store.CreateAsync(tool with { Version = new string('9', 21) }));
+        var nul = Assert.ThrowsAsync<CatalogOperationException>(() => _store.CreateAsync(tool with { Description = "bad\0byte" }));
+
+        Assert.That(tooLong!.Message, Does.Contain("version is 21 characters").And.Contain("at most 20"));
+        Assert.That(nul!.Message, Does.Contain("description contains a NUL character"));
+        Assert.That(await _store.GetRevisionAsync(), Is.Zero);
+    }
+
+    private async Task<(long Tools, long Capabilities, long Patterns)> CountRowsAsync()
+    {
+        await using var connection = await _db.DataSource.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<(long, long, long)>(
+            "SELECT (SELECT count(*) FROM tool_catalog.tools), (SELECT count(*) FROM tool_catalog.tool_capabilities), (SELECT count(*) FROM tool_catalog.tool_patterns)");
+    }
+}

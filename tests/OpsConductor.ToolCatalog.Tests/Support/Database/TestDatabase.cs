@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using OpsConductor.ToolCatalog.Storage;
+
+namespace OpsConductor.ToolCatalog.Tests.Support;
+
+/// <summary>
+/// A fresh database of a test's own, on the run's shared server (see <see cref="TestServer"/>), migrated by default,
+/// dropped on dispose. Fixtures using their own database can run in parallel.
+/// <code>
+/// await using var db = await TestDatabase.CreateAsync();
+/// var store = db.CreateStore();            // or use db.DataSource / db.ConnectionString
+/// </code>
+/// </summary>
+internal sealed class TestDatabase : IAsyncDisposable
+{
+    private TestDatabase(TestServer server, string name, string connectionString, NpgsqlDataSource dataSource)
+    {
+        Server = server;
+        Name = name;
+        ConnectionString = connectionString;
+        DataSource = dataSource;
+    }
+
+    /// <summary>The server the database lives on (for restart tests use <see cref="TestServer.StartPrivateAsync"/> and
+    /// <see cref="CreateAsync(TestServer, bool, CancellationToken)"/>).</summary>
+    public TestServer Server { get; }
+
+    /// <summary>The database name (<c>tc_…</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>A connection string for the database, with automatic statement preparation on
+    /// (<c>Max Auto Prepare=32;Auto Prepare Min Usages=2</c>, as the store recommends to hosts).</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>A data source over <see cref="ConnectionString"/>, disposed with the database.</summary>
+    public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>Creates a fresh database on the shared server, migrated unless <paramref name="migrate"/> is false.</summary>
+    public static async Task<TestDatabase> CreateAsync(bool migrate = true, CancellationToken cancellationToken = default) =>
+        await CreateAsync(await TestServer.GetSharedAsync(cancellationToken), migrate, cancellationToken);
+
+    /// <summary>Creates a fresh database on <paramref name="server"/>.</summary>
+    public static async Task<TestDatabase> CreateAsync(TestServer server, bool migrate = true, CancellationToken cancellationToken = default)
+    {
+        var name = "tc_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Pooling = false }.ConnectionString))
+        {
+            await admin.OpenAsync(cancellationToken);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var connectionString = new NpgsqlConnectionStringBuilder(server.GetConnectionString(name))
+        {
+            MaxAutoPrepare = 32,
+            AutoPrepareMinUsages = 2,
+            IncludeErrorDetail = true,
+        }.ConnectionString;
+        var database = new TestDatabase(server, name, connectionString, NpgsqlDataSource.Create(connectionString));
+        if (migrate)
+        {
+            await database.CreateStore().MigrateAsync(cancellationToken);
+        }
+
+        return database;
+    }
+
+    /// <summary>A store over <see cref="DataSource"/> (system clock unless one is given, no logging).</summary>
+    public ToolCatalogStore CreateStore(TimeProvider? timeProvider = null) =>
+        new(DataSource, timeProvider ?? TimeProvider.System, NullLogger<ToolCatalogStore>.Instance);
+
+    /// <summary>Another data source on the same database (for example with other settings, or for a listener).</summary>
+    public NpgsqlDataSource CreateDataSource(Action<NpgsqlConnectionStringBuilder>? configure = null)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString);
+        configure?.Invoke(builder);
+        return NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DataSource.DisposeAsync();
+        try
+        {
+            await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server.AdminConnectionString) { Pooling = false }.ConnectionString);
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+        catch (NpgsqlException)
+        {
+            // The server is down (a restart test) or gone: the database goes with it.
+        }
+    }
+}
