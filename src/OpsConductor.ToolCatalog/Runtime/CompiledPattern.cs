@@ -26,6 +26,7 @@ public sealed class CompiledPattern
         }
 
         CompileProblems = problems.Count == 0 ? [] : problems.ToEquatableArray();
+        DeclaredDefaults = FindDeclaredDefaults(compiler.Variables);
 
         Simplicity = 1.0 - Math.Clamp(Definition.ComplexityScore, 0.0, 1.0);
         Accuracy = Math.Clamp(Definition.PreferenceMatch.Accuracy, 0.0, 1.0);
@@ -86,11 +87,42 @@ public sealed class CompiledPattern
     /// <summary><c>preference_match.complexity</c> (1 = very simple), clamped to [0, 1].</summary>
     public double DeclaredSimplicity { get; }
 
+    /// <summary>
+    /// Defaults the pattern itself declares for variables its expressions use: a required or optional input of that
+    /// name with a numeric <c>default</c>. Selection uses them when the request does not give the variable.
+    /// </summary>
+    internal (int Slot, string Name, double Value)[] DeclaredDefaults { get; }
+
     /// <summary>Position of the capability within the tool (file order).</summary>
     internal int CapabilityIndex { get; }
 
     /// <summary>Position of the pattern within the capability (file order).</summary>
     internal int PatternIndex { get; }
+
+    private (int Slot, string Name, double Value)[] FindDeclaredDefaults(VariableTable variables)
+    {
+        List<(int, string, double)>? found = null;
+        foreach (var input in Definition.RequiredInputs.Concat(Definition.OptionalInputs))
+        {
+            if (input.Default is not { IsNumber: true } value || !UsesVariable(input.Name))
+            {
+                continue;
+            }
+
+            found ??= [];
+            if (found.TrueForAll(f => f.Item2 != input.Name))
+            {
+                found.Add((variables.GetOrAddSlot(input.Name), input.Name, value.AsDouble()));
+            }
+        }
+
+        return found is null ? [] : [.. found];
+    }
+
+    private bool UsesVariable(string name) =>
+        (TimeEstimate?.Variables.Contains(name) ?? false)
+        || (CostEstimate?.Variables.Contains(name) ?? false)
+        || (BackgroundCondition?.Variables.Contains(name) ?? false);
 
     /// <summary>Enumeration order: tool order, then capability and pattern position (the original's loops).</summary>
     internal static int CompareOrder(CompiledPattern? x, CompiledPattern? y)
