@@ -6,11 +6,10 @@ namespace OpsConductor.ToolCatalog.Cli;
 internal static class CliApp
 {
     /// <summary>The commands, in the order <c>--help</c> lists them. Each verb lives in <c>Commands/</c>.</summary>
-    private static IEnumerable<Command> CreateCommands(CliContext context)
-    {
-        _ = context;
-        return [];
-    }
+    private static IEnumerable<Command> CreateCommands(CliContext context) =>
+    [
+        Commands.ValidateCommand.Create(context),
+    ];
 
     public static RootCommand BuildRootCommand(CliContext context)
     {

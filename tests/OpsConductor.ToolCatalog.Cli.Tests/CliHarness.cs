@@ -7,7 +7,10 @@ internal static class CliHarness
 
     public static async Task<Result> RunAsync(params string[] args) => await RunAsync(null, args);
 
-    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        await RunAsync(args, environment);
+
+    public static async Task<Result> RunAsync(string[] args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -17,6 +20,7 @@ internal static class CliHarness
             Error = error,
             IsInteractive = false,
             GetEnvironmentVariable = name => environment is not null && environment.TryGetValue(name, out var value) ? value : null,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
         var exitCode = await CliApp.RunAsync(args, context);
         return new Result(exitCode, output.ToString(), error.ToString());

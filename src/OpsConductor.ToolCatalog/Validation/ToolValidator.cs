@@ -1,0 +1,105 @@
+using OpsConductor.ToolCatalog.Model;
+using OpsConductor.ToolCatalog.Yaml;
+
+namespace OpsConductor.ToolCatalog.Validation;
+
+/// <summary>
+/// The one validator every entry point uses (import, API, admin UI, CLI). It validates a document read by
+/// <see cref="ToolYamlReader"/> (with positions) or a <see cref="ToolDefinition"/> built in code (written to the
+/// same node tree first, so one rule set applies). Every finding has a stable code (<see cref="ValidationCodes"/>),
+/// a severity, the field path, the line and column when known, and a message that says what is allowed.
+/// A validator holds no state between calls and is safe to share between threads.
+/// </summary>
+public sealed class ToolValidator
+{
+    /// <summary>Creates a validator; <see cref="ValidationOptions.Lenient"/> when <paramref name="options"/> is null.</summary>
+    public ToolValidator(ValidationOptions? options = null)
+    {
+        Options = options ?? ValidationOptions.Lenient;
+        foreach (var vocabulary in new[]
+                 {
+                     Options.Platforms, Options.Categories, Options.Scopes, Options.CompletenessValues, Options.AccuracyLevels,
+                     Options.FreshnessValues, Options.DataSources, Options.InputTypes, Options.DependencyTypes,
+                 })
+        {
+            ArgumentNullException.ThrowIfNull(vocabulary, nameof(options));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaxPatternsPerCapability, 1, nameof(options));
+    }
+
+    /// <summary>The mode and vocabularies in use.</summary>
+    public ValidationOptions Options { get; }
+
+    /// <summary>Validates a document as read: its parse errors and warnings, then the rules of its shape.</summary>
+    public ValidationReport Validate(ToolDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var sink = new FindingSink(document.Source);
+        foreach (var finding in document.ParseErrors.Concat(document.ParseWarnings))
+        {
+            sink.Add(finding);
+        }
+
+        if (document.Root is { } root)
+        {
+            Run(document.Shape, root, sink);
+        }
+
+        return new ValidationReport(document.Source, sink.Findings) { Shape = document.Shape };
+    }
+
+    /// <summary>Validates a tool built in code, as the canonical file <see cref="ToolYamlWriter"/> would write for it (no positions).</summary>
+    public ValidationReport Validate(ToolDefinition tool)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        var sink = new FindingSink(null);
+        new ToolRules(Options, sink).Run(ToolNodeWriter.Build(tool));
+        return new ValidationReport(null, sink.Findings);
+    }
+
+    private void Run(ToolFileShape shape, YamlNode root, FindingSink sink)
+    {
+        switch (shape)
+        {
+            case ToolFileShape.Profiles:
+                new ProfileRules(Options, sink).Run((YamlMapping)root);
+                break;
+
+            case ToolFileShape.Canonical:
+                new ToolRules(Options, sink).Run(root);
+                break;
+
+            case ToolFileShape.ListForm when Options.Strict:
+                // The original validator required dict capabilities: it reports "'capabilities' must be a dictionary".
+                new ToolRules(Options, sink).Run(root);
+                break;
+
+            case ToolFileShape.ListForm:
+                var rules = new ToolRules(Options, sink);
+                rules.RunListItems((YamlMapping)root);
+                rules.Run(ListFormNormalizer.Normalize((YamlMapping)root), listForm: true);
+                break;
+
+            case ToolFileShape.Empty or ToolFileShape.Unreadable:
+                break;
+
+            default:
+                // Wrappers, stubs, the template and unknown shapes: the shape error is already reported. Strict mode
+                // also runs the original's checks on them, as validate_tool.py did.
+                if (Options.Strict)
+                {
+                    if (!PythonSemantics.IsTruthy(root))
+                    {
+                        sink.Error(ValidationCodes.EmptyDocument, "", root, "Empty YAML file");
+                    }
+                    else
+                    {
+                        new ToolRules(Options, sink).Run(root);
+                    }
+                }
+
+                break;
+        }
+    }
+}

@@ -1,0 +1,656 @@
+using OpsConductor.ToolCatalog.Model;
+
+namespace OpsConductor.ToolCatalog.Yaml;
+
+/// <summary>
+/// Maps a node tree onto the model. It never throws on ill-typed input: a value that does not fit its model
+/// property (a string where a number belongs, a scalar where a list belongs) is kept, as it was, in the
+/// owner's <c>Extensions</c> under its own key and the property keeps its default; the writer writes such a
+/// value back in place of the property, and the validator reports it. Nothing in the file is dropped.
+/// </summary>
+internal static class ToolModelReader
+{
+    /// <summary>Reads a canonical (or normalised list-form) tool.</summary>
+    public static ToolDefinition ReadTool(YamlMapping root) => ReadTool(root, defaultName: "", defaultVersion: "", profile: false);
+
+    /// <summary>Reads every tool of a profiles file: each named by its key, versioned by the file's <c>version</c>
+    /// ("1.0" when absent, as the original's default); a <c>tool_name</c> or <c>version</c> inside an entry overrides these.</summary>
+    public static IReadOnlyList<ToolDefinition> ReadProfiles(YamlMapping root)
+    {
+        var version = root.Get("version") is YamlScalar { IsNull: false } v ? v.Text : "1.0";
+        var tools = new List<ToolDefinition>();
+        if (root.Get("tools") is not YamlMapping map)
+        {
+            return tools;
+        }
+
+        foreach (var entry in map.Entries)
+        {
+            tools.Add(entry.Value is YamlMapping body
+                ? ReadTool(body, entry.Key.Text, version, profile: true)
+                : new ToolDefinition
+                {
+                    Name = entry.Key.Text,
+                    Version = version,
+                    Extensions = DataMap.Create(("profile", ToData(entry.Value))),
+                });
+        }
+
+        return tools;
+    }
+
+    private static ToolDefinition ReadTool(YamlMapping root, string defaultName, string defaultVersion, bool profile)
+    {
+        var tool = new ToolDefinition { Name = defaultName, Version = defaultVersion };
+        var ext = new Extensions();
+        foreach (var (keyNode, value) in root.Entries)
+        {
+            var key = keyNode.Text;
+            switch (key)
+            {
+                case "tool_name":
+                    tool = tool with { Name = TextOrExt(value, key, ext) ?? defaultName };
+                    break;
+                case "version":
+                    tool = tool with { Version = TextOrExt(value, key, ext) ?? defaultVersion };
+                    break;
+                case "description":
+                    tool = tool with { Description = TextOrExt(value, key, ext) ?? "" };
+                    break;
+                case "platform":
+                    tool = tool with { Platform = TextOrExt(value, key, ext) ?? "" };
+                    break;
+                case "category":
+                    tool = tool with { Category = TextOrExt(value, key, ext) ?? "" };
+                    break;
+                case "status":
+                    if (value is YamlScalar { IsString: true } s && ToolStatusNames.TryParse(s.Text, out var status) &&
+                        string.Equals(status.ToWire(), s.Text, StringComparison.Ordinal))
+                    {
+                        tool = tool with { Status = status };
+                    }
+                    else
+                    {
+                        ext.Add(key, value);
+                    }
+
+                    break;
+                case "enabled":
+                    if (value is YamlScalar { IsBoolean: true } enabled)
+                    {
+                        tool = tool with { Enabled = (bool)enabled.Value! };
+                    }
+                    else
+                    {
+                        ext.Add(key, value);
+                    }
+
+                    break;
+                case "execution_location":
+                    tool = tool with { ExecutionLocation = TextOrExt(value, key, ext) };
+                    break;
+                case "defaults":
+                    if (value is YamlMapping defaults)
+                    {
+                        tool = tool with { Defaults = ReadDefaults(defaults) };
+                    }
+                    else
+                    {
+                        ext.Add(key, value);
+                    }
+
+                    break;
+                case "capabilities":
+                    if (ReadCapabilities(value, profile) is { } capabilities)
+                    {
+                        tool = tool with { Capabilities = capabilities };
+                    }
+                    else
+                    {
+                        ext.Add(key, value);
+                    }
+
+                    break;
+                case "dependencies":
+                    if (ReadItems(value, ReadDependency) is { } dependencies)
+                    {
+                        tool = tool with { Dependencies = dependencies };
+                    }
+                    else
+                    {
+                        ext.Add(key, value);
+                    }
+
+                    break;
+                case "metadata":
+                    if (value is YamlMapping metadata)
+                    {
+                        tool = tool with { Metadata = ToDataMap(metadata) };
+                    }
+                    else
+                    {
+                        ext.Add(key, value);
+                    }
+
+                    break;
+                case "examples":
+                    if (ReadItems(value, ReadExample) is { } examples)
+                    {
+                        tool = tool with { Examples = examples };
+                    }
+                    else
+                    {
+                        ext.Add(key, value);
+                    }
+
+                    break;
+                default:
+                    ext.Add(key, value);
+                    break;
+            }
+        }
+
+        return tool with { Extensions = ext.ToMap() };
+    }
+
+    private static ToolDefaults ReadDefaults(YamlMapping map)
+    {
+        var defaults = new ToolDefaults();
+        var ext = new Extensions();
+        foreach (var (keyNode, value) in map.Entries)
+        {
+            var key = keyNode.Text;
+            defaults = key switch
+            {
+                "accuracy_level" => defaults with { AccuracyLevel = TextOrExt(value, key, ext) },
+                "freshness" => defaults with { Freshness = TextOrExt(value, key, ext) },
+                "data_source" => defaults with { DataSource = TextOrExt(value, key, ext) },
+                "scope" => defaults with { Scope = TextOrExt(value, key, ext) },
+                "completeness" => defaults with { Completeness = TextOrExt(value, key, ext) },
+                _ => ext.AddAndReturn(key, value, defaults),
+            };
+        }
+
+        return defaults with { Extensions = ext.ToMap() };
+    }
+
+    private static EquatableArray<CapabilityDefinition>? ReadCapabilities(YamlNode node, bool profile)
+    {
+        if (node is not YamlMapping map || map.Entries.Any(e => e.Value is not YamlMapping))
+        {
+            return null;
+        }
+
+        var list = new List<CapabilityDefinition>(map.Count);
+        foreach (var (keyNode, value) in map.Entries)
+        {
+            var capability = new CapabilityDefinition { Name = keyNode.Text };
+            var ext = new Extensions();
+            foreach (var (innerKey, innerValue) in ((YamlMapping)value).Entries)
+            {
+                var key = innerKey.Text;
+                switch (key)
+                {
+                    case "description":
+                        capability = capability with { Description = TextOrExt(innerValue, key, ext) ?? "" };
+                        break;
+                    case "patterns":
+                        if (innerValue is YamlMapping patterns && patterns.Entries.All(e => e.Value is YamlMapping))
+                        {
+                            capability = capability with
+                            {
+                                Patterns = patterns.Entries.Select(e => ReadPattern(e.Key.Text, (YamlMapping)e.Value, profile)).ToEquatableArray(),
+                            };
+                        }
+                        else
+                        {
+                            ext.Add(key, innerValue);
+                        }
+
+                        break;
+                    default:
+                        ext.Add(key, innerValue);
+                        break;
+                }
+            }
+
+            list.Add(capability with { Extensions = ext.ToMap() });
+        }
+
+        return list.ToEquatableArray();
+    }
+
+    private static PatternDefinition ReadPattern(string name, YamlMapping map, bool profile)
+    {
+        var pattern = new PatternDefinition { Name = name, TimeEstimateMs = "" };
+        var ext = new Extensions();
+        foreach (var (keyNode, value) in map.Entries)
+        {
+            var key = keyNode.Text;
+            switch (key)
+            {
+                case "description":
+                    pattern = pattern with { Description = TextOrExt(value, key, ext) ?? "" };
+                    break;
+                case "typical_use_cases":
+                    pattern = StringsOrExt(value, key, ext) is { } cases ? pattern with { TypicalUseCases = cases } : pattern;
+                    break;
+                case "time_estimate_ms":
+                    pattern = pattern with { TimeEstimateMs = ExpressionOrExt(value, key, ext) ?? "" };
+                    break;
+                case "cost_estimate":
+                    pattern = ExpressionOrExt(value, key, ext) is { } cost ? pattern with { CostEstimate = cost } : pattern;
+                    break;
+                case "complexity_score":
+                    pattern = NumberOrExt(value, key, ext) is { } complexity ? pattern with { ComplexityScore = complexity } : pattern;
+                    break;
+                case "scope":
+                    pattern = pattern with { Scope = TextOrExt(value, key, ext) };
+                    break;
+                case "completeness":
+                    pattern = pattern with { Completeness = TextOrExt(value, key, ext) };
+                    break;
+                case "accuracy_level":
+                    pattern = pattern with { AccuracyLevel = TextOrExt(value, key, ext) };
+                    break;
+                case "freshness":
+                    pattern = pattern with { Freshness = TextOrExt(value, key, ext) };
+                    break;
+                case "data_source":
+                    pattern = pattern with { DataSource = TextOrExt(value, key, ext) };
+                    break;
+                case "limitations":
+                    pattern = StringsOrExt(value, key, ext) is { } limitations ? pattern with { Limitations = limitations } : pattern;
+                    break;
+                case "policy":
+                    pattern = value is YamlMapping policy ? pattern with { Policy = ReadPolicy(policy) } : ext.AddAndReturn(key, value, pattern);
+                    break;
+                case "preference_match":
+                    pattern = value is YamlMapping preferences ? pattern with { PreferenceMatch = ReadPreferences(preferences) } : ext.AddAndReturn(key, value, pattern);
+                    break;
+                case "required_inputs":
+                    pattern = ReadItems(value, ReadInput) is { } required ? pattern with { RequiredInputs = required } : ext.AddAndReturn(key, value, pattern);
+                    break;
+                case "requires_inputs" when profile && !map.Contains("required_inputs"):
+                    // The profiles format names the inputs only (PatternProfile.requires_inputs).
+                    pattern = StringsOrExt(value, key, ext) is { } names
+                        ? pattern with { RequiredInputs = names.Select(n => new InputSpec { Name = n }).ToEquatableArray() }
+                        : pattern;
+                    break;
+                case "optional_inputs":
+                    pattern = ReadItems(value, ReadInput) is { } optional ? pattern with { OptionalInputs = optional } : ext.AddAndReturn(key, value, pattern);
+                    break;
+                case "expected_outputs":
+                    pattern = ReadItems(value, ReadOutput) is { } outputs ? pattern with { ExpectedOutputs = outputs } : ext.AddAndReturn(key, value, pattern);
+                    break;
+                case "examples":
+                    pattern = value is YamlSequence examples
+                        ? pattern with { Examples = examples.Items.Select(ToData).ToEquatableArray() }
+                        : ext.AddAndReturn(key, value, pattern);
+                    break;
+                default:
+                    ext.Add(key, value);
+                    break;
+            }
+        }
+
+        return pattern with { Extensions = ext.ToMap() };
+    }
+
+    private static PolicyDefinition ReadPolicy(YamlMapping map)
+    {
+        var policy = new PolicyDefinition();
+        var ext = new Extensions();
+        foreach (var (keyNode, value) in map.Entries)
+        {
+            var key = keyNode.Text;
+            switch (key)
+            {
+                case "max_cost":
+                    policy = NullableNumber(value, key, ext, out var maxCost) ? policy with { MaxCost = maxCost } : policy;
+                    break;
+                case "requires_approval":
+                    policy = value is YamlScalar { IsBoolean: true } approval
+                        ? policy with { RequiresApproval = (bool)approval.Value! }
+                        : ext.AddAndReturn(key, value, policy);
+                    break;
+                case "production_safe":
+                    policy = value is YamlScalar { IsBoolean: true } safe
+                        ? policy with { ProductionSafe = (bool)safe.Value! }
+                        : ext.AddAndReturn(key, value, policy);
+                    break;
+                case "max_execution_time":
+                    policy = NullableNumber(value, key, ext, out var maxTime) ? policy with { MaxExecutionTimeSeconds = maxTime } : policy;
+                    break;
+                case "requires_background_if":
+                    policy = value is YamlScalar { IsString: true } condition
+                        ? policy with { RequiresBackgroundIf = condition.Text }
+                        : value is YamlScalar { IsNull: true } ? policy : ext.AddAndReturn(key, value, policy);
+                    break;
+                case "max_N_immediate":
+                    policy = value switch
+                    {
+                        YamlScalar { Kind: ScalarKind.Integer } n => policy with { MaxNImmediate = (long)n.Value! },
+                        YamlScalar { IsNull: true } => policy,
+                        _ => ext.AddAndReturn(key, value, policy),
+                    };
+                    break;
+                case "allowed_environments":
+                    policy = StringsOrExt(value, key, ext) is { } environments ? policy with { AllowedEnvironments = environments } : policy;
+                    break;
+                default:
+                    ext.Add(key, value);
+                    break;
+            }
+        }
+
+        return policy with { Extensions = ext.ToMap() };
+    }
+
+    private static PreferenceMatch ReadPreferences(YamlMapping map)
+    {
+        var scores = new PreferenceMatch();
+        var ext = new Extensions();
+        foreach (var (keyNode, value) in map.Entries)
+        {
+            var key = keyNode.Text;
+            if (key is not ("speed" or "accuracy" or "cost" or "complexity" or "completeness"))
+            {
+                ext.Add(key, value);
+                continue;
+            }
+
+            if (NumberOrExt(value, key, ext) is not { } score)
+            {
+                continue;
+            }
+
+            scores = key switch
+            {
+                "speed" => scores with { Speed = score },
+                "accuracy" => scores with { Accuracy = score },
+                "cost" => scores with { Cost = score },
+                "complexity" => scores with { Complexity = score },
+                _ => scores with { Completeness = score },
+            };
+        }
+
+        return scores with { Extensions = ext.ToMap() };
+    }
+
+    private static InputSpec? ReadInput(YamlMapping map)
+    {
+        if (NameOf(map) is not { } name)
+        {
+            return null;
+        }
+
+        var input = new InputSpec { Name = name };
+        var ext = new Extensions();
+        foreach (var (keyNode, value) in map.Entries)
+        {
+            var key = keyNode.Text;
+            switch (key)
+            {
+                case "name":
+                    break;
+                case "type":
+                    input = TextOrExt(value, key, ext) is { } type ? input with { Type = type } : input;
+                    break;
+                case "description":
+                    input = input with { Description = TextOrExt(value, key, ext) };
+                    break;
+                case "validation":
+                    input = input with { Validation = TextOrExt(value, key, ext) };
+                    break;
+                case "examples":
+                    input = value is YamlSequence examples ? input with { Examples = examples.Items.Select(ToData).ToEquatableArray() } : ext.AddAndReturn(key, value, input);
+                    break;
+                case "allowed_values":
+                    input = value is YamlSequence allowed ? input with { AllowedValues = allowed.Items.Select(ToData).ToEquatableArray() } : ext.AddAndReturn(key, value, input);
+                    break;
+                case "default":
+                    input = input with { Default = ToData(value) };
+                    break;
+                case "required":
+                    input = value is YamlScalar { IsBoolean: true } required ? input with { Required = (bool)required.Value! } : ext.AddAndReturn(key, value, input);
+                    break;
+                default:
+                    ext.Add(key, value);
+                    break;
+            }
+        }
+
+        return input with { Extensions = ext.ToMap() };
+    }
+
+    private static OutputSpec? ReadOutput(YamlMapping map)
+    {
+        if (NameOf(map) is not { } name)
+        {
+            return null;
+        }
+
+        var output = new OutputSpec { Name = name };
+        var ext = new Extensions();
+        foreach (var (keyNode, value) in map.Entries)
+        {
+            var key = keyNode.Text;
+            switch (key)
+            {
+                case "name":
+                    break;
+                case "type":
+                    output = TextOrExt(value, key, ext) is { } type ? output with { Type = type } : output;
+                    break;
+                case "description":
+                    output = output with { Description = TextOrExt(value, key, ext) };
+                    break;
+                case "required":
+                    output = value is YamlScalar { IsBoolean: true } required ? output with { Required = (bool)required.Value! } : ext.AddAndReturn(key, value, output);
+                    break;
+                default:
+                    ext.Add(key, value);
+                    break;
+            }
+        }
+
+        return output with { Extensions = ext.ToMap() };
+    }
+
+    private static DependencySpec? ReadDependency(YamlMapping map)
+    {
+        if (NameOf(map) is not { } name)
+        {
+            return null;
+        }
+
+        var dependency = new DependencySpec { Name = name };
+        var ext = new Extensions();
+        foreach (var (keyNode, value) in map.Entries)
+        {
+            var key = keyNode.Text;
+            switch (key)
+            {
+                case "name":
+                    break;
+                case "type":
+                    dependency = dependency with { Type = TextOrExt(value, key, ext) ?? "" };
+                    break;
+                case "required":
+                    dependency = value is YamlScalar { IsBoolean: true } required ? dependency with { Required = (bool)required.Value! } : ext.AddAndReturn(key, value, dependency);
+                    break;
+                case "version":
+                    dependency = dependency with { Version = TextOrExt(value, key, ext) };
+                    break;
+                default:
+                    ext.Add(key, value);
+                    break;
+            }
+        }
+
+        return dependency with { Extensions = ext.ToMap() };
+    }
+
+    private static ToolExample? ReadExample(YamlMapping map)
+    {
+        var example = new ToolExample();
+        var ext = new Extensions();
+        foreach (var (keyNode, value) in map.Entries)
+        {
+            var key = keyNode.Text;
+            switch (key)
+            {
+                case "name":
+                    example = example with { Name = TextOrExt(value, key, ext) };
+                    break;
+                case "description":
+                    example = example with { Description = TextOrExt(value, key, ext) };
+                    break;
+                case "inputs":
+                    example = value is YamlMapping inputs ? example with { Inputs = ToDataMap(inputs) } : ext.AddAndReturn(key, value, example);
+                    break;
+                case "expected_output":
+                    example = example with { ExpectedOutput = ToData(value) };
+                    break;
+                case "expected_time_ms":
+                    example = NullableNumber(value, key, ext, out var time) ? example with { ExpectedTimeMs = time } : example;
+                    break;
+                case "expected_cost":
+                    example = NullableNumber(value, key, ext, out var cost) ? example with { ExpectedCost = cost } : example;
+                    break;
+                default:
+                    ext.Add(key, value);
+                    break;
+            }
+        }
+
+        return example with { Extensions = ext.ToMap() };
+    }
+
+    /// <summary>Reads a list whose every item maps to a model item; null (keep the raw list) when any does not.</summary>
+    private static EquatableArray<T>? ReadItems<T>(YamlNode node, Func<YamlMapping, T?> read)
+        where T : class
+    {
+        if (node is not YamlSequence list)
+        {
+            return null;
+        }
+
+        var items = new List<T>(list.Items.Count);
+        foreach (var item in list.Items)
+        {
+            if (item is not YamlMapping map || read(map) is not { } value)
+            {
+                return null;
+            }
+
+            items.Add(value);
+        }
+
+        return items.ToEquatableArray();
+    }
+
+    private static string? NameOf(YamlMapping map) =>
+        map.Get("name") is YamlScalar { IsString: true } name && name.Text.Length > 0 ? name.Text : null;
+
+    /// <summary>A scalar's text; null for an explicit null; a list or mapping goes to the extensions.</summary>
+    private static string? TextOrExt(YamlNode value, string key, Extensions ext)
+    {
+        switch (value)
+        {
+            case YamlScalar { IsNull: true }:
+                return null;
+            case YamlScalar scalar:
+                return scalar.Text;
+            default:
+                ext.Add(key, value);
+                return null;
+        }
+    }
+
+    /// <summary>An expression: a string as it is, a number as its text; anything else goes to the extensions.</summary>
+    private static string? ExpressionOrExt(YamlNode value, string key, Extensions ext)
+    {
+        if (value is YamlScalar { IsString: true } or YamlScalar { IsNumber: true })
+        {
+            return ((YamlScalar)value).Text;
+        }
+
+        ext.Add(key, value);
+        return null;
+    }
+
+    private static double? NumberOrExt(YamlNode value, string key, Extensions ext)
+    {
+        if (value is YamlScalar { IsNumber: true } number)
+        {
+            return number.AsDouble();
+        }
+
+        ext.Add(key, value);
+        return null;
+    }
+
+    private static bool NullableNumber(YamlNode value, string key, Extensions ext, out double? number)
+    {
+        number = null;
+        switch (value)
+        {
+            case YamlScalar { IsNumber: true } n:
+                number = n.AsDouble();
+                return true;
+            case YamlScalar { IsNull: true }:
+                return true;
+            default:
+                ext.Add(key, value);
+                return false;
+        }
+    }
+
+    private static EquatableArray<string>? StringsOrExt(YamlNode value, string key, Extensions ext)
+    {
+        if (value is YamlSequence list && list.Items.All(i => i is YamlScalar { IsString: true }))
+        {
+            return list.Items.Select(i => ((YamlScalar)i).Text).ToEquatableArray();
+        }
+
+        ext.Add(key, value);
+        return null;
+    }
+
+    /// <summary>Converts a node to free-form data. Depth is bounded by the loader's nesting limit.</summary>
+    public static DataValue ToData(YamlNode node) => node switch
+    {
+        YamlScalar s => s.Kind switch
+        {
+            ScalarKind.Null => DataValue.Null,
+            ScalarKind.Boolean => DataValue.FromBoolean((bool)s.Value!),
+            ScalarKind.Integer => DataValue.FromInteger((long)s.Value!),
+            ScalarKind.Float => DataValue.FromFloat((double)s.Value!),
+            _ => DataValue.FromString(s.Text),
+        },
+        YamlSequence seq => DataValue.FromList(seq.Items.Select(ToData).ToEquatableArray()),
+        YamlMapping map => DataValue.FromMap(ToDataMap(map)),
+        _ => throw new InvalidOperationException($"Unknown node type {node.GetType().Name}."),
+    };
+
+    public static DataMap ToDataMap(YamlMapping map) =>
+        DataMap.Create(map.Entries.Select(e => new KeyValuePair<string, DataValue>(e.Key.Text, ToData(e.Value))));
+
+    /// <summary>Collects the keys a model type does not interpret, in file order.</summary>
+    private sealed class Extensions
+    {
+        private readonly List<KeyValuePair<string, DataValue>> _entries = [];
+
+        public void Add(string key, YamlNode value) => _entries.Add(new(key, ToData(value)));
+
+        public T AddAndReturn<T>(string key, YamlNode value, T unchanged)
+        {
+            Add(key, value);
+            return unchanged;
+        }
+
+        public DataMap ToMap() => DataMap.Create(_entries);
+    }
+}
