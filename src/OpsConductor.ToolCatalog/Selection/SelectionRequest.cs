@@ -6,7 +6,7 @@ namespace OpsConductor.ToolCatalog.Selection;
 /// One selection request: which capabilities, for what context, and for which preference. Immutable once built;
 /// the same request may be evaluated against any snapshot.
 /// </summary>
-public sealed class SelectionRequest
+public sealed record SelectionRequest
 {
     /// <summary>The default permissions of a request (the original's <c>available_permissions</c>).</summary>
     public static IReadOnlySet<string> DefaultPermissions { get; } = new HashSet<string>(["read", "write", "execute", "admin"], StringComparer.Ordinal);
