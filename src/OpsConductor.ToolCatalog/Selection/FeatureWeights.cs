@@ -105,6 +105,26 @@ public sealed record FeatureWeights
         return this;
     }
 
+    /// <summary>The non-zero weights as <c>name value</c> pairs, e.g. <c>time 0.40</c>.</summary>
+    public IEnumerable<string> Explain()
+    {
+        ReadOnlySpan<(string Name, double Value)> all =
+        [
+            ("time", Time), ("cost", Cost), ("complexity", Complexity), ("accuracy", Accuracy), ("completeness", Completeness),
+            ("declared_speed", DeclaredSpeed), ("declared_cost", DeclaredCost), ("declared_simplicity", DeclaredSimplicity),
+        ];
+        var list = new List<string>(8);
+        foreach (var (name, value) in all)
+        {
+            if (value != 0)
+            {
+                list.Add(string.Create(CultureInfo.InvariantCulture, $"{name} {value:0.00}"));
+            }
+        }
+
+        return list;
+    }
+
     private static FeatureWeights Of(double time, double cost, double complexity, double accuracy, double completeness) =>
         new() { Time = time, Cost = cost, Complexity = complexity, Accuracy = accuracy, Completeness = completeness };
 }

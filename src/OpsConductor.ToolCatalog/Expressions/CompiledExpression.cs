@@ -1,0 +1,201 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
+namespace OpsConductor.ToolCatalog.Expressions;
+
+/// <summary>
+/// What <see cref="EstimateExpression"/> and <see cref="ConditionExpression"/> share: the checked, compiled form of one
+/// expression, its static facts, and the hot evaluation path with its fast shapes.
+/// </summary>
+internal sealed class CompiledExpression
+{
+    private readonly Shape _shape;
+    private readonly EvalNode _root;
+    private readonly int _slot;
+    private readonly int _column;
+    private readonly double _offset;
+    private readonly double _scale;
+
+    private CompiledExpression(string text, VariableTable table, ParsedExpression parsed, EvalNode root)
+    {
+        Text = text;
+        Table = table;
+        Variables = parsed.Variables;
+        Depth = parsed.Depth;
+        _root = root;
+        switch (root)
+        {
+            case ConstNode c:
+                _shape = Shape.Constant;
+                _offset = c.Value;
+                break;
+            case VarNode v:
+                _shape = Shape.Variable;
+                (_slot, _column) = (v.Slot, v.Column);
+                break;
+            case ScaleNode s:
+                _shape = Shape.Scale;
+                (_slot, _column, _scale) = (s.Slot, s.Column, s.Scale);
+                break;
+            case AffineNode a:
+                _shape = Shape.Affine;
+                (_slot, _column, _offset, _scale) = (a.Slot, a.Column, a.Offset, a.Scale);
+                break;
+            default:
+                _shape = Shape.Tree;
+                break;
+        }
+    }
+
+    private enum Shape : byte
+    {
+        Constant,
+        Variable,
+        Scale,
+        Affine,
+        Tree,
+    }
+
+    public string Text { get; }
+
+    public VariableTable Table { get; }
+
+    public IReadOnlyList<string> Variables { get; }
+
+    public int Depth { get; }
+
+    public bool IsConstant => Variables.Count == 0;
+
+    /// <summary>The compiled root, for tests and diagnostics.</summary>
+    internal EvalNode Root => _root;
+
+    /// <summary>Parses, checks and compiles; throws <see cref="CompileFailure"/> on the first problem.</summary>
+    public static CompiledExpression Create(string text, VariableTable table, ExpressionLanguage language, ExpressionOptions options)
+    {
+        var parsed = Parser.Parse(text, language, options);
+        return new CompiledExpression(text, table, parsed, Compiler.Compile(parsed.Root, table));
+    }
+
+    public static bool TryCreate(
+        string text, VariableTable table, ExpressionLanguage language, ExpressionOptions options,
+        [NotNullWhen(true)] out CompiledExpression? compiled, [NotNullWhen(false)] out ExpressionError? error)
+    {
+        try
+        {
+            compiled = Create(text, table, language, options);
+            error = null;
+            return true;
+        }
+        catch (CompileFailure failure)
+        {
+            compiled = null;
+            error = failure.Error;
+            return false;
+        }
+    }
+
+    /// <summary>Evaluates over <paramref name="values"/>; a failure is left in <paramref name="state"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double Run(double[] values, ref EvalState state)
+    {
+        switch (_shape)
+        {
+            case Shape.Constant:
+                return _offset;
+            case Shape.Affine:
+                return _offset + (_scale * VarNode.Load(values, _slot, _column, ref state));
+            case Shape.Variable:
+                return VarNode.Load(values, _slot, _column, ref state);
+            case Shape.Scale:
+                return _scale * VarNode.Load(values, _slot, _column, ref state);
+            default:
+                return _root.Eval(values, ref state);
+        }
+    }
+
+    public void CheckContext(ExpressionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!ReferenceEquals(context.Variables, Table))
+        {
+            throw new ArgumentException(
+                $"The context was created over a different VariableTable than the one expression '{Text}' was compiled with; " +
+                "create contexts from the table the expressions were compiled against.", nameof(context));
+        }
+    }
+
+    /// <summary>Describes why an evaluation failed: the recorded failure, else a final value that is not finite.</summary>
+    public ExpressionError CreateError(in EvalState state, double result)
+    {
+        string F(double x) => PythonNumber.Format(x);
+        static string Name(MathFunction f) => f switch
+        {
+            MathFunction.Log => "log",
+            MathFunction.Log10 => "log10",
+            MathFunction.Log2 => "log2",
+            MathFunction.Sqrt => "sqrt",
+            MathFunction.Exp => "exp",
+            MathFunction.Ceil => "ceil",
+            MathFunction.Floor => "floor",
+            _ => f.ToString(),
+        };
+
+        switch (state.Failure)
+        {
+            case EvalFailure.None when double.IsNaN(result):
+                return new ExpressionError(
+                    "Result is not a number (NaN): an operation on infinite or NaN values has no defined result",
+                    0) { Kind = ExpressionErrorKind.NotANumber };
+            case EvalFailure.None:
+                return new ExpressionError(
+                    $"Result is infinite ({F(result)}): the value overflows the range of a 64-bit float (about ±1.8e308)",
+                    0) { Kind = ExpressionErrorKind.Overflow };
+            case EvalFailure.UndefinedVariable:
+                var name = Table.NameOf(state.Slot);
+                return new ExpressionError($"Variable '{name}' not defined in context", state.Column, name)
+                { Kind = ExpressionErrorKind.UndefinedVariable };
+            case EvalFailure.DivisionByZero:
+            case EvalFailure.FloorDivisionByZero:
+                return new ExpressionError("Division by zero", state.Column) { Kind = ExpressionErrorKind.DivisionByZero };
+            case EvalFailure.ZeroToNegativePower:
+                return new ExpressionError(
+                    $"Division by zero: 0.0 cannot be raised to a negative power ({F(state.Left)} ** {F(state.Right)})",
+                    state.Column) { Kind = ExpressionErrorKind.DivisionByZero };
+            case EvalFailure.LogBaseOne:
+                return new ExpressionError(
+                    "Division by zero: float division by zero in log(x, 1), since log(1) is 0",
+                    state.Column) { Kind = ExpressionErrorKind.DivisionByZero };
+            case EvalFailure.ModuloByZero:
+                return new ExpressionError("Modulo by zero", state.Column) { Kind = ExpressionErrorKind.ModuloByZero };
+            case EvalFailure.ExponentTooLarge:
+                return new ExpressionError(
+                    $"Exponent too large: {F(state.Right)} (the exponent's absolute value may be at most 100)",
+                    state.Column) { Kind = ExpressionErrorKind.ExponentTooLarge };
+            case EvalFailure.ComplexResult:
+                return new ExpressionError(
+                    $"Complex result: {F(state.Left)} ** {F(state.Right)} raises a negative number to a fractional power",
+                    state.Column) { Kind = ExpressionErrorKind.ComplexResult };
+            case EvalFailure.PowerOverflow:
+                return new ExpressionError(
+                    $"Numerical result out of range: {F(state.Left)} ** {F(state.Right)} is too large for a 64-bit float",
+                    state.Column) { Kind = ExpressionErrorKind.Overflow };
+            case EvalFailure.MathDomain:
+                var why = state.Function == MathFunction.Sqrt ? "the argument must not be negative" : "the argument must be positive";
+                return new ExpressionError(
+                    $"math domain error: {Name(state.Function)}({F(state.Left)}); {why}",
+                    state.Column) { Kind = ExpressionErrorKind.MathDomain };
+            case EvalFailure.MathRange:
+                return new ExpressionError(
+                    $"math range error: {Name(state.Function)}({F(state.Left)}) is too large for a 64-bit float",
+                    state.Column) { Kind = ExpressionErrorKind.Overflow };
+            case EvalFailure.IntegerFromInfinity:
+                return new ExpressionError(
+                    $"cannot convert float infinity to integer: {Name(state.Function)}({F(state.Left)})",
+                    state.Column) { Kind = ExpressionErrorKind.Overflow };
+            default:
+                return new ExpressionError(
+                    $"cannot convert float NaN to integer: {Name(state.Function)}({F(state.Left)})",
+                    state.Column) { Kind = ExpressionErrorKind.MathDomain };
+        }
+    }
+}

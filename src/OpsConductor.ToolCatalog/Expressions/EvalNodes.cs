@@ -1,0 +1,302 @@
+using System.Runtime.CompilerServices;
+
+namespace OpsConductor.ToolCatalog.Expressions;
+
+/// <summary>
+/// A compiled node: evaluates itself over the context's value array. Nodes are immutable and shared across threads;
+/// the only per-evaluation state is the <see cref="EvalState"/> on the caller's stack, so evaluation allocates nothing.
+/// Children are evaluated left to right, as Python does, so the first error reported is the one Python would raise.
+/// </summary>
+internal abstract class EvalNode
+{
+    public abstract double Eval(double[] values, ref EvalState state);
+}
+
+internal sealed class ConstNode(double value) : EvalNode
+{
+    public double Value { get; } = value;
+
+    public override double Eval(double[] values, ref EvalState state) => Value;
+}
+
+internal sealed class VarNode(int slot, int column) : EvalNode
+{
+    public int Slot { get; } = slot;
+
+    public int Column { get; } = column;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Load(double[] values, int slot, int column, ref EvalState state)
+    {
+        if ((uint)slot < (uint)values.Length)
+        {
+            var x = values[slot];
+            if (BitConverter.DoubleToInt64Bits(x) != ExpressionContext.UndefinedBits)
+            {
+                return x;
+            }
+        }
+
+        return state.FailVariable(column, slot);
+    }
+
+    public override double Eval(double[] values, ref EvalState state) => Load(values, Slot, Column, ref state);
+}
+
+/// <summary><c>scale * x</c> for a variable x (from <c>b*x</c>, <c>x*b</c>, <c>-x</c>).</summary>
+internal sealed class ScaleNode(int slot, int column, double scale) : EvalNode
+{
+    public int Slot { get; } = slot;
+
+    public int Column { get; } = column;
+
+    public double Scale { get; } = scale;
+
+    public override double Eval(double[] values, ref EvalState state) => Scale * VarNode.Load(values, Slot, Column, ref state);
+}
+
+/// <summary><c>offset + scale * x</c> for a variable x: the affine shapes <c>a + b*x</c>, <c>x + a</c>, <c>a - b*x</c>, … computed exactly as written.</summary>
+internal sealed class AffineNode(int slot, int column, double offset, double scale) : EvalNode
+{
+    public int Slot { get; } = slot;
+
+    public int Column { get; } = column;
+
+    public double Offset { get; } = offset;
+
+    public double Scale { get; } = scale;
+
+    public override double Eval(double[] values, ref EvalState state) => Offset + (Scale * VarNode.Load(values, Slot, Column, ref state));
+}
+
+internal sealed class NegateNode(EvalNode operand) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state) => -operand.Eval(values, ref state);
+}
+
+internal sealed class AddNode(EvalNode left, EvalNode right) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state) => left.Eval(values, ref state) + right.Eval(values, ref state);
+}
+
+internal sealed class SubtractNode(EvalNode left, EvalNode right) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state) => left.Eval(values, ref state) - right.Eval(values, ref state);
+}
+
+internal sealed class MultiplyNode(EvalNode left, EvalNode right) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state) => left.Eval(values, ref state) * right.Eval(values, ref state);
+}
+
+/// <summary><c>operand + constant</c> (also <c>constant + operand</c> and <c>operand - c</c> as <c>operand + (-c)</c>: IEEE addition commutes exactly).</summary>
+internal sealed class AddConstNode(EvalNode operand, double constant) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state) => operand.Eval(values, ref state) + constant;
+}
+
+/// <summary><c>constant - operand</c>.</summary>
+internal sealed class ConstMinusNode(double constant, EvalNode operand) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state) => constant - operand.Eval(values, ref state);
+}
+
+/// <summary><c>operand * constant</c> (either order: IEEE multiplication commutes exactly).</summary>
+internal sealed class MultiplyConstNode(EvalNode operand, double constant) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state) => operand.Eval(values, ref state) * constant;
+}
+
+/// <summary><c>operand / constant</c> for a non-zero constant.</summary>
+internal sealed class DivideByConstNode(EvalNode operand, double constant) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state) => operand.Eval(values, ref state) / constant;
+}
+
+/// <summary><c>x / constant</c> for a variable x and a non-zero constant (<c>N / 100</c>).</summary>
+internal sealed class VarDivideByConstNode(int slot, int column, double constant) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state) => VarNode.Load(values, slot, column, ref state) / constant;
+}
+
+internal sealed class DivideNode(EvalNode left, EvalNode right, int column) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state)
+    {
+        var l = left.Eval(values, ref state);
+        return PythonMath.Divide(l, right.Eval(values, ref state), column, ref state);
+    }
+}
+
+internal sealed class FloorDivideNode(EvalNode left, EvalNode right, int column) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state)
+    {
+        var l = left.Eval(values, ref state);
+        return PythonMath.FloorDivide(l, right.Eval(values, ref state), column, ref state);
+    }
+}
+
+internal sealed class ModuloNode(EvalNode left, EvalNode right, int column) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state)
+    {
+        var l = left.Eval(values, ref state);
+        return PythonMath.Modulo(l, right.Eval(values, ref state), column, ref state);
+    }
+}
+
+internal sealed class PowerNode(EvalNode left, EvalNode right, int column) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state)
+    {
+        var l = left.Eval(values, ref state);
+        return PythonMath.Power(l, right.Eval(values, ref state), column, ref state);
+    }
+}
+
+internal sealed class CeilingNode(EvalNode operand, int column) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state) => PythonMath.Ceiling(operand.Eval(values, ref state), column, ref state);
+}
+
+internal sealed class FloorNode(EvalNode operand, int column) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state) => PythonMath.Floor(operand.Eval(values, ref state), column, ref state);
+}
+
+internal sealed class AbsNode(EvalNode operand) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state) => Math.Abs(operand.Eval(values, ref state));
+}
+
+internal sealed class SqrtNode(EvalNode operand, int column) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state) => PythonMath.Sqrt(operand.Eval(values, ref state), column, ref state);
+}
+
+internal sealed class ExpNode(EvalNode operand, int column) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state) => PythonMath.Exp(operand.Eval(values, ref state), column, ref state);
+}
+
+/// <summary><c>log</c>, <c>log10</c> or <c>log2</c> of one argument.</summary>
+internal sealed class LogNode(EvalNode operand, int column, MathFunction function) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state) => PythonMath.Log(operand.Eval(values, ref state), column, ref state, function);
+}
+
+internal sealed class LogBaseNode(EvalNode operand, EvalNode logBase, int column) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state)
+    {
+        var x = operand.Eval(values, ref state);
+        return PythonMath.LogBase(x, logBase.Eval(values, ref state), column, ref state);
+    }
+}
+
+internal sealed class Min2Node(EvalNode first, EvalNode second) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state)
+    {
+        var a = first.Eval(values, ref state);
+        return PythonMath.Min(a, second.Eval(values, ref state));
+    }
+}
+
+internal sealed class Max2Node(EvalNode first, EvalNode second) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state)
+    {
+        var a = first.Eval(values, ref state);
+        return PythonMath.Max(a, second.Eval(values, ref state));
+    }
+}
+
+/// <summary><c>min</c> or <c>max</c> of three or more arguments, all evaluated, left to right.</summary>
+internal sealed class MinMaxNode(EvalNode[] arguments, bool isMax) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state)
+    {
+        var result = arguments[0].Eval(values, ref state);
+        for (var i = 1; i < arguments.Length; i++)
+        {
+            var next = arguments[i].Eval(values, ref state);
+            result = isMax ? PythonMath.Max(result, next) : PythonMath.Min(result, next);
+        }
+
+        return result;
+    }
+}
+
+/// <summary>
+/// A comparison chain <c>a &lt; b &lt;= c</c> as Python evaluates it: pairwise, each operand evaluated once, stopping at
+/// the first false comparison (later operands are not evaluated, so their errors do not occur). 1 for true, 0 for false.
+/// </summary>
+internal sealed class CompareChainNode(EvalNode[] operands, CompareOperator[] operators) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state)
+    {
+        var left = operands[0].Eval(values, ref state);
+        for (var i = 0; i < operators.Length; i++)
+        {
+            var right = operands[i + 1].Eval(values, ref state);
+            if (!Compare(left, operators[i], right))
+            {
+                return 0;
+            }
+
+            left = right;
+        }
+
+        return 1;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Compare(double left, CompareOperator op, double right) => op switch
+    {
+        CompareOperator.Less => left < right,
+        CompareOperator.LessEqual => left <= right,
+        CompareOperator.Greater => left > right,
+        CompareOperator.GreaterEqual => left >= right,
+        CompareOperator.Equal => left == right,
+        _ => left != right,
+    };
+}
+
+/// <summary><c>a op b</c> for one comparison.</summary>
+internal sealed class CompareNode2(EvalNode left, CompareOperator op, EvalNode right) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state)
+    {
+        var l = left.Eval(values, ref state);
+        return CompareChainNode.Compare(l, op, right.Eval(values, ref state)) ? 1 : 0;
+    }
+}
+
+/// <summary>
+/// Python's <c>and</c>/<c>or</c>: returns the first operand that decides (falsy for <c>and</c>, truthy for
+/// <c>or</c>), else the last; operands after it are not evaluated. Truthiness is "not zero" (NaN is truthy, as in Python).
+/// </summary>
+internal sealed class BooleanNode2(EvalNode[] operands, bool isAnd) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state)
+    {
+        var last = operands.Length - 1;
+        for (var i = 0; i < last; i++)
+        {
+            var value = operands[i].Eval(values, ref state);
+            if ((value != 0) != isAnd || state.Failure != EvalFailure.None)
+            {
+                return value;
+            }
+        }
+
+        return operands[last].Eval(values, ref state);
+    }
+}
+
+internal sealed class NotNode(EvalNode operand) : EvalNode
+{
+    public override double Eval(double[] values, ref EvalState state) => operand.Eval(values, ref state) == 0 ? 1 : 0;
+}

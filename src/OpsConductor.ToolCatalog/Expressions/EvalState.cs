@@ -1,0 +1,73 @@
+namespace OpsConductor.ToolCatalog.Expressions;
+
+/// <summary>Why an evaluation step failed; turned into an <see cref="ExpressionError"/> only after evaluation.</summary>
+internal enum EvalFailure : byte
+{
+    None = 0,
+    UndefinedVariable,
+    DivisionByZero,
+    FloorDivisionByZero,
+    ModuloByZero,
+    ZeroToNegativePower,
+    ExponentTooLarge,
+    ComplexResult,
+    PowerOverflow,
+    MathDomain,
+    MathRange,
+    IntegerFromInfinity,
+    IntegerFromNaN,
+    LogBaseOne,
+}
+
+/// <summary>
+/// The error channel of one evaluation, kept on the caller's stack. The first failure wins, as the original stopped at
+/// its first exception; evaluation then runs on with NaN but its result is discarded. Nothing here allocates.
+/// </summary>
+internal struct EvalState
+{
+    public EvalFailure Failure;
+    public int Column;
+    public int Slot;
+    public MathFunction Function;
+    public double Left;
+    public double Right;
+
+    /// <summary>Records a failure (if none yet) and returns NaN for the failed step.</summary>
+    public double Fail(EvalFailure failure, int column, double left = 0, double right = 0)
+    {
+        if (Failure == EvalFailure.None)
+        {
+            Failure = failure;
+            Column = column;
+            Left = left;
+            Right = right;
+        }
+
+        return double.NaN;
+    }
+
+    public double FailFunction(EvalFailure failure, int column, MathFunction function, double argument)
+    {
+        if (Failure == EvalFailure.None)
+        {
+            Failure = failure;
+            Column = column;
+            Function = function;
+            Left = argument;
+        }
+
+        return double.NaN;
+    }
+
+    public double FailVariable(int column, int slot)
+    {
+        if (Failure == EvalFailure.None)
+        {
+            Failure = EvalFailure.UndefinedVariable;
+            Column = column;
+            Slot = slot;
+        }
+
+        return double.NaN;
+    }
+}

@@ -1,0 +1,187 @@
+using OpsConductor.ToolCatalog.Expressions;
+using OpsConductor.ToolCatalog.Runtime;
+
+namespace OpsConductor.ToolCatalog.Selection;
+
+/// <summary>
+/// Lists the patterns that can serve the required capabilities, each with its time and cost evaluated for the
+/// request (the original's <c>CandidateEnumerator</c>), reading only the snapshot's capability index and compiled
+/// expressions. Unlike the original, a pattern that cannot be evaluated is not dropped silently: it is reported
+/// with the reason (the missing variable, the expression error).
+/// </summary>
+public sealed class CandidateEnumerator
+{
+    private readonly CapabilityAliases _aliases;
+
+    /// <summary>Creates an enumerator using <paramref name="aliases"/> (the original's table when null).</summary>
+    public CandidateEnumerator(CapabilityAliases? aliases = null) => _aliases = aliases ?? CapabilityAliases.Original;
+
+    /// <summary>
+    /// The original's <c>enumerate_candidates(required_capabilities, context)</c>: candidates in enumeration order.
+    /// A null <paramref name="context"/> means the original's no-context defaults (N = 100, pages = 1,
+    /// p95_latency = 1000); an empty one means the evaluator's defaults (N = 0, …).
+    /// </summary>
+    public IReadOnlyList<ToolCandidate> EnumerateCandidates(CatalogSnapshot snapshot, IReadOnlyList<string> requiredCapabilities, IReadOnlyDictionary<string, double>? context = null)
+    {
+        var candidates = new List<ToolCandidate>();
+        Enumerate(snapshot, requiredCapabilities, CreateContext(snapshot, context, null), candidates, excluded: null);
+        return candidates;
+    }
+
+    /// <summary>As <see cref="EnumerateCandidates"/>, also returning the patterns that could not be evaluated, and why.</summary>
+    public (IReadOnlyList<ToolCandidate> Candidates, IReadOnlyList<ExcludedCandidate> Excluded) EnumerateWithExclusions(
+        CatalogSnapshot snapshot, IReadOnlyList<string> requiredCapabilities, IReadOnlyDictionary<string, double>? context = null)
+    {
+        var candidates = new List<ToolCandidate>();
+        var excluded = new List<ExcludedCandidate>();
+        Enumerate(snapshot, requiredCapabilities, CreateContext(snapshot, context, null), candidates, excluded);
+        return (candidates, excluded);
+    }
+
+    /// <summary>
+    /// The working context of one request: a copy of <paramref name="prepared"/> when given (never modified), else
+    /// the named variables over the evaluator's defaults, else the original's no-context defaults.
+    /// </summary>
+    internal static ExpressionContext CreateContext(CatalogSnapshot snapshot, IReadOnlyDictionary<string, double>? variables, ExpressionContext? prepared)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var context = new ExpressionContext(snapshot.Variables);
+        if (prepared is not null)
+        {
+            if (!ReferenceEquals(prepared.Variables, snapshot.Variables))
+            {
+                throw new ArgumentException("The request's expression context was made for another catalog's variable table; create it from CatalogSnapshot.Variables.", nameof(prepared));
+            }
+
+            prepared.Values.AsSpan().CopyTo(context.Values);
+        }
+        else if (variables is null)
+        {
+            context.Set("N", 100);
+            context.Set("pages", 1);
+            context.Set("p95_latency", 1000);
+        }
+        else
+        {
+            foreach (var (name, value) in variables)
+            {
+                context.Set(name, value);
+            }
+        }
+
+        return context;
+    }
+
+    internal void Enumerate(CatalogSnapshot snapshot, IReadOnlyList<string> requiredCapabilities, ExpressionContext context, List<ToolCandidate> candidates, List<ExcludedCandidate>? excluded)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(requiredCapabilities);
+
+        // Fast path: one capability with no alias (the common request) reads the index bucket in place.
+        if (requiredCapabilities.Count == 1)
+        {
+            var name = requiredCapabilities[0];
+            var canonical = _aliases.Canonicalize(name);
+            if (string.Equals(canonical, name, StringComparison.Ordinal) || snapshot.PatternsFor(name).IsEmpty)
+            {
+                foreach (var pattern in snapshot.PatternsFor(canonical))
+                {
+                    Evaluate(pattern, context, candidates, excluded);
+                }
+
+                return;
+            }
+        }
+
+        // Several names (or an alias whose literal name also has patterns): merge the buckets in enumeration order.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var patterns = new List<CompiledPattern>();
+        foreach (var requested in requiredCapabilities)
+        {
+            foreach (var name in (ReadOnlySpan<string>)[requested, _aliases.Canonicalize(requested)])
+            {
+                if (seen.Add(name))
+                {
+                    patterns.AddRange(snapshot.PatternsFor(name));
+                }
+            }
+        }
+
+        patterns.Sort(CompiledPattern.CompareOrder);
+        foreach (var pattern in patterns)
+        {
+            Evaluate(pattern, context, candidates, excluded);
+        }
+    }
+
+    private static void Evaluate(CompiledPattern pattern, ExpressionContext context, List<ToolCandidate> candidates, List<ExcludedCandidate>? excluded)
+    {
+        if (!pattern.IsCompiled)
+        {
+            excluded?.Add(new ExcludedCandidate(pattern.ToolName, pattern.CapabilityName, pattern.PatternName, ExclusionRule.InvalidExpression,
+                "expression does not compile: " + string.Join("; ", pattern.CompileProblems)));
+            return;
+        }
+
+        var defaults = pattern.DeclaredDefaults;
+        var applied = defaults.Length == 0 ? 0 : ApplyDeclaredDefaults(defaults, context);
+        try
+        {
+            if (!pattern.TimeEstimate!.TryEvaluate(context, out var time, out var timeError))
+            {
+                excluded?.Add(Failure(pattern, "time_estimate_ms", pattern.TimeEstimate.Text, timeError));
+                return;
+            }
+
+            if (!pattern.CostEstimate!.TryEvaluate(context, out var cost, out var costError))
+            {
+                excluded?.Add(Failure(pattern, "cost_estimate", pattern.CostEstimate.Text, costError));
+                return;
+            }
+
+            candidates.Add(new ToolCandidate(pattern, time, cost));
+        }
+        finally
+        {
+            if (applied != 0)
+            {
+                ClearDeclaredDefaults(defaults, applied, context);
+            }
+        }
+    }
+
+    /// <summary>Sets each declared default the request does not give; returns a bit mask of the slots it set.</summary>
+    private static ulong ApplyDeclaredDefaults((int Slot, string Name, double Value)[] defaults, ExpressionContext context)
+    {
+        ulong applied = 0;
+        for (var i = 0; i < defaults.Length && i < 64; i++)
+        {
+            if (!context.TryGet(defaults[i].Slot, out _))
+            {
+                context.Set(defaults[i].Slot, defaults[i].Value);
+                applied |= 1UL << i;
+            }
+        }
+
+        return applied;
+    }
+
+    private static void ClearDeclaredDefaults((int Slot, string Name, double Value)[] defaults, ulong applied, ExpressionContext context)
+    {
+        var values = context.Values;
+        for (var i = 0; i < defaults.Length && i < 64; i++)
+        {
+            if ((applied & (1UL << i)) != 0)
+            {
+                values[defaults[i].Slot] = ExpressionContext.Undefined;
+            }
+        }
+    }
+
+    private static ExcludedCandidate Failure(CompiledPattern pattern, string field, string text, ExpressionError error) =>
+        error.MissingVariable is { } variable
+            ? new ExcludedCandidate(pattern.ToolName, pattern.CapabilityName, pattern.PatternName, ExclusionRule.MissingVariable,
+                $"{field} '{text}' needs variable '{variable}', which the request does not give and the pattern does not default", variable)
+            : new ExcludedCandidate(pattern.ToolName, pattern.CapabilityName, pattern.PatternName, ExclusionRule.EvaluationError,
+                $"{field} '{text}' cannot be evaluated: {error.Message}");
+}

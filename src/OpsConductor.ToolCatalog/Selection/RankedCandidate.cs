@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text;
+
+namespace OpsConductor.ToolCatalog.Selection;
+
+/// <summary>How the orchestrator should run the chosen pattern.</summary>
+public enum ExecutionModeHint
+{
+    /// <summary>Run now and wait for the answer.</summary>
+    Immediate,
+
+    /// <summary>Run as a background job (long, or the pattern's policy says so for this context).</summary>
+    Background,
+
+    /// <summary>Ask a person first (<c>policy.requires_approval</c>, or elevated permissions).</summary>
+    ApprovalRequired,
+}
+
+/// <summary>The response-time class of the chosen pattern.</summary>
+public enum SlaClass
+{
+    /// <summary>Under one second.</summary>
+    Interactive,
+
+    /// <summary>Under ten seconds.</summary>
+    Batch,
+
+    /// <summary>Ten seconds or more.</summary>
+    Background,
+}
+
+/// <summary>Converts selection enums to the original's wire forms.</summary>
+public static class SelectionNames
+{
+    /// <summary><c>immediate</c>, <c>background</c> or <c>approval_required</c>.</summary>
+    public static string ToWire(this ExecutionModeHint hint) => hint switch
+    {
+        ExecutionModeHint.Immediate => "immediate",
+        ExecutionModeHint.Background => "background",
+        _ => "approval_required",
+    };
+
+    /// <summary><c>interactive</c>, <c>batch</c> or <c>background</c>.</summary>
+    public static string ToWire(this SlaClass sla) => sla switch
+    {
+        SlaClass.Interactive => "interactive",
+        SlaClass.Batch => "batch",
+        _ => "background",
+    };
+}
+
+/// <summary>A candidate that passed every hard policy, with its score and the reasons behind it.</summary>
+public sealed class RankedCandidate
+{
+    internal RankedCandidate(ToolCandidate candidate, ScoreFeatures features, double score, PolicyOutcome policy)
+    {
+        Candidate = candidate;
+        Features = features;
+        Score = score;
+        Policy = policy;
+    }
+
+    /// <summary>The candidate.</summary>
+    public ToolCandidate Candidate { get; }
+
+    /// <summary>Its normalised features.</summary>
+    public ScoreFeatures Features { get; }
+
+    /// <summary>Its total score, <c>Σ weight × feature</c>.</summary>
+    public double Score { get; }
+
+    /// <summary>The soft policy outcomes: approval and background requirements, and why.</summary>
+    public PolicyOutcome Policy { get; }
+
+    /// <summary>
+    /// How to run it: approval first when the pattern requires approval; else background when the pattern's policy
+    /// says so for this context or the estimate exceeds 5 s (the original's rule); else immediately.
+    /// </summary>
+    public ExecutionModeHint ExecutionMode => Policy.RequiresApproval
+        ? ExecutionModeHint.ApprovalRequired
+        : Policy.RequiresBackground || Candidate.EstimatedTimeMs > 5000 ? ExecutionModeHint.Background : ExecutionModeHint.Immediate;
+
+    /// <summary>Interactive under 1 s, batch under 10 s, otherwise background (the original's rule).</summary>
+    public SlaClass SlaClass => Candidate.EstimatedTimeMs < 1000 ? SlaClass.Interactive : Candidate.EstimatedTimeMs < 10000 ? SlaClass.Batch : SlaClass.Background;
+
+    /// <summary>Each feature's normalised value, weight and contribution, largest first.</summary>
+    public IReadOnlyList<FeatureContribution> Explain(FeatureWeights weights) => Features.Explain(weights);
+
+    /// <summary>A one-line explanation: score, estimates and the weighted features.</summary>
+    public string Describe(FeatureWeights weights)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{Candidate.Key} score {Score:0.0000}: time {Candidate.EstimatedTimeMs:0.###} ms, cost {Candidate.EstimatedCost:0.###}; ");
+        text.AppendJoin(", ", Explain(weights).Where(c => c.Weight > 0).Select(c =>
+            string.Create(CultureInfo.InvariantCulture, $"{c.Feature} {c.Value:0.000}×{c.Weight:0.00}={c.Contribution:0.000}")));
+        foreach (var note in Policy.Notes)
+        {
+            text.Append("; ").Append(note);
+        }
+
+        return text.ToString();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Candidate.Key} {Score:0.0000}";
+}
+
+/// <summary>The soft outcomes of the policy rules for one candidate.</summary>
+/// <param name="RequiresApproval">Whether a person must approve the run.</param>
+/// <param name="RequiresBackground">Whether the run must go to the background for this context.</param>
+/// <param name="Notes">Why, in words ("requires_background_if 'N > 50' holds for N = 100").</param>
+public sealed record PolicyOutcome(bool RequiresApproval, bool RequiresBackground, IReadOnlyList<string> Notes)
+{
+    /// <summary>No soft rule applies.</summary>
+    public static PolicyOutcome None { get; } = new(false, false, []);
+}

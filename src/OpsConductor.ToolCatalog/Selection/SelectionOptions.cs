@@ -1,0 +1,95 @@
+namespace OpsConductor.ToolCatalog.Selection;
+
+/// <summary>How policies are applied.</summary>
+public enum PolicyMode
+{
+    /// <summary>
+    /// Every rule (the default): the request's cost limit, the pattern's <c>max_cost</c>, <c>production_safe</c> in
+    /// production, permissions, allowed environments; <c>requires_approval</c>, <c>requires_background_if</c> and
+    /// <c>max_N_immediate</c> as soft rules.
+    /// </summary>
+    Enforced,
+
+    /// <summary>
+    /// Only what the original's orchestrator enforced: the request's cost limit (hard) and <c>requires_approval</c>
+    /// (the approval hint). For comparisons with OpsConductor-NG.
+    /// </summary>
+    Original,
+}
+
+/// <summary>How candidates are scored.</summary>
+public enum ScoringMode
+{
+    /// <summary>The original's five features and weights per mode: scores equal OpsConductor-NG's to four decimals.</summary>
+    Compatible,
+
+    /// <summary>
+    /// The declared <c>preference_match.speed</c>, <c>.cost</c> and <c>.complexity</c> also take part
+    /// (<see cref="FeatureWeights.ExtendedForMode"/>); not the original's numbers.
+    /// </summary>
+    Extended,
+}
+
+/// <summary>Options of <see cref="ToolSelector"/>. Every property has a documented default.</summary>
+public sealed class SelectionOptions
+{
+    /// <summary><see cref="PolicyMode.Enforced"/> by default.</summary>
+    public PolicyMode PolicyMode { get; set; } = PolicyMode.Enforced;
+
+    /// <summary><see cref="ScoringMode.Compatible"/> by default.</summary>
+    public ScoringMode ScoringMode { get; set; } = ScoringMode.Compatible;
+
+    /// <summary>Custom weights per mode (each validated to sum to 1); modes not listed use <see cref="ScoringMode"/>'s preset.</summary>
+    public IDictionary<PreferenceMode, FeatureWeights> CustomWeights { get; } = new Dictionary<PreferenceMode, FeatureWeights>();
+
+    /// <summary>The normalisation ranges; the original's (50 ms .. 60 s, cost 0 .. 10) by default.</summary>
+    public NormalizationConfig Normalization { get; set; } = NormalizationConfig.Default;
+
+    /// <summary>Scores closer than this are ambiguous; 0.08 by default.</summary>
+    public double AmbiguityEpsilon { get; set; } = AmbiguityDetector.DefaultEpsilon;
+
+    /// <summary>The capability alias table; the original's by default.</summary>
+    public CapabilityAliases Aliases { get; set; } = CapabilityAliases.Original;
+
+    /// <summary>How long a tie-breaker may take before the deterministic winner stands; 3 s by default (the original's).</summary>
+    public TimeSpan TieBreakTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Whether elevated permissions (<c>admin</c>, <c>root</c>, <c>sudo</c>) require approval; true by default.</summary>
+    public bool RequireApprovalForElevated { get; set; } = true;
+
+    /// <summary>Checks the options, throwing <see cref="ArgumentException"/> with the offending setting named.</summary>
+    public SelectionOptions Validate()
+    {
+        Normalization.Validate();
+        foreach (var (mode, weights) in CustomWeights)
+        {
+            try
+            {
+                weights.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"Custom weights for mode '{mode.ToWire()}': {e.Message}", e);
+            }
+        }
+
+        if (!(AmbiguityEpsilon >= 0 && double.IsFinite(AmbiguityEpsilon)))
+        {
+            throw new ArgumentException($"AmbiguityEpsilon must be a finite number ≥ 0, got {AmbiguityEpsilon}.");
+        }
+
+        if (TieBreakTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"TieBreakTimeout must be positive, got {TieBreakTimeout}.");
+        }
+
+        ArgumentNullException.ThrowIfNull(Aliases);
+        return this;
+    }
+
+    /// <summary>The weights used for <paramref name="mode"/>.</summary>
+    public FeatureWeights WeightsFor(PreferenceMode mode) =>
+        CustomWeights.TryGetValue(mode, out var custom) ? custom
+        : ScoringMode == ScoringMode.Extended ? FeatureWeights.ExtendedForMode(mode)
+        : FeatureWeights.ForMode(mode);
+}

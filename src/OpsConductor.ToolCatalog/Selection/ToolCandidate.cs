@@ -1,0 +1,75 @@
+using OpsConductor.ToolCatalog.Model;
+using OpsConductor.ToolCatalog.Runtime;
+
+namespace OpsConductor.ToolCatalog.Selection;
+
+/// <summary>
+/// A pattern that can serve the request, with its time and cost evaluated for the request's context (the
+/// original's <c>ToolCandidate</c> fields).
+/// </summary>
+public sealed class ToolCandidate
+{
+    internal ToolCandidate(CompiledPattern pattern, double estimatedTimeMs, double estimatedCost)
+    {
+        Pattern = pattern;
+        EstimatedTimeMs = estimatedTimeMs;
+        EstimatedCost = estimatedCost;
+    }
+
+    /// <summary>The compiled pattern in the snapshot.</summary>
+    public CompiledPattern Pattern { get; }
+
+    /// <summary>The tool's name.</summary>
+    public string ToolName => Pattern.ToolName;
+
+    /// <summary>The capability's name.</summary>
+    public string CapabilityName => Pattern.CapabilityName;
+
+    /// <summary>The pattern's name.</summary>
+    public string PatternName => Pattern.PatternName;
+
+    /// <summary><c>time_estimate_ms</c> evaluated for the request.</summary>
+    public double EstimatedTimeMs { get; }
+
+    /// <summary><c>cost_estimate</c> evaluated for the request.</summary>
+    public double EstimatedCost { get; }
+
+    /// <summary>The pattern's <c>complexity_score</c> (0 simple … 1 complex).</summary>
+    public double Complexity => Pattern.Definition.ComplexityScore;
+
+    /// <summary><c>preference_match.accuracy</c>.</summary>
+    public double Accuracy => Pattern.Definition.PreferenceMatch.Accuracy;
+
+    /// <summary><c>preference_match.completeness</c>.</summary>
+    public double Completeness => Pattern.Definition.PreferenceMatch.Completeness;
+
+    /// <summary>The pattern's policy.</summary>
+    public PolicyDefinition Policy => Pattern.Definition.Policy;
+
+    /// <summary>The pattern's description.</summary>
+    public string Description => Pattern.Definition.Description;
+
+    /// <summary>The pattern's typical use cases.</summary>
+    public EquatableArray<string> TypicalUseCases => Pattern.Definition.TypicalUseCases;
+
+    /// <summary>The pattern's limitations.</summary>
+    public EquatableArray<string> Limitations => Pattern.Definition.Limitations;
+
+    /// <summary>Accuracy level (inherited from the tool's defaults when absent).</summary>
+    public string? AccuracyLevel => Pattern.Definition.AccuracyLevel;
+
+    /// <summary>Freshness (inherited from the tool's defaults when absent).</summary>
+    public string? Freshness => Pattern.Definition.Freshness;
+
+    /// <summary>Scope (inherited from the tool's defaults when absent).</summary>
+    public string? Scope => Pattern.Definition.Scope;
+
+    /// <summary>Data source (inherited from the tool's defaults when absent).</summary>
+    public string? DataSource => Pattern.Definition.DataSource;
+
+    /// <summary><c>tool.pattern</c>, as the original formatted alternatives.</summary>
+    public string Key => $"{ToolName}.{PatternName}";
+
+    /// <inheritdoc />
+    public override string ToString() => $"{ToolName}.{CapabilityName}.{PatternName} (time {EstimatedTimeMs:0.###} ms, cost {EstimatedCost:0.###})";
+}

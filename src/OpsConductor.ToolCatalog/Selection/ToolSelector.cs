@@ -1,0 +1,186 @@
+using OpsConductor.ToolCatalog.Runtime;
+
+namespace OpsConductor.ToolCatalog.Selection;
+
+/// <summary>
+/// The HybridOrchestrator's selection step: enumerate candidates for the required capabilities, drop those a
+/// policy forbids (saying why), rank the rest for the user's preference, and choose — deterministically, or through
+/// the host's <see cref="ITieBreaker"/> when the top two are within epsilon. Reads only the snapshot: no database,
+/// no locks. Thread-safe; create once and reuse.
+/// </summary>
+public sealed class ToolSelector
+{
+    private static readonly string[] Justifications =
+    [
+        "Selected for fast response time. Optimized for speed preference.",
+        "Selected for high accuracy. Provides reliable data.",
+        "Selected for comprehensive results. Provides complete coverage.",
+        "Selected for low cost. Most economical option.",
+        "Selected for simplicity. Easy to use and understand.",
+        "Selected based on balanced optimization across all dimensions.",
+    ];
+
+    private readonly SelectionOptions _options;
+    private readonly CandidateEnumerator _enumerator;
+    private readonly FeatureNormalizer _normalizer;
+    private readonly FeatureWeights[] _weights;
+    private readonly ITieBreaker? _tieBreaker;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates a selector.</summary>
+    /// <param name="options">Policy and scoring options; the defaults when null.</param>
+    /// <param name="tieBreaker">The host's tie-breaker, consulted by <see cref="SelectAsync"/> for close calls.</param>
+    /// <param name="timeProvider">The clock for the tie-breaker's timeout; the system clock when null.</param>
+    public ToolSelector(SelectionOptions? options = null, ITieBreaker? tieBreaker = null, TimeProvider? timeProvider = null)
+    {
+        _options = (options ?? new SelectionOptions()).Validate();
+        _enumerator = new CandidateEnumerator(_options.Aliases);
+        _normalizer = new FeatureNormalizer(_options.Normalization);
+        _weights = [.. Enum.GetValues<PreferenceMode>().Select(_options.WeightsFor)];
+        _tieBreaker = tieBreaker;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The options in use.</summary>
+    public SelectionOptions Options => _options;
+
+    /// <summary>
+    /// Enumerates, filters and ranks without choosing: never throws for "nothing to choose" (the ranking is then
+    /// empty and <see cref="SelectionEvaluation.Excluded"/> says why).
+    /// </summary>
+    public SelectionEvaluation Evaluate(CatalogSnapshot snapshot, SelectionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(request);
+        var mode = PreferenceDetector.Detect(request.Query, request.ExplicitMode);
+        var weights = _weights[(int)mode];
+        var context = CandidateEnumerator.CreateContext(snapshot, request.Variables, request.Context);
+
+        var candidates = new List<ToolCandidate>(8);
+        var excluded = new List<ExcludedCandidate>();
+        _enumerator.Enumerate(snapshot, request.Capabilities, context, candidates, excluded);
+
+        var ranked = new RankedCandidate[candidates.Count];
+        var count = 0;
+        foreach (var candidate in candidates)
+        {
+            if (PolicyEnforcer.Check(candidate, request, context, _options, out var outcome) is { } violation)
+            {
+                excluded.Add(violation);
+                continue;
+            }
+
+            var pattern = candidate.Pattern;
+            var features = new ScoreFeatures(
+                _normalizer.NormalizeTime(candidate.EstimatedTimeMs),
+                _normalizer.NormalizeCost(candidate.EstimatedCost),
+                pattern.Simplicity,
+                pattern.Accuracy,
+                pattern.Completeness,
+                pattern.DeclaredSpeed,
+                pattern.DeclaredCost,
+                pattern.DeclaredSimplicity);
+            ranked[count++] = new RankedCandidate(candidate, features, features.Score(weights), outcome);
+        }
+
+        // Stable: equal scores keep enumeration order (insertion sort; candidate lists are short).
+        for (var i = 1; i < count; i++)
+        {
+            var current = ranked[i];
+            var j = i - 1;
+            while (j >= 0 && ranked[j].Score < current.Score)
+            {
+                ranked[j + 1] = ranked[j];
+                j--;
+            }
+
+            ranked[j + 1] = current;
+        }
+
+        if (count != ranked.Length)
+        {
+            Array.Resize(ref ranked, count);
+        }
+
+        return new SelectionEvaluation(request.Capabilities, mode, weights, ranked, excluded, candidates.Count, snapshot.Revision, _options.AmbiguityEpsilon);
+    }
+
+    /// <summary>
+    /// Chooses deterministically: the highest score, ties to enumeration order. Close calls are flagged with a
+    /// clarifying question but not sent to a tie-breaker (use <see cref="SelectAsync"/> for that).
+    /// </summary>
+    /// <exception cref="ToolSelectionException">No candidate, or every candidate violates a policy.</exception>
+    public ToolSelectionResult Select(CatalogSnapshot snapshot, SelectionRequest request)
+    {
+        var evaluation = Evaluate(snapshot, request);
+        var (ambiguous, question) = CheckAmbiguity(evaluation);
+        return new ToolSelectionResult(evaluation, evaluation.Ranked[0], SelectionMethod.Deterministic, Justifications[(int)evaluation.Mode], ambiguous, question, null);
+    }
+
+    /// <summary>
+    /// Chooses as <see cref="Select"/>, but when the top two are within epsilon and a tie-breaker was given, lets it
+    /// choose between them (matching the winner by tool <em>and</em> pattern). If the tie-breaker abstains, fails or
+    /// times out (<see cref="SelectionOptions.TieBreakTimeout"/>), the deterministic winner stands and
+    /// <see cref="ToolSelectionResult.TieBreakNote"/> says why.
+    /// </summary>
+    /// <exception cref="ToolSelectionException">No candidate, or every candidate violates a policy.</exception>
+    public async ValueTask<ToolSelectionResult> SelectAsync(CatalogSnapshot snapshot, SelectionRequest request, CancellationToken cancellationToken = default)
+    {
+        var evaluation = Evaluate(snapshot, request);
+        var (ambiguous, question) = CheckAmbiguity(evaluation);
+        var deterministic = evaluation.Ranked[0];
+        var justification = Justifications[(int)evaluation.Mode];
+        if (!ambiguous || _tieBreaker is null)
+        {
+            return new ToolSelectionResult(evaluation, deterministic, SelectionMethod.Deterministic, justification, ambiguous, question, null);
+        }
+
+        var second = evaluation.Ranked[1];
+        var tieRequest = new TieBreakRequest(request.Query, evaluation.Mode, deterministic, second, Math.Abs(deterministic.Score - second.Score));
+        using var timeout = new CancellationTokenSource(_options.TieBreakTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        string note;
+        try
+        {
+            var decision = await _tieBreaker.BreakTieAsync(tieRequest, linked.Token).ConfigureAwait(false);
+            if (decision is not null && !string.IsNullOrWhiteSpace(decision.Justification))
+            {
+                var chosen = decision.ChooseSecond ? second : deterministic;
+                return new ToolSelectionResult(evaluation, chosen, SelectionMethod.TieBreaker, decision.Justification, ambiguous, question,
+                    $"Tie-breaker chose {(decision.ChooseSecond ? "option B" : "option A")} ({chosen.Candidate.Key}).");
+            }
+
+            note = "Tie-breaker abstained; kept the deterministic winner.";
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            note = $"Tie-breaker did not answer within {_options.TieBreakTimeout.TotalSeconds:0.###} s; kept the deterministic winner.";
+        }
+#pragma warning disable CA1031 // A failing host tie-breaker must not fail the selection: the deterministic winner stands, and the note says why.
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            note = $"Tie-breaker failed ({e.GetType().Name}: {e.Message}); kept the deterministic winner.";
+        }
+
+        return new ToolSelectionResult(evaluation, deterministic, SelectionMethod.Deterministic, justification, ambiguous, question, note);
+    }
+
+    private static (bool Ambiguous, string? Question) CheckAmbiguity(SelectionEvaluation evaluation)
+    {
+        if (evaluation.Ranked.Count == 0)
+        {
+            var message = evaluation.CandidateCount == 0
+                ? $"No viable tools found for capabilities: {PythonRepr.List(evaluation.Capabilities)}"
+                : $"All candidates violate policies. Violations: {PythonRepr.List(evaluation.Excluded.Where(e => e.IsPolicyViolation).Select(e => e.Reason))}";
+            throw new ToolSelectionException(message, evaluation.Excluded);
+        }
+
+        if (evaluation.Ranked.Count < 2 || !AmbiguityDetector.IsAmbiguous(evaluation.Ranked[0].Score, evaluation.Ranked[1].Score, evaluation.Epsilon))
+        {
+            return (false, null);
+        }
+
+        return (true, AmbiguityDetector.ClarifyingQuestion(evaluation.Ranked[0].Features, evaluation.Ranked[1].Features).Question);
+    }
+}
