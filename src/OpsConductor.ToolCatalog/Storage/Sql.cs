@@ -320,7 +320,7 @@ internal static class Sql
                     SELECT 1
                     FROM tool_catalog.tool_capabilities sc
                     JOIN tool_catalog.tool_patterns sp ON sp.capability_id = sc.id
-                    CROSS JOIN LATERAL jsonb_array_elements_text(sp.typical_use_cases) use_case
+                    CROSS JOIN LATERAL json_array_elements_text(sp.typical_use_cases) use_case
                     WHERE sc.tool_id = t.id AND use_case ILIKE @Contains))
         ORDER BY
             CASE

@@ -45,8 +45,7 @@ public sealed partial class ToolCatalogStore
         }
 
         var perTool = options.Mode == ImportMode.PerTool;
-        using var copyWriter = new CopyRowWriter();
-        IRowWriter writer = writeMode == RowWriteMode.Copy && !perTool ? copyWriter : StatementRowWriter.Instance;
+        IRowWriter writer = writeMode == RowWriteMode.Copy && !perTool ? CopyRowWriter.Instance : StatementRowWriter.Instance;
         var subject = tools.Count == 1 ? tools[0].Name : $"{tools.Count} tools";
         var (_, revision, applied) = await RunWriteAsync("import", subject, options.Change, writer, async scope =>
         {
