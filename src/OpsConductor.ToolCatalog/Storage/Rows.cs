@@ -216,6 +216,33 @@ internal sealed class AppliedMigration
     public DateTime AppliedAt { get; set; }
 }
 
+internal sealed class AuditLogRow
+{
+    public long Id { get; set; }
+
+    public long Revision { get; set; }
+
+    public long? ToolId { get; set; }
+
+    public string ToolName { get; set; } = "";
+
+    public string? Version { get; set; }
+
+    public string Action { get; set; } = "";
+
+    public string Changes { get; set; } = "{}";
+
+    public string ChangedBy { get; set; } = "";
+
+    public DateTime ChangedAt { get; set; }
+
+    public string? Reason { get; set; }
+
+    public string? IpAddress { get; set; }
+
+    public string? UserAgent { get; set; }
+}
+
 /// <summary>A tool version about to be inserted, with its pre-allocated ids.</summary>
 internal sealed class NewVersion
 {

@@ -164,6 +164,17 @@ internal static class Sql
             @Changes::jsonb, @Actor, @Now, @Reason, @IpAddress::inet, @UserAgent)
         """;
 
+    // ---- Reading the audit trail ----
+
+    public const string SelectAudit = """
+        SELECT a.id AS Id, a.revision AS Revision, a.tool_id AS ToolId, a.tool_name AS ToolName, a.version AS Version,
+            a.action AS Action, a.changes::text AS Changes, a.changed_by AS ChangedBy, a.changed_at AS ChangedAt,
+            a.reason AS Reason, host(a.ip_address) AS IpAddress, a.user_agent AS UserAgent
+        FROM tool_catalog.tool_audit_log a
+        WHERE a.tool_name = @Name
+        ORDER BY a.id
+        """;
+
     // ---- Reading versions ----
 
     public const string SelectVersionHeads = """

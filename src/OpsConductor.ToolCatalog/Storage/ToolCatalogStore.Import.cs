@@ -138,6 +138,12 @@ public sealed partial class ToolCatalogStore
             }
         }
 
+        // The audit rows are pure CPU work (content hashes of created versions, diffs of new versions against their
+        // parents): for big batches, build them on other cores while the rows stream to the server.
+        var entriesTask = batch.Count >= 256
+            ? Task.Run(() => BuildAuditEntries(batch, parallel: true), scope.CancellationToken)
+            : Task.FromResult(BuildAuditEntries(batch, parallel: false));
+
         var losingLatest = finalLatest
             .Where(f => planner.CommittedLatestId(f.Key) is { } current && current != (f.Value.Row?.Id ?? f.Value.Existing!.Id))
             .Select(f => f.Key)
@@ -169,33 +175,7 @@ public sealed partial class ToolCatalogStore
             }
         }
 
-        // The diffs are pure CPU work (whole documents for new tools): build them on every core for big batches.
-        var entries = new AuditEntry[batch.Count];
-        void BuildEntry(int i)
-        {
-            var item = batch[i];
-            entries[i] = item.Outcome switch
-            {
-                ImportOutcome.NewTool => new AuditEntry(item.Id, item.Tool.Name, item.Tool.Version, AuditActions.Created, Diff(null, item.Tool)),
-                ImportOutcome.NewVersion => new AuditEntry(item.Id, item.Tool.Name, item.Tool.Version, AuditActions.Published, Diff(item.Previous, item.Tool)),
-                ImportOutcome.Restored => new AuditEntry(item.Id, item.Tool.Name, item.Tool.Version, AuditActions.Restored, RestoreDiff(item)),
-                _ => new AuditEntry(item.Id, item.Tool.Name, item.Tool.Version, AuditActions.Updated, RestoreDiff(item)),
-            };
-        }
-
-        if (batch.Count >= 256)
-        {
-            Parallel.For(0, batch.Count, BuildEntry);
-        }
-        else
-        {
-            for (var i = 0; i < batch.Count; i++)
-            {
-                BuildEntry(i);
-            }
-        }
-
-        foreach (var entry in entries)
+        foreach (var entry in await entriesTask.ConfigureAwait(false))
         {
             scope.Record(entry);
         }
@@ -204,6 +184,41 @@ public sealed partial class ToolCatalogStore
         {
             planner.CommitLatest(name, item.Id);
         }
+    }
+
+    /// <summary>The audit rows of <paramref name="batch"/>, in order: a created version by reference to its row
+    /// (<see cref="AuditContent"/>), a new version as its diff against the previous latest, a restored or state-changed
+    /// version as its state change.</summary>
+    private static AuditEntry[] BuildAuditEntries(IReadOnlyList<PlannedItem> batch, bool parallel)
+    {
+        var entries = new AuditEntry[batch.Count];
+        void Build(int i)
+        {
+            var item = batch[i];
+            entries[i] = item.Outcome switch
+            {
+                ImportOutcome.NewTool => new AuditEntry(item.Id, item.Tool.Name, item.Tool.Version, AuditActions.Created, AuditContent.Created(item.Id, item.Tool)),
+                ImportOutcome.NewVersion => new AuditEntry(item.Id, item.Tool.Name, item.Tool.Version, AuditActions.Published, Diff(item.Previous, item.Tool)),
+                ImportOutcome.Restored => new AuditEntry(item.Id, item.Tool.Name, item.Tool.Version, AuditActions.Restored, RestoreDiff(item)),
+                _ => new AuditEntry(item.Id, item.Tool.Name, item.Tool.Version, AuditActions.Updated, RestoreDiff(item)),
+            };
+        }
+
+        if (parallel)
+        {
+            // Leave a core to the thread streaming the rows and one to a local server.
+            var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount - 2) };
+            Parallel.For(0, batch.Count, options, Build);
+        }
+        else
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                Build(i);
+            }
+        }
+
+        return entries;
     }
 
     /// <summary>The diff of a restored or state-changed version: <c>deleted</c> (when restored), <c>status</c>, <c>enabled</c>.</summary>
