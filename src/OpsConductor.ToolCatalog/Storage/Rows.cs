@@ -189,6 +189,8 @@ internal sealed class RevisionRow
     public long FeedFloor { get; set; }
 }
 
+/// <summary>Ids taken from the sequences (<see cref="Sql.AllocateIds"/>): for each kind either every id, or only the
+/// first of a consecutive run (then id <c>i</c> is <c>first + i</c>).</summary>
 internal sealed class AllocatedIds
 {
     public long[] Tools { get; set; } = [];
@@ -196,6 +198,8 @@ internal sealed class AllocatedIds
     public long[] Capabilities { get; set; } = [];
 
     public long[] Patterns { get; set; } = [];
+
+    public static long Get(long[] ids, int index) => ids.Length == 1 ? ids[0] + index : ids[index];
 }
 
 internal sealed class ReferenceCounts

@@ -186,6 +186,45 @@ public sealed class ImportExportTests
     }
 
     [Test]
+    public async Task Ids_are_the_ones_the_sequences_handed_out_when_they_are_not_consecutive()
+    {
+        await using (var connection = await _db.DataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync(
+                """
+                ALTER SEQUENCE tool_catalog.tools_id_seq INCREMENT BY 2;
+                ALTER SEQUENCE tool_catalog.tool_capabilities_id_seq INCREMENT BY 3;
+                ALTER SEQUENCE tool_catalog.tool_patterns_id_seq INCREMENT BY 5;
+                """);
+        }
+
+        var first = GeneratedTools.CreateMany(4, prefix: "spaced");
+        await _store.ImportAsync(first);
+
+        await using (var connection = await _db.DataSource.OpenConnectionAsync())
+        {
+            var spacing = await connection.QuerySingleAsync<(long Tools, long Capabilities, long Patterns)>(
+                """
+                SELECT (SELECT count(DISTINCT (id - (SELECT min(id) FROM tool_catalog.tools)) % 2) FROM tool_catalog.tools),
+                       (SELECT count(DISTINCT (id - (SELECT min(id) FROM tool_catalog.tool_capabilities)) % 3) FROM tool_catalog.tool_capabilities),
+                       (SELECT count(DISTINCT (id - (SELECT min(id) FROM tool_catalog.tool_patterns)) % 5) FROM tool_catalog.tool_patterns)
+                """);
+            Assert.That(spacing, Is.EqualTo((1L, 1L, 1L)), "every id is one the sequence handed out, not first + n");
+            await connection.ExecuteAsync(
+                """
+                ALTER SEQUENCE tool_catalog.tools_id_seq INCREMENT BY 1;
+                ALTER SEQUENCE tool_catalog.tool_capabilities_id_seq INCREMENT BY 1;
+                ALTER SEQUENCE tool_catalog.tool_patterns_id_seq INCREMENT BY 1;
+                """);
+        }
+
+        var second = GeneratedTools.CreateMany(4, prefix: "dense");
+        await _store.ImportAsync(second);
+
+        Assert.That(await _store.ExportAsync(), Is.EqualTo(first.Concat(second).OrderBy(t => t.Name, StringComparer.Ordinal)), "no id taken twice");
+    }
+
+    [Test]
     public async Task A_deleted_tool_is_restored_by_importing_it_unchanged_and_becomes_latest_again()
     {
         var v1 = GeneratedTools.Create(1);
