@@ -1,4 +1,6 @@
 using Dapper;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Storage;
 using OpsConductor.ToolCatalog.Tests.Support;
@@ -183,6 +185,24 @@ public sealed class ImportExportTests
 
         Assert.That(await copyStore.ExportAsync(), Is.EqualTo(await _store.ExportAsync()));
         Assert.That(await SnapshotPatternsAsync(other), Is.EqualTo(await SnapshotPatternsAsync(_db)), "the JSONB columns hold the same documents");
+    }
+
+    [Test]
+    public async Task A_bulk_import_logs_where_its_time_went_at_debug_level()
+    {
+        var logger = new FakeLogger<ToolCatalogStore>();
+        var store = new ToolCatalogStore(_db.DataSource, TimeProvider.System, logger);
+
+        await store.ImportAsync(GeneratedTools.CreateMany(3));
+
+        var phases = logger.Collector.GetSnapshot().Single(r => r.Id.Id == 4022);
+        Assert.That(phases.Level, Is.EqualTo(LogLevel.Debug));
+        var names = phases.StructuredState!.Where(s => s.Key.EndsWith("Milliseconds", StringComparison.Ordinal)).Select(s => s.Key);
+        Assert.That(names, Is.EqualTo(new[]
+        {
+            "CheckMilliseconds", "BeginMilliseconds", "PlanMilliseconds", "IdsMilliseconds", "RowsMilliseconds", "AuditWaitMilliseconds", "FinishMilliseconds",
+        }));
+        Assert.That(phases.Message, Does.StartWith("Import of 3 tools, where the time went: storage rules "));
     }
 
     [Test]
