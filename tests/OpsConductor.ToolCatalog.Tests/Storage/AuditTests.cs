@@ -121,8 +121,13 @@ public sealed class AuditTests
         var id = (await _store.GetAsync(tool.Name))!.Id;
         await using (var connection = await _db.DataSource.OpenConnectionAsync())
         {
+            // The database refuses content changes; an owner can still switch that off, which is what this simulates.
             await connection.ExecuteAsync(
-                "UPDATE tool_catalog.tool_patterns SET cost_estimate = '999' WHERE capability_id IN (SELECT id FROM tool_catalog.tool_capabilities WHERE tool_id = @id)",
+                """
+                ALTER TABLE tool_catalog.tool_patterns DISABLE TRIGGER tool_patterns_are_immutable;
+                UPDATE tool_catalog.tool_patterns SET cost_estimate = '999' WHERE capability_id IN (SELECT id FROM tool_catalog.tool_capabilities WHERE tool_id = @id);
+                ALTER TABLE tool_catalog.tool_patterns ENABLE TRIGGER tool_patterns_are_immutable;
+                """,
                 new { id });
         }
 
@@ -130,6 +135,24 @@ public sealed class AuditTests
 
         Assert.That(trail[0].Content, Is.EqualTo(AuditContentCheck.Mismatch));
         Assert.That(Changes(trail[0]).Select(c => c.Key), Is.EqualTo(new[] { "$content" }), "the reference as stored, not the altered content");
+    }
+
+    [TestCase("UPDATE tool_catalog.tool_patterns SET cost_estimate = '999' WHERE capability_id IN (SELECT id FROM tool_catalog.tool_capabilities WHERE tool_id = @id)", "tool_patterns")]
+    [TestCase("UPDATE tool_catalog.tool_capabilities SET description = 'changed' WHERE tool_id = @id", "tool_capabilities")]
+    [TestCase("UPDATE tool_catalog.tools SET metadata = '{}' WHERE id = @id", "tools")]
+    public async Task The_database_refuses_to_change_the_content_of_a_stored_version(string update, string table)
+    {
+        var tool = await CreatedToolAsync();
+        var id = (await _store.GetAsync(tool.Name))!.Id;
+        await using var connection = await _db.DataSource.OpenConnectionAsync();
+
+        var error = Assert.ThrowsAsync<Npgsql.PostgresException>(() => connection.ExecuteAsync(update, new { id }));
+
+        Assert.That(error!.SqlState, Is.EqualTo("23001"));
+        Assert.That(error.MessageText, Does.Contain("cannot be changed").And.Contain(table));
+        Assert.That(error.Hint, Does.Contain("publish the change as a new version"));
+        Assert.That(await connection.ExecuteAsync("UPDATE tool_catalog.tools SET enabled = false, status = 'deprecated', updated_by = 'x' WHERE id = @id", new { id }), Is.EqualTo(1), "state still changes in place");
+        Assert.That((await _store.GetAuditAsync(tool.Name))[0].Content, Is.EqualTo(AuditContentCheck.Verified));
     }
 
     [Test]

@@ -1,4 +1,5 @@
--- 0003_pattern_json_columns: the nine document columns of tool_patterns become json instead of jsonb.
+-- 0003_pattern_documents_and_immutable_versions: the nine document columns of tool_patterns become json instead of
+-- jsonb, and the content of stored versions can no longer be changed in place.
 --
 -- Why: a bulk import writes 9 documents per pattern row (90,000 rows for 10,000 tools of 3 capabilities x 3
 -- patterns). PostgreSQL parses every jsonb value into its binary form on the way in; for these columns that was about
@@ -62,3 +63,38 @@ ALTER TABLE tool_catalog.tool_patterns
     ADD CONSTRAINT tool_patterns_expected_outputs_check CHECK (json_typeof(expected_outputs) = 'array'),
     ADD CONSTRAINT tool_patterns_examples_check CHECK (json_typeof(examples) = 'array'),
     ADD CONSTRAINT tool_patterns_extensions_check CHECK (json_typeof(extensions) = 'object');
+
+-- Versions are immutable (docs/decisions/0401): the content of a version never changes in place, and a change is
+-- published as a new version. The library has always kept to that; from here on the database enforces it, because
+-- the audit row of a created version now refers to the version rows (with a SHA-256 of their content) instead of
+-- holding a second copy (docs/decisions/0403). State changes in place as before (status, enabled, is_latest,
+-- deleted_at/deleted_by, updated_at/updated_by, and parent_version_id, which a hard delete relinks); rows are still
+-- deleted by a hard delete, whose audit row keeps the content it removes. BEFORE UPDATE triggers cost nothing on
+-- insert (COPY keeps its batched inserts). A migration that must rewrite content can disable them for its duration.
+
+CREATE FUNCTION tool_catalog.refuse_version_content_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'The content of a stored tool version cannot be changed (table %, row id %)', TG_TABLE_NAME, OLD.id
+        USING ERRCODE = 'restrict_violation',
+              HINT = 'Versions are immutable: publish the change as a new version. Only state (status, enabled, latest, deleted) changes in place.';
+END;
+$$;
+
+CREATE TRIGGER tools_content_is_immutable
+    BEFORE UPDATE ON tool_catalog.tools
+    FOR EACH ROW
+    WHEN ((OLD.id, OLD.tool_name, OLD.version, OLD.description, OLD.platform, OLD.category, OLD.defaults, OLD.dependencies,
+           OLD.metadata, OLD.execution_location, OLD.examples, OLD.extensions, OLD.created_at, OLD.created_by)
+          IS DISTINCT FROM
+          (NEW.id, NEW.tool_name, NEW.version, NEW.description, NEW.platform, NEW.category, NEW.defaults, NEW.dependencies,
+           NEW.metadata, NEW.execution_location, NEW.examples, NEW.extensions, NEW.created_at, NEW.created_by))
+    EXECUTE FUNCTION tool_catalog.refuse_version_content_change();
+
+CREATE TRIGGER tool_capabilities_are_immutable
+    BEFORE UPDATE ON tool_catalog.tool_capabilities
+    FOR EACH ROW EXECUTE FUNCTION tool_catalog.refuse_version_content_change();
+
+CREATE TRIGGER tool_patterns_are_immutable
+    BEFORE UPDATE ON tool_catalog.tool_patterns
+    FOR EACH ROW EXECUTE FUNCTION tool_catalog.refuse_version_content_change();
