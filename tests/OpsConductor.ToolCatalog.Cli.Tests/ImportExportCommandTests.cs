@@ -1,6 +1,7 @@
 using System.Text.Json;
 using OpsConductor.ToolCatalog.Storage;
 using OpsConductor.ToolCatalog.Tests.Support;
+using Spectre.Console.Testing;
 
 namespace OpsConductor.ToolCatalog.Cli.Tests;
 
@@ -35,6 +36,20 @@ public sealed class ImportExportCommandTests
         Assert.That(result.Output, Does.Contain("184 tools: 184 new, 0 unchanged."));
         Assert.That(result.Output, Does.Contain("Imported; the catalog is at revision 1."));
         Assert.That(await _store.ExportAsync(), Has.Count.EqualTo(184));
+    }
+
+    [Test]
+    public async Task At_a_terminal_a_long_import_shows_progress_bars_and_piped_output_stays_plain()
+    {
+        using var console = new TestConsole().Interactive().Width(120);
+
+        var atTerminal = await CliHarness.RunAsync(["import", Path.Combine(CliPaths.Compat, "tools"), "--dry-run"], Env, terminal: console);
+        var piped = await CliHarness.RunAsync(Env, "import", Path.Combine(CliPaths.Compat, "tools"), "--dry-run");
+
+        Assert.That(atTerminal.ExitCode, Is.EqualTo(0), atTerminal.Error);
+        Assert.That(console.Output, Does.Contain("Reading and validating files").And.Contain("Writing to the catalog"));
+        Assert.That(atTerminal.Output, Does.Contain("184 tools: 184 new, 0 unchanged."));
+        Assert.That(piped.Output + piped.Error, Does.Not.Contain("Reading and validating files"));
     }
 
     [Test]

@@ -70,13 +70,13 @@ internal static class QuickstartCommand
                     }
 
                     await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"Samples: imported {imported.Count(ImportOutcome.NewTool)} tools from {samplesFolder} (one transaction, audited).") );
+                        $"Samples: imported {imported.Count(ImportOutcome.NewTool)} tools from {Shorten(context, samplesFolder)} (one transaction, audited)."));
                     state = await store.LoadCatalogAsync(cancellationToken);
                 }
                 else
                 {
                     await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"Samples: not imported, the catalog already holds {state.Tools.Count} tools ('toolcatalog import {samplesFolder}' adds them)."));
+                        $"Samples: not imported again; the catalog already holds {state.Tools.Count} tools."));
                 }
 
                 await context.Output.WriteLineAsync();
@@ -133,15 +133,23 @@ internal static class QuickstartCommand
             ["toolcatalog export ./catalog", "write the catalog as platform/tool.yaml files"],
             ["toolcatalog validate samples/tools", "check YAML files without a database"],
         ];
+        var width = steps.Max(s => s[0].Length) + 2;
         foreach (var step in steps)
         {
-            await output.WriteLineAsync($"  {step[0],-96} {step[1]}");
+            await output.WriteLineAsync($"  {step[0].PadRight(width)}# {step[1]}");
         }
 
         if (origin.Source == ConnectionSource.Embedded)
         {
-            await output.WriteLineAsync($"  {"toolcatalog db status",-96} where the private PostgreSQL server is ('toolcatalog db stop' stops it)");
+            await output.WriteLineAsync($"  {"toolcatalog db status".PadRight(width)}# where the private PostgreSQL server is ('toolcatalog db stop' stops it)");
         }
+    }
+
+    /// <summary>A path relative to the working directory when it lies inside it.</summary>
+    private static string Shorten(CliContext context, string path)
+    {
+        var relative = Path.GetRelativePath(context.WorkingDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
     }
 
     /// <summary>The samples folder: <paramref name="given"/>, else <c>samples/tools</c> next to the program, else in a
