@@ -152,20 +152,14 @@ internal static class QuickstartCommand
         return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
     }
 
-    /// <summary>The samples folder: <paramref name="given"/>, else <c>samples/tools</c> next to the program, else in a
-    /// folder above the working directory that holds the solution.</summary>
+    /// <summary>The samples folder: <paramref name="given"/>, else <c>samples/tools</c> of the repository the working
+    /// directory is in, else the copy shipped next to the program.</summary>
     internal static string? FindSamples(CliContext context, string? given)
     {
         if (given is not null)
         {
             var full = context.ResolvePath(given);
             return Directory.Exists(full) || File.Exists(full) ? full : null;
-        }
-
-        var bundled = Path.Combine(context.BaseDirectory, "samples", "tools");
-        if (Directory.Exists(bundled))
-        {
-            return bundled;
         }
 
         for (var dir = new DirectoryInfo(context.WorkingDirectory); dir is not null; dir = dir.Parent)
@@ -175,6 +169,12 @@ internal static class QuickstartCommand
             {
                 return candidate;
             }
+        }
+
+        var bundled = Path.Combine(context.BaseDirectory, "samples", "tools");
+        if (Directory.Exists(bundled))
+        {
+            return bundled;
         }
 
         return null;
