@@ -104,8 +104,30 @@ public sealed class ImportExportCommandTests
         var result = await CliHarness.RunAsync(Env, "import", folder, "--per-file");
 
         Assert.That(result.ExitCode, Is.EqualTo(1));
+        Assert.That(result.Output, Does.Contain($"✗ {Path.Join(folder, "bad.yaml")}"));
         Assert.That(result.Output, Does.Contain("+ df 1.0: new tool"));
+        Assert.That(result.Output, Does.Contain("Imported what could be (the rest is listed above); the catalog is at revision 1."));
         Assert.That(await _store.GetAsync("df"), Is.Not.Null);
+    }
+
+    [Test]
+    public async Task A_changed_file_under_a_stored_version_is_refused_with_the_fix_and_per_file_imports_the_rest()
+    {
+        await CliHarness.RunAsync(Env, "import", Path.Combine(CliPaths.Samples, "linux", "df.yaml"));
+        var folder = CliTestData.NewFolder("import-changed");
+        var df = await File.ReadAllTextAsync(Path.Combine(CliPaths.Samples, "linux", "df.yaml"));
+        await File.WriteAllTextAsync(Path.Combine(folder, "df.yaml"), df.Replace("description: \"", "description: \"Changed: ", StringComparison.Ordinal));
+        File.Copy(Path.Combine(CliPaths.Samples, "network", "dig.yaml"), Path.Combine(folder, "dig.yaml"));
+
+        var whole = await CliHarness.RunAsync(Env, "import", folder);
+        var perFile = await CliHarness.RunAsync(Env, "import", folder, "--per-file");
+
+        Assert.That(whole.ExitCode, Is.EqualTo(1));
+        Assert.That(whole.Output, Does.Contain("✗ df 1.0: refused — Version '1.0' of tool 'df' is stored already with different content").And.Contain("bump the version"));
+        Assert.That(whole.Output, Does.Contain("Nothing was imported (all or nothing)"));
+        Assert.That(perFile.ExitCode, Is.EqualTo(1));
+        Assert.That(perFile.Output, Does.Contain("+ dig 1.0: new tool"));
+        Assert.That(await _store.GetAsync("dig"), Is.Not.Null);
     }
 
     [Test]

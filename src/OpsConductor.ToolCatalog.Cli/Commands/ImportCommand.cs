@@ -163,13 +163,17 @@ internal static class ImportCommand
         {
             outcome = "Dry run: nothing was written.";
         }
-        else if (result.Report.HasProblems && !result.Applied)
+        else if (result.Report.HasProblems && !result.PerFile)
         {
             outcome = "Nothing was imported (all or nothing): fix the refused tools, or pass --per-file to import the others.";
         }
         else if (result.Applied)
         {
-            outcome = string.Create(CultureInfo.InvariantCulture, $"Imported; the catalog is at revision {result.Revision}.");
+            outcome = string.Create(CultureInfo.InvariantCulture, $"Imported{(result.Succeeded ? "" : " what could be (the rest is listed above)")}; the catalog is at revision {result.Revision}.");
+        }
+        else if (!result.Succeeded)
+        {
+            outcome = string.Create(CultureInfo.InvariantCulture, $"Nothing was written (the problems are listed above); the catalog stays at revision {result.Revision}.");
         }
         else
         {

@@ -123,7 +123,7 @@ public sealed class CatalogFiles
         if (tools.Count == 0)
         {
             progress?.Report(new CatalogFileProgress(CatalogFileStage.Done, 0, 0));
-            return new CatalogImportResult(files, null, [], refusedByValidation: false, options.DryRun);
+            return new CatalogImportResult(files, null, [], refusedByValidation: false, options.DryRun, options.PerFile);
         }
 
         progress?.Report(new CatalogFileProgress(CatalogFileStage.Writing, 0, tools.Count));
@@ -135,7 +135,7 @@ public sealed class CatalogFiles
         var items = report.Items
             .Select(i => new CatalogImportItem(tools[i.Index].File.DisplayPath, i.Name, i.Version, i.Outcome, i.Message))
             .ToList();
-        return new CatalogImportResult(files, report, items, refusedByValidation: false, options.DryRun);
+        return new CatalogImportResult(files, report, items, refusedByValidation: false, options.DryRun, options.PerFile);
     }
 
     /// <summary>Reads, validates and imports a file or folder in one call (see <see cref="Load(string, IProgress{CatalogFileProgress}?, CancellationToken)"/>

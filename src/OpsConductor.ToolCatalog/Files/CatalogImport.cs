@@ -31,8 +31,9 @@ public sealed record CatalogImportItem(string File, string Name, string Version,
 /// <summary>What an import of files did (or, in a dry run, would do).</summary>
 public sealed class CatalogImportResult
 {
-    internal CatalogImportResult(CatalogFileSet files, ImportReport? report, IReadOnlyList<CatalogImportItem> items, bool refusedByValidation, bool dryRun)
+    internal CatalogImportResult(CatalogFileSet files, ImportReport? report, IReadOnlyList<CatalogImportItem> items, bool refusedByValidation, bool dryRun, bool perFile = false)
     {
+        PerFile = perFile;
         Files = files;
         Report = report;
         Items = items;
@@ -54,6 +55,9 @@ public sealed class CatalogImportResult
 
     /// <summary>Whether this was a dry run.</summary>
     public bool DryRun { get; }
+
+    /// <summary>Whether the import went file by file (<see cref="CatalogImportOptions.PerFile"/>) rather than all or nothing.</summary>
+    public bool PerFile { get; }
 
     /// <summary>Whether anything was written.</summary>
     public bool Applied => Report?.Applied ?? false;
