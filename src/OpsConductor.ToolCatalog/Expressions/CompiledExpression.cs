@@ -15,9 +15,14 @@ internal sealed class CompiledExpression
     private readonly int _column;
     private readonly double _offset;
     private readonly double _scale;
+    private readonly int _compileAfter;
+    private CompiledEvaluator? _delegate;
+    private int _evaluations;
+    private int _compileRequested;
 
-    private CompiledExpression(string text, VariableTable table, ParsedExpression parsed, EvalNode root)
+    private CompiledExpression(string text, VariableTable table, ParsedExpression parsed, EvalNode root, int compileAfter)
     {
+        _compileAfter = compileAfter;
         Text = text;
         Table = table;
         Variables = parsed.Variables;
@@ -73,7 +78,7 @@ internal sealed class CompiledExpression
     public static CompiledExpression Create(string text, VariableTable table, ExpressionLanguage language, ExpressionOptions options)
     {
         var parsed = Parser.Parse(text, language, options);
-        return new CompiledExpression(text, table, parsed, Compiler.Compile(parsed.Root, table));
+        return new CompiledExpression(text, table, parsed, Compiler.Compile(parsed.Root, table), options.CompileAfterEvaluations);
     }
 
     public static bool TryCreate(
@@ -109,22 +114,91 @@ internal sealed class CompiledExpression
             case Shape.Scale:
                 return _scale * VarNode.Load(values, _slot, _column, ref state);
             default:
+                var compiled = _delegate;
+                if (compiled is not null)
+                {
+                    return compiled(values, ref state);
+                }
+
+                CountEvaluation();
                 return _root.Eval(values, ref state);
         }
     }
 
-    public void CheckContext(ExpressionContext context)
+    /// <summary>Whether evaluation runs a compiled delegate rather than walking the node tree (simple shapes need neither).</summary>
+    internal bool IsDelegateCompiled => _delegate is not null;
+
+    /// <summary>The exception that stopped a background compilation, if one did (evaluation then stays on the node tree).</summary>
+    internal Exception? CompilationFailure { get; private set; }
+
+    /// <summary>
+    /// Compiles the node tree to a delegate now, on this thread (normally it happens in the background once the
+    /// expression has been evaluated <see cref="ExpressionOptions.CompileAfterEvaluations"/> times). Returns false for
+    /// the simple shapes, which need no delegate, and where the runtime cannot generate code.
+    /// </summary>
+    internal bool CompileToDelegate()
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (!ReferenceEquals(context.Variables, Table))
+        if (_shape != Shape.Tree || !RuntimeFeature.IsDynamicCodeCompiled)
         {
-            throw new ArgumentException(
-                $"The context was created over a different VariableTable than the one expression '{Text}' was compiled with; " +
-                "create contexts from the table the expressions were compiled against.", nameof(context));
+            return false;
+        }
+
+        _delegate ??= DelegateCompiler.Compile(_root);
+        return true;
+    }
+
+    /// <summary>The background compilation, once it has been started (tests await it).</summary>
+    internal Task? BackgroundCompilation { get; private set; }
+
+    private void CountEvaluation()
+    {
+        if (_compileAfter > 0 && ++_evaluations >= _compileAfter && _compileRequested == 0
+            && Interlocked.Exchange(ref _compileRequested, 1) == 0)
+        {
+            BackgroundCompilation = Task.Factory.StartNew(
+                static expression => ((CompiledExpression)expression!).CompileInBackground(), this,
+                CancellationToken.None, TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
         }
     }
 
+    private void CompileInBackground()
+    {
+        try
+        {
+            CompileToDelegate();
+        }
+#pragma warning disable CA1031 // An optimisation that fails must not take the process down; the tree keeps evaluating correctly.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            CompilationFailure = exception;
+        }
+    }
+
+    /// <summary>The context's values, after checking the context belongs to this expression's table.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double[] ValuesOf(ExpressionContext context)
+    {
+        if (context is null || !ReferenceEquals(context.Variables, Table))
+        {
+            ThrowBadContext(context);
+        }
+
+        return context.Values;
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowBadContext(ExpressionContext? context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        throw new ArgumentException(
+            $"The context was created over a different VariableTable than the one expression '{Text}' was compiled with; " +
+            "create contexts from the table the expressions were compiled against.", nameof(context));
+    }
+
     /// <summary>Describes why an evaluation failed: the recorded failure, else a final value that is not finite.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public ExpressionError CreateError(in EvalState state, double result)
     {
         string F(double x) => PythonNumber.Format(x);

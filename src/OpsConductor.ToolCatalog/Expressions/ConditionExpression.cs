@@ -89,9 +89,10 @@ public sealed class ConditionExpression
     /// <exception cref="ArgumentException">The context belongs to another <see cref="VariableTable"/>.</exception>
     public bool TryEvaluate(ExpressionContext context, out bool value, [NotNullWhen(false)] out ExpressionError? error)
     {
-        _compiled.CheckContext(context);
+        var compiled = _compiled;
+        var values = compiled.ValuesOf(context);
         var state = default(EvalState);
-        var result = _compiled.Run(context.Values, ref state);
+        var result = compiled.Run(values, ref state);
         if (state.Failure == EvalFailure.None && double.IsFinite(result))
         {
             value = result != 0;
@@ -100,7 +101,7 @@ public sealed class ConditionExpression
         }
 
         value = false;
-        error = _compiled.CreateError(in state, result);
+        error = compiled.CreateError(in state, result);
         return false;
     }
 

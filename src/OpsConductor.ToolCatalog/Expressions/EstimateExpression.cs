@@ -98,9 +98,10 @@ public sealed class EstimateExpression
     /// <exception cref="ArgumentException">The context belongs to another <see cref="VariableTable"/>.</exception>
     public bool TryEvaluate(ExpressionContext context, out double value, [NotNullWhen(false)] out ExpressionError? error)
     {
-        _compiled.CheckContext(context);
+        var compiled = _compiled;
+        var values = compiled.ValuesOf(context);
         var state = default(EvalState);
-        var result = _compiled.Run(context.Values, ref state);
+        var result = compiled.Run(values, ref state);
         if (state.Failure == EvalFailure.None && double.IsFinite(result))
         {
             value = result;
@@ -109,7 +110,7 @@ public sealed class EstimateExpression
         }
 
         value = double.NaN;
-        error = _compiled.CreateError(in state, result);
+        error = compiled.CreateError(in state, result);
         return false;
     }
 

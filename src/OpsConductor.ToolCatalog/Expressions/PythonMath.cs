@@ -142,6 +142,9 @@ internal static class PythonMath
 
     private static bool IsOddInteger(double value) => Math.Abs(value) % 2.0 == 1.0;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Abs(double x) => Math.Abs(x);
+
     /// <summary>Python's <c>min(a, b)</c>: <paramref name="b"/> replaces <paramref name="a"/> only when strictly smaller (so NaN order matters, as in Python).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Min(double a, double b) => b < a ? b : a;
