@@ -8,8 +8,10 @@ internal static class CliApp
     /// <summary>The commands, in the order <c>--help</c> lists them. Each verb lives in <c>Commands/</c>.</summary>
     private static IEnumerable<Command> CreateCommands(CliContext context)
     {
-        _ = context;
-        return [];
+        return
+        [
+            Commands.EstimateCommand.Create(context),
+        ];
     }
 
     public static RootCommand BuildRootCommand(CliContext context)
