@@ -103,6 +103,11 @@ internal sealed class CompiledExpression
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Run(double[] values, ref EvalState state)
     {
+        if (_delegate is { } compiled)
+        {
+            return compiled(values, ref state);
+        }
+
         switch (_shape)
         {
             case Shape.Constant:
@@ -114,12 +119,6 @@ internal sealed class CompiledExpression
             case Shape.Scale:
                 return _scale * VarNode.Load(values, _slot, _column, ref state);
             default:
-                var compiled = _delegate;
-                if (compiled is not null)
-                {
-                    return compiled(values, ref state);
-                }
-
                 CountEvaluation();
                 return _root.Eval(values, ref state);
         }
@@ -201,7 +200,8 @@ internal sealed class CompiledExpression
     [MethodImpl(MethodImplOptions.NoInlining)]
     public ExpressionError CreateError(in EvalState state, double result)
     {
-        string F(double x) => PythonNumber.Format(x);
+        static string F(double x) => PythonNumber.Format(x);
+        static string Base(double x) => x < 0 || double.IsNegative(x) ? $"({PythonNumber.Format(x)})" : PythonNumber.Format(x);
         static string Name(MathFunction f) => f switch
         {
             MathFunction.Log => "log",
@@ -233,7 +233,7 @@ internal sealed class CompiledExpression
                 return new ExpressionError("Division by zero", state.Column) { Kind = ExpressionErrorKind.DivisionByZero };
             case EvalFailure.ZeroToNegativePower:
                 return new ExpressionError(
-                    $"Division by zero: 0.0 cannot be raised to a negative power ({F(state.Left)} ** {F(state.Right)})",
+                    $"Division by zero: 0.0 cannot be raised to a negative power ({Base(state.Left)} ** {F(state.Right)})",
                     state.Column) { Kind = ExpressionErrorKind.DivisionByZero };
             case EvalFailure.LogBaseOne:
                 return new ExpressionError(
@@ -247,11 +247,11 @@ internal sealed class CompiledExpression
                     state.Column) { Kind = ExpressionErrorKind.ExponentTooLarge };
             case EvalFailure.ComplexResult:
                 return new ExpressionError(
-                    $"Complex result: {F(state.Left)} ** {F(state.Right)} raises a negative number to a fractional power",
+                    $"Complex result: {Base(state.Left)} ** {F(state.Right)} raises a negative number to a fractional power",
                     state.Column) { Kind = ExpressionErrorKind.ComplexResult };
             case EvalFailure.PowerOverflow:
                 return new ExpressionError(
-                    $"Numerical result out of range: {F(state.Left)} ** {F(state.Right)} is too large for a 64-bit float",
+                    $"Numerical result out of range: {Base(state.Left)} ** {F(state.Right)} is too large for a 64-bit float",
                     state.Column) { Kind = ExpressionErrorKind.Overflow };
             case EvalFailure.MathDomain:
                 var why = state.Function == MathFunction.Sqrt ? "the argument must not be negative" : "the argument must be positive";

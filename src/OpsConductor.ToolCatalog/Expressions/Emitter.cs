@@ -13,8 +13,7 @@ internal delegate double CompiledEvaluator(double[] values, ref EvalState state)
 /// </summary>
 internal sealed class Emitter
 {
-    private static readonly MethodInfo BitsOf = typeof(BitConverter).GetMethod(nameof(BitConverter.DoubleToInt64Bits), [typeof(double)])!;
-    private static readonly MethodInfo UndefinedMethod = typeof(EvalState).GetMethod(nameof(EvalState.Undefined))!;
+    private static readonly MethodInfo LoadMethod = typeof(VarNode).GetMethod(nameof(VarNode.Load))!;
     private static readonly MethodInfo HasFailedMethod = typeof(EvalState).GetMethod(nameof(EvalState.HasFailed))!;
     private static readonly Dictionary<string, MethodInfo> MathMethods = typeof(PythonMath)
         .GetMethods(BindingFlags.Public | BindingFlags.Static)
@@ -24,18 +23,8 @@ internal sealed class Emitter
 
     public ParameterExpression State { get; } = Expression.Parameter(typeof(EvalState).MakeByRefType(), "state");
 
-    /// <summary><c>values[slot]</c>, or a missing-variable failure when the slot holds no value.</summary>
-    public Expression Load(int slot, int column)
-    {
-        var x = Expression.Variable(typeof(double), "x");
-        return Expression.Block(
-            [x],
-            Expression.Assign(x, Expression.ArrayIndex(Values, Expression.Constant(slot))),
-            Expression.Condition(
-                Expression.NotEqual(Expression.Call(BitsOf, x), Expression.Constant(ExpressionContext.UndefinedBits)),
-                x,
-                Expression.Call(UndefinedMethod, State, Expression.Constant(column), Expression.Constant(slot))));
-    }
+    /// <summary><c>values[slot]</c>, or a missing-variable failure when the slot is beyond the array or holds no value.</summary>
+    public Expression Load(int slot, int column) => Expression.Call(LoadMethod, Values, Expression.Constant(slot), Expression.Constant(column), State);
 
     public static Expression Call(string method, params Expression[] arguments) => Expression.Call(MathMethods[method], arguments);
 

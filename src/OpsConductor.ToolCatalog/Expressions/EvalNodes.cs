@@ -31,12 +31,20 @@ internal sealed class VarNode(int slot, int column) : EvalNode
 
     public int Column { get; } = column;
 
-    /// <summary>Reads a slot; <see cref="ExpressionContext.Values"/> is always as long as the table, so the slot exists.</summary>
+    /// <summary>Reads a slot: a slot beyond the array (the table grew after the context was made) or marked undefined holds no value.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Load(double[] values, int slot, int column, ref EvalState state)
     {
-        var x = values[slot];
-        return BitConverter.DoubleToInt64Bits(x) != ExpressionContext.UndefinedBits ? x : EvalState.Undefined(ref state, column, slot);
+        if ((uint)slot < (uint)values.Length)
+        {
+            var x = values[slot];
+            if (BitConverter.DoubleToInt64Bits(x) != ExpressionContext.UndefinedBits)
+            {
+                return x;
+            }
+        }
+
+        return EvalState.Undefined(ref state, column, slot);
     }
 
     public override double Eval(double[] values, ref EvalState state) => Load(values, Slot, Column, ref state);

@@ -30,19 +30,10 @@ public sealed class ExpressionContext
     public VariableTable Variables { get; }
 
     /// <summary>
-    /// The values by slot (<see cref="Undefined"/> where none), at least as long as the table, so that every slot an
-    /// expression compiled against the table can read exists. The table may grow after the context was made; the array
-    /// grows with it here.
+    /// The values by slot (<see cref="Undefined"/> where none). The table may have grown since the context was made, so
+    /// the array can be shorter than the table: a slot beyond it holds no value.
     /// </summary>
-    internal double[] Values
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get
-        {
-            var values = _values;
-            return values.Length >= Variables.Count ? values : Grow(Variables.Count);
-        }
-    }
+    internal double[] Values => _values;
 
     /// <summary>
     /// Creates a context holding the values the original's <c>ProfileLoader.validate_expressions</c> checked every

@@ -19,6 +19,7 @@ internal static class PythonMath
         right == 0 ? state.Fail(EvalFailure.DivisionByZero, column, left, right) : left / right;
 
     /// <summary><c>left // right</c>: the quotient rounded toward −∞ (CPython's <c>_float_div_mod</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double FloorDivide(double left, double right, int column, ref EvalState state)
     {
         if (right == 0)
@@ -48,6 +49,7 @@ internal static class PythonMath
     }
 
     /// <summary><c>left % right</c>: the remainder with the sign of the divisor (CPython's <c>float_rem</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Modulo(double left, double right, int column, ref EvalState state)
     {
         if (right == 0)
@@ -153,6 +155,7 @@ internal static class PythonMath
     public static double Max(double a, double b) => b > a ? b : a;
 
     /// <summary>CPython's <c>m_log</c>: domain error for zero and negatives (and −∞); NaN and +∞ pass through.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Log(double x, int column, ref EvalState state, MathFunction function = MathFunction.Log)
     {
         if (double.IsNaN(x) || double.IsPositiveInfinity(x))
@@ -174,6 +177,7 @@ internal static class PythonMath
     }
 
     /// <summary><c>math.log(x, base)</c>: <c>log(x) / log(base)</c>, where a base of 1 divides by zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double LogBase(double x, double b, int column, ref EvalState state)
     {
         var numerator = Log(x, column, ref state);
@@ -187,6 +191,7 @@ internal static class PythonMath
     }
 
     /// <summary><c>math.sqrt</c>: a NaN result from a non-NaN argument is a domain error.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Sqrt(double x, int column, ref EvalState state)
     {
         var result = Math.Sqrt(x);
@@ -194,20 +199,25 @@ internal static class PythonMath
     }
 
     /// <summary><c>math.exp</c>: an infinite result from a finite argument is a range error.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Exp(double x, int column, ref EvalState state)
     {
         var result = Math.Exp(x);
         return double.IsInfinity(result) && double.IsFinite(x) ? state.FailFunction(EvalFailure.MathRange, column, MathFunction.Exp, x) : result;
     }
 
-    /// <summary><c>math.ceil</c> / <c>math.floor</c>: Python returns an integer, so infinity and NaN cannot convert.</summary>
+    /// <summary>
+    /// <c>math.ceil</c> / <c>math.floor</c>: Python returns an integer, so infinity and NaN cannot convert. (Python's
+    /// integer has no negative zero; <c>ceil(-0.5)</c> gives -0.0 here, which compares, adds and divides as 0 does, so
+    /// no result can tell them apart.)
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Ceiling(double x, int column, ref EvalState state) =>
-        double.IsFinite(x) ? Math.Ceiling(x) + 0.0 : FailInteger(x, column, MathFunction.Ceil, ref state);
+        double.IsFinite(x) ? Math.Ceiling(x) : FailInteger(x, column, MathFunction.Ceil, ref state);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Floor(double x, int column, ref EvalState state) =>
-        double.IsFinite(x) ? Math.Floor(x) + 0.0 : FailInteger(x, column, MathFunction.Floor, ref state);
+        double.IsFinite(x) ? Math.Floor(x) : FailInteger(x, column, MathFunction.Floor, ref state);
 
     private static double FailInteger(double x, int column, MathFunction function, ref EvalState state) =>
         state.FailFunction(double.IsNaN(x) ? EvalFailure.IntegerFromNaN : EvalFailure.IntegerFromInfinity, column, function, x);
