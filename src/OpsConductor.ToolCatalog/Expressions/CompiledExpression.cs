@@ -16,7 +16,7 @@ internal sealed class CompiledExpression
     private readonly double _offset;
     private readonly double _scale;
     private readonly int _compileAfter;
-    private CompiledEvaluator? _delegate;
+    private FastEvaluator? _delegate;
     private int _evaluations;
     private int _compileRequested;
 
@@ -99,15 +99,70 @@ internal sealed class CompiledExpression
         }
     }
 
-    /// <summary>Evaluates over <paramref name="values"/>; a failure is left in <paramref name="state"/>.</summary>
+    /// <summary>
+    /// The hot path: true with a finite result when evaluation succeeds; false when anything failed, in which case
+    /// <see cref="Explain"/> says what. Uses the compiled fast path once there is one, otherwise the shapes and the tree.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double Run(double[] values, ref EvalState state)
+    public bool TryRun(double[] values, out double result)
     {
-        if (_delegate is { } compiled)
+        var fast = _delegate;
+        if (fast is not null)
         {
-            return compiled(values, ref state);
+            var failure = EvalFailure.None;
+            result = fast(values, ref failure);
+            return failure == EvalFailure.None && double.IsFinite(result);
         }
 
+        switch (_shape)
+        {
+            case Shape.Constant:
+                result = _offset;
+                return double.IsFinite(result);
+            case Shape.Affine:
+            case Shape.Scale:
+            case Shape.Variable:
+                var x = PythonMath.RawLoad(values, _slot);
+                result = _shape == Shape.Affine ? _offset + (_scale * x) : _shape == Shape.Scale ? _scale * x : x;
+                return !PythonMath.IsUndefined(x) && double.IsFinite(result);
+            default:
+                return TryRunTree(values, out result);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryRunTree(double[] values, out double result)
+    {
+        var state = default(EvalState);
+        result = Run(values, ref state);
+        return state.Failure == EvalFailure.None && double.IsFinite(result);
+    }
+
+    /// <summary>
+    /// The slow path after <see cref="TryRun"/> returned false: evaluates the node tree, which records the first
+    /// failure in Python's order with its column. The tree can succeed where the fast path gave up (a missing variable
+    /// that short-circuiting never reads), so this may still return a value.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public bool Explain(double[] values, out double result, [NotNullWhen(false)] out ExpressionError? error)
+    {
+        var state = default(EvalState);
+        result = Run(values, ref state, count: false);
+        if (state.Failure == EvalFailure.None && double.IsFinite(result))
+        {
+            error = null;
+            return true;
+        }
+
+        error = CreateError(in state, result);
+        result = double.NaN;
+        return false;
+    }
+
+    /// <summary>Evaluates the shapes or the node tree (never the fast path), recording the first failure in <paramref name="state"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double Run(double[] values, ref EvalState state, bool count = true)
+    {
         switch (_shape)
         {
             case Shape.Constant:
@@ -119,9 +174,27 @@ internal sealed class CompiledExpression
             case Shape.Scale:
                 return _scale * VarNode.Load(values, _slot, _column, ref state);
             default:
-                CountEvaluation();
+                if (count)
+                {
+                    CountEvaluation();
+                }
+
                 return _root.Eval(values, ref state);
         }
+    }
+
+    /// <summary>The compiled fast path alone, for tests: false when it is absent or flagged a failure.</summary>
+    internal bool TryRunFast(double[] values, out double result)
+    {
+        if (_delegate is not { } fast)
+        {
+            result = double.NaN;
+            return false;
+        }
+
+        var failure = EvalFailure.None;
+        result = fast(values, ref failure);
+        return failure == EvalFailure.None;
     }
 
     /// <summary>Whether evaluation runs a compiled delegate rather than walking the node tree (simple shapes need neither).</summary>
@@ -142,7 +215,12 @@ internal sealed class CompiledExpression
             return false;
         }
 
-        _delegate ??= DelegateCompiler.Compile(_root);
+        if (_delegate is null)
+        {
+            // Published once, fully built; readers see either null (and use the tree) or the finished delegate.
+            Volatile.Write(ref _delegate, FastEmitter.Compile(_root));
+        }
+
         return true;
     }
 

@@ -91,9 +91,7 @@ public sealed class ConditionExpression
     {
         var compiled = _compiled;
         var values = compiled.ValuesOf(context);
-        var state = default(EvalState);
-        var result = compiled.Run(values, ref state);
-        if (state.Failure == EvalFailure.None && double.IsFinite(result))
+        if (compiled.TryRun(values, out var result) || compiled.Explain(values, out result, out error))
         {
             value = result != 0;
             error = null;
@@ -101,7 +99,6 @@ public sealed class ConditionExpression
         }
 
         value = false;
-        error = compiled.CreateError(in state, result);
         return false;
     }
 

@@ -3,28 +3,42 @@ using System.Reflection;
 
 namespace OpsConductor.ToolCatalog.Expressions;
 
-/// <summary>A compiled expression as a delegate: the same signature as <see cref="EvalNode.Eval"/>.</summary>
-internal delegate double CompiledEvaluator(double[] values, ref EvalState state);
+/// <summary>
+/// A compiled fast path: the expression's value, with <c>failure</c> set (to any failure) when something went wrong. It
+/// does not say which failure or where: the caller then evaluates the node tree, which does.
+/// </summary>
+internal delegate double FastEvaluator(double[] values, ref EvalFailure failure);
 
 /// <summary>
-/// Builds the <c>System.Linq.Expressions</c> tree of an evaluation-node tree. Only the engine's own node types reach it,
-/// each emitting fixed shapes (arithmetic, array reads of its slots, calls to <see cref="PythonMath"/> and
-/// <see cref="EvalState"/>): nothing from the expression text names a type, member or method.
+/// Builds the <c>System.Linq.Expressions</c> tree of an evaluation-node tree for the compiled fast path. Only the
+/// engine's own node types reach it, each emitting fixed shapes (arithmetic, reads of its slots, calls to
+/// <see cref="PythonMath"/>): nothing from the expression text names a type, member or method. Each variable is read
+/// once, at the start, and if any is missing the fast path gives up at once (the tree then reports which one, in
+/// Python's order, or succeeds when short-circuiting never needed it).
 /// </summary>
-internal sealed class Emitter
+internal sealed class FastEmitter
 {
-    private static readonly MethodInfo LoadMethod = typeof(VarNode).GetMethod(nameof(VarNode.Load))!;
-    private static readonly MethodInfo HasFailedMethod = typeof(EvalState).GetMethod(nameof(EvalState.HasFailed))!;
     private static readonly Dictionary<string, MethodInfo> MathMethods = typeof(PythonMath)
         .GetMethods(BindingFlags.Public | BindingFlags.Static)
         .ToDictionary(m => m.Name);
 
+    private readonly SortedDictionary<int, ParameterExpression> _variables = [];
+
     public ParameterExpression Values { get; } = Expression.Parameter(typeof(double[]), "values");
 
-    public ParameterExpression State { get; } = Expression.Parameter(typeof(EvalState).MakeByRefType(), "state");
+    public ParameterExpression Failure { get; } = Expression.Parameter(typeof(EvalFailure).MakeByRefType(), "failure");
 
-    /// <summary><c>values[slot]</c>, or a missing-variable failure when the slot is beyond the array or holds no value.</summary>
-    public Expression Load(int slot, int column) => Expression.Call(LoadMethod, Values, Expression.Constant(slot), Expression.Constant(column), State);
+    /// <summary>The local holding the slot's value, read once when the delegate starts.</summary>
+    public ParameterExpression Variable(int slot)
+    {
+        if (!_variables.TryGetValue(slot, out var local))
+        {
+            local = Expression.Variable(typeof(double), $"v{slot}");
+            _variables[slot] = local;
+        }
+
+        return local;
+    }
 
     public static Expression Call(string method, params Expression[] arguments) => Expression.Call(MathMethods[method], arguments);
 
@@ -59,25 +73,30 @@ internal sealed class Emitter
         Expression result = operands[^1].Emit(this);
         for (var i = operands.Length - 2; i >= 0; i--)
         {
-            var value = Expression.Variable(typeof(double), $"v{i}");
+            var value = Expression.Variable(typeof(double), $"b{i}");
             var truthy = Expression.NotEqual(value, Expression.Constant(0.0));
-            var decides = Expression.OrElse(
-                isAnd ? Expression.Not(truthy) : truthy,
-                Expression.Call(HasFailedMethod, State));
-            result = Expression.Block([value], Expression.Assign(value, operands[i].Emit(this)), Expression.Condition(decides, value, result));
+            result = Expression.Block(
+                [value],
+                Expression.Assign(value, operands[i].Emit(this)),
+                Expression.Condition(isAnd ? Expression.Not(truthy) : truthy, value, result));
         }
 
         return result;
     }
-}
 
-/// <summary>Compiles an evaluation-node tree to a delegate, once, for expressions evaluated often.</summary>
-internal static class DelegateCompiler
-{
-    public static CompiledEvaluator Compile(EvalNode root)
+    /// <summary>Compiles an evaluation-node tree to a fast-path delegate.</summary>
+    public static FastEvaluator Compile(EvalNode root)
     {
-        var emitter = new Emitter();
+        var emitter = new FastEmitter();
         var body = root.Emit(emitter);
-        return Expression.Lambda<CompiledEvaluator>(body, "CompiledExpression", [emitter.Values, emitter.State]).Compile();
+        var locals = emitter._variables.Values.ToArray();
+        var reads = emitter._variables.Select(p => (Expression)Expression.Assign(p.Value, Call(nameof(PythonMath.RawLoad), emitter.Values, Expression.Constant(p.Key))));
+        var anyMissing = locals.Select(l => Call(nameof(PythonMath.IsUndefined), l)).Aggregate((Expression)Expression.Constant(false), Expression.OrElse);
+        var guarded = Expression.Condition(
+            anyMissing,
+            Expression.Block(Expression.Assign(emitter.Failure, Expression.Constant(EvalFailure.UndefinedVariable)), Expression.Constant(double.NaN)),
+            body);
+        var lambda = Expression.Lambda<FastEvaluator>(Expression.Block(locals, reads.Append(guarded)), "CompiledExpression", [emitter.Values, emitter.Failure]);
+        return lambda.Compile();
     }
 }

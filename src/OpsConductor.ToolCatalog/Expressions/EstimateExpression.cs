@@ -100,18 +100,13 @@ public sealed class EstimateExpression
     {
         var compiled = _compiled;
         var values = compiled.ValuesOf(context);
-        var state = default(EvalState);
-        var result = compiled.Run(values, ref state);
-        if (state.Failure == EvalFailure.None && double.IsFinite(result))
+        if (compiled.TryRun(values, out value))
         {
-            value = result;
             error = null;
             return true;
         }
 
-        value = double.NaN;
-        error = compiled.CreateError(in state, result);
-        return false;
+        return compiled.Explain(values, out value, out error);
     }
 
     /// <summary>The expression text.</summary>

@@ -61,7 +61,7 @@ internal struct EvalState
         return double.NaN;
     }
 
-    /// <summary>Records a missing variable (if no failure yet) and returns NaN; static so compiled delegates can call it.</summary>
+    /// <summary>Records a missing variable (if no failure yet) and returns NaN.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static double Undefined(ref EvalState state, int column, int slot)
     {
