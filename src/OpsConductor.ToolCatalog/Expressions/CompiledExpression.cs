@@ -34,13 +34,14 @@ internal sealed class CompiledExpression
                 _shape = Shape.Constant;
                 _offset = c.Value;
                 break;
+            // x and b*x run as 0 + 1*x and 0 + b*x: the same value, except that a result of -0.0 becomes 0.0.
             case VarNode v:
-                _shape = Shape.Variable;
-                (_slot, _column) = (v.Slot, v.Column);
+                _shape = Shape.Affine;
+                (_slot, _column, _offset, _scale) = (v.Slot, v.Column, 0, 1);
                 break;
             case ScaleNode s:
-                _shape = Shape.Scale;
-                (_slot, _column, _scale) = (s.Slot, s.Column, s.Scale);
+                _shape = Shape.Affine;
+                (_slot, _column, _offset, _scale) = (s.Slot, s.Column, 0, s.Scale);
                 break;
             case AffineNode a:
                 _shape = Shape.Affine;
@@ -54,10 +55,8 @@ internal sealed class CompiledExpression
 
     private enum Shape : byte
     {
-        Constant,
-        Variable,
-        Scale,
         Affine,
+        Constant,
         Tree,
     }
 
@@ -106,28 +105,35 @@ internal sealed class CompiledExpression
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryRun(double[] values, out double result)
     {
-        var fast = _delegate;
-        if (fast is not null)
+        // Results go to locals first and to the out parameter once: reading an out parameter back is a memory round trip.
+        double r;
+        bool ok;
+        var shape = _shape;
+        if (shape == Shape.Affine)
+        {
+            var x = PythonMath.RawLoad(values, _slot);
+            r = _offset + (_scale * x);
+            ok = !PythonMath.IsUndefined(x) & double.IsFinite(r);
+        }
+        else if (shape == Shape.Constant)
+        {
+            r = _offset;
+            ok = double.IsFinite(r);
+        }
+        else if (_delegate is { } fast)
         {
             var failure = EvalFailure.None;
-            result = fast(values, ref failure);
-            return failure == EvalFailure.None && double.IsFinite(result);
+            r = fast(values, ref failure);
+            ok = failure == EvalFailure.None & double.IsFinite(r);
+        }
+        else
+        {
+            ok = TryRunTree(values, out var tree);
+            r = tree;
         }
 
-        switch (_shape)
-        {
-            case Shape.Constant:
-                result = _offset;
-                return double.IsFinite(result);
-            case Shape.Affine:
-            case Shape.Scale:
-            case Shape.Variable:
-                var x = PythonMath.RawLoad(values, _slot);
-                result = _shape == Shape.Affine ? _offset + (_scale * x) : _shape == Shape.Scale ? _scale * x : x;
-                return !PythonMath.IsUndefined(x) && double.IsFinite(result);
-            default:
-                return TryRunTree(values, out result);
-        }
+        result = r;
+        return ok;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -169,10 +175,6 @@ internal sealed class CompiledExpression
                 return _offset;
             case Shape.Affine:
                 return _offset + (_scale * VarNode.Load(values, _slot, _column, ref state));
-            case Shape.Variable:
-                return VarNode.Load(values, _slot, _column, ref state);
-            case Shape.Scale:
-                return _scale * VarNode.Load(values, _slot, _column, ref state);
             default:
                 if (count)
                 {

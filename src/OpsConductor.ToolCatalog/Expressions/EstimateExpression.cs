@@ -100,8 +100,9 @@ public sealed class EstimateExpression
     {
         var compiled = _compiled;
         var values = compiled.ValuesOf(context);
-        if (compiled.TryRun(values, out value))
+        if (compiled.TryRun(values, out var result))
         {
+            value = result;
             error = null;
             return true;
         }
