@@ -70,9 +70,6 @@ internal sealed class CompiledExpression
 
     public bool IsConstant => Variables.Count == 0;
 
-    /// <summary>The compiled root, for tests and diagnostics.</summary>
-    internal EvalNode Root => _root;
-
     /// <summary>Parses, checks and compiles; throws <see cref="CompileFailure"/> on the first problem.</summary>
     public static CompiledExpression Create(string text, VariableTable table, ExpressionLanguage language, ExpressionOptions options)
     {
