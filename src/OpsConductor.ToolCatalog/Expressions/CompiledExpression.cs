@@ -108,9 +108,9 @@ internal sealed class CompiledExpression
         var shape = _shape;
         if (shape == Shape.Affine)
         {
-            var x = PythonMath.RawLoad(values, _slot);
-            r = _offset + (_scale * x);
-            ok = !PythonMath.IsUndefined(x) & double.IsFinite(r);
+            // A missing variable reads as a NaN, so a + b*x is not finite and the tree explains why.
+            r = _offset + (_scale * PythonMath.RawLoad(values, _slot));
+            ok = double.IsFinite(r);
         }
         else if (shape == Shape.Constant)
         {
