@@ -22,6 +22,7 @@ internal static class CliApp
         Commands.ImportCommand.Create(context),
         Commands.ExportCommand.Create(context),
         Commands.SelectCommand.Create(context),
+        Commands.EstimateCommand.Create(context),
         Commands.NewCommand.Create(context),
         Commands.BulkUpdateCommand.Create(context),
         Commands.DbCommand.Create(context),

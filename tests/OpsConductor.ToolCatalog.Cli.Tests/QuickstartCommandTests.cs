@@ -25,9 +25,9 @@ public sealed class QuickstartCommandTests
     [Test]
     public void In_the_repository_it_finds_the_samples_folder_without_being_told()
     {
-        var found = Commands.QuickstartCommand.FindSamples(
+        var found = Cli.Commands.QuickstartCommand.FindSamples(
             new CliContext { Output = TextWriter.Null, Error = TextWriter.Null, WorkingDirectory = Path.Combine(CliPaths.RepositoryRoot, "docs"), BaseDirectory = "/nowhere" }, null);
-        var bundled = Commands.QuickstartCommand.FindSamples(
+        var bundled = Cli.Commands.QuickstartCommand.FindSamples(
             new CliContext { Output = TextWriter.Null, Error = TextWriter.Null, WorkingDirectory = "/", BaseDirectory = AppContext.BaseDirectory }, null);
 
         Assert.That(found, Is.EqualTo(CliPaths.Samples));
