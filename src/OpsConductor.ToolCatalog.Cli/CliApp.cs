@@ -18,6 +18,7 @@ internal static class CliApp
         Commands.StateCommands.Deprecate(context),
         Commands.RollbackCommand.Create(context),
         Commands.DeleteCommand.Create(context),
+        Commands.WatchCommand.Create(context),
     ];
 
     public static RootCommand BuildRootCommand(CliContext context)

@@ -10,6 +10,9 @@ internal static class Sql
 
     public const string NotificationChannel = "tool_catalog";
 
+    /// <summary>Subscribes a (dedicated) connection to the catalog's notices.</summary>
+    public const string Listen = "LISTEN " + NotificationChannel;
+
     // ---- Migrations ----
 
     /// <summary>Session-level advisory lock serialising migrators of one database (the key spells "ToolCat").</summary>
