@@ -61,4 +61,49 @@ internal sealed class ProfileMap<TValue> : IReadOnlyDictionary<string, TValue>
     public IEnumerator<KeyValuePair<string, TValue>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, TValue>>)_entries).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>The keys, in order: <c>{count_aggregate, list_summary}</c>.</summary>
+    public override string ToString() => "{" + string.Join(", ", Keys) + "}";
+}
+
+/// <summary>Content equality of ordered profile maps (same keys in the same order, equal values).</summary>
+internal static class ProfileMapEquality
+{
+    public static bool Equal<TValue>(IReadOnlyDictionary<string, TValue> x, IReadOnlyDictionary<string, TValue> y)
+    {
+        if (ReferenceEquals(x, y))
+        {
+            return true;
+        }
+
+        if (x.Count != y.Count)
+        {
+            return false;
+        }
+
+        using var left = x.GetEnumerator();
+        using var right = y.GetEnumerator();
+        while (left.MoveNext() && right.MoveNext())
+        {
+            if (!string.Equals(left.Current.Key, right.Current.Key, StringComparison.Ordinal)
+                || !EqualityComparer<TValue>.Default.Equals(left.Current.Value, right.Current.Value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public static int Hash<TValue>(IReadOnlyDictionary<string, TValue> map)
+    {
+        var hash = new HashCode();
+        foreach (var (key, value) in map)
+        {
+            hash.Add(key, StringComparer.Ordinal);
+            hash.Add(value);
+        }
+
+        return hash.ToHashCode();
+    }
 }

@@ -65,6 +65,16 @@ public sealed record ToolProfile
 
         return changed ? this with { Capabilities = new ProfileMap<CapabilityProfile>(capabilities) } : this;
     }
+
+    /// <summary>Compares by content: description, defaults and every capability, in order.</summary>
+    public bool Equals(ToolProfile? other) =>
+        other is not null
+        && string.Equals(Description, other.Description, StringComparison.Ordinal)
+        && Defaults.Equals(other.Defaults)
+        && ProfileMapEquality.Equal(Capabilities, other.Capabilities);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Description, Defaults, ProfileMapEquality.Hash(Capabilities));
 }
 
 /// <summary>A capability's patterns (the original's <c>CapabilityProfile</c>).</summary>
@@ -72,6 +82,12 @@ public sealed record CapabilityProfile
 {
     /// <summary>The patterns by name, in file order.</summary>
     public required IReadOnlyDictionary<string, PatternProfile> Patterns { get; init; }
+
+    /// <summary>Compares by content: every pattern, in order.</summary>
+    public bool Equals(CapabilityProfile? other) => other is not null && ProfileMapEquality.Equal(Patterns, other.Patterns);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => ProfileMapEquality.Hash(Patterns);
 }
 
 /// <summary>One usage pattern (the original's <c>PatternProfile</c>). Estimates are expression texts (a YAML number as its text).</summary>
