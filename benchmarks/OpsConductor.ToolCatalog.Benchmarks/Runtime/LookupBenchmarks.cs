@@ -9,7 +9,9 @@ namespace OpsConductor.ToolCatalog.Benchmarks.Runtime;
 /// <summary>
 /// Looking a tool up by name: from the snapshot (what the orchestrator does), against a plain
 /// <see cref="Dictionary{TKey, TValue}"/> on the same keys (the baseline: the best an in-memory map can do), and
-/// against the same lookup as a Dapper query on an open pooled connection (what a catalog without a snapshot pays).
+/// against the same lookup as a Dapper query on an open connection (one indexed row: id, name, version, enabled — the
+/// cheapest database lookup), and against the store's <c>GetAsync</c> (the whole tool with its capabilities and
+/// patterns, which is what the snapshot lookup returns: what a catalog without a snapshot pays).
 /// 10,000 tools; each in-memory operation is one lookup (1,000 different names per invocation).
 /// <code>
 /// dotnet run -c Release --project benchmarks/OpsConductor.ToolCatalog.Benchmarks -- --filter '*LookupBenchmarks*'
@@ -88,6 +90,13 @@ public class LookupBenchmarks
         var name = _names[_next++ % Names];
         var row = await _connection.QuerySingleOrDefaultAsync<LatestRow>(new CommandDefinition(LatestByName, new { Name = name }));
         return row?.Id ?? 0;
+    }
+
+    [Benchmark]
+    public async Task<int> StoreGetAsync()
+    {
+        var tool = await _database.Store.GetAsync(_names[_next++ % Names]);
+        return tool?.Definition.Capabilities.Count ?? 0;
     }
 
     private sealed record LatestRow(long Id, string Name, string Version, bool Enabled);

@@ -386,9 +386,11 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
     private CatalogObservation Observe()
     {
         var snapshot = Current;
-        var health = Health;
-        var lag = snapshot.Source == CatalogSource.Database ? Math.Max(0, Volatile.Read(ref _knownDatabaseRevision) - snapshot.Revision) : 0;
-        return new CatalogObservation(snapshot.Source, snapshot.Revision, snapshot.ToolCount, lag, health.Staleness?.TotalSeconds ?? 0);
+        var link = _link;
+        var isDatabase = snapshot.Source == CatalogSource.Database;
+        var lag = isDatabase ? Math.Max(0, Volatile.Read(ref _knownDatabaseRevision) - snapshot.Revision) : 0;
+        var staleness = isDatabase && !link.Listening && link.CurrentUntil is { } until ? Math.Max(0, (_time.GetUtcNow() - until).TotalSeconds) : 0;
+        return new CatalogObservation(snapshot.Source, snapshot.Revision, snapshot.ToolCount, lag, staleness);
     }
 
     private static TimeSpan Max(TimeSpan x, TimeSpan y) => x > y ? x : y;

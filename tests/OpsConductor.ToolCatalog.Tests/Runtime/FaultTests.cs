@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using OpsConductor.ToolCatalog.Runtime;
@@ -84,6 +85,9 @@ public sealed class FaultTests
         Assert.That(down.Status, Is.EqualTo(CatalogHealthStatus.Degraded));
         Assert.That(down.Staleness, Is.Not.Null);
         Assert.That(down.Description, Does.Contain("unreachable"));
+        using var staleness = new MetricCollector<double>(catalog.Catalog.Metrics.Meter, "toolcatalog.staleness");
+        staleness.RecordObservableInstruments();
+        Assert.That(staleness.LastMeasurement!.Value, Is.GreaterThan(0));
 
         await server.StartAsync();
         db.DataSource.Clear(); // the writer's pooled connections died with the server

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Npgsql;
 using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Storage;
@@ -110,6 +111,9 @@ public sealed class HotReloadTests
         }
 
         await allReceived.Task.WaitAsync(Patience);
+        using var lag = new MetricCollector<long>(catalog.Catalog.Metrics.Meter, "toolcatalog.revision.lag");
+        lag.RecordObservableInstruments();
+        Assert.That(lag.LastMeasurement!.Value, Is.EqualTo(last), "21 revisions heard of, none served yet");
         proceed.SetResult();
         var change = await catalog.NextChangeAsync(e => e.Origin == CatalogChangeOrigin.Notice);
         await catalog.ReachAsync(last);
