@@ -12,12 +12,13 @@ namespace OpsConductor.ToolCatalog.Benchmarks.Runtime;
 /// against the same lookup as a Dapper query on an open connection (one indexed row: id, name, version, enabled — the
 /// cheapest database lookup), and against the store's <c>GetAsync</c> (the whole tool with its capabilities and
 /// patterns, which is what the snapshot lookup returns: what a catalog without a snapshot pays).
-/// 10,000 tools; each in-memory operation is one lookup (1,000 different names per invocation).
+/// 10,000 tools; each in-memory operation is one lookup (1,000 different names per invocation). Ten iterations rather
+/// than a short run's three: database round trips on a shared machine need them.
 /// <code>
 /// dotnet run -c Release --project benchmarks/OpsConductor.ToolCatalog.Benchmarks -- --filter '*LookupBenchmarks*'
 /// </code>
 /// </summary>
-[ShortRunJob]
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 [MemoryDiagnoser]
 public class LookupBenchmarks
 {

@@ -111,6 +111,41 @@ public sealed class FaultTests
     }
 
     [Test]
+    public async Task Reconnects_back_off_exponentially_with_jitter_up_to_the_maximum()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+        await using var catalog = Create(
+            new ToolCatalogOptions
+            {
+                Mode = CatalogMode.Database,
+                ConnectionString = "Host=127.0.0.1;Port=1;Username=nobody;Password=secret;Database=none;Timeout=3",
+                ReconnectDelay = TimeSpan.FromSeconds(1),
+                MaxReconnectDelay = TimeSpan.FromSeconds(5),
+            },
+            time);
+        await catalog.Catalog.StartAsync().WaitAsync(Patience);
+
+        var waits = new List<TimeSpan>();
+        for (var attempt = 1; attempt <= 6; attempt++)
+        {
+            var failed = await catalog.NextStateAsync(ListenerState.Disconnected);
+            Assert.That(failed.Attempt, Is.EqualTo(attempt));
+            Assert.That(failed.Error, Does.Contain("127.0.0.1:1").And.Not.Contains("secret"));
+            waits.Add(failed.RetryIn!.Value);
+            time.Advance(failed.RetryIn.Value);
+        }
+
+        double[] expected = [1, 2, 4, 5, 5, 5];
+        for (var i = 0; i < waits.Count; i++)
+        {
+            Assert.That(waits[i].TotalSeconds, Is.InRange(Math.Min(5, expected[i] * 0.8), expected[i] * 1.2).And.LessThanOrEqualTo(5), $"wait {i + 1}");
+        }
+
+        Assert.That(waits.Distinct().Count(), Is.GreaterThan(3), "jittered, not in step");
+        Assert.That(catalog.Catalog.Health.Status, Is.EqualTo(CatalogHealthStatus.Unhealthy));
+    }
+
+    [Test]
     public async Task A_lost_notice_is_caught_by_the_safety_poll()
     {
         await using var db = await TestDatabase.CreateAsync();
@@ -124,6 +159,7 @@ public sealed class FaultTests
         catalog.Catalog.NotificationFilter = _ => !dropped.TrySetResult();
         await catalog.Catalog.StartAsync().WaitAsync(Patience);
         await waiting.Task.WaitAsync(Patience);
+        await using var reader = new ConsistencyReader(catalog.Catalog);
 
         var write = await writer.PublishAsync(Tool("journalctl", "1.1"));
         await dropped.Task.WaitAsync(Patience);
@@ -134,6 +170,8 @@ public sealed class FaultTests
 
         Assert.That(polled.Origin, Is.EqualTo(CatalogChangeOrigin.SafetyPoll));
         Assert.That(catalog.Current.FindTool("journalctl")!.Definition.Version, Is.EqualTo("1.1"));
+        await reader.ProgressAsync();
+        Assert.That(reader.Failure, Is.Null);
     }
 
     [Test]
@@ -142,6 +180,7 @@ public sealed class FaultTests
         await using var db = await TestDatabase.CreateAsync();
         var writer = db.CreateStore();
         await using var catalog = await StartAsync(db);
+        await using var reader = new ConsistencyReader(catalog.Catalog);
         var dropped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         catalog.Catalog.NotificationFilter = _ => !dropped.TrySetResult();
 
@@ -153,5 +192,7 @@ public sealed class FaultTests
         Assert.That(change.Origin, Is.EqualTo(CatalogChangeOrigin.Notice));
         Assert.That(change.Current.Revision, Is.EqualTo(second.Revision));
         Assert.That(change.Changes.Select(c => c.Name), Is.EqualTo(new[] { "crontab", "schtasks" }), "the gap was read along");
+        await reader.ProgressAsync();
+        Assert.That(reader.Failure, Is.Null);
     }
 }

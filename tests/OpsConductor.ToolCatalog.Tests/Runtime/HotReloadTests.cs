@@ -125,10 +125,18 @@ public sealed class HotReloadTests
     }
 
     [Test]
-    public async Task Wait_for_revision_gives_a_writer_read_your_writes()
+    public async Task Wait_for_revision_gives_a_writer_read_your_writes_and_each_catch_up_is_traced()
     {
         await using var db = await TestDatabase.CreateAsync();
         await using var catalog = await StartAsync(db);
+        var traced = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == Diagnostics.ToolCatalogDiagnostics.ActivitySourceName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = traced.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
 
         var write = await db.CreateStore().CreateAsync(Tool("ping"));
         var snapshot = await catalog.ReachAsync(write.Revision);
@@ -136,6 +144,9 @@ public sealed class HotReloadTests
         Assert.That(snapshot.Revision, Is.GreaterThanOrEqualTo(write.Revision));
         Assert.That(snapshot.FindTool("ping"), Is.Not.Null);
         Assert.That(await catalog.Catalog.WaitForRevisionAsync(0), Is.SameAs(catalog.Current), "a revision already reached answers at once");
+        await catalog.Catalog.RefreshAsync(); // takes the reload gate: the notice's catch-up (and its activity) has ended
+        Assert.That(traced.Where(a => a.OperationName == "toolcatalog.sync").Select(a => (a.GetTagItem("toolcatalog.origin"), a.GetTagItem("toolcatalog.revision"))),
+            Has.Some.EqualTo(("notice", (object)write.Revision)));
     }
 
     [Test]
