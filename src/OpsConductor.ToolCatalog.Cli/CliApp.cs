@@ -26,6 +26,7 @@ internal static class CliApp
         Commands.NewCommand.Create(context),
         Commands.BulkUpdateCommand.Create(context),
         Commands.DbCommand.Create(context),
+        Commands.WatchCommand.Create(context),
     ];
 
     public static RootCommand BuildRootCommand(CliContext context)

@@ -36,4 +36,19 @@ internal static class CliHarness
         var exitCode = await CliApp.RunAsync(args, context);
         return new Result(exitCode, output.ToString(), error.ToString());
     }
+
+    /// <summary>Runs a long-lived command (such as <c>watch</c>) writing to <paramref name="output"/> as it goes, until it ends or <paramref name="cancellationToken"/> stops it (Ctrl+C).</summary>
+    public static async Task<Result> RunAsync(string[] args, TextWriter output, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
+    {
+        using var error = new StringWriter();
+        var context = new CliContext
+        {
+            Output = output,
+            Error = TextWriter.Synchronized(error),
+            IsInteractive = false,
+            GetEnvironmentVariable = name => environment is not null && environment.TryGetValue(name, out var value) ? value : null,
+        };
+        var exitCode = await CliApp.RunAsync(args, context, cancellationToken);
+        return new Result(exitCode, output.ToString() ?? "", error.ToString());
+    }
 }
