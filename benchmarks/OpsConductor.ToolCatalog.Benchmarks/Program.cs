@@ -3,9 +3,17 @@ using BenchmarkDotNet.Running;
 // Run one suite:   dotnet run -c Release --project benchmarks/OpsConductor.ToolCatalog.Benchmarks -- --filter '*Expression*'
 // Run everything:  dotnet run -c Release --project benchmarks/OpsConductor.ToolCatalog.Benchmarks -- --filter '*'
 // End-to-end bulk import (not BenchmarkDotNet): ... -- bulk-import [--tools 10000] [--rounds 3]
-if (args.Length > 0 && args[0] == "bulk-import")
+// Hot reload across processes and after a killed listener: ... -- propagation [--changes 1000] | staleness [--rounds 20]
+switch (args.FirstOrDefault())
 {
-    return await OpsConductor.ToolCatalog.Benchmarks.BulkImportMeasurement.RunAsync(args[1..]);
+    case "bulk-import":
+        return await OpsConductor.ToolCatalog.Benchmarks.BulkImportMeasurement.RunAsync(args[1..]);
+    case "propagation":
+        return await OpsConductor.ToolCatalog.Benchmarks.Runtime.PropagationMeasurement.RunAsync(args[1..]);
+    case "propagation-child":
+        return await OpsConductor.ToolCatalog.Benchmarks.Runtime.PropagationMeasurement.ChildAsync();
+    case "staleness":
+        return await OpsConductor.ToolCatalog.Benchmarks.Runtime.PropagationMeasurement.StalenessAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

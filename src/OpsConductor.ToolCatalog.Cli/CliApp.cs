@@ -8,6 +8,7 @@ internal static class CliApp
     /// <summary>The commands, in the order <c>--help</c> lists them. Each verb lives in <c>Commands/</c>.</summary>
     private static IEnumerable<Command> CreateCommands(CliContext context) =>
     [
+        Commands.QuickstartCommand.Create(context),
         Commands.ValidateCommand.Create(context),
         Commands.MigrateCommand.Create(context),
         Commands.ListCommand.Create(context),
@@ -18,6 +19,14 @@ internal static class CliApp
         Commands.StateCommands.Deprecate(context),
         Commands.RollbackCommand.Create(context),
         Commands.DeleteCommand.Create(context),
+        Commands.ImportCommand.Create(context),
+        Commands.ExportCommand.Create(context),
+        Commands.SelectCommand.Create(context),
+        Commands.EstimateCommand.Create(context),
+        Commands.NewCommand.Create(context),
+        Commands.BulkUpdateCommand.Create(context),
+        Commands.DbCommand.Create(context),
+        Commands.WatchCommand.Create(context),
     ];
 
     public static RootCommand BuildRootCommand(CliContext context)

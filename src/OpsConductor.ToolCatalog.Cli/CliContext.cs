@@ -1,3 +1,5 @@
+using Spectre.Console;
+
 namespace OpsConductor.ToolCatalog.Cli;
 
 /// <summary>
@@ -16,13 +18,36 @@ internal sealed class CliContext
     /// <summary>Whether standard input and output are a terminal a person can answer prompts on.</summary>
     public bool IsInteractive { get; init; }
 
+    /// <summary>
+    /// The console prompts and progress bars use when <see cref="IsInteractive"/> (Spectre.Console); tests give a
+    /// <c>TestConsole</c> with scripted input. Null when there is no terminal.
+    /// </summary>
+    public IAnsiConsole? Terminal { get; init; }
+
     /// <summary>The directory relative paths are resolved against.</summary>
     public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
 
-    public static CliContext FromConsole() => new()
+    /// <summary>The folder the program runs from (where the bundled samples are).</summary>
+    public string BaseDirectory { get; init; } = AppContext.BaseDirectory;
+
+    /// <summary>Whether the process runs as root (the private server's default folder then is under <c>/var/lib</c>).</summary>
+    public bool IsPrivileged { get; init; } = Environment.IsPrivilegedProcess;
+
+    /// <summary>The clock.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Resolves a path the user gave against <see cref="WorkingDirectory"/>.</summary>
+    public string ResolvePath(string path) => Path.GetFullPath(path, WorkingDirectory);
+
+    public static CliContext FromConsole()
     {
-        Output = Console.Out,
-        Error = Console.Error,
-        IsInteractive = !Console.IsInputRedirected && !Console.IsOutputRedirected,
-    };
+        var interactive = !Console.IsInputRedirected && !Console.IsOutputRedirected;
+        return new()
+        {
+            Output = Console.Out,
+            Error = Console.Error,
+            IsInteractive = interactive,
+            Terminal = interactive ? AnsiConsole.Console : null,
+        };
+    }
 }

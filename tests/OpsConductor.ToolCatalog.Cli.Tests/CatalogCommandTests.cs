@@ -22,15 +22,6 @@ public sealed class CatalogCommandTests
     public async Task DropDatabase() => await _db.DisposeAsync();
 
     [Test]
-    public async Task Without_a_connection_a_database_verb_says_how_to_give_one_and_exits_2()
-    {
-        var result = await CliHarness.RunAsync("list");
-
-        Assert.That(result.ExitCode, Is.EqualTo(2));
-        Assert.That(result.Error, Does.Contain("--connection").And.Contain("TOOLCATALOG_CONNECTION"));
-    }
-
-    [Test]
     public async Task Migrate_creates_the_schema_once_and_then_reports_it_up_to_date()
     {
         await using var empty = await TestDatabase.CreateAsync(migrate: false);

@@ -1,21 +1,25 @@
 using System.CommandLine;
 using Npgsql;
+using OpsConductor.ToolCatalog.Cli.Configuration;
+using OpsConductor.ToolCatalog.LocalPostgres;
 using OpsConductor.ToolCatalog.Storage;
 
 namespace OpsConductor.ToolCatalog.Cli.Commands;
 
 /// <summary>
-/// What the database verbs share: the <c>--connection</c> option (else <c>TOOLCATALOG_CONNECTION</c>), the
+/// What the database verbs share: the <c>--connection</c> option (else <c>TOOLCATALOG_CONNECTION</c>, the configuration
+/// file, or the private server), the
 /// <c>--reason</c> option, the actor (the OS user), opening the store, and turning the store's errors into messages
 /// and exit codes.
 /// </summary>
 internal static class StoreCommandSupport
 {
-    public const string ConnectionVariable = "TOOLCATALOG_CONNECTION";
+    public const string ConnectionVariable = CliSettings.ConnectionVariable;
 
     public static Option<string?> ConnectionOption() => new("--connection", "-c")
     {
-        Description = $"PostgreSQL connection string, such as \"Host=localhost;Username=postgres;Password=…;Database=toolcatalog\" (default: ${ConnectionVariable}).",
+        Description = $"PostgreSQL connection string, such as \"Host=localhost;Username=postgres;Password=…;Database=toolcatalog\" "
+            + $"(default: ${ConnectionVariable}, else \"connection\" in the configuration file, else a private server started for you: see 'toolcatalog db status').",
     };
 
     public static Option<string?> ReasonOption() => new("--reason")
@@ -42,39 +46,59 @@ internal static class StoreCommandSupport
     };
 
     /// <summary>
-    /// Runs <paramref name="body"/> against the store named by <c>--connection</c> or <c>TOOLCATALOG_CONNECTION</c>.
-    /// Missing connection: usage error (2). Store errors (not found, conflict, refused) and connection failures: the
-    /// message and exit code 1.
+    /// Runs <paramref name="body"/> against the catalog store the command should use (see
+    /// <see cref="CatalogConnection.ResolveAsync"/>: <c>--connection</c>, <c>TOOLCATALOG_CONNECTION</c>, the
+    /// configuration file, else the private server). Configuration problems: usage error (2). Store errors (not found,
+    /// conflict, refused), connection failures and a private server that cannot start: the message, what to do, and
+    /// exit code 1.
     /// </summary>
-    public static async Task<int> RunAsync(
+    public static Task<int> RunAsync(
         CliContext context,
         ParseResult result,
         Option<string?> connectionOption,
         Func<ToolCatalogStore, Task<int>> body,
+        CancellationToken cancellationToken) =>
+        RunAsync(context, result.GetValue(connectionOption), (store, _) => body(store), cancellationToken);
+
+    /// <summary>As <see cref="RunAsync(CliContext, ParseResult, Option{string?}, Func{ToolCatalogStore, Task{int}}, CancellationToken)"/>,
+    /// with the connection's origin passed to <paramref name="body"/>.</summary>
+    public static async Task<int> RunAsync(
+        CliContext context,
+        string? connectionOption,
+        Func<ToolCatalogStore, CatalogConnection, Task<int>> body,
         CancellationToken cancellationToken)
     {
-        var connectionString = result.GetValue(connectionOption);
-        if (string.IsNullOrWhiteSpace(connectionString))
+        CatalogConnection connection;
+        try
         {
-            connectionString = context.GetEnvironmentVariable(ConnectionVariable);
+            connection = await CatalogConnection.ResolveAsync(context, connectionOption, cancellationToken);
         }
-
-        if (string.IsNullOrWhiteSpace(connectionString))
+        catch (CliException e)
+        {
+            await context.Error.WriteLineAsync($"error: {e.Message}");
+            return e.ExitCode;
+        }
+        catch (LocalPostgresException e)
         {
             await context.Error.WriteLineAsync(
-                $"error: no database given. Pass --connection \"Host=…;Username=…;Password=…;Database=…\" or set {ConnectionVariable} "
-                + "to a PostgreSQL connection string (run 'toolcatalog migrate' once to create the schema).");
-            return ExitCodes.Usage;
+                $"error: no catalog database was given (--connection, ${ConnectionVariable} or the configuration file), and the private PostgreSQL server could not be used: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (NpgsqlException e)
+        {
+            await context.Error.WriteLineAsync(
+                $"error: the private PostgreSQL server started but could not be used: {e.Message}. See 'toolcatalog db status' for its log file, or give a server with --connection.");
+            return ExitCodes.Failure;
         }
 
         NpgsqlDataSource dataSource;
         try
         {
-            dataSource = NpgsqlDataSource.Create(connectionString);
+            dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
         }
         catch (ArgumentException e)
         {
-            await context.Error.WriteLineAsync($"error: the connection string is not valid: {e.Message}");
+            await context.Error.WriteLineAsync($"error: the connection string from {connection.Origin} is not valid: {e.Message}");
             return ExitCodes.Usage;
         }
 
@@ -83,7 +107,7 @@ internal static class StoreCommandSupport
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                return await body(new ToolCatalogStore(dataSource));
+                return await body(new ToolCatalogStore(dataSource), connection);
             }
             catch (ToolCatalogException e)
             {
@@ -97,7 +121,7 @@ internal static class StoreCommandSupport
             }
             catch (NpgsqlException e)
             {
-                await context.Error.WriteLineAsync($"error: the database could not be used: {e.Message}. Check the connection string and that the server is running.");
+                await context.Error.WriteLineAsync($"error: the database could not be used: {e.Message}. Check the connection string ({connection.Origin}) and that the server is running.");
                 return ExitCodes.Failure;
             }
         }

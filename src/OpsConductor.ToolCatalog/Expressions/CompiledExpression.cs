@@ -15,9 +15,14 @@ internal sealed class CompiledExpression
     private readonly int _column;
     private readonly double _offset;
     private readonly double _scale;
+    private readonly int _compileAfter;
+    private FastEvaluator? _delegate;
+    private int _evaluations;
+    private int _compileRequested;
 
-    private CompiledExpression(string text, VariableTable table, ParsedExpression parsed, EvalNode root)
+    private CompiledExpression(string text, VariableTable table, ParsedExpression parsed, EvalNode root, int compileAfter)
     {
+        _compileAfter = compileAfter;
         Text = text;
         Table = table;
         Variables = parsed.Variables;
@@ -29,13 +34,14 @@ internal sealed class CompiledExpression
                 _shape = Shape.Constant;
                 _offset = c.Value;
                 break;
+            // x and b*x run as 0 + 1*x and 0 + b*x: the same value, except that a result of -0.0 becomes 0.0.
             case VarNode v:
-                _shape = Shape.Variable;
-                (_slot, _column) = (v.Slot, v.Column);
+                _shape = Shape.Affine;
+                (_slot, _column, _offset, _scale) = (v.Slot, v.Column, 0, 1);
                 break;
             case ScaleNode s:
-                _shape = Shape.Scale;
-                (_slot, _column, _scale) = (s.Slot, s.Column, s.Scale);
+                _shape = Shape.Affine;
+                (_slot, _column, _offset, _scale) = (s.Slot, s.Column, 0, s.Scale);
                 break;
             case AffineNode a:
                 _shape = Shape.Affine;
@@ -49,10 +55,8 @@ internal sealed class CompiledExpression
 
     private enum Shape : byte
     {
-        Constant,
-        Variable,
-        Scale,
         Affine,
+        Constant,
         Tree,
     }
 
@@ -66,14 +70,11 @@ internal sealed class CompiledExpression
 
     public bool IsConstant => Variables.Count == 0;
 
-    /// <summary>The compiled root, for tests and diagnostics.</summary>
-    internal EvalNode Root => _root;
-
     /// <summary>Parses, checks and compiles; throws <see cref="CompileFailure"/> on the first problem.</summary>
     public static CompiledExpression Create(string text, VariableTable table, ExpressionLanguage language, ExpressionOptions options)
     {
         var parsed = Parser.Parse(text, language, options);
-        return new CompiledExpression(text, table, parsed, Compiler.Compile(parsed.Root, table));
+        return new CompiledExpression(text, table, parsed, Compiler.Compile(parsed.Root, table), options.CompileAfterEvaluations);
     }
 
     public static bool TryCreate(
@@ -94,9 +95,76 @@ internal sealed class CompiledExpression
         }
     }
 
-    /// <summary>Evaluates over <paramref name="values"/>; a failure is left in <paramref name="state"/>.</summary>
+    /// <summary>
+    /// The hot path: true with a finite result when evaluation succeeds; false when anything failed, in which case
+    /// <see cref="Explain"/> says what. Uses the compiled fast path once there is one, otherwise the shapes and the tree.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double Run(double[] values, ref EvalState state)
+    public bool TryRun(double[] values, out double result)
+    {
+        // Results go to locals first and to the out parameter once: reading an out parameter back is a memory round trip.
+        double r;
+        bool ok;
+        var shape = _shape;
+        if (shape == Shape.Affine)
+        {
+            // A missing variable reads as a NaN, so a + b*x is not finite and the tree explains why.
+            r = _offset + (_scale * PythonMath.RawLoad(values, _slot));
+            ok = double.IsFinite(r);
+        }
+        else if (shape == Shape.Constant)
+        {
+            r = _offset;
+            ok = double.IsFinite(r);
+        }
+        else if (_delegate is { } fast)
+        {
+            var failure = EvalFailure.None;
+            r = fast(values, ref failure);
+            ok = failure == EvalFailure.None & double.IsFinite(r);
+        }
+        else
+        {
+            ok = TryRunTree(values, out var tree);
+            r = tree;
+        }
+
+        result = r;
+        return ok;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryRunTree(double[] values, out double result)
+    {
+        var state = default(EvalState);
+        result = Run(values, ref state);
+        return state.Failure == EvalFailure.None && double.IsFinite(result);
+    }
+
+    /// <summary>
+    /// The slow path after <see cref="TryRun"/> returned false: evaluates the node tree, which records the first
+    /// failure in Python's order with its column. The tree can succeed where the fast path gave up (a missing variable
+    /// that short-circuiting never reads), so this may still return a value.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public bool Explain(double[] values, out double result, [NotNullWhen(false)] out ExpressionError? error)
+    {
+        var state = default(EvalState);
+        result = Run(values, ref state, count: false);
+        if (state.Failure == EvalFailure.None && double.IsFinite(result))
+        {
+            error = null;
+            return true;
+        }
+
+        error = CreateError(in state, result);
+        result = double.NaN;
+        return false;
+    }
+
+    /// <summary>Evaluates the shapes or the node tree (never the fast path), recording the first failure in <paramref name="state"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double Run(double[] values, ref EvalState state, bool count = true)
     {
         switch (_shape)
         {
@@ -104,30 +172,113 @@ internal sealed class CompiledExpression
                 return _offset;
             case Shape.Affine:
                 return _offset + (_scale * VarNode.Load(values, _slot, _column, ref state));
-            case Shape.Variable:
-                return VarNode.Load(values, _slot, _column, ref state);
-            case Shape.Scale:
-                return _scale * VarNode.Load(values, _slot, _column, ref state);
             default:
+                if (count)
+                {
+                    CountEvaluation();
+                }
+
                 return _root.Eval(values, ref state);
         }
     }
 
-    public void CheckContext(ExpressionContext context)
+    /// <summary>The compiled fast path alone, for tests: false when it is absent or flagged a failure.</summary>
+    internal bool TryRunFast(double[] values, out double result)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (!ReferenceEquals(context.Variables, Table))
+        if (_delegate is not { } fast)
         {
-            throw new ArgumentException(
-                $"The context was created over a different VariableTable than the one expression '{Text}' was compiled with; " +
-                "create contexts from the table the expressions were compiled against.", nameof(context));
+            result = double.NaN;
+            return false;
+        }
+
+        var failure = EvalFailure.None;
+        result = fast(values, ref failure);
+        return failure == EvalFailure.None;
+    }
+
+    /// <summary>Whether evaluation runs a compiled delegate rather than walking the node tree (simple shapes need neither).</summary>
+    internal bool IsDelegateCompiled => _delegate is not null;
+
+    /// <summary>The exception that stopped a background compilation, if one did (evaluation then stays on the node tree).</summary>
+    internal Exception? CompilationFailure { get; private set; }
+
+    /// <summary>
+    /// Compiles the node tree to a delegate now, on this thread (normally it happens in the background once the
+    /// expression has been evaluated <see cref="ExpressionOptions.CompileAfterEvaluations"/> times). Returns false for
+    /// the simple shapes, which need no delegate, and where the runtime cannot generate code.
+    /// </summary>
+    internal bool CompileToDelegate()
+    {
+        if (_shape != Shape.Tree || !RuntimeFeature.IsDynamicCodeCompiled)
+        {
+            return false;
+        }
+
+        if (_delegate is null)
+        {
+            // Published once, fully built; readers see either null (and use the tree) or the finished delegate.
+            Volatile.Write(ref _delegate, FastEmitter.Compile(_root));
+        }
+
+        return true;
+    }
+
+    /// <summary>The background compilation, once it has been started (tests await it).</summary>
+    internal Task? BackgroundCompilation { get; private set; }
+
+    private void CountEvaluation()
+    {
+        if (_compileAfter > 0 && ++_evaluations >= _compileAfter && _compileRequested == 0
+            && Interlocked.Exchange(ref _compileRequested, 1) == 0)
+        {
+            BackgroundCompilation = Task.Factory.StartNew(
+                static expression => ((CompiledExpression)expression!).CompileInBackground(), this,
+                CancellationToken.None, TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
         }
     }
 
+    private void CompileInBackground()
+    {
+        try
+        {
+            CompileToDelegate();
+        }
+#pragma warning disable CA1031 // An optimisation that fails must not take the process down; the tree keeps evaluating correctly.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            CompilationFailure = exception;
+        }
+    }
+
+    /// <summary>The context's values, after checking the context belongs to this expression's table.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double[] ValuesOf(ExpressionContext context)
+    {
+        if (context is null || !ReferenceEquals(context.Variables, Table))
+        {
+            ThrowBadContext(context);
+        }
+
+        return context.Values;
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowBadContext(ExpressionContext? context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        throw new ArgumentException(
+            $"The context was created over a different VariableTable than the one expression '{Text}' was compiled with; " +
+            "create contexts from the table the expressions were compiled against.", nameof(context));
+    }
+
     /// <summary>Describes why an evaluation failed: the recorded failure, else a final value that is not finite.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public ExpressionError CreateError(in EvalState state, double result)
     {
-        string F(double x) => PythonNumber.Format(x);
+        static string F(double x) => PythonNumber.Format(x);
+        static string Base(double x) => x < 0 || double.IsNegative(x) ? $"({PythonNumber.Format(x)})" : PythonNumber.Format(x);
         static string Name(MathFunction f) => f switch
         {
             MathFunction.Log => "log",
@@ -159,7 +310,7 @@ internal sealed class CompiledExpression
                 return new ExpressionError("Division by zero", state.Column) { Kind = ExpressionErrorKind.DivisionByZero };
             case EvalFailure.ZeroToNegativePower:
                 return new ExpressionError(
-                    $"Division by zero: 0.0 cannot be raised to a negative power ({F(state.Left)} ** {F(state.Right)})",
+                    $"Division by zero: 0.0 cannot be raised to a negative power ({Base(state.Left)} ** {F(state.Right)})",
                     state.Column) { Kind = ExpressionErrorKind.DivisionByZero };
             case EvalFailure.LogBaseOne:
                 return new ExpressionError(
@@ -173,11 +324,11 @@ internal sealed class CompiledExpression
                     state.Column) { Kind = ExpressionErrorKind.ExponentTooLarge };
             case EvalFailure.ComplexResult:
                 return new ExpressionError(
-                    $"Complex result: {F(state.Left)} ** {F(state.Right)} raises a negative number to a fractional power",
+                    $"Complex result: {Base(state.Left)} ** {F(state.Right)} raises a negative number to a fractional power",
                     state.Column) { Kind = ExpressionErrorKind.ComplexResult };
             case EvalFailure.PowerOverflow:
                 return new ExpressionError(
-                    $"Numerical result out of range: {F(state.Left)} ** {F(state.Right)} is too large for a 64-bit float",
+                    $"Numerical result out of range: {Base(state.Left)} ** {F(state.Right)} is too large for a 64-bit float",
                     state.Column) { Kind = ExpressionErrorKind.Overflow };
             case EvalFailure.MathDomain:
                 var why = state.Function == MathFunction.Sqrt ? "the argument must not be negative" : "the argument must be positive";

@@ -136,10 +136,7 @@ internal static class Compiler
         BinaryOperator.Add => new AddNode(left, right),
         BinaryOperator.Subtract => new SubtractNode(left, right),
         BinaryOperator.Multiply => new MultiplyNode(left, right),
-        BinaryOperator.Divide => new DivideNode(left, right, node.Column),
-        BinaryOperator.FloorDivide => new FloorDivideNode(left, right, node.Column),
-        BinaryOperator.Modulo => new ModuloNode(left, right, node.Column),
-        _ => new PowerNode(left, right, node.Column),
+        _ => new CheckedBinaryNode(left, right, node.Column, node.Operator),
     };
 
     private static EvalNode Call(CallNode node, EvalNode[] arguments)
@@ -147,16 +144,11 @@ internal static class Compiler
         var column = node.Column;
         EvalNode call = node.Function switch
         {
-            MathFunction.Ceil => new CeilingNode(arguments[0], column),
-            MathFunction.Floor => new FloorNode(arguments[0], column),
-            MathFunction.Abs => new AbsNode(arguments[0]),
-            MathFunction.Sqrt => new SqrtNode(arguments[0], column),
-            MathFunction.Exp => new ExpNode(arguments[0], column),
             MathFunction.Log when arguments.Length == 2 => new LogBaseNode(arguments[0], arguments[1], column),
-            MathFunction.Log or MathFunction.Log10 or MathFunction.Log2 => new LogNode(arguments[0], column, node.Function),
             MathFunction.Min when arguments.Length == 2 => new Min2Node(arguments[0], arguments[1]),
             MathFunction.Max when arguments.Length == 2 => new Max2Node(arguments[0], arguments[1]),
-            _ => new MinMaxNode(arguments, isMax: node.Function == MathFunction.Max),
+            MathFunction.Min or MathFunction.Max => new MinMaxNode(arguments, isMax: node.Function == MathFunction.Max),
+            _ => new FunctionNode(arguments[0], column, node.Function),
         };
         return arguments.All(a => a is ConstNode) && TryFold(call, out var folded) ? folded : call;
     }

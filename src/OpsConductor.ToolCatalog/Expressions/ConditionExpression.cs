@@ -89,10 +89,9 @@ public sealed class ConditionExpression
     /// <exception cref="ArgumentException">The context belongs to another <see cref="VariableTable"/>.</exception>
     public bool TryEvaluate(ExpressionContext context, out bool value, [NotNullWhen(false)] out ExpressionError? error)
     {
-        _compiled.CheckContext(context);
-        var state = default(EvalState);
-        var result = _compiled.Run(context.Values, ref state);
-        if (state.Failure == EvalFailure.None && double.IsFinite(result))
+        var compiled = _compiled;
+        var values = compiled.ValuesOf(context);
+        if (compiled.TryRun(values, out var result) || compiled.Explain(values, out result, out error))
         {
             value = result != 0;
             error = null;
@@ -100,7 +99,6 @@ public sealed class ConditionExpression
         }
 
         value = false;
-        error = _compiled.CreateError(in state, result);
         return false;
     }
 

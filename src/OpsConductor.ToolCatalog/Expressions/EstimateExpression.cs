@@ -98,19 +98,16 @@ public sealed class EstimateExpression
     /// <exception cref="ArgumentException">The context belongs to another <see cref="VariableTable"/>.</exception>
     public bool TryEvaluate(ExpressionContext context, out double value, [NotNullWhen(false)] out ExpressionError? error)
     {
-        _compiled.CheckContext(context);
-        var state = default(EvalState);
-        var result = _compiled.Run(context.Values, ref state);
-        if (state.Failure == EvalFailure.None && double.IsFinite(result))
+        var compiled = _compiled;
+        var values = compiled.ValuesOf(context);
+        if (compiled.TryRun(values, out var result))
         {
             value = result;
             error = null;
             return true;
         }
 
-        value = double.NaN;
-        error = _compiled.CreateError(in state, result);
-        return false;
+        return compiled.Explain(values, out value, out error);
     }
 
     /// <summary>The expression text.</summary>

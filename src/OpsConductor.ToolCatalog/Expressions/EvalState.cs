@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace OpsConductor.ToolCatalog.Expressions;
 
 /// <summary>Why an evaluation step failed; turned into an <see cref="ExpressionError"/> only after evaluation.</summary>
@@ -59,15 +61,19 @@ internal struct EvalState
         return double.NaN;
     }
 
-    public double FailVariable(int column, int slot)
+    /// <summary>Records a missing variable (if no failure yet) and returns NaN.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static double Undefined(ref EvalState state, int column, int slot)
     {
-        if (Failure == EvalFailure.None)
+        if (state.Failure == EvalFailure.None)
         {
-            Failure = EvalFailure.UndefinedVariable;
-            Column = column;
-            Slot = slot;
+            state.Failure = EvalFailure.UndefinedVariable;
+            state.Column = column;
+            state.Slot = slot;
         }
 
         return double.NaN;
     }
+
+    public static bool HasFailed(ref EvalState state) => state.Failure != EvalFailure.None;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace OpsConductor.ToolCatalog.Expressions;
 
@@ -28,7 +29,10 @@ public sealed class ExpressionContext
     /// <summary>The table whose slots this context holds values for; expressions evaluated against it must use the same table.</summary>
     public VariableTable Variables { get; }
 
-    /// <summary>The values by slot (<see cref="Undefined"/> where none). May be shorter than the table: missing slots are undefined.</summary>
+    /// <summary>
+    /// The values by slot (<see cref="Undefined"/> where none). The table may have grown since the context was made, so
+    /// the array can be shorter than the table: a slot beyond it holds no value.
+    /// </summary>
     internal double[] Values => _values;
 
     /// <summary>
@@ -62,14 +66,21 @@ public sealed class ExpressionContext
 
         if (slot >= _values.Length)
         {
-            var grown = new double[Math.Max(Variables.Count, _values.Length * 2)];
-            _values.AsSpan().CopyTo(grown);
-            grown.AsSpan(_values.Length).Fill(Undefined);
-            _values = grown;
+            Grow(slot + 1);
         }
 
         // Every NaN is stored as the canonical NaN, so no value can look like the undefined marker.
         _values[slot] = double.IsNaN(value) ? double.NaN : value;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private double[] Grow(int length)
+    {
+        var grown = new double[Math.Max(Math.Max(length, Variables.Count), _values.Length * 2)];
+        _values.AsSpan().CopyTo(grown);
+        grown.AsSpan(_values.Length).Fill(Undefined);
+        _values = grown;
+        return grown;
     }
 
     /// <summary>Reads the variable in <paramref name="slot"/>: false when it is neither set nor defaulted.</summary>

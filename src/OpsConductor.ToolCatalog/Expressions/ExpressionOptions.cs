@@ -18,11 +18,23 @@ public sealed record ExpressionOptions
     /// </summary>
     public int MaxDepth { get; init; } = 20;
 
+    /// <summary>
+    /// After how many evaluations an expression is compiled to a delegate, in the background, so that hot expressions
+    /// run as fast as hand-written code while cold ones cost nothing extra to create; 1000 by default, 0 for never.
+    /// Constants and the affine shapes (<c>a + b*x</c>) are always evaluated directly and never need it.
+    /// </summary>
+    public int CompileAfterEvaluations { get; init; } = 1000;
+
     internal void Validate()
     {
         if (MaxLength < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxLength), MaxLength, "MaxLength must be at least 1.");
+        }
+
+        if (CompileAfterEvaluations < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CompileAfterEvaluations), CompileAfterEvaluations, "CompileAfterEvaluations must be 0 (never) or more.");
         }
 
         if (MaxDepth < 0)

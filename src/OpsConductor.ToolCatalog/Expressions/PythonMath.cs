@@ -9,21 +9,33 @@ namespace OpsConductor.ToolCatalog.Expressions;
 /// bit on the same C library; integer arguments give the same results as Python's exact integers as long as every
 /// value stays within ±2^53.
 /// </summary>
+/// <remarks>
+/// A failing operation sets <c>failure</c> and returns NaN; the caller decides what to record (the node tree records the
+/// column and operands for the message; the compiled fast path only notes that something failed).
+/// </remarks>
 internal static class PythonMath
 {
     /// <summary>The original's bound on <c>abs(exponent)</c>.</summary>
     public const double MaxExponent = 100;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Divide(double left, double right, int column, ref EvalState state) =>
-        right == 0 ? state.Fail(EvalFailure.DivisionByZero, column, left, right) : left / right;
+    private static double Fail(ref EvalFailure failure, EvalFailure code)
+    {
+        failure = code;
+        return double.NaN;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Divide(double left, double right, ref EvalFailure failure) =>
+        right == 0 ? Fail(ref failure, EvalFailure.DivisionByZero) : left / right;
 
     /// <summary><c>left // right</c>: the quotient rounded toward −∞ (CPython's <c>_float_div_mod</c>).</summary>
-    public static double FloorDivide(double left, double right, int column, ref EvalState state)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double FloorDivide(double left, double right, ref EvalFailure failure)
     {
         if (right == 0)
         {
-            return state.Fail(EvalFailure.FloorDivisionByZero, column, left, right);
+            return Fail(ref failure, EvalFailure.FloorDivisionByZero);
         }
 
         var mod = left % right;
@@ -48,11 +60,12 @@ internal static class PythonMath
     }
 
     /// <summary><c>left % right</c>: the remainder with the sign of the divisor (CPython's <c>float_rem</c>).</summary>
-    public static double Modulo(double left, double right, int column, ref EvalState state)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Modulo(double left, double right, ref EvalFailure failure)
     {
         if (right == 0)
         {
-            return state.Fail(EvalFailure.ModuloByZero, column, left, right);
+            return Fail(ref failure, EvalFailure.ModuloByZero);
         }
 
         var mod = left % right;
@@ -70,11 +83,11 @@ internal static class PythonMath
     }
 
     /// <summary><c>left ** right</c>: the original's exponent bound, then CPython's <c>float_pow</c>.</summary>
-    public static double Power(double left, double right, int column, ref EvalState state)
+    public static double Power(double left, double right, ref EvalFailure failure)
     {
         if (Math.Abs(right) > MaxExponent)
         {
-            return state.Fail(EvalFailure.ExponentTooLarge, column, left, right);
+            return Fail(ref failure, EvalFailure.ExponentTooLarge);
         }
 
         if (right == 0)
@@ -107,7 +120,7 @@ internal static class PythonMath
         {
             if (right < 0)
             {
-                return state.Fail(EvalFailure.ZeroToNegativePower, column, left, right);
+                return Fail(ref failure, EvalFailure.ZeroToNegativePower);
             }
 
             return oddInteger ? left : 0.0;
@@ -119,7 +132,7 @@ internal static class PythonMath
         {
             if (right != Math.Floor(right))
             {
-                return state.Fail(EvalFailure.ComplexResult, column, left, right);
+                return Fail(ref failure, EvalFailure.ComplexResult);
             }
 
             magnitude = -left;
@@ -134,13 +147,16 @@ internal static class PythonMath
         var result = Math.Pow(magnitude, right);
         if (double.IsInfinity(result))
         {
-            return state.Fail(EvalFailure.PowerOverflow, column, left, right);
+            return Fail(ref failure, EvalFailure.PowerOverflow);
         }
 
         return negate ? -result : result;
     }
 
     private static bool IsOddInteger(double value) => Math.Abs(value) % 2.0 == 1.0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Abs(double x) => Math.Abs(x);
 
     /// <summary>Python's <c>min(a, b)</c>: <paramref name="b"/> replaces <paramref name="a"/> only when strictly smaller (so NaN order matters, as in Python).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -149,63 +165,62 @@ internal static class PythonMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Max(double a, double b) => b > a ? b : a;
 
-    /// <summary>CPython's <c>m_log</c>: domain error for zero and negatives (and −∞); NaN and +∞ pass through.</summary>
-    public static double Log(double x, int column, ref EvalState state, MathFunction function = MathFunction.Log)
-    {
-        if (double.IsNaN(x) || double.IsPositiveInfinity(x))
-        {
-            return x;
-        }
+    /// <summary>CPython's <c>m_log</c>: a domain error for zero and negatives (and −∞); NaN and +∞ pass through.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Log(double x, ref EvalFailure failure) =>
+        x > 0 ? Math.Log(x) : double.IsNaN(x) ? x : Fail(ref failure, EvalFailure.MathDomain);
 
-        if (x > 0)
-        {
-            return function switch
-            {
-                MathFunction.Log10 => Math.Log10(x),
-                MathFunction.Log2 => Math.Log2(x),
-                _ => Math.Log(x),
-            };
-        }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Log10(double x, ref EvalFailure failure) =>
+        x > 0 ? Math.Log10(x) : double.IsNaN(x) ? x : Fail(ref failure, EvalFailure.MathDomain);
 
-        return state.FailFunction(EvalFailure.MathDomain, column, function, x);
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Log2(double x, ref EvalFailure failure) =>
+        x > 0 ? Math.Log2(x) : double.IsNaN(x) ? x : Fail(ref failure, EvalFailure.MathDomain);
 
     /// <summary><c>math.log(x, base)</c>: <c>log(x) / log(base)</c>, where a base of 1 divides by zero.</summary>
-    public static double LogBase(double x, double b, int column, ref EvalState state)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double LogBase(double x, double b, ref EvalFailure failure)
     {
-        var numerator = Log(x, column, ref state);
-        var denominator = Log(b, column, ref state);
-        if (denominator == 0)
-        {
-            return state.FailFunction(EvalFailure.LogBaseOne, column, MathFunction.Log, b);
-        }
-
-        return numerator / denominator;
+        var numerator = Log(x, ref failure);
+        var denominator = Log(b, ref failure);
+        return denominator == 0 ? Fail(ref failure, EvalFailure.LogBaseOne) : numerator / denominator;
     }
 
     /// <summary><c>math.sqrt</c>: a NaN result from a non-NaN argument is a domain error.</summary>
-    public static double Sqrt(double x, int column, ref EvalState state)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Sqrt(double x, ref EvalFailure failure)
     {
         var result = Math.Sqrt(x);
-        return double.IsNaN(result) && !double.IsNaN(x) ? state.FailFunction(EvalFailure.MathDomain, column, MathFunction.Sqrt, x) : result;
+        return double.IsNaN(result) && !double.IsNaN(x) ? Fail(ref failure, EvalFailure.MathDomain) : result;
     }
 
     /// <summary><c>math.exp</c>: an infinite result from a finite argument is a range error.</summary>
-    public static double Exp(double x, int column, ref EvalState state)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Exp(double x, ref EvalFailure failure)
     {
         var result = Math.Exp(x);
-        return double.IsInfinity(result) && double.IsFinite(x) ? state.FailFunction(EvalFailure.MathRange, column, MathFunction.Exp, x) : result;
+        return double.IsInfinity(result) && double.IsFinite(x) ? Fail(ref failure, EvalFailure.MathRange) : result;
     }
 
-    /// <summary><c>math.ceil</c> / <c>math.floor</c>: Python returns an integer, so infinity and NaN cannot convert.</summary>
+    /// <summary>
+    /// <c>math.ceil</c> / <c>math.floor</c>: Python returns an integer, so infinity and NaN cannot convert. (Python's
+    /// integer has no negative zero; <c>ceil(-0.5)</c> gives -0.0 here, which compares, adds and divides as 0 does, so
+    /// no result can tell them apart.)
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Ceiling(double x, int column, ref EvalState state) =>
-        double.IsFinite(x) ? Math.Ceiling(x) + 0.0 : FailInteger(x, column, MathFunction.Ceil, ref state);
+    public static double Ceiling(double x, ref EvalFailure failure) =>
+        double.IsFinite(x) ? Math.Ceiling(x) : Fail(ref failure, double.IsNaN(x) ? EvalFailure.IntegerFromNaN : EvalFailure.IntegerFromInfinity);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Floor(double x, int column, ref EvalState state) =>
-        double.IsFinite(x) ? Math.Floor(x) + 0.0 : FailInteger(x, column, MathFunction.Floor, ref state);
+    public static double Floor(double x, ref EvalFailure failure) =>
+        double.IsFinite(x) ? Math.Floor(x) : Fail(ref failure, double.IsNaN(x) ? EvalFailure.IntegerFromNaN : EvalFailure.IntegerFromInfinity);
 
-    private static double FailInteger(double x, int column, MathFunction function, ref EvalState state) =>
-        state.FailFunction(double.IsNaN(x) ? EvalFailure.IntegerFromNaN : EvalFailure.IntegerFromInfinity, column, function, x);
+    /// <summary>Whether a raw slot value is the undefined marker (the compiled fast path checks every variable first).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsUndefined(double x) => BitConverter.DoubleToInt64Bits(x) == ExpressionContext.UndefinedBits;
+
+    /// <summary>Reads a slot without checking it: beyond the array, the undefined marker.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double RawLoad(double[] values, int slot) => (uint)slot < (uint)values.Length ? values[slot] : ExpressionContext.Undefined;
 }

@@ -89,14 +89,17 @@ public sealed class VariableTable
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="slot"/> is not a slot of this table.</exception>
     public string NameOf(int slot)
     {
+        // The count first: the writer publishes the names array before the count, so an array read after the count
+        // holds every slot below it.
+        var count = _count;
         var names = _names;
-        if ((uint)slot >= (uint)_count || slot >= names.Length || names[slot] is not { } name)
+        if ((uint)slot >= (uint)count)
         {
             throw new ArgumentOutOfRangeException(nameof(slot), slot,
-                string.Create(CultureInfo.InvariantCulture, $"The table has slots 0 to {_count - 1}."));
+                string.Create(CultureInfo.InvariantCulture, $"The table has slots 0 to {count - 1}."));
         }
 
-        return name;
+        return names[slot];
     }
 
     /// <summary>Whether <paramref name="name"/> could be a variable in an expression (an ASCII Python identifier).</summary>

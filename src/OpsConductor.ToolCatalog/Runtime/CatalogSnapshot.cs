@@ -110,7 +110,25 @@ public sealed class CatalogSnapshot
         VariableTable? variables = null)
     {
         ArgumentNullException.ThrowIfNull(tools);
-        var compiler = new ExpressionCompiler(variables ?? VariableTable.CreateDefault());
+        return Create(tools, revision, source, loadedAt, keepFileOrder, new ExpressionCompiler(variables ?? VariableTable.CreateDefault()));
+    }
+
+    /// <summary>
+    /// A snapshot of a whole new set of tools that keeps this snapshot's <see cref="Variables"/> and compiled-expression
+    /// cache (a full reload: request contexts built from <see cref="Variables"/> stay valid, and expressions already
+    /// compiled are not compiled again).
+    /// </summary>
+    internal CatalogSnapshot Rebuild(IEnumerable<ToolDefinition> tools, long revision, CatalogSource source, DateTimeOffset loadedAt, bool keepFileOrder) =>
+        Create(tools, revision, source, loadedAt, keepFileOrder, _compiler);
+
+    private static CatalogSnapshot Create(
+        IEnumerable<ToolDefinition> tools,
+        long revision,
+        CatalogSource source,
+        DateTimeOffset loadedAt,
+        bool keepFileOrder,
+        ExpressionCompiler compiler)
+    {
         var byName = new Dictionary<string, CatalogTool>(StringComparer.Ordinal);
         long order = 0;
         foreach (var definition in tools)

@@ -10,6 +10,9 @@ internal static class Sql
 
     public const string NotificationChannel = "tool_catalog";
 
+    /// <summary>Subscribes a (dedicated) connection to the catalog's notices.</summary>
+    public const string Listen = "LISTEN " + NotificationChannel;
+
     // ---- Migrations ----
 
     /// <summary>Session-level advisory lock serialising migrators of one database (the key spells "ToolCat").</summary>
@@ -61,12 +64,6 @@ internal static class Sql
         SELECT coalesce(max(revision), 0) AS Revision
         FROM tool_catalog.catalog_changes
         WHERE tool_name = @Name
-        """;
-
-    public const string SelectChangedToolNames = """
-        SELECT DISTINCT tool_name AS Name
-        FROM tool_catalog.catalog_changes
-        WHERE revision > @Revision
         """;
 
     public const string InsertChange = """
@@ -261,6 +258,35 @@ internal static class Sql
         ORDER BY p.capability_id, p.ordinal;
         """;
 
+    /// <summary>
+    /// Everything a runtime needs to catch up from @Revision, in one round trip (run in a REPEATABLE READ transaction so
+    /// every part sees the same snapshot): the revision row, the names changed after @Revision, and the latest version
+    /// of each of them (tools, capabilities, patterns). A name with no latest version was removed.
+    /// </summary>
+    public const string SelectChangesSince = $"""
+        SET TRANSACTION READ ONLY;
+        SELECT revision AS Revision, feed_floor AS FeedFloor
+        FROM tool_catalog.catalog_revision
+        WHERE id = 1;
+        SELECT DISTINCT tool_name AS Name
+        FROM tool_catalog.catalog_changes
+        WHERE revision > @Revision;
+        SELECT {ToolSelectList}
+        FROM tool_catalog.tools t
+        WHERE t.is_latest AND t.tool_name IN (SELECT tool_name FROM tool_catalog.catalog_changes WHERE revision > @Revision);
+        SELECT {CapabilitySelectList}
+        FROM tool_catalog.tool_capabilities c
+        JOIN tool_catalog.tools t ON t.id = c.tool_id
+        WHERE t.is_latest AND t.tool_name IN (SELECT tool_name FROM tool_catalog.catalog_changes WHERE revision > @Revision)
+        ORDER BY c.tool_id, c.ordinal;
+        SELECT {PatternSelectList}
+        FROM tool_catalog.tool_patterns p
+        JOIN tool_catalog.tool_capabilities c ON c.id = p.capability_id
+        JOIN tool_catalog.tools t ON t.id = c.tool_id
+        WHERE t.is_latest AND t.tool_name IN (SELECT tool_name FROM tool_catalog.catalog_changes WHERE revision > @Revision)
+        ORDER BY p.capability_id, p.ordinal;
+        """;
+
     public const string SelectLatestId = """
         SELECT t.id AS Id
         FROM tool_catalog.tools t
@@ -271,12 +297,6 @@ internal static class Sql
         SELECT t.id AS Id
         FROM tool_catalog.tools t
         WHERE t.tool_name = @Name AND t.version = @Version AND t.deleted_at IS NULL
-        """;
-
-    public const string SelectLatestIdsByNames = """
-        SELECT t.id AS Id
-        FROM tool_catalog.tools t
-        WHERE t.tool_name = ANY(@Names) AND t.is_latest
         """;
 
     private const string FilterConditions = """

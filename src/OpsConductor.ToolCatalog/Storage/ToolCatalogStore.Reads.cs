@@ -161,27 +161,33 @@ public sealed partial class ToolCatalogStore
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var transaction = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
+            // One round trip for the reads (BEGIN travels with them) and one for the commit: this is the hot-reload
+            // path, run by every process on every notice.
+            var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var revision = await connection.QuerySingleAsync<RevisionRow>(new CommandDefinition(Sql.SelectRevision, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                RevisionRow revision;
+                string[] names;
+                List<StoredTool> latest;
+                var grid = await connection.QueryMultipleAsync(new CommandDefinition(
+                    Sql.SelectChangesSince, new { Revision = sinceRevision }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                await using (grid.ConfigureAwait(false))
+                {
+                    revision = await grid.ReadSingleAsync<RevisionRow>().ConfigureAwait(false);
+                    names = [.. await grid.ReadAsync<string>().ConfigureAwait(false)];
+                    var toolRows = await grid.ReadAsync<ToolRow>().ConfigureAwait(false);
+                    var capabilityRows = await grid.ReadAsync<CapabilityRow>().ConfigureAwait(false);
+                    var patternRows = await grid.ReadAsync<PatternRow>().ConfigureAwait(false);
+                    latest = ToolAssembler.Assemble(toolRows, capabilityRows, patternRows);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 if (sinceRevision > revision.Revision || sinceRevision < revision.FeedFloor)
                 {
                     return new CatalogChangeSet(sinceRevision, revision.Revision, IsGap: true, []);
                 }
 
-                if (sinceRevision == revision.Revision)
-                {
-                    return new CatalogChangeSet(sinceRevision, revision.Revision, IsGap: false, []);
-                }
-
-                var names = (await connection.QueryAsync<string>(new CommandDefinition(
-                    Sql.SelectChangedToolNames, new { Revision = sinceRevision }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToArray();
-                var ids = (await connection.QueryAsync<long>(new CommandDefinition(
-                    Sql.SelectLatestIdsByNames, new { Names = names }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
-                var current = (await LoadByIdsAsync(connection, transaction, [.. ids], cancellationToken).ConfigureAwait(false))
-                    .ToDictionary(t => t.Definition.Name, StringComparer.Ordinal);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                var current = latest.ToDictionary(t => t.Definition.Name, StringComparer.Ordinal);
                 var changes = names.Order(StringComparer.Ordinal)
                     .Select(n => new ToolChange(n, current.GetValueOrDefault(n)))
                     .ToList();

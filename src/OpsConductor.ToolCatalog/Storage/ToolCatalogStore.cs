@@ -50,6 +50,9 @@ public sealed partial class ToolCatalogStore
         _logger = logger;
     }
 
+    /// <summary>The data source the store reads and writes through (the runtime's listener clones its settings).</summary>
+    internal NpgsqlDataSource DataSource => _dataSource;
+
     /// <summary>Creates a store with the system clock and no logging.</summary>
     public ToolCatalogStore(NpgsqlDataSource dataSource)
         : this(dataSource, TimeProvider.System, NullLogger<ToolCatalogStore>.Instance)

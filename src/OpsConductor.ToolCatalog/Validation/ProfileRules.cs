@@ -189,6 +189,8 @@ internal sealed class ProfileRules
                     $"preference_match of {where} is {preferenceNode.Describe()}; it must be a mapping of scores");
             }
         }
+
+        _shared.CheckExpressionVariables(RequiresInputs(pattern), where);
     }
 
     private void ScoresAndExpressions(YamlMapping fields, string path, string where)
@@ -221,4 +223,10 @@ internal sealed class ProfileRules
             }
         }
     }
+
+    /// <summary>The names a profiles pattern declares in <c>requires_inputs</c> (a list of names).</summary>
+    private static IEnumerable<string> RequiresInputs(YamlMapping fields) =>
+        fields.Get("requires_inputs") is YamlSequence names
+            ? names.Items.OfType<YamlScalar>().Where(n => n.IsString).Select(n => n.Text)
+            : [];
 }

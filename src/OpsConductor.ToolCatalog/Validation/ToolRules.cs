@@ -481,6 +481,7 @@ internal sealed partial class ToolRules
                 $"examples of {where} is {examples.Describe()}; it must be a list");
         }
 
+        CheckExpressionVariables(inputNames.Keys, where);
         UnknownKeys(pattern, path, KnownPattern, ValidationCodes.PatternUnknownKey, where);
     }
 
@@ -1022,16 +1023,8 @@ internal sealed partial class ToolRules
             return;
         }
 
-        CheckExpressionSyntax(text.Text, path, text.Start, role, where);
+        CheckExpressionSyntax(text, path, role, field, where);
     }
-
-    /// <summary>
-    /// The one place expression syntax is checked: it gets the expression text, its field path and position.
-    /// The expression engine (issue 3) plugs in here: parse <paramref name="text"/> and report
-    /// <see cref="ValidationCodes.PatternExpression"/> with the parser's message and the error's column offset.
-    /// Until then, only the checks in <see cref="Expression"/> run.
-    /// </summary>
-    private partial void CheckExpressionSyntax(string text, string path, SourceMark position, ExpressionRole role, string where);
 
     private void UnknownKeys(YamlMapping map, string path, HashSet<string> known, string code, string what)
     {

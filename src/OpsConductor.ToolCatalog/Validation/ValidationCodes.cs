@@ -249,6 +249,12 @@ public static class ValidationCodes
     /// <summary>PAT025: A pattern field that must be text (description, scope, completeness, accuracy_level, freshness, data_source) is not.</summary>
     public const string PatternNotAString = "PAT025";
 
+    /// <summary>PAT026: An estimate expression or policy condition does not compile (syntax, a construct outside the language, a wrong number of arguments, too deep); the message names the column.</summary>
+    public const string PatternExpressionSyntax = "PAT026";
+
+    /// <summary>PAT027: Warning: an expression uses a variable that neither the defaults (N, pages, p95_latency, cost, time_ms) nor the pattern's declared inputs provide; selection excludes the pattern unless the request gives it.</summary>
+    public const string PatternExpressionVariable = "PAT027";
+
     /// <summary>INP001: An item of required_inputs / optional_inputs is not a mapping.</summary>
     public const string InputNotMapping = "INP001";
 
@@ -405,6 +411,8 @@ public static class ValidationCodes
         ["PAT023"] = "A list-form pattern has no `pattern_name` (or `name`).",
         ["PAT024"] = "Warning: a pattern key the catalog does not know; kept as extension data.",
         ["PAT025"] = "A pattern field that must be text (description, scope, completeness, accuracy_level, freshness, data_source) is not.",
+        ["PAT026"] = "An estimate expression or policy condition does not compile (syntax, a construct outside the language, a wrong number of arguments, too deep); the message names the column.",
+        ["PAT027"] = "Warning: an expression uses a variable that neither the defaults (N, pages, p95_latency, cost, time_ms) nor the pattern's declared inputs provide; selection excludes the pattern unless the request gives it.",
         ["INP001"] = "An item of required_inputs / optional_inputs is not a mapping.",
         ["INP002"] = "An input has no non-empty string `name`.",
         ["INP003"] = "An input's `type` is missing or outside the input-type vocabulary.",

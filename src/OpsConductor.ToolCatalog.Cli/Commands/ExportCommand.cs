@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.Globalization;
+using OpsConductor.ToolCatalog.Files;
+using OpsConductor.ToolCatalog.Model;
+using OpsConductor.ToolCatalog.Storage;
+
+namespace OpsConductor.ToolCatalog.Cli.Commands;
+
+/// <summary>
+/// <c>toolcatalog export DIR [--platform …] [--category …] [--status …] [--capability …] [--tag …] [--all-versions]
+/// [--force]</c>: writes the catalog as canonical YAML files, <c>platform/tool.yaml</c>, which <c>toolcatalog import</c>
+/// reads back into an identical catalog.
+/// </summary>
+internal static class ExportCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var directory = new Argument<string>("dir") { Description = "The folder to write (created when missing; must be empty unless --force)." };
+        var platform = new Option<string?>("--platform") { Description = "Only tools of this platform." };
+        var category = new Option<string?>("--category") { Description = "Only tools of this category." };
+        var status = new Option<string?>("--status") { Description = $"Only tools with this status ({string.Join(", ", ToolStatusNames.All)})." };
+        status.AcceptOnlyFromAmong([.. ToolStatusNames.All]);
+        var capability = new Option<string?>("--capability") { Description = "Only tools with this capability." };
+        var tag = new Option<string?>("--tag") { Description = "Only tools with this tag in their metadata." };
+        var allVersions = new Option<bool>("--all-versions")
+        {
+            Description = $"Every version that is not deleted, as platform/tool/NNN-version.yaml in history order (latest last), instead of each tool's latest as platform/tool.yaml.",
+        };
+        var force = new Option<bool>("--force") { Description = "Write into a folder that already holds files (files of the same name are replaced, others left alone)." };
+        var connection = StoreCommandSupport.ConnectionOption();
+        var command = new Command("export", $"Export the catalog (or part of it) to a folder of canonical YAML files, platform/tool.yaml (tools without a platform go under {CatalogFiles.NoPlatformFolder}/).")
+        {
+            directory, platform, category, status, capability, tag, allVersions, force, connection,
+        };
+        command.SetAction((result, cancellationToken) => StoreCommandSupport.RunAsync(context, result, connection, async store =>
+        {
+            var target = context.ResolvePath(result.GetValue(directory)!);
+            var options = new CatalogExportOptions
+            {
+                Filter = new ToolFilter
+                {
+                    Platform = result.GetValue(platform),
+                    Category = result.GetValue(category),
+                    Status = ToolStatusNames.TryParse(result.GetValue(status), out var parsed) ? parsed : null,
+                    Capability = result.GetValue(capability),
+                    Tag = result.GetValue(tag),
+                },
+                AllVersions = result.GetValue(allVersions),
+                Overwrite = result.GetValue(force),
+            };
+            if (!options.Overwrite && Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
+            {
+                await context.Error.WriteLineAsync($"error: the folder '{result.GetValue(directory)}' is not empty. Export into a new or empty folder, or pass --force to replace files of the same name.");
+                return ExitCodes.Failure;
+            }
+
+            IReadOnlyList<ExportedFile> written;
+            try
+            {
+                written = await CliProgress.RunAsync(context, worthShowing: true,
+                    progress => CatalogFiles.ExportAsync(store, target, options, progress, cancellationToken));
+            }
+            catch (CatalogFilesException e)
+            {
+                await context.Error.WriteLineAsync($"error: {e.Message}");
+                return ExitCodes.Failure;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await context.Error.WriteLineAsync($"error: the folder '{result.GetValue(directory)}' could not be written: {e.Message}");
+                return ExitCodes.Failure;
+            }
+
+            foreach (var file in written)
+            {
+                await context.Output.WriteLineAsync($"{file.RelativePath}  ({file.Name} {file.Version})");
+            }
+
+            var folders = written.Select(f => f.RelativePath.Split('/')[0]).Distinct(StringComparer.Ordinal).Count();
+            await context.Output.WriteLineAsync(written.Count == 0
+                ? "No tool matches; nothing was written."
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"Exported {written.Count} tool {(written.Count == 1 ? "version" : "versions")} to {result.GetValue(directory)} ({folders} platform {(folders == 1 ? "folder" : "folders")}). 'toolcatalog import {result.GetValue(directory)}' reads them back."));
+            return ExitCodes.Success;
+        }, cancellationToken));
+        return command;
+    }
+}

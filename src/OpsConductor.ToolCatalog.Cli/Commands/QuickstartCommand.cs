@@ -1,0 +1,182 @@
+using System.CommandLine;
+using System.Globalization;
+using OpsConductor.ToolCatalog.Cli.Configuration;
+using OpsConductor.ToolCatalog.Files;
+using OpsConductor.ToolCatalog.Runtime;
+using OpsConductor.ToolCatalog.Selection;
+using OpsConductor.ToolCatalog.Storage;
+
+namespace OpsConductor.ToolCatalog.Cli.Commands;
+
+/// <summary>
+/// <c>toolcatalog quickstart [--samples DIR]</c>, the main job in one command: start or reuse the private PostgreSQL
+/// server (or use the configured one), create the schema, import the sample catalog when the catalog is empty, print a
+/// summary and an example selection with its explanation, and the next commands to try.
+/// </summary>
+internal static class QuickstartCommand
+{
+    /// <summary>The example: restart-or-inspect a service on 40 production hosts, as fast as possible.</summary>
+    internal static readonly SelectionRequest Example = new()
+    {
+        Capabilities = ["service_control"],
+        Variables = new Dictionary<string, double>(StringComparer.Ordinal) { ["N"] = 40 },
+        ExplicitMode = "fast",
+        Environment = "production",
+    };
+
+    internal const string ExampleCommand = "toolcatalog select service_control --var N=40 --mode fast --environment production";
+
+    public static Command Create(CliContext context)
+    {
+        var samples = new Option<string?>("--samples") { Description = "The folder of tool YAML to import into an empty catalog (default: the sample catalog shipped with the program, samples/tools)." };
+        var connection = StoreCommandSupport.ConnectionOption();
+        var command = new Command("quickstart", "Start (or reuse) the catalog database, import the sample tools into an empty catalog, and show the catalog and an example selection.")
+        {
+            samples, connection,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var started = context.TimeProvider.GetTimestamp();
+            var samplesFolder = FindSamples(context, result.GetValue(samples));
+            if (samplesFolder is null)
+            {
+                await context.Error.WriteLineAsync(result.GetValue(samples) is { } given
+                    ? $"error: the samples folder '{given}' does not exist."
+                    : "error: the sample catalog (samples/tools) was not found next to the program or above the current folder. Pass --samples DIR with a folder of tool YAML files.");
+                return ExitCodes.Usage;
+            }
+
+            await context.Output.WriteLineAsync("OpsConductor tool catalog: quickstart");
+            return await StoreCommandSupport.RunAsync(context, result.GetValue(connection), async (store, origin) =>
+            {
+                await context.Output.WriteLineAsync($"Database: {origin.Describe()}.");
+                var migration = await store.MigrateAsync(cancellationToken);
+                await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Schema: version {migration.SchemaVersion}{(migration.Applied.Count > 0 ? $" (applied {string.Join(", ", migration.Applied)})" : ", up to date")}."));
+
+                var state = await store.LoadCatalogAsync(cancellationToken);
+                if (state.Tools.Count == 0)
+                {
+                    var files = new CatalogFiles();
+                    var set = files.Load(samplesFolder);
+                    var imported = await CatalogFiles.ImportAsync(store, set, new CatalogImportOptions
+                    {
+                        Change = new ChangeContext { Actor = StoreCommandSupport.Actor, Reason = "toolcatalog quickstart: sample catalog", UserAgent = "toolcatalog-cli" },
+                    }, null, cancellationToken);
+                    if (!imported.Succeeded)
+                    {
+                        await ImportCommand.WriteTextAsync(context.Error, imported, verbose: true);
+                        await context.Error.WriteLineAsync($"error: the sample catalog in {samplesFolder} could not be imported (above). Check the files with 'toolcatalog validate {samplesFolder}'.");
+                        return ExitCodes.Failure;
+                    }
+
+                    await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"Samples: imported {imported.Count(ImportOutcome.NewTool)} tools from {Shorten(context, samplesFolder)} (one transaction, audited)."));
+                    state = await store.LoadCatalogAsync(cancellationToken);
+                }
+                else
+                {
+                    await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"Samples: not imported again; the catalog already holds {state.Tools.Count} tools."));
+                }
+
+                await context.Output.WriteLineAsync();
+                await WriteSummaryAsync(context.Output, state);
+
+                await context.Output.WriteLineAsync();
+                await context.Output.WriteLineAsync("Example: which tool should restart or check a service on 40 production hosts, fastest first?");
+                await context.Output.WriteLineAsync($"$ {ExampleCommand}");
+                var snapshot = CatalogSnapshot.Create(state.Tools.Select(t => t.Definition), state.Revision, CatalogSource.Database, context.TimeProvider.GetUtcNow());
+                var selector = new ToolSelector();
+                var evaluation = selector.Evaluate(snapshot, Example);
+                ToolSelectionResult? selected = evaluation.Ranked.Count > 0 ? selector.Select(snapshot, Example) : null;
+                await SelectCommand.WriteTextAsync(context.Output, Example, evaluation, selected, string.Create(CultureInfo.InvariantCulture, $"database, revision {state.Revision}"));
+                if (selected is null)
+                {
+                    await context.Output.WriteLineAsync("(This catalog has no viable service_control pattern for this request; try 'toolcatalog list' to see what it holds.)");
+                }
+
+                await context.Output.WriteLineAsync();
+                await WriteNextStepsAsync(context.Output, origin);
+                await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"(quickstart took {context.TimeProvider.GetElapsedTime(started).TotalSeconds:0.0} s)"));
+                return ExitCodes.Success;
+            }, cancellationToken);
+        });
+        return command;
+    }
+
+    /// <summary>Tools by platform, capability and pattern counts, and the revision.</summary>
+    internal static async Task WriteSummaryAsync(TextWriter output, CatalogState state)
+    {
+        var tools = state.Tools.Select(t => t.Definition).ToList();
+        var capabilities = tools.SelectMany(t => t.Capabilities.Select(c => c.Name)).Distinct(StringComparer.Ordinal).Count();
+        var patterns = tools.Sum(t => t.Capabilities.Sum(c => c.Patterns.Count));
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"Catalog at revision {state.Revision}: {tools.Count} tools, {capabilities} distinct capabilities, {patterns} patterns."));
+        await TextTable.WriteAsync(
+            output,
+            ["PLATFORM", "TOOLS", "NAMES"],
+            tools.GroupBy(t => string.IsNullOrEmpty(t.Platform) ? "(none)" : t.Platform, StringComparer.Ordinal)
+                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new[] { g.Key, g.Count().ToString(CultureInfo.InvariantCulture), string.Join(", ", g.Select(t => t.Name)) }));
+    }
+
+    private static async Task WriteNextStepsAsync(TextWriter output, CatalogConnection origin)
+    {
+        await output.WriteLineAsync("Next, try:");
+        string[][] steps =
+        [
+            ["toolcatalog list --capability service_control", "the tools offering a capability"],
+            ["toolcatalog show systemctl", "one tool in full (YAML)"],
+            ["toolcatalog select file_reading --var N=1 --query \"quickly\"", "another selection (the query picks the mode)"],
+            ["toolcatalog new", "create a tool with the wizard (strictly valid YAML, optionally imported)"],
+            ["toolcatalog bulk-update --filter platform=linux --set policy.requires_approval=true --dry-run", "preview a change across tools"],
+            ["toolcatalog export ./catalog", "write the catalog as platform/tool.yaml files"],
+            ["toolcatalog validate samples/tools", "check YAML files without a database"],
+        ];
+        var width = steps.Max(s => s[0].Length) + 2;
+        foreach (var step in steps)
+        {
+            await output.WriteLineAsync($"  {step[0].PadRight(width)}# {step[1]}");
+        }
+
+        if (origin.Source == ConnectionSource.Embedded)
+        {
+            await output.WriteLineAsync($"  {"toolcatalog db status".PadRight(width)}# where the private PostgreSQL server is ('toolcatalog db stop' stops it)");
+        }
+    }
+
+    /// <summary>A path relative to the working directory when it lies inside it.</summary>
+    private static string Shorten(CliContext context, string path)
+    {
+        var relative = Path.GetRelativePath(context.WorkingDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
+    }
+
+    /// <summary>The samples folder: <paramref name="given"/>, else <c>samples/tools</c> of the repository the working
+    /// directory is in, else the copy shipped next to the program.</summary>
+    internal static string? FindSamples(CliContext context, string? given)
+    {
+        if (given is not null)
+        {
+            var full = context.ResolvePath(given);
+            return Directory.Exists(full) || File.Exists(full) ? full : null;
+        }
+
+        for (var dir = new DirectoryInfo(context.WorkingDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "samples", "tools");
+            if (Directory.Exists(candidate) && File.Exists(Path.Combine(dir.FullName, "OpsConductor.ToolCatalog.sln")))
+            {
+                return candidate;
+            }
+        }
+
+        var bundled = Path.Combine(context.BaseDirectory, "samples", "tools");
+        if (Directory.Exists(bundled))
+        {
+            return bundled;
+        }
+
+        return null;
+    }
+}

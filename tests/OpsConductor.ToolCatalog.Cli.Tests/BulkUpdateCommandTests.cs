@@ -1,0 +1,122 @@
+using System.Text.Json;
+using OpsConductor.ToolCatalog.Files;
+using OpsConductor.ToolCatalog.Storage;
+using OpsConductor.ToolCatalog.Tests.Support;
+
+namespace OpsConductor.ToolCatalog.Cli.Tests;
+
+/// <summary><c>toolcatalog bulk-update</c> against a test database holding the samples.</summary>
+[Parallelizable(ParallelScope.Self)]
+public sealed class BulkUpdateCommandTests
+{
+    private TestDatabase _db = null!;
+    private ToolCatalogStore _store = null!;
+
+    private Dictionary<string, string> Env => new() { ["TOOLCATALOG_CONNECTION"] = _db.ConnectionString };
+
+    [SetUp]
+    public async Task CreateDatabase()
+    {
+        _db = await TestDatabase.CreateAsync();
+        _store = _db.CreateStore();
+        await CatalogFiles.ImportAsync(_store, new CatalogFiles().Load(CliPaths.Samples));
+    }
+
+    [TearDown]
+    public async Task DropDatabase() => await _db.DisposeAsync();
+
+    [Test]
+    public async Task Requiring_approval_on_every_linux_pattern_publishes_new_versions_shows_the_diff_and_audits_each()
+    {
+        var audits = await AuditReader.CountAsync(_db);
+
+        var result = await CliHarness.RunAsync(Env, "bulk-update", "--filter", "platform=linux", "--set", "policy.requires_approval=true", "--reason", "change freeze");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(result.Output, Does.Contain("systemctl 1.0 -> 1.1\n  capabilities.service_control.patterns.start_service.policy.requires_approval: false -> true\n"));
+        Assert.That(result.Output, Does.Contain("10 tools match; 10 would get a new version, 0 already have these values."));
+        Assert.That(result.Output, Does.Contain("Published 10 new versions in one transaction; the catalog is at revision 2."));
+        var systemctl = (await _store.GetAsync("systemctl"))!;
+        Assert.That(systemctl.Definition.Version, Is.EqualTo("1.1"));
+        Assert.That(systemctl.Definition.Capabilities.SelectMany(c => c.Patterns).Select(p => p.Policy.RequiresApproval), Is.All.True);
+        Assert.That((await _store.GetAsync("curl"))!.Definition.Version, Is.EqualTo("1.0"), "other platforms untouched");
+        var audit = await AuditReader.ReadAsync(_db, "systemctl");
+        Assert.That(await AuditReader.CountAsync(_db), Is.EqualTo(audits + 10));
+        Assert.That(audit[^1].Version, Is.EqualTo("1.1"));
+        Assert.That(audit[^1].Reason, Is.EqualTo("change freeze"));
+        Assert.That(audit[^1].Changes.ToJsonString(), Does.Contain("requires_approval"));
+    }
+
+    [Test]
+    public async Task A_dry_run_shows_the_diff_and_writes_nothing()
+    {
+        var result = await CliHarness.RunAsync(Env, "bulk-update", "--filter", "name=sys*", "--set", "metadata.owner=ops", "--set", "defaults.freshness=recent", "--dry-run");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(result.Output, Does.Contain("systemctl 1.0 -> 1.1\n  metadata.owner: (absent) -> \"ops\"\n"));
+        Assert.That(result.Output, Does.Contain("systemd-timer 1.0 -> 1.1"));
+        Assert.That(result.Output, Does.Contain("Dry run: nothing was written."));
+        Assert.That(await _store.GetRevisionAsync(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Tools_that_already_have_the_value_are_left_alone()
+    {
+        var result = await CliHarness.RunAsync(Env, "bulk-update", "--filter", "capability=service_control", "--set", "category=system", "--format", "json");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        using var json = JsonDocument.Parse(result.Output);
+        Assert.That(json.RootElement.GetProperty("matched").GetInt32(), Is.EqualTo(3));
+        Assert.That(json.RootElement.GetProperty("tools").GetArrayLength(), Is.EqualTo(0));
+        Assert.That(await _store.GetRevisionAsync(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_value_that_breaks_validation_refuses_every_change()
+    {
+        var result = await CliHarness.RunAsync(Env, "bulk-update", "--filter", "platform=network", "--set", "complexity_score=high");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+        Assert.That(result.Error, Does.Contain("complexity_score").And.Contain("nothing was written"));
+        Assert.That(await _store.GetRevisionAsync(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task The_version_bump_steps_over_versions_the_tool_already_had()
+    {
+        var df = (await _store.GetAsync("df"))!.Definition;
+        await _store.PublishAsync(df with { Version = "1.1", Description = "newer" });
+        await _store.RollbackAsync("df", "1.0");
+
+        var result = await CliHarness.RunAsync(Env, "bulk-update", "--filter", "name=df", "--set", "metadata.owner=storage");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(result.Output, Does.Contain("df 1.0 -> 1.2"));
+        Assert.That((await _store.GetAsync("df"))!.Definition.Version, Is.EqualTo("1.2"));
+    }
+
+    [TestCase("--filter", "colour=red", "'colour' is not a filter")]
+    [TestCase("--filter", "platform", "is not KEY=VALUE")]
+    [TestCase("--set", "version=2.0", "bumped automatically")]
+    [TestCase("--set", "policy", "is not path=value")]
+    public async Task Bad_filters_and_paths_are_usage_errors(string flag, string value, string message)
+    {
+        string[] args = flag == "--filter"
+            ? ["bulk-update", "--filter", value, "--set", "metadata.owner=x"]
+            : ["bulk-update", "--filter", "name=*", "--set", value];
+
+        var result = await CliHarness.RunAsync(Env, args);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error, Does.Contain(message));
+    }
+
+    [Test]
+    public async Task A_filter_is_required()
+    {
+        var result = await CliHarness.RunAsync(Env, "bulk-update", "--set", "metadata.owner=x");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error, Does.Contain("--filter"));
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using OpsConductor.ToolCatalog.Files;
+using OpsConductor.ToolCatalog.Tests.Support;
+
+namespace OpsConductor.ToolCatalog.Cli.Tests;
+
+/// <summary><c>toolcatalog select</c> over the database, a folder of YAML and a profiles file.</summary>
+[Parallelizable(ParallelScope.Self)]
+public sealed class SelectCommandTests
+{
+    private static readonly string Profiles = Path.Combine(CliPaths.Compat, "profiles", "tool_optimization_profiles.44c1a4bf.yaml");
+
+    [Test]
+    public async Task Over_the_profiles_file_it_reproduces_the_original_golden_selection()
+    {
+        var result = await CliHarness.RunAsync("select", "asset_query", "--profiles", Profiles, "--var", "N=100", "--query", "how many linux servers");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(result.Output, Does.Contain("mode balanced"));
+        Assert.That(result.Output, Does.Match(@"1\s+asset-service-query\.single_lookup\s+asset_query\s+80\s+1\s+0\.8267\s+immediate"));
+        Assert.That(result.Output, Does.Match(@"2\s+asset-service-query\.count_aggregate\s+asset_query\s+122\s+1\s+0\.7948"));
+        Assert.That(result.Output, Does.Contain("Selected: asset-service-query.single_lookup (score 0.8267, deterministic)."));
+        Assert.That(result.Output, Does.Contain("Alternatives: asset-service-query.count_aggregate, asset-service-query.detailed_lookup, asset-service-query.list_summary."));
+        Assert.That(result.Output, Does.Contain("Close call (top two within 0.08): "));
+    }
+
+    [Test]
+    public async Task Json_output_carries_the_ranking_the_features_and_the_exclusions()
+    {
+        var result = await CliHarness.RunAsync("select", "asset_query", "--profiles", Profiles, "--var", "N=100", "--cost-limit", "1", "--mode", "fast", "--format", "json");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        using var json = JsonDocument.Parse(result.Output);
+        var root = json.RootElement;
+        Assert.That(root.GetProperty("mode").GetString(), Is.EqualTo("fast"));
+        Assert.That(root.GetProperty("selected").GetProperty("pattern").GetString(), Is.EqualTo("single_lookup"));
+        Assert.That(root.GetProperty("selected").GetProperty("score").GetDouble(), Is.EqualTo(0.8535).Within(0.00005));
+        var excluded = root.GetProperty("excluded").EnumerateArray().ToList();
+        Assert.That(excluded.Select(e => e.GetProperty("pattern").GetString()), Does.Contain("list_summary"));
+        Assert.That(excluded.Single(e => e.GetProperty("pattern").GetString() == "list_summary").GetProperty("reason").GetString(), Does.Contain("Cost $2.00 exceeds limit $1.00"));
+        var first = root.GetProperty("ranked")[0];
+        Assert.That(first.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("feature").GetString()),
+            Is.EquivalentTo(new[] { "time", "cost", "complexity", "accuracy", "completeness" }));
+    }
+
+    [Test]
+    public async Task Over_a_folder_of_yaml_it_explains_scores_and_policy_exclusions()
+    {
+        var result = await CliHarness.RunAsync("select", "service_control", "--tools", CliPaths.Samples, "--var", "N=40", "--mode", "fast");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(result.Output, Does.Contain("Selecting service_control for N=40; environment production; mode fast (files in"));
+        Assert.That(result.Output, Does.Contain("RANK  TOOL.PATTERN"));
+        Assert.That(result.Output, Does.Contain("1. systemctl.service_status: time 0.437×0.40=0.175"));
+        Assert.That(result.Output, Does.Contain("note: requires_background_if 'N > 20' holds"));
+        Assert.That(result.Output, Does.Contain("- systemctl.stop_service (service_control): Tool not marked as production-safe"));
+        Assert.That(result.Output, Does.Contain("Selected: systemctl.service_status"));
+    }
+
+    [Test]
+    public async Task In_staging_the_production_safety_rule_no_longer_excludes()
+    {
+        var result = await CliHarness.RunAsync("select", "service_control", "--tools", CliPaths.Samples, "--var", "N=40", "--environment", "staging", "--format", "json");
+
+        using var json = JsonDocument.Parse(result.Output);
+        Assert.That(json.RootElement.GetProperty("ranked").EnumerateArray().Select(r => r.GetProperty("pattern").GetString()), Does.Contain("stop_service"));
+    }
+
+    [Test]
+    public async Task Nothing_viable_exits_1_with_the_original_message()
+    {
+        var none = await CliHarness.RunAsync("select", "teleportation", "--tools", CliPaths.Samples);
+        var allExcluded = await CliHarness.RunAsync("select", "asset_query", "--profiles", Profiles, "--var", "N=100", "--cost-limit", "0.0001");
+
+        Assert.That(none.ExitCode, Is.EqualTo(1));
+        Assert.That(none.Error, Does.Contain("error: No viable tools found for capabilities: ['teleportation']"));
+        Assert.That(allExcluded.ExitCode, Is.EqualTo(1));
+        Assert.That(allExcluded.Error, Does.Contain("error: All candidates violate policies. Violations: ["));
+        Assert.That(allExcluded.Output, Does.Contain("Excluded (4):").And.Contain("Cost $1.00 exceeds limit $0.00"));
+    }
+
+    [Test]
+    public async Task A_malformed_variable_is_a_usage_error_naming_the_flag()
+    {
+        var result = await CliHarness.RunAsync("select", "service_control", "--tools", CliPaths.Samples, "--var", "N=forty");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error, Does.Contain("--var 'N=forty'").And.Contain("not a number"));
+    }
+
+    [Test]
+    public async Task Tools_and_profiles_together_are_a_usage_error()
+    {
+        var result = await CliHarness.RunAsync("select", "x", "--tools", CliPaths.Samples, "--profiles", Profiles);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error, Does.Contain("--tools and --profiles"));
+    }
+
+    [Test]
+    public async Task Over_the_database_tools_are_ordered_by_name_and_the_revision_is_shown()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await CatalogFiles.ImportAsync(db.CreateStore(), new CatalogFiles().Load(CliPaths.Samples));
+
+        var result = await CliHarness.RunAsync(new Dictionary<string, string> { ["TOOLCATALOG_CONNECTION"] = db.ConnectionString },
+            "select", "service_management", "--var", "N=40", "--mode", "fast");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(result.Output, Does.Contain("(database, revision 1)"));
+        Assert.That(result.Output, Does.Contain("Selected: systemctl.service_status"), "service_management is the original's alias of service_control");
+    }
+}

@@ -1,0 +1,157 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using OpsConductor.ToolCatalog.Tests.Support;
+
+namespace OpsConductor.ToolCatalog.Cli.Tests;
+
+/// <summary><c>toolcatalog watch</c> against a real test database, in-process, stopped by cancellation (Ctrl+C).</summary>
+[Parallelizable(ParallelScope.Self)]
+public sealed partial class WatchCommandTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private static Dictionary<string, string> Env(TestDatabase db) => new() { ["TOOLCATALOG_CONNECTION"] = db.ConnectionString };
+
+    [GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z  rev (\d+)  (\S+)  (.+)  \((.+)\)$")]
+    private static partial Regex TextLine();
+
+    [Test]
+    public async Task Watch_prints_a_line_per_change_with_time_revision_tool_what_changed_and_how_it_learned_until_cancelled()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var store = db.CreateStore();
+        await store.CreateAsync(GeneratedTools.Create(0));
+        using var output = new LineWriter();
+        using var stop = new CancellationTokenSource();
+
+        var run = CliHarness.RunAsync(["watch"], output, Env(db), stop.Token);
+        var loaded = await output.WaitForLineAsync(l => l.Contains("loaded", StringComparison.Ordinal));
+        await output.WaitForLineAsync(l => l.Contains("listener connected", StringComparison.Ordinal));
+        var publish = await store.PublishAsync(GeneratedTools.Create(0, version: "1.1"));
+        var published = await output.WaitForLineAsync(l => l.Contains("published", StringComparison.Ordinal));
+        await store.DisableAsync("gen-tool-00000");
+        var disabled = await output.WaitForLineAsync(l => l.Contains("disabled", StringComparison.Ordinal));
+        await stop.CancelAsync();
+        var result = await run.WaitAsync(Patience);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(loaded, Does.Match(@"rev 1  -  loaded 1 tools from the database  \(startup\)$"));
+        var match = TextLine().Match(published);
+        Assert.That(match.Success, Is.True, published);
+        Assert.That(match.Groups[1].Value, Is.EqualTo(publish.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(match.Groups[2].Value, Is.EqualTo("gen-tool-00000"));
+        Assert.That(match.Groups[3].Value, Is.EqualTo("published version 1.0 → 1.1"));
+        Assert.That(match.Groups[4].Value, Is.EqualTo("notice"));
+        Assert.That(disabled, Does.EndWith("gen-tool-00000  disabled (version 1.1)  (notice)"));
+    }
+
+    [Test]
+    public async Task Watch_in_json_prints_one_object_per_line()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var store = db.CreateStore();
+        using var output = new LineWriter();
+        using var stop = new CancellationTokenSource();
+
+        var run = CliHarness.RunAsync(["watch", "--format", "json"], output, Env(db), stop.Token);
+        await output.WaitForLineAsync(l => l.Contains("\"state\":\"connected\"", StringComparison.Ordinal));
+        var imported = await store.ImportAsync(GeneratedTools.CreateMany(3, prefix: "json"));
+        var third = await output.WaitForLineAsync(l => l.Contains("json-00002", StringComparison.Ordinal));
+        await stop.CancelAsync();
+        var result = await run.WaitAsync(Patience);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        using var json = JsonDocument.Parse(third);
+        var root = json.RootElement;
+        Assert.That(root.GetProperty("event").GetString(), Is.EqualTo("change"));
+        Assert.That(root.GetProperty("revision").GetInt64(), Is.EqualTo(imported.Revision));
+        Assert.That(root.GetProperty("change").GetString(), Is.EqualTo("added"));
+        Assert.That(root.GetProperty("to_version").GetString(), Is.EqualTo("1.0"));
+        Assert.That(root.GetProperty("via").GetString(), Is.EqualTo("notice"));
+        Assert.That(DateTimeOffset.TryParse(root.GetProperty("time").GetString(), System.Globalization.CultureInfo.InvariantCulture, out _), Is.True);
+        Assert.That(output.Lines.Count(l => l.Contains("\"event\":\"change\"", StringComparison.Ordinal)), Is.EqualTo(3));
+        Assert.That(output.Lines.Select(l => JsonDocument.Parse(l).RootElement.ValueKind), Is.All.EqualTo(JsonValueKind.Object));
+    }
+
+    [Test]
+    public async Task Watch_without_a_database_says_how_to_give_one_and_with_a_bad_one_fails_with_the_reason()
+    {
+        var missing = await CliHarness.RunAsync("watch");
+        var unreachable = await CliHarness.RunAsync("watch", "--connection", "Host=127.0.0.1;Port=1;Username=u;Password=p;Database=d;Timeout=3");
+
+        Assert.That(missing.ExitCode, Is.EqualTo(2));
+        Assert.That(missing.Error, Does.Contain("TOOLCATALOG_CONNECTION"));
+        Assert.That(unreachable.ExitCode, Is.EqualTo(1));
+        Assert.That(unreachable.Error, Does.Contain("could not be used"));
+    }
+
+    /// <summary>A thread-safe writer that keeps whole lines and lets a test await the first line matching a condition.</summary>
+    private sealed class LineWriter : TextWriter
+    {
+        private readonly Lock _gate = new();
+        private readonly StringBuilder _partial = new();
+        private readonly List<string> _lines = [];
+        private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];
+
+        public override Encoding Encoding => Encoding.UTF8;
+
+        public IReadOnlyList<string> Lines
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return [.. _lines];
+                }
+            }
+        }
+
+        public override void Write(char value)
+        {
+            lock (_gate)
+            {
+                if (value == '\n')
+                {
+                    var line = _partial.ToString().TrimEnd('\r');
+                    _partial.Clear();
+                    _lines.Add(line);
+                    foreach (var waiter in _waiters.Where(w => w.Match(line)).ToList())
+                    {
+                        waiter.Found.TrySetResult(line);
+                        _waiters.Remove(waiter);
+                    }
+                }
+                else
+                {
+                    _partial.Append(value);
+                }
+            }
+        }
+
+        public override void Write(string? value)
+        {
+            foreach (var c in value ?? "")
+            {
+                Write(c);
+            }
+        }
+
+        public Task<string> WaitForLineAsync(Func<string, bool> match)
+        {
+            lock (_gate)
+            {
+                if (_lines.FirstOrDefault(match) is { } seen)
+                {
+                    return Task.FromResult(seen);
+                }
+
+                var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add((match, found));
+                return found.Task.WaitAsync(Patience);
+            }
+        }
+
+        public override string ToString() => string.Join('\n', Lines);
+    }
+}
