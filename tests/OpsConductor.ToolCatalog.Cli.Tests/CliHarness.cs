@@ -46,7 +46,9 @@ internal static class CliHarness
             Output = output,
             Error = TextWriter.Synchronized(error),
             IsInteractive = false,
-            GetEnvironmentVariable = name => environment is not null && environment.TryGetValue(name, out var value) ? value : null,
+            GetEnvironmentVariable = name => environment is not null && environment.TryGetValue(name, out var value) ? value
+                : name == "TOOLCATALOG_DATA_DIR" ? CliTestData.DataDirectory
+                : null,
         };
         var exitCode = await CliApp.RunAsync(args, context, cancellationToken);
         return new Result(exitCode, output.ToString() ?? "", error.ToString());

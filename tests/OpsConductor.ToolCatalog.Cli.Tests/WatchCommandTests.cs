@@ -75,15 +75,29 @@ public sealed partial class WatchCommandTests
     }
 
     [Test]
-    public async Task Watch_without_a_database_says_how_to_give_one_and_with_a_bad_one_fails_with_the_reason()
+    public async Task Watch_without_a_connection_holds_the_private_default_server_like_every_other_command()
     {
-        var missing = await CliHarness.RunAsync("watch");
+        using var output = new LineWriter();
+        using var stop = new CancellationTokenSource();
+
+        var run = CliHarness.RunAsync(["watch"], output, environment: null, stop.Token);
+        var loaded = await output.WaitForLineAsync(l => l.Contains("loaded", StringComparison.Ordinal));
+        await output.WaitForLineAsync(l => l.Contains("listener connected", StringComparison.Ordinal));
+        await stop.CancelAsync();
+        var result = await run.WaitAsync(Patience);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(loaded, Does.Contain("from the database  (startup)"));
+    }
+
+    [Test]
+    public async Task Watch_with_an_unreachable_database_fails_at_once_with_the_reason()
+    {
         var unreachable = await CliHarness.RunAsync("watch", "--connection", "Host=127.0.0.1;Port=1;Username=u;Password=p;Database=d;Timeout=3");
 
-        Assert.That(missing.ExitCode, Is.EqualTo(2));
-        Assert.That(missing.Error, Does.Contain("TOOLCATALOG_CONNECTION"));
         Assert.That(unreachable.ExitCode, Is.EqualTo(1));
         Assert.That(unreachable.Error, Does.Contain("could not be used"));
+        Assert.That(unreachable.Error, Does.Not.Contain("Password=p"));
     }
 
     /// <summary>A thread-safe writer that keeps whole lines and lets a test await the first line matching a condition.</summary>
