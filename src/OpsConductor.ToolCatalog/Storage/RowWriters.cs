@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Text.Json;
 using Dapper;
 using Npgsql;
-using NpgsqlTypes;
 using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Storage.Json;
 
@@ -148,83 +146,94 @@ internal sealed class StatementRowWriter : IRowWriter
     }
 }
 
-/// <summary>Binary COPY of every row (one COPY per table), JSONB serialised with one reused buffer.</summary>
-internal sealed class CopyRowWriter : IRowWriter, IDisposable
+/// <summary>Binary COPY of every row, one COPY per table, encoded by <see cref="BinaryCopyWriter"/> (JSON written
+/// straight into the COPY buffer). Each COPY streams while the server stores the rows it has received, so client
+/// encoding and server work overlap.</summary>
+internal sealed class CopyRowWriter : IRowWriter
 {
-    private readonly JsonScratch _scratch = new();
+    public static readonly CopyRowWriter Instance = new();
 
-    public void Dispose() => _scratch.Dispose();
+    private static ReadOnlySpan<byte> EmptyArray => "[]"u8;
+
+    private static ReadOnlySpan<byte> EmptyObject => "{}"u8;
 
     public async Task InsertVersionsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<NewVersion> versions, DateTimeOffset now, string actor, CancellationToken cancellationToken)
     {
-        var importer = await connection.BeginBinaryImportAsync(Sql.CopyTools, cancellationToken).ConfigureAwait(false);
-        await using (importer.ConfigureAwait(false))
+        var copy = await BinaryCopyWriter.BeginAsync(connection, Sql.CopyTools, cancellationToken).ConfigureAwait(false);
+        await using (copy.ConfigureAwait(false))
         {
             foreach (var version in versions)
             {
                 var tool = version.Tool;
-                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(version.Id, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(tool.Name, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(tool.Version, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(tool.Description, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(tool.Platform, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(tool.Category, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(tool.Status.ToWire(), NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(tool.Enabled, NpgsqlDbType.Boolean, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(Json(tool.Defaults, ModelJson.WriteDefaults), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(JsonArray(tool.Dependencies, ModelJson.WriteDependency), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(JsonMap(tool.Metadata), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-                await WriteNullableAsync(importer, tool.ExecutionLocation, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(JsonArray(tool.Examples, ModelJson.WriteExample), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(JsonMap(tool.Extensions), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-                if (version.ParentId is { } parent)
+                copy.StartRow(20);
+                copy.Int64(version.Id);
+                copy.Text(tool.Name);
+                copy.Text(tool.Version);
+                copy.Text(tool.Description);
+                copy.Text(tool.Platform);
+                copy.Text(tool.Category);
+                copy.Text(tool.Status.ToWire());
+                copy.Boolean(tool.Enabled);
+                copy.Jsonb(tool.Defaults, ModelJson.WriteDefaults);
+                if (tool.Dependencies.IsEmpty)
                 {
-                    await importer.WriteAsync(parent, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                    copy.JsonbText(EmptyArray);
                 }
                 else
                 {
-                    await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                    copy.Jsonb(tool.Dependencies, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteDependency));
                 }
 
-                await importer.WriteAsync(version.IsLatest, NpgsqlDbType.Boolean, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(actor, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(actor, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+                JsonbMap(copy, tool.Metadata);
+                copy.Text(tool.ExecutionLocation);
+                if (tool.Examples.IsEmpty)
+                {
+                    copy.JsonbText(EmptyArray);
+                }
+                else
+                {
+                    copy.Jsonb(tool.Examples, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteExample));
+                }
+
+                JsonbMap(copy, tool.Extensions);
+                copy.Int64(version.ParentId);
+                copy.Boolean(version.IsLatest);
+                copy.TimestampTz(now);
+                copy.TimestampTz(now);
+                copy.Text(actor);
+                copy.Text(actor);
+                await copy.EndRowAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        importer = await connection.BeginBinaryImportAsync(Sql.CopyCapabilities, cancellationToken).ConfigureAwait(false);
-        await using (importer.ConfigureAwait(false))
+        copy = await BinaryCopyWriter.BeginAsync(connection, Sql.CopyCapabilities, cancellationToken).ConfigureAwait(false);
+        await using (copy.ConfigureAwait(false))
         {
             foreach (var version in versions)
             {
                 var capabilities = version.Tool.Capabilities;
                 for (var c = 0; c < capabilities.Count; c++)
                 {
-                    await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(version.CapabilityIds[c], NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(version.Id, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(c, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(capabilities[c].Name, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(capabilities[c].Description, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(JsonMap(capabilities[c].Extensions), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                    copy.StartRow(7);
+                    copy.Int64(version.CapabilityIds[c]);
+                    copy.Int64(version.Id);
+                    copy.Int32(c);
+                    copy.Text(capabilities[c].Name);
+                    copy.Text(capabilities[c].Description);
+                    JsonbMap(copy, capabilities[c].Extensions);
+                    copy.TimestampTz(now);
+                    await copy.EndRowAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        // Serialising the patterns' JSONB values is the client's biggest job: do it up front on every core.
-        var json = SerializePatterns(versions);
-        importer = await connection.BeginBinaryImportAsync(Sql.CopyPatterns, cancellationToken).ConfigureAwait(false);
-        await using (importer.ConfigureAwait(false))
+        copy = await BinaryCopyWriter.BeginAsync(connection, Sql.CopyPatterns, cancellationToken).ConfigureAwait(false);
+        await using (copy.ConfigureAwait(false))
         {
-            var row = 0;
             foreach (var version in versions)
             {
                 var patternIndex = 0;
@@ -234,211 +243,125 @@ internal sealed class CopyRowWriter : IRowWriter, IDisposable
                     var patterns = capabilities[c].Patterns;
                     for (var p = 0; p < patterns.Count; p++)
                     {
-                        await WritePatternAsync(importer, version.PatternIds[patternIndex++], version.CapabilityIds[c], p, patterns[p], json.AsMemory(row++ * PatternJsonColumns, PatternJsonColumns), now, cancellationToken).ConfigureAwait(false);
+                        WritePattern(copy, version.PatternIds[patternIndex++], version.CapabilityIds[c], p, patterns[p], now);
+                        await copy.EndRowAsync(cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
 
-            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private const int PatternJsonColumns = 9;
-
-    /// <summary>The nine JSONB values of every pattern, in COPY order, serialised in parallel for large batches.</summary>
-    private static byte[][] SerializePatterns(IReadOnlyList<NewVersion> versions)
-    {
-        var offsets = new int[versions.Count + 1];
-        for (var i = 0; i < versions.Count; i++)
-        {
-            offsets[i + 1] = offsets[i] + versions[i].PatternIds.Length;
-        }
-
-        var json = new byte[offsets[^1] * PatternJsonColumns][];
-        void SerializeVersion(int v, JsonScratch scratch)
-        {
-            var at = offsets[v] * PatternJsonColumns;
-            foreach (var capability in versions[v].Tool.Capabilities)
-            {
-                foreach (var pattern in capability.Patterns)
-                {
-                    json[at++] = scratch.Strings(pattern.TypicalUseCases);
-                    json[at++] = scratch.Strings(pattern.Limitations);
-                    json[at++] = scratch.Json(pattern.Policy, ModelJson.WritePolicy);
-                    json[at++] = scratch.Json(pattern.PreferenceMatch, ModelJson.WritePreferences);
-                    json[at++] = scratch.Array(pattern.RequiredInputs, ModelJson.WriteInput);
-                    json[at++] = scratch.Array(pattern.OptionalInputs, ModelJson.WriteInput);
-                    json[at++] = scratch.Array(pattern.ExpectedOutputs, ModelJson.WriteOutput);
-                    json[at++] = pattern.Examples.IsEmpty ? JsonScratch.EmptyArray : scratch.Json(pattern.Examples, ModelJson.WriteValues);
-                    json[at++] = scratch.Map(pattern.Extensions);
-                }
-            }
-        }
-
-        if (offsets[^1] < 2_000)
-        {
-            using var scratch = new JsonScratch();
-            for (var v = 0; v < versions.Count; v++)
-            {
-                SerializeVersion(v, scratch);
-            }
-        }
-        else
-        {
-            Parallel.For(0, versions.Count, () => new JsonScratch(), (v, _, scratch) =>
-            {
-                SerializeVersion(v, scratch);
-                return scratch;
-            }, scratch => scratch.Dispose());
-        }
-
-        return json;
     }
 
     public async Task InsertAuditAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long revision, IReadOnlyList<AuditEntry> entries, ChangeContext change, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var importer = await connection.BeginBinaryImportAsync(Sql.CopyAudit, cancellationToken).ConfigureAwait(false);
-        await using (importer.ConfigureAwait(false))
+        var copy = await BinaryCopyWriter.BeginAsync(connection, Sql.CopyAudit, cancellationToken).ConfigureAwait(false);
+        await using (copy.ConfigureAwait(false))
         {
             foreach (var entry in entries)
             {
-                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(revision, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                if (entry.ToolId is { } toolId)
-                {
-                    await importer.WriteAsync(toolId, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                await importer.WriteAsync(entry.ToolName, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-                await WriteNullableAsync(importer, entry.Version, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync("tool", NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-                if (entry.ToolId is { } entityId)
-                {
-                    await importer.WriteAsync(entityId, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                await importer.WriteAsync(entry.Action, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(entry.Changes, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(change.Actor, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-                await WriteNullableAsync(importer, change.Reason, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                if (change.IpAddress is { } address)
-                {
-                    await importer.WriteAsync(address, NpgsqlDbType.Inet, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                await WriteNullableAsync(importer, change.UserAgent, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                copy.StartRow(13);
+                copy.Int64(revision);
+                copy.Int64(entry.ToolId);
+                copy.Text(entry.ToolName);
+                copy.Text(entry.Version);
+                copy.Text("tool");
+                copy.Int64(entry.ToolId);
+                copy.Text(entry.Action);
+                copy.JsonbText(entry.Changes);
+                copy.Text(change.Actor);
+                copy.TimestampTz(now);
+                copy.Text(change.Reason);
+                copy.Inet(change.IpAddress);
+                copy.Text(change.UserAgent);
+                await copy.EndRowAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
     public async Task InsertChangesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long revision, IReadOnlyCollection<KeyValuePair<string, string>> changes, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // The keys are distinct tool names, so (revision, tool_name) stays unique without ON CONFLICT.
-        var importer = await connection.BeginBinaryImportAsync(Sql.CopyChanges, cancellationToken).ConfigureAwait(false);
-        await using (importer.ConfigureAwait(false))
+        var copy = await BinaryCopyWriter.BeginAsync(connection, Sql.CopyChanges, cancellationToken).ConfigureAwait(false);
+        await using (copy.ConfigureAwait(false))
         {
             foreach (var (name, action) in changes)
             {
-                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(revision, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(name, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(action, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                copy.StartRow(4);
+                copy.Int64(revision);
+                copy.Text(name);
+                copy.Text(action);
+                copy.TimestampTz(now);
+                await copy.EndRowAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private static async Task WritePatternAsync(NpgsqlBinaryImporter importer, long id, long capabilityId, int ordinal, PatternDefinition pattern, ReadOnlyMemory<byte[]> json, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>One <c>tool_patterns</c> row in <see cref="Sql.PatternColumns"/> order; the nine documents are <c>json</c>.</summary>
+    private static void WritePattern(BinaryCopyWriter copy, long id, long capabilityId, int ordinal, PatternDefinition pattern, DateTimeOffset now)
     {
-        await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(id, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(capabilityId, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(ordinal, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(pattern.Name, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(pattern.Description, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(json.Span[0], NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(pattern.TimeEstimateMs, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(pattern.CostEstimate, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(pattern.ComplexityScore, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
-        await WriteNullableAsync(importer, pattern.Scope, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-        await WriteNullableAsync(importer, pattern.Completeness, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-        await WriteNullableAsync(importer, pattern.AccuracyLevel, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-        await WriteNullableAsync(importer, pattern.Freshness, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-        await WriteNullableAsync(importer, pattern.DataSource, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(json.Span[1], NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(json.Span[2], NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(json.Span[3], NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(json.Span[4], NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(json.Span[5], NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(json.Span[6], NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(json.Span[7], NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(json.Span[8], NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type, CancellationToken cancellationToken)
-    {
-        if (value is null)
+        copy.StartRow(23);
+        copy.Int64(id);
+        copy.Int64(capabilityId);
+        copy.Int32(ordinal);
+        copy.Text(pattern.Name);
+        copy.Text(pattern.Description);
+        JsonStrings(copy, pattern.TypicalUseCases);
+        copy.Text(pattern.TimeEstimateMs);
+        copy.Text(pattern.CostEstimate);
+        copy.Double(pattern.ComplexityScore);
+        copy.Text(pattern.Scope);
+        copy.Text(pattern.Completeness);
+        copy.Text(pattern.AccuracyLevel);
+        copy.Text(pattern.Freshness);
+        copy.Text(pattern.DataSource);
+        JsonStrings(copy, pattern.Limitations);
+        copy.Json(pattern.Policy, ModelJson.WritePolicy);
+        copy.Json(pattern.PreferenceMatch, ModelJson.WritePreferences);
+        JsonArray(copy, pattern.RequiredInputs, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteInput));
+        JsonArray(copy, pattern.OptionalInputs, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteInput));
+        JsonArray(copy, pattern.ExpectedOutputs, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteOutput));
+        JsonArray(copy, pattern.Examples, ModelJson.WriteValues);
+        if (pattern.Extensions.IsEmpty)
         {
-            await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+            copy.JsonText(EmptyObject);
         }
         else
         {
-            await importer.WriteAsync(value, type, cancellationToken).ConfigureAwait(false);
+            copy.Json(pattern.Extensions, ModelJson.WriteMap);
+        }
+
+        copy.TimestampTz(now);
+    }
+
+    private static void JsonStrings(BinaryCopyWriter copy, EquatableArray<string> values) =>
+        JsonArray(copy, values, ModelJson.WriteStrings);
+
+    private static void JsonArray<T>(BinaryCopyWriter copy, EquatableArray<T> values, Action<Utf8JsonWriter, EquatableArray<T>> write)
+    {
+        if (values.IsEmpty)
+        {
+            copy.JsonText(EmptyArray);
+        }
+        else
+        {
+            copy.Json(values, write);
         }
     }
 
-    private byte[] Json<T>(T value, Action<Utf8JsonWriter, T> write) => _scratch.Json(value, write);
-
-    private byte[] JsonMap(DataMap map) => _scratch.Map(map);
-
-    private byte[] JsonArray<T>(EquatableArray<T> values, Action<Utf8JsonWriter, T> write) => _scratch.Array(values, write);
-}
-
-/// <summary>A reusable buffer and writer that turn model parts into UTF-8 JSON bytes (which Npgsql sends to a JSONB
-/// column as they are: no string round trip). Not thread-safe: one per thread.</summary>
-internal sealed class JsonScratch : IDisposable
-{
-    public static readonly byte[] EmptyArray = "[]"u8.ToArray();
-    public static readonly byte[] EmptyObject = "{}"u8.ToArray();
-
-    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
-    private readonly Utf8JsonWriter _writer;
-
-    public JsonScratch() => _writer = new Utf8JsonWriter(_buffer, ModelJson.WriterOptions);
-
-    public byte[] Json<T>(T value, Action<Utf8JsonWriter, T> write)
+    private static void JsonbMap(BinaryCopyWriter copy, DataMap map)
     {
-        _buffer.ResetWrittenCount();
-        _writer.Reset(_buffer);
-        write(_writer, value);
-        _writer.Flush();
-        return _buffer.WrittenSpan.ToArray();
+        if (map.IsEmpty)
+        {
+            copy.JsonbText(EmptyObject);
+        }
+        else
+        {
+            copy.Jsonb(map, ModelJson.WriteMap);
+        }
     }
-
-    public byte[] Map(DataMap map) => map.IsEmpty ? EmptyObject : Json(map, ModelJson.WriteMap);
-
-    public byte[] Strings(EquatableArray<string> values) => values.IsEmpty ? EmptyArray : Json(values, ModelJson.WriteStrings);
-
-    public byte[] Array<T>(EquatableArray<T> values, Action<Utf8JsonWriter, T> write) =>
-        values.IsEmpty ? EmptyArray : Json(values, (w, v) => ModelJson.WriteArray(w, v, write));
-
-    public void Dispose() => _writer.Dispose();
 }

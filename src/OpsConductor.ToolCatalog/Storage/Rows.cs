@@ -189,6 +189,8 @@ internal sealed class RevisionRow
     public long FeedFloor { get; set; }
 }
 
+/// <summary>Ids taken from the sequences (<see cref="Sql.AllocateIds"/>): for each kind either every id, or only the
+/// first of a consecutive run (then id <c>i</c> is <c>first + i</c>).</summary>
 internal sealed class AllocatedIds
 {
     public long[] Tools { get; set; } = [];
@@ -196,6 +198,8 @@ internal sealed class AllocatedIds
     public long[] Capabilities { get; set; } = [];
 
     public long[] Patterns { get; set; } = [];
+
+    public static long Get(long[] ids, int index) => ids.Length == 1 ? ids[0] + index : ids[index];
 }
 
 internal sealed class ReferenceCounts
@@ -214,6 +218,33 @@ internal sealed class AppliedMigration
     public string Checksum { get; set; } = "";
 
     public DateTime AppliedAt { get; set; }
+}
+
+internal sealed class AuditLogRow
+{
+    public long Id { get; set; }
+
+    public long Revision { get; set; }
+
+    public long? ToolId { get; set; }
+
+    public string ToolName { get; set; } = "";
+
+    public string? Version { get; set; }
+
+    public string Action { get; set; } = "";
+
+    public string Changes { get; set; } = "{}";
+
+    public string ChangedBy { get; set; } = "";
+
+    public DateTime ChangedAt { get; set; }
+
+    public string? Reason { get; set; }
+
+    public string? IpAddress { get; set; }
+
+    public string? UserAgent { get; set; }
 }
 
 /// <summary>A tool version about to be inserted, with its pre-allocated ids.</summary>

@@ -96,11 +96,18 @@ internal static class Sql
 
     // ---- Id allocation ----
 
+    /// <summary>Takes <c>@Tools</c>, <c>@Capabilities</c> and <c>@Patterns</c> ids from the three sequences. Each list
+    /// comes back as its first id alone when the ids are consecutive (the usual case: nobody else took ids meanwhile,
+    /// and ids taken by one statement increase), else in full; see <see cref="AllocatedIds"/>.</summary>
     public const string AllocateIds = """
+        WITH t AS MATERIALIZED (SELECT ARRAY(SELECT nextval('tool_catalog.tools_id_seq') FROM generate_series(1, @Tools)) AS ids),
+             c AS MATERIALIZED (SELECT ARRAY(SELECT nextval('tool_catalog.tool_capabilities_id_seq') FROM generate_series(1, @Capabilities)) AS ids),
+             p AS MATERIALIZED (SELECT ARRAY(SELECT nextval('tool_catalog.tool_patterns_id_seq') FROM generate_series(1, @Patterns)) AS ids)
         SELECT
-            ARRAY(SELECT nextval('tool_catalog.tools_id_seq') FROM generate_series(1, @Tools)) AS Tools,
-            ARRAY(SELECT nextval('tool_catalog.tool_capabilities_id_seq') FROM generate_series(1, @Capabilities)) AS Capabilities,
-            ARRAY(SELECT nextval('tool_catalog.tool_patterns_id_seq') FROM generate_series(1, @Patterns)) AS Patterns
+            CASE WHEN t.ids[cardinality(t.ids)] - t.ids[1] + 1 = cardinality(t.ids) THEN t.ids[1:1] ELSE t.ids END AS Tools,
+            CASE WHEN c.ids[cardinality(c.ids)] - c.ids[1] + 1 = cardinality(c.ids) THEN c.ids[1:1] ELSE c.ids END AS Capabilities,
+            CASE WHEN p.ids[cardinality(p.ids)] - p.ids[1] + 1 = cardinality(p.ids) THEN p.ids[1:1] ELSE p.ids END AS Patterns
+        FROM t, c, p
         """;
 
     // ---- Inserting rows (the statement writer; the COPY writer uses the same column lists) ----
@@ -159,6 +166,17 @@ internal static class Sql
             changes, changed_by, changed_at, reason, ip_address, user_agent)
         VALUES (@Revision, @ToolId, @ToolName, @Version, 'tool', @ToolId, @Action,
             @Changes::jsonb, @Actor, @Now, @Reason, @IpAddress::inet, @UserAgent)
+        """;
+
+    // ---- Reading the audit trail ----
+
+    public const string SelectAudit = """
+        SELECT a.id AS Id, a.revision AS Revision, a.tool_id AS ToolId, a.tool_name AS ToolName, a.version AS Version,
+            a.action AS Action, a.changes::text AS Changes, a.changed_by AS ChangedBy, a.changed_at AS ChangedAt,
+            a.reason AS Reason, host(a.ip_address) AS IpAddress, a.user_agent AS UserAgent
+        FROM tool_catalog.tool_audit_log a
+        WHERE a.tool_name = @Name
+        ORDER BY a.id
         """;
 
     // ---- Reading versions ----
@@ -340,7 +358,7 @@ internal static class Sql
                     SELECT 1
                     FROM tool_catalog.tool_capabilities sc
                     JOIN tool_catalog.tool_patterns sp ON sp.capability_id = sc.id
-                    CROSS JOIN LATERAL jsonb_array_elements_text(sp.typical_use_cases) use_case
+                    CROSS JOIN LATERAL json_array_elements_text(sp.typical_use_cases) use_case
                     WHERE sc.tool_id = t.id AND use_case ILIKE @Contains))
         ORDER BY
             CASE

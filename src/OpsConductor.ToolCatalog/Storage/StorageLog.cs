@@ -23,6 +23,9 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 4020, Level = LogLevel.Information, Message = "Import of {Count} tools committed at revision {Revision} in {Milliseconds:0} ms ({New} new tools, {NewVersions} new versions, {Unchanged} unchanged)")]
     public static partial void ImportCommitted(ILogger logger, int count, long revision, double milliseconds, int @new, int newVersions, int unchanged);
 
+    [LoggerMessage(EventId = 4022, Level = LogLevel.Debug, Message = "Import of {Count} tools, where the time went: storage rules {CheckMilliseconds:0} ms, connection and revision {BeginMilliseconds:0} ms, planning {PlanMilliseconds:0} ms, ids {IdsMilliseconds:0} ms, version rows {RowsMilliseconds:0} ms, waiting for audit rows {AuditWaitMilliseconds:0} ms, audit rows, change feed, notification and commit {FinishMilliseconds:0} ms")]
+    public static partial void ImportPhases(ILogger logger, int count, double checkMilliseconds, double beginMilliseconds, double planMilliseconds, double idsMilliseconds, double rowsMilliseconds, double auditWaitMilliseconds, double finishMilliseconds);
+
     [LoggerMessage(EventId = 4021, Level = LogLevel.Warning, Message = "Import of {Count} tools not applied: {Refused} refused")]
     public static partial void ImportRefused(ILogger logger, int count, int refused);
 }

@@ -20,9 +20,11 @@ internal static class StorageRules
     public const int ActorLength = 100;
 
     /// <summary>The first problem that would stop <paramref name="tool"/> from being stored, or null.</summary>
+    /// <remarks>Bulk imports check every tool, so the common case allocates nothing: the place (<see cref="Where"/>)
+    /// and the field path are put into words only when there is a problem to report.</remarks>
     public static string? FindProblem(ToolDefinition tool)
     {
-        var at = $"tool '{tool.Name}' version '{tool.Version}'";
+        var at = new Where(tool, null, null);
         var problem =
             Length(at, "tool_name", tool.Name, NameLength, required: true)
             ?? Length(at, "version", tool.Version, VersionLength, required: true)
@@ -38,12 +40,13 @@ internal static class StorageRules
             return problem;
         }
 
-        var capabilityNames = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var capability in tool.Capabilities)
+        var capabilities = tool.Capabilities;
+        for (var c = 0; c < capabilities.Count; c++)
         {
-            var capabilityAt = $"{at} capability '{capability.Name}'";
+            var capability = capabilities[c];
+            var capabilityAt = new Where(tool, capability, null);
             problem = Length(capabilityAt, "name", capability.Name, NameLength, required: true)
-                ?? (capabilityNames.Add(capability.Name) ? null : $"{at}: the capability name '{capability.Name}' appears twice; capability names must be unique within a tool.")
+                ?? (AppearsBefore(capabilities, c, static x => x.Name) ? $"{at}: the capability name '{capability.Name}' appears twice; capability names must be unique within a tool." : null)
                 ?? Text(capabilityAt, "description", capability.Description)
                 ?? Map(capabilityAt, "extensions", capability.Extensions);
             if (problem is not null)
@@ -51,12 +54,13 @@ internal static class StorageRules
                 return problem;
             }
 
-            var patternNames = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var pattern in capability.Patterns)
+            var patterns = capability.Patterns;
+            for (var p = 0; p < patterns.Count; p++)
             {
-                var patternAt = $"{capabilityAt} pattern '{pattern.Name}'";
+                var pattern = patterns[p];
+                var patternAt = new Where(tool, capability, pattern);
                 problem = Length(patternAt, "name", pattern.Name, NameLength, required: true)
-                    ?? (patternNames.Add(pattern.Name) ? null : $"{capabilityAt}: the pattern name '{pattern.Name}' appears twice; pattern names must be unique within a capability.")
+                    ?? (AppearsBefore(patterns, p, static x => x.Name) ? $"{capabilityAt}: the pattern name '{pattern.Name}' appears twice; pattern names must be unique within a capability." : null)
                     ?? Length(patternAt, "scope", pattern.Scope, VocabularyLength)
                     ?? Length(patternAt, "completeness", pattern.Completeness, VocabularyLength)
                     ?? Length(patternAt, "accuracy_level", pattern.AccuracyLevel, VocabularyLength)
@@ -116,7 +120,23 @@ internal static class StorageRules
         return null;
     }
 
-    private static string? Length(string at, string field, string? value, int max, bool required = false)
+    /// <summary>Whether the name of item <paramref name="index"/> was used by an earlier item (a scan: tools have few
+    /// capabilities and capabilities few patterns).</summary>
+    private static bool AppearsBefore<T>(EquatableArray<T> items, int index, Func<T, string> name)
+    {
+        var wanted = name(items[index]);
+        for (var i = 0; i < index; i++)
+        {
+            if (string.Equals(name(items[i]), wanted, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string? Length(Where at, string field, string? value, int max, bool required = false)
     {
         if (value is null)
         {
@@ -136,55 +156,98 @@ internal static class StorageRules
         return Text(at, field, value);
     }
 
-    private static string? Text(string at, string field, string? value) =>
-        value is not null && value.Contains('\0', StringComparison.Ordinal)
-            ? $"{at}: {field} contains a NUL character (U+0000), which PostgreSQL cannot store; remove it."
-            : null;
+    private static string? Text(Where at, string field, string? value) =>
+        HasNul(value) ? NulProblem(at, field) : null;
 
-    private static string? Texts(string at, string field, EquatableArray<string> values)
+    private static string NulProblem(Where at, string field) =>
+        $"{at}: {field} contains a NUL character (U+0000), which PostgreSQL cannot store; remove it.";
+
+    private static bool HasNul(string? value) => value is not null && value.Contains('\0', StringComparison.Ordinal);
+
+    private static string? Texts(Where at, string field, EquatableArray<string> values)
     {
         for (var i = 0; i < values.Count; i++)
         {
-            if (Text(at, $"{field}[{i}]", values[i]) is { } problem)
+            if (HasNul(values[i]))
             {
-                return problem;
+                return NulProblem(at, $"{field}[{i}]");
             }
         }
 
         return null;
     }
 
-    private static string? Map(string at, string field, DataMap map)
+    private static string? Map(Where at, string field, DataMap map)
     {
+        if (!HasNul(map))
+        {
+            return null;
+        }
+
         foreach (var (key, value) in map)
         {
-            if ((Text(at, $"{field} key", key) ?? Value(at, $"{field}.{key}", value)) is { } problem)
+            if (HasNul(key))
             {
-                return problem;
+                return NulProblem(at, $"{field} key");
+            }
+
+            if (HasNul(value))
+            {
+                return Value(at, $"{field}.{key}", value);
             }
         }
 
         return null;
     }
 
-    private static string? Values(string at, string field, EquatableArray<DataValue> values)
+    private static string? Values(Where at, string field, EquatableArray<DataValue> values)
     {
         for (var i = 0; i < values.Count; i++)
         {
-            if (Value(at, $"{field}[{i}]", values[i]) is { } problem)
+            if (HasNul(values[i]))
             {
-                return problem;
+                return Value(at, $"{field}[{i}]", values[i]);
             }
         }
 
         return null;
     }
 
-    private static string? Value(string at, string field, DataValue value) => value.Kind switch
+    private static string? Value(Where at, string field, DataValue value) => value.Kind switch
     {
         DataKind.String => Text(at, field, value.AsString()),
         DataKind.List => Values(at, field, value.AsList()),
         DataKind.Map => Map(at, field, value.AsMap()),
         _ => null,
     };
+
+    private static bool HasNul(DataValue value) => value.Kind switch
+    {
+        DataKind.String => HasNul(value.AsString()),
+        DataKind.List => value.AsList().Any(HasNul),
+        DataKind.Map => HasNul(value.AsMap()),
+        _ => false,
+    };
+
+    private static bool HasNul(DataMap map)
+    {
+        foreach (var (key, value) in map)
+        {
+            if (HasNul(key) || HasNul(value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Where a problem is, put into words only when one is reported: "tool 't' version 'v' capability 'c' pattern 'p'".</summary>
+    private readonly record struct Where(ToolDefinition Tool, CapabilityDefinition? Capability, PatternDefinition? Pattern)
+    {
+        public override string ToString() =>
+            $"tool '{Tool.Name}' version '{Tool.Version}'"
+            + (Capability is null ? "" : $" capability '{Capability.Name}'")
+            + (Pattern is null ? "" : $" pattern '{Pattern.Name}'");
+    }
 }

@@ -28,6 +28,7 @@ public sealed partial class ToolCatalogStore
         ArgumentNullException.ThrowIfNull(tools);
         ArgumentNullException.ThrowIfNull(options);
         var started = Stopwatch.GetTimestamp();
+        var timings = new ImportTimings();
         var items = new PlannedItem[tools.Count];
         var firstIndex = new Dictionary<(string, string), int>();
         for (var i = 0; i < tools.Count; i++)
@@ -44,12 +45,13 @@ public sealed partial class ToolCatalogStore
             }
         }
 
+        timings.Check = timings.Lap();
         var perTool = options.Mode == ImportMode.PerTool;
-        using var copyWriter = new CopyRowWriter();
-        IRowWriter writer = writeMode == RowWriteMode.Copy && !perTool ? copyWriter : StatementRowWriter.Instance;
+        IRowWriter writer = writeMode == RowWriteMode.Copy && !perTool ? CopyRowWriter.Instance : StatementRowWriter.Instance;
         var subject = tools.Count == 1 ? tools[0].Name : $"{tools.Count} tools";
         var (_, revision, applied) = await RunWriteAsync("import", subject, options.Change, writer, async scope =>
         {
+            timings.Begin = timings.Lap();
             var planner = await ImportPlanner.LoadAsync(scope, items.Where(i => i.Outcome != ImportOutcome.Refused).Select(i => i.Tool).ToList()).ConfigureAwait(false);
             if (!perTool)
             {
@@ -63,8 +65,9 @@ public sealed partial class ToolCatalogStore
                     return 0;
                 }
 
+                timings.Plan = timings.Lap();
                 scope.Subjects.AddRange(items.Where(i => i.IsWrite).Select(i => i.Tool));
-                await ApplyImportAsync(scope, planner, items.Where(i => i.IsWrite).ToList(), writer).ConfigureAwait(false);
+                await ApplyImportAsync(scope, planner, items.Where(i => i.IsWrite).ToList(), writer, timings).ConfigureAwait(false);
                 return 0;
             }
 
@@ -80,7 +83,7 @@ public sealed partial class ToolCatalogStore
                 await scope.Connection.ExecuteAsync(scope.Command(Sql.Savepoint)).ConfigureAwait(false);
                 try
                 {
-                    await ApplyImportAsync(scope, planner, [item], writer).ConfigureAwait(false);
+                    await ApplyImportAsync(scope, planner, [item], writer, null).ConfigureAwait(false);
                     await scope.Connection.ExecuteAsync(scope.Command(Sql.ReleaseSavepoint)).ConfigureAwait(false);
                 }
                 catch (PostgresException e) when (Translate(e, item.Tool.Name, [item.Tool]) is { } translated)
@@ -93,6 +96,7 @@ public sealed partial class ToolCatalogStore
 
             return 0;
         }, cancellationToken).ConfigureAwait(false);
+        var finish = timings.Lap();
 
         var report = new ImportReport(options.DryRun, applied, revision, items.Select(i => i.ToResult()).ToList());
         var refused = report.Count(ImportOutcome.Refused);
@@ -107,13 +111,17 @@ public sealed partial class ToolCatalogStore
             var published = report.Count(ImportOutcome.NewVersion);
             var unchanged = report.Count(ImportOutcome.Unchanged);
             StorageLog.ImportCommitted(_logger, tools.Count, revision, elapsed, created, published, unchanged);
+            if (!perTool)
+            {
+                StorageLog.ImportPhases(_logger, tools.Count, timings.Check, timings.Begin, timings.Plan, timings.Ids, timings.Rows, timings.AuditWait, finish);
+            }
         }
 
         return report;
     }
 
     /// <summary>Writes the planned changes of <paramref name="batch"/> (in input order) and records their audit rows.</summary>
-    private static async Task ApplyImportAsync(WriteScope scope, ImportPlanner planner, IReadOnlyList<PlannedItem> batch, IRowWriter writer)
+    private static async Task ApplyImportAsync(WriteScope scope, ImportPlanner planner, IReadOnlyList<PlannedItem> batch, IRowWriter writer, ImportTimings? timings)
     {
         // The last item claiming "latest" for a name ends up latest.
         var finalLatest = new Dictionary<string, PlannedItem>(StringComparer.Ordinal);
@@ -138,6 +146,14 @@ public sealed partial class ToolCatalogStore
                 item.Row.IsLatest = finalLatest.GetValueOrDefault(item.Tool.Name) == item;
             }
         }
+
+        timings?.Ids = timings.Lap();
+
+        // The audit rows are pure CPU work (content hashes of created versions, diffs of new versions against their
+        // parents): for big batches, build them on other cores while the rows stream to the server.
+        var entriesTask = batch.Count >= 256
+            ? Task.Run(() => BuildAuditEntries(batch, parallel: true), scope.CancellationToken)
+            : Task.FromResult(BuildAuditEntries(batch, parallel: false));
 
         var losingLatest = finalLatest
             .Where(f => planner.CommittedLatestId(f.Key) is { } current && current != (f.Value.Row?.Id ?? f.Value.Existing!.Id))
@@ -170,41 +186,53 @@ public sealed partial class ToolCatalogStore
             }
         }
 
-        // The diffs are pure CPU work (whole documents for new tools): build them on every core for big batches.
+        timings?.Rows = timings.Lap();
+        foreach (var entry in await entriesTask.ConfigureAwait(false))
+        {
+            scope.Record(entry);
+        }
+
+        timings?.AuditWait = timings.Lap();
+
+        foreach (var (name, item) in finalLatest)
+        {
+            planner.CommitLatest(name, item.Id);
+        }
+    }
+
+    /// <summary>The audit rows of <paramref name="batch"/>, in order: a created version by reference to its row
+    /// (<see cref="AuditContent"/>), a new version as its diff against the previous latest, a restored or state-changed
+    /// version as its state change.</summary>
+    private static AuditEntry[] BuildAuditEntries(IReadOnlyList<PlannedItem> batch, bool parallel)
+    {
         var entries = new AuditEntry[batch.Count];
-        void BuildEntry(int i)
+        void Build(int i)
         {
             var item = batch[i];
             entries[i] = item.Outcome switch
             {
-                ImportOutcome.NewTool => new AuditEntry(item.Id, item.Tool.Name, item.Tool.Version, AuditActions.Created, Diff(null, item.Tool)),
+                ImportOutcome.NewTool => new AuditEntry(item.Id, item.Tool.Name, item.Tool.Version, AuditActions.Created, AuditContent.Created(item.Id, item.Tool)),
                 ImportOutcome.NewVersion => new AuditEntry(item.Id, item.Tool.Name, item.Tool.Version, AuditActions.Published, Diff(item.Previous, item.Tool)),
                 ImportOutcome.Restored => new AuditEntry(item.Id, item.Tool.Name, item.Tool.Version, AuditActions.Restored, RestoreDiff(item)),
                 _ => new AuditEntry(item.Id, item.Tool.Name, item.Tool.Version, AuditActions.Updated, RestoreDiff(item)),
             };
         }
 
-        if (batch.Count >= 256)
+        if (parallel)
         {
-            Parallel.For(0, batch.Count, BuildEntry);
+            // Leave a core to the thread streaming the rows and one to a local server.
+            var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount - 2) };
+            Parallel.For(0, batch.Count, options, Build);
         }
         else
         {
             for (var i = 0; i < batch.Count; i++)
             {
-                BuildEntry(i);
+                Build(i);
             }
         }
 
-        foreach (var entry in entries)
-        {
-            scope.Record(entry);
-        }
-
-        foreach (var (name, item) in finalLatest)
-        {
-            planner.CommitLatest(name, item.Id);
-        }
+        return entries;
     }
 
     /// <summary>The diff of a restored or state-changed version: <c>deleted</c> (when restored), <c>status</c>, <c>enabled</c>.</summary>
@@ -228,6 +256,33 @@ public sealed partial class ToolCatalogStore
         }
 
         return JsonDiff.ToJson(changes);
+    }
+
+    /// <summary>Where a bulk import's time went, phase by phase (logged at Debug level, event 4022).</summary>
+    private sealed class ImportTimings
+    {
+        private long _last = Stopwatch.GetTimestamp();
+
+        public double Check { get; set; }
+
+        public double Begin { get; set; }
+
+        public double Plan { get; set; }
+
+        public double Ids { get; set; }
+
+        public double Rows { get; set; }
+
+        public double AuditWait { get; set; }
+
+        /// <summary>Milliseconds since the previous lap.</summary>
+        public double Lap()
+        {
+            var now = Stopwatch.GetTimestamp();
+            var elapsed = Stopwatch.GetElapsedTime(_last, now).TotalMilliseconds;
+            _last = now;
+            return elapsed;
+        }
     }
 
     /// <summary>One input of an import and what is planned for it.</summary>

@@ -152,9 +152,24 @@ public sealed partial class ToolCatalogStore
                         + "(--force), which also deletes those telemetry rows and A/B tests.");
                 }
 
-                var doc = (await LoadByIdsAsync(scope.Connection, scope.Transaction, [entityId], scope.CancellationToken).ConfigureAwait(false)).Single().Definition;
+                // The audit row keeps everything removed: creations are audited by reference to the version rows
+                // (AuditContent), so this row is where their content lives on.
+                var removed = await LoadByIdsAsync(scope.Connection, scope.Transaction, ids, scope.CancellationToken).ConfigureAwait(false);
+                var doc = removed.Single(t => t.Id == entityId).Definition;
                 changes = JsonDiff.Compute(ToolDocument.ToNode(doc), null);
+                changes[AuditContent.HashField] = new JsonObject { ["old"] = ToolDocument.ContentSha256(doc), ["new"] = null };
                 changes["versions"] = new JsonObject { ["old"] = versions, ["new"] = null };
+                var others = removed.Where(t => t.Id != entityId).OrderBy(t => t.Id).ToList();
+                if (others.Count > 0)
+                {
+                    var removedVersions = new JsonObject();
+                    foreach (var other in others)
+                    {
+                        removedVersions[other.Definition.Version] = AuditContent.RemovedVersion(other.Id, other.Definition);
+                    }
+
+                    changes[AuditContent.RemovedVersionsField] = new JsonObject { ["old"] = removedVersions, ["new"] = null };
+                }
                 if (references.Telemetry + references.AbTests > 0)
                 {
                     await scope.Connection.ExecuteAsync(scope.Command(Sql.DeleteReferences, new { Ids = ids })).ConfigureAwait(false);
@@ -219,7 +234,9 @@ public sealed partial class ToolCatalogStore
             }
 
             await StatementRowWriter.Instance.InsertVersionsAsync(scope.Connection, scope.Transaction, [row], scope.Now, scope.Change.Actor, scope.CancellationToken).ConfigureAwait(false);
-            scope.Record(new AuditEntry(row.Id, tool.Name, tool.Version, previous is null ? AuditActions.Created : AuditActions.Published, Diff(previousTool, tool)));
+            scope.Record(previous is null
+                ? new AuditEntry(row.Id, tool.Name, tool.Version, AuditActions.Created, AuditContent.Created(row.Id, tool))
+                : new AuditEntry(row.Id, tool.Name, tool.Version, AuditActions.Published, Diff(previousTool, tool)));
             return tool.Version;
         }, cancellationToken).ConfigureAwait(false);
         return new CatalogWriteResult(revision, tool.Name, version, changed);

@@ -318,15 +318,15 @@ public sealed partial class ToolCatalogStore
             var patternIds = new long[tool.Capabilities.Sum(x => x.Patterns.Count)];
             for (var i = 0; i < capabilityIds.Length; i++)
             {
-                capabilityIds[i] = ids.Capabilities[c++];
+                capabilityIds[i] = AllocatedIds.Get(ids.Capabilities, c++);
             }
 
             for (var i = 0; i < patternIds.Length; i++)
             {
-                patternIds[i] = ids.Patterns[p++];
+                patternIds[i] = AllocatedIds.Get(ids.Patterns, p++);
             }
 
-            result.Add(new NewVersion { Tool = tool, Id = ids.Tools[t], CapabilityIds = capabilityIds, PatternIds = patternIds });
+            result.Add(new NewVersion { Tool = tool, Id = AllocatedIds.Get(ids.Tools, t), CapabilityIds = capabilityIds, PatternIds = patternIds });
         }
 
         return result;

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Dapper;
 using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Storage;
+using OpsConductor.ToolCatalog.Storage.Json;
 using OpsConductor.ToolCatalog.Tests.Support;
 
 namespace OpsConductor.ToolCatalog.Tests.Storage;
@@ -39,9 +41,134 @@ public sealed class AuditTests
         var (audit, revision) = await WriteOnceAsync(() => _store.CreateAsync(tool, Change));
 
         AssertRow(audit, "created", tool.Name, "1.0", revision);
-        Assert.That(audit.Changes["tool_name"]!["old"], Is.Null);
-        Assert.That(audit.Changes["tool_name"]!["new"]!.GetValue<string>(), Is.EqualTo(tool.Name));
-        Assert.That(audit.Changes["capabilities"]!["new"]!.AsObject().Select(c => c.Key), Is.EqualTo(new[] { "capability_0", "capability_1", "capability_2" }));
+        var trail = await _store.GetAuditAsync(tool.Name);
+        Assert.That(trail, Has.Count.EqualTo(1));
+        Assert.That(trail[0].Content, Is.EqualTo(AuditContentCheck.Verified));
+        var changes = Changes(trail[0]);
+        Assert.That(changes["tool_name"]!["old"], Is.Null);
+        Assert.That(changes["tool_name"]!["new"]!.GetValue<string>(), Is.EqualTo(tool.Name));
+        Assert.That(changes["capabilities"]!["new"]!.AsObject().Select(c => c.Key), Is.EqualTo(new[] { "capability_0", "capability_1", "capability_2" }));
+        Assert.That(JsonNode.DeepEquals(changes, EveryFieldAsNew(tool)), Is.True, "the whole content, every field as new");
+    }
+
+    [Test]
+    public async Task A_creation_is_stored_as_a_reference_to_the_version_row_with_its_content_hash_and_state()
+    {
+        var tool = NewTool() with { Enabled = false, Status = ToolStatus.Testing };
+        var (audit, _) = await WriteOnceAsync(() => _store.CreateAsync(tool, Change));
+
+        var stored = await _store.GetAsync(tool.Name);
+        Assert.That(audit.Changes.Select(c => c.Key), Is.EqualTo(new[] { "$content" }), "no second copy of the content");
+        var reference = audit.Changes["$content"]!;
+        Assert.That(reference["version_id"]!.GetValue<long>(), Is.EqualTo(stored!.Id));
+        Assert.That(audit.ToolId, Is.EqualTo(stored.Id));
+        Assert.That(reference["content_sha256"]!.GetValue<string>(), Has.Length.EqualTo(64).And.EqualTo(ToolDocument.ContentSha256(tool)));
+        Assert.That(reference["status"]!.GetValue<string>(), Is.EqualTo("testing"));
+        Assert.That(reference["enabled"]!.GetValue<bool>(), Is.False);
+    }
+
+    [Test]
+    public async Task A_creation_shows_the_state_it_was_created_in_after_later_state_changes()
+    {
+        var tool = await CreatedToolAsync(enabled: false);
+        await _store.EnableAsync(tool.Name, change: Change);
+        await _store.DeprecateAsync(tool.Name, change: Change);
+
+        var trail = await _store.GetAuditAsync(tool.Name);
+
+        Assert.That(trail.Select(a => a.Action), Is.EqualTo(new[] { "created", "enabled", "deprecated" }));
+        Assert.That(trail[0].Content, Is.EqualTo(AuditContentCheck.Verified));
+        Assert.That(JsonNode.DeepEquals(Changes(trail[0]), EveryFieldAsNew(tool)), Is.True, "created disabled and active");
+    }
+
+    [Test]
+    public async Task Every_field_of_a_creation_stays_recoverable_after_the_whole_tool_is_hard_deleted()
+    {
+        var v1 = RichTools.Create(name: "audited-rich");
+        var v2 = v1 with { Version = "2.0", Description = "second" };
+        await _store.ImportAsync([v1], new ImportOptions { Change = Change });
+        await _store.PublishAsync(v2, Change);
+        await _store.DeleteAsync(v1.Name, new DeleteOptions { Hard = true }, Change);
+
+        var trail = await _store.GetAuditAsync(v1.Name);
+
+        Assert.That(trail.Select(a => a.Action), Is.EqualTo(new[] { "created", "published", "hard_deleted" }));
+        Assert.That(trail[0].Content, Is.EqualTo(AuditContentCheck.Verified), "rebuilt from the hard delete's record of version 1.0");
+        Assert.That(JsonNode.DeepEquals(Changes(trail[0]), EveryFieldAsNew(v1)), Is.True);
+        var hardDelete = Changes(trail[2]);
+        Assert.That(hardDelete["removed_versions"]!["old"]!["1.0"]!["content_sha256"]!.GetValue<string>(), Is.EqualTo(ToolDocument.ContentSha256(v1)));
+        Assert.That(hardDelete["content_sha256"]!["old"]!.GetValue<string>(), Is.EqualTo(ToolDocument.ContentSha256(v2)));
+    }
+
+    [Test]
+    public async Task Every_field_of_a_creation_stays_recoverable_after_that_version_alone_is_hard_deleted()
+    {
+        var v1 = NewTool();
+        await _store.CreateAsync(v1, Change);
+        await _store.PublishAsync(v1 with { Version = "2.0" }, Change);
+        await _store.DeleteAsync(v1.Name, new DeleteOptions { Version = "1.0", Hard = true }, Change);
+
+        var trail = await _store.GetAuditAsync(v1.Name);
+
+        Assert.That(trail[0].Content, Is.EqualTo(AuditContentCheck.Verified));
+        Assert.That(JsonNode.DeepEquals(Changes(trail[0]), EveryFieldAsNew(v1)), Is.True);
+    }
+
+    [Test]
+    public async Task A_creation_whose_version_rows_were_changed_outside_the_library_is_reported_as_a_mismatch()
+    {
+        var tool = await CreatedToolAsync();
+        var id = (await _store.GetAsync(tool.Name))!.Id;
+        await using (var connection = await _db.DataSource.OpenConnectionAsync())
+        {
+            // The database refuses content changes; an owner can still switch that off, which is what this simulates.
+            await connection.ExecuteAsync(
+                """
+                ALTER TABLE tool_catalog.tool_patterns DISABLE TRIGGER tool_patterns_are_immutable;
+                UPDATE tool_catalog.tool_patterns SET cost_estimate = '999' WHERE capability_id IN (SELECT id FROM tool_catalog.tool_capabilities WHERE tool_id = @id);
+                ALTER TABLE tool_catalog.tool_patterns ENABLE TRIGGER tool_patterns_are_immutable;
+                """,
+                new { id });
+        }
+
+        var trail = await _store.GetAuditAsync(tool.Name);
+
+        Assert.That(trail[0].Content, Is.EqualTo(AuditContentCheck.Mismatch));
+        Assert.That(Changes(trail[0]).Select(c => c.Key), Is.EqualTo(new[] { "$content" }), "the reference as stored, not the altered content");
+    }
+
+    [TestCase("UPDATE tool_catalog.tool_patterns SET cost_estimate = '999' WHERE capability_id IN (SELECT id FROM tool_catalog.tool_capabilities WHERE tool_id = @id)", "tool_patterns")]
+    [TestCase("UPDATE tool_catalog.tool_capabilities SET description = 'changed' WHERE tool_id = @id", "tool_capabilities")]
+    [TestCase("UPDATE tool_catalog.tools SET metadata = '{}' WHERE id = @id", "tools")]
+    public async Task The_database_refuses_to_change_the_content_of_a_stored_version(string update, string table)
+    {
+        var tool = await CreatedToolAsync();
+        var id = (await _store.GetAsync(tool.Name))!.Id;
+        await using var connection = await _db.DataSource.OpenConnectionAsync();
+
+        var error = Assert.ThrowsAsync<Npgsql.PostgresException>(() => connection.ExecuteAsync(update, new { id }));
+
+        Assert.That(error!.SqlState, Is.EqualTo("23001"));
+        Assert.That(error.MessageText, Does.Contain("cannot be changed").And.Contain(table));
+        Assert.That(error.Hint, Does.Contain("publish the change as a new version"));
+        Assert.That(await connection.ExecuteAsync("UPDATE tool_catalog.tools SET enabled = false, status = 'deprecated', updated_by = 'x' WHERE id = @id", new { id }), Is.EqualTo(1), "state still changes in place");
+        Assert.That((await _store.GetAuditAsync(tool.Name))[0].Content, Is.EqualTo(AuditContentCheck.Verified));
+    }
+
+    [Test]
+    public async Task Imported_tools_are_audited_by_reference_and_read_back_with_every_field_as_new()
+    {
+        var tools = Enumerable.Range(0, 300).Select(_ => NewTool()).ToList();
+        tools[7] = tools[7] with { Enabled = false };
+
+        await _store.ImportAsync(tools, new ImportOptions { Change = Change });
+
+        foreach (var tool in new[] { tools[0], tools[7], tools[^1] })
+        {
+            var trail = await _store.GetAuditAsync(tool.Name);
+            Assert.That(trail.Single().Content, Is.EqualTo(AuditContentCheck.Verified));
+            Assert.That(JsonNode.DeepEquals(Changes(trail[0]), EveryFieldAsNew(tool)), Is.True, tool.Name);
+        }
     }
 
     [Test]
@@ -167,6 +294,12 @@ public sealed class AuditTests
         AssertChange(audit.Changes["deleted"]!, true, false);
         Assert.That((await _store.GetAsync(tool.Name))!.Definition, Is.EqualTo(tool));
     }
+
+    /// <summary>What the audit of a creation held in full before creations were audited by reference.</summary>
+    private static JsonObject EveryFieldAsNew(ToolDefinition tool) =>
+        JsonDiff.Compute(null, ToolDocument.ToNode(tool));
+
+    private static JsonObject Changes(AuditRecord record) => (JsonObject)JsonNode.Parse(record.Changes)!;
 
     private ToolDefinition NewTool() => GeneratedTools.Create(Interlocked.Increment(ref _next), prefix: "audited");
 

@@ -1,4 +1,6 @@
 using Dapper;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Storage;
 using OpsConductor.ToolCatalog.Tests.Support;
@@ -183,6 +185,63 @@ public sealed class ImportExportTests
 
         Assert.That(await copyStore.ExportAsync(), Is.EqualTo(await _store.ExportAsync()));
         Assert.That(await SnapshotPatternsAsync(other), Is.EqualTo(await SnapshotPatternsAsync(_db)), "the JSONB columns hold the same documents");
+    }
+
+    [Test]
+    public async Task A_bulk_import_logs_where_its_time_went_at_debug_level()
+    {
+        var logger = new FakeLogger<ToolCatalogStore>();
+        var store = new ToolCatalogStore(_db.DataSource, TimeProvider.System, logger);
+
+        await store.ImportAsync(GeneratedTools.CreateMany(3));
+
+        var phases = logger.Collector.GetSnapshot().Single(r => r.Id.Id == 4022);
+        Assert.That(phases.Level, Is.EqualTo(LogLevel.Debug));
+        var names = phases.StructuredState!.Where(s => s.Key.EndsWith("Milliseconds", StringComparison.Ordinal)).Select(s => s.Key);
+        Assert.That(names, Is.EqualTo(new[]
+        {
+            "CheckMilliseconds", "BeginMilliseconds", "PlanMilliseconds", "IdsMilliseconds", "RowsMilliseconds", "AuditWaitMilliseconds", "FinishMilliseconds",
+        }));
+        Assert.That(phases.Message, Does.StartWith("Import of 3 tools, where the time went: storage rules "));
+    }
+
+    [Test]
+    public async Task Ids_are_the_ones_the_sequences_handed_out_when_they_are_not_consecutive()
+    {
+        await using (var connection = await _db.DataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync(
+                """
+                ALTER SEQUENCE tool_catalog.tools_id_seq INCREMENT BY 2;
+                ALTER SEQUENCE tool_catalog.tool_capabilities_id_seq INCREMENT BY 3;
+                ALTER SEQUENCE tool_catalog.tool_patterns_id_seq INCREMENT BY 5;
+                """);
+        }
+
+        var first = GeneratedTools.CreateMany(4, prefix: "spaced");
+        await _store.ImportAsync(first);
+
+        await using (var connection = await _db.DataSource.OpenConnectionAsync())
+        {
+            var spacing = await connection.QuerySingleAsync<(long Tools, long Capabilities, long Patterns)>(
+                """
+                SELECT (SELECT count(DISTINCT (id - (SELECT min(id) FROM tool_catalog.tools)) % 2) FROM tool_catalog.tools),
+                       (SELECT count(DISTINCT (id - (SELECT min(id) FROM tool_catalog.tool_capabilities)) % 3) FROM tool_catalog.tool_capabilities),
+                       (SELECT count(DISTINCT (id - (SELECT min(id) FROM tool_catalog.tool_patterns)) % 5) FROM tool_catalog.tool_patterns)
+                """);
+            Assert.That(spacing, Is.EqualTo((1L, 1L, 1L)), "every id is one the sequence handed out, not first + n");
+            await connection.ExecuteAsync(
+                """
+                ALTER SEQUENCE tool_catalog.tools_id_seq INCREMENT BY 1;
+                ALTER SEQUENCE tool_catalog.tool_capabilities_id_seq INCREMENT BY 1;
+                ALTER SEQUENCE tool_catalog.tool_patterns_id_seq INCREMENT BY 1;
+                """);
+        }
+
+        var second = GeneratedTools.CreateMany(4, prefix: "dense");
+        await _store.ImportAsync(second);
+
+        Assert.That(await _store.ExportAsync(), Is.EqualTo(first.Concat(second).OrderBy(t => t.Name, StringComparer.Ordinal)), "no id taken twice");
     }
 
     [Test]

@@ -8,8 +8,9 @@ using OpsConductor.ToolCatalog.Model;
 namespace OpsConductor.ToolCatalog.Storage.Json;
 
 /// <summary>
-/// Dapper type handlers that map the model's parts to and from JSONB with <see cref="ModelJson"/>. Registered once,
-/// for our own types only; no other Dapper setting is touched.
+/// Dapper type handlers that map the model's parts to and from JSON documents with <see cref="ModelJson"/>. Registered
+/// once, for our own types only; no other Dapper setting is touched. Parameters are sent as <c>json</c>: the pattern
+/// columns are json (kept as sent), and PostgreSQL converts json to jsonb for the jsonb columns by assignment.
 /// </summary>
 internal static class DapperJsonHandlers
 {
@@ -45,7 +46,7 @@ internal static class DapperJsonHandlers
             parameter.Value = value is null ? DBNull.Value : ModelJson.Serialize(value, write);
             if (parameter is NpgsqlParameter npgsql)
             {
-                npgsql.NpgsqlDbType = NpgsqlDbType.Jsonb;
+                npgsql.NpgsqlDbType = NpgsqlDbType.Json;
             }
         }
 

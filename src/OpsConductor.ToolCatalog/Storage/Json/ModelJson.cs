@@ -104,13 +104,45 @@ internal static class ModelJson
     public static void WriteMap(Utf8JsonWriter writer, DataMap map)
     {
         writer.WriteStartObject();
-        foreach (var (key, item) in map)
+        if (t_sortMaps && map.Count > 1)
         {
-            writer.WritePropertyName(key);
-            WriteValue(writer, item);
+            foreach (var (key, item) in map.OrderBy(e => e.Key, StringComparer.Ordinal))
+            {
+                writer.WritePropertyName(key);
+                WriteValue(writer, item);
+            }
+        }
+        else
+        {
+            foreach (var (key, item) in map)
+            {
+                writer.WritePropertyName(key);
+                WriteValue(writer, item);
+            }
         }
 
         writer.WriteEndObject();
+    }
+
+    [ThreadStatic]
+    private static bool t_sortMaps;
+
+    /// <summary>
+    /// Until the returned scope is disposed, <see cref="WriteMap"/> on this thread writes keys in ordinal order. A
+    /// <see cref="DataMap"/> compares without regard to key order (and jsonb columns do not keep it), so a canonical
+    /// form for hashing must not depend on it either.
+    /// </summary>
+    public static SortedMapsScope SortMaps()
+    {
+        var previous = t_sortMaps;
+        t_sortMaps = true;
+        return new SortedMapsScope(previous);
+    }
+
+    /// <summary>Restores the map order setting on dispose (see <see cref="SortMaps"/>).</summary>
+    public readonly struct SortedMapsScope(bool previous) : IDisposable
+    {
+        public void Dispose() => t_sortMaps = previous;
     }
 
     public static DataValue ReadValue(JsonElement element)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpsConductor.ToolCatalog.Model;
@@ -28,7 +29,9 @@ internal static class ToolDocument
 
     /// <summary>Writes the document, or (<paramref name="mode"/>) the field-by-field diff from or to nothing, which is
     /// what <see cref="JsonDiff.Compute"/> gives against a missing side, without building a tree.</summary>
-    public static void Write(Utf8JsonWriter writer, ToolDefinition tool, FieldMode mode)
+    public static void Write(Utf8JsonWriter writer, ToolDefinition tool, FieldMode mode) => Write(writer, tool, mode, includeState: true);
+
+    private static void Write(Utf8JsonWriter writer, ToolDefinition tool, FieldMode mode, bool includeState)
     {
         writer.WriteStartObject();
         Field(writer, mode, "tool_name", tool.Name, static (w, v) => w.WriteStringValue(v));
@@ -36,8 +39,12 @@ internal static class ToolDocument
         Field(writer, mode, "description", tool.Description, static (w, v) => w.WriteStringValue(v));
         Field(writer, mode, "platform", tool.Platform, static (w, v) => w.WriteStringValue(v));
         Field(writer, mode, "category", tool.Category, static (w, v) => w.WriteStringValue(v));
-        Field(writer, mode, "status", tool.Status.ToWire(), static (w, v) => w.WriteStringValue(v));
-        Field(writer, mode, "enabled", tool.Enabled, static (w, v) => w.WriteBooleanValue(v));
+        if (includeState)
+        {
+            Field(writer, mode, "status", tool.Status.ToWire(), static (w, v) => w.WriteStringValue(v));
+            Field(writer, mode, "enabled", tool.Enabled, static (w, v) => w.WriteBooleanValue(v));
+        }
+
         Field(writer, mode, "defaults", tool.Defaults, ModelJson.WriteDefaults);
         Field(writer, mode, "capabilities", tool.Capabilities, static (w, capabilities) =>
         {
@@ -151,6 +158,45 @@ internal static class ToolDocument
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>
+    /// The SHA-256 (lower-case hex) of a version's content: the compact document without <c>status</c> and
+    /// <c>enabled</c>, which are state and change in place, with the keys of free-form maps in ordinal order (a
+    /// <see cref="DataMap"/> compares without regard to order). Equal definitions give equal hashes; the audit row of a
+    /// created tool stores this hash with a reference to the version row instead of a copy of the content.
+    /// </summary>
+    public static string ContentSha256(ToolDefinition tool)
+    {
+        var scratch = t_hashScratch ??= new HashScratch();
+        scratch.Buffer.ResetWrittenCount();
+        scratch.Writer.Reset(scratch.Buffer);
+        using (ModelJson.SortMaps())
+        {
+            Write(scratch.Writer, tool, FieldMode.Plain, includeState: false);
+        }
+
+        scratch.Writer.Flush();
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(scratch.Buffer.WrittenSpan, hash);
+        if (scratch.Buffer.Capacity > 1 << 20)
+        {
+            t_hashScratch = null; // do not keep a huge buffer alive on this thread
+        }
+
+        return Convert.ToHexStringLower(hash);
+    }
+
+    [ThreadStatic]
+    private static HashScratch? t_hashScratch;
+
+    private sealed class HashScratch
+    {
+        public ArrayBufferWriter<byte> Buffer { get; } = new(16 * 1024);
+
+        public Utf8JsonWriter Writer { get; }
+
+        public HashScratch() => Writer = new Utf8JsonWriter(Buffer, ModelJson.WriterOptions);
     }
 
     /// <summary>The document as a mutable JSON tree (for diffs).</summary>
