@@ -16,7 +16,7 @@ namespace OpsConductor.ToolCatalog.Runtime;
 /// </remarks>
 public sealed class CatalogSnapshot
 {
-    private readonly ShardedMap<CatalogTool> _tools;
+    private readonly CopyOnWriteMap<CatalogTool> _tools;
     private readonly ShardedMap<CompiledPattern[]> _byCapability;
     private readonly ExpressionCompiler _compiler;
     private readonly long _nextOrder;
@@ -26,7 +26,7 @@ public sealed class CatalogSnapshot
         long revision,
         CatalogSource source,
         DateTimeOffset loadedAt,
-        ShardedMap<CatalogTool> tools,
+        CopyOnWriteMap<CatalogTool> tools,
         ShardedMap<CompiledPattern[]> byCapability,
         ExpressionCompiler compiler,
         bool keepsFileOrder,
@@ -166,7 +166,7 @@ public sealed class CatalogSnapshot
             index.Add(new(capability, array));
         }
 
-        return new CatalogSnapshot(revision, source, loadedAt, ShardedMap<CatalogTool>.Create(byName), ShardedMap<CompiledPattern[]>.Create(index), compiler, keepFileOrder, order + 1);
+        return new CatalogSnapshot(revision, source, loadedAt, CopyOnWriteMap<CatalogTool>.Create(byName), ShardedMap<CompiledPattern[]>.Create(index), compiler, keepFileOrder, order + 1);
     }
 
     /// <summary>
