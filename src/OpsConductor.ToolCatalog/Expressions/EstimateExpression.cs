@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace OpsConductor.ToolCatalog.Expressions;
 
@@ -96,6 +97,7 @@ public sealed class EstimateExpression
     /// finite double and nothing is allocated.
     /// </summary>
     /// <exception cref="ArgumentException">The context belongs to another <see cref="VariableTable"/>.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryEvaluate(ExpressionContext context, out double value, [NotNullWhen(false)] out ExpressionError? error)
     {
         var compiled = _compiled;
