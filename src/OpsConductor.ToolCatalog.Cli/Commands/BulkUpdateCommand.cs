@@ -90,6 +90,8 @@ internal static class BulkUpdateCommand
             }
 
             var assignments = (result.GetValue(sets) ?? []).Select(FieldAssignment.Parse).ToList();
+            // The revision read before the tools: the import refuses the batch if any of them changed after it.
+            var basedOn = await store.GetRevisionAsync(cancellationToken);
             var tools = (await store.ExportAsync(filter, cancellationToken: cancellationToken))
                 .Where(t => nameGlob is null || nameGlob.IsMatch(t.Name))
                 .ToList();
@@ -189,20 +191,21 @@ internal static class BulkUpdateCommand
                 return ExitCodes.Failure;
             }
 
-            // Refuse when a tool changed since it was read (its latest version is no longer the one edited).
-            foreach (var (edit, _) in planned)
+            // Refused, all or nothing, when a tool changed since it was read: the import checks each tool against the
+            // revision read before them, inside its transaction.
+            var change = StoreCommandSupport.Change(result, reason);
+            change = change with { Reason = change.Reason ?? "bulk-update: " + string.Join(", ", assignments), ExpectedRevision = basedOn };
+            ImportReport report;
+            try
             {
-                var current = await store.GetAsync(edit.Original.Name, cancellationToken: cancellationToken);
-                if (current is null || current.Definition != edit.Original)
-                {
-                    await context.Error.WriteLineAsync($"error: {edit.Original.Name} changed while the update was prepared (its latest version is now {current?.Definition.Version ?? "gone"}); nothing was written. Run the bulk update again.");
-                    return ExitCodes.Failure;
-                }
+                report = await store.ImportAsync([.. planned.Select(p => p.NewVersion)], new ImportOptions { Change = change }, cancellationToken);
+            }
+            catch (CatalogConflictException e)
+            {
+                await context.Error.WriteLineAsync($"error: {e.ToolName ?? "a tool"} changed while the update was prepared; nothing was written. Run the bulk update again.");
+                return ExitCodes.Failure;
             }
 
-            var change = StoreCommandSupport.Change(result, reason);
-            change = change with { Reason = change.Reason ?? "bulk-update: " + string.Join(", ", assignments) };
-            var report = await store.ImportAsync([.. planned.Select(p => p.NewVersion)], new ImportOptions { Change = change }, cancellationToken);
             if (report.HasProblems)
             {
                 foreach (var item in report.Items.Where(i => i.Outcome is ImportOutcome.Refused or ImportOutcome.Failed))

@@ -66,6 +66,15 @@ internal static class Sql
         WHERE tool_name = @Name
         """;
 
+    public const string SelectFirstToolChangedAfter = """
+        SELECT tool_name AS Name, max(revision) AS Revision
+        FROM tool_catalog.catalog_changes
+        WHERE tool_name = ANY(@Names) AND revision > @Expected
+        GROUP BY tool_name
+        ORDER BY tool_name
+        LIMIT 1
+        """;
+
     public const string InsertChange = """
         INSERT INTO tool_catalog.catalog_changes (revision, tool_name, action, changed_at)
         VALUES (@Revision, @ToolName, @Action, @ChangedAt)

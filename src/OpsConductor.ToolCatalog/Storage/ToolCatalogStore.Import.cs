@@ -19,6 +19,8 @@ public sealed partial class ToolCatalogStore
     /// <remarks>Several versions of one tool may be imported at once; they are published in input order, so the last
     /// one becomes the latest (an export with all versions lists each tool's latest last). A restored version becomes
     /// the latest only when the tool had no latest version (it was deleted as a whole).</remarks>
+    /// <exception cref="CatalogConflictException">The change states an <see cref="ChangeContext.ExpectedRevision"/> and
+    /// one of the imported tools changed after it: nothing is written.</exception>
     public Task<ImportReport> ImportAsync(IReadOnlyList<ToolDefinition> tools, ImportOptions? options = null, CancellationToken cancellationToken = default) =>
         ImportAsync(tools, options ?? new ImportOptions(), RowWriteMode.Copy, cancellationToken);
 
@@ -52,6 +54,7 @@ public sealed partial class ToolCatalogStore
         var (_, revision, applied) = await RunWriteAsync("import", subject, options.Change, writer, async scope =>
         {
             timings.Begin = timings.Lap();
+            await CheckExpectedRevisionAsync(scope, [.. items.Select(i => i.Tool.Name).Distinct(StringComparer.Ordinal)]).ConfigureAwait(false);
             var planner = await ImportPlanner.LoadAsync(scope, items.Where(i => i.Outcome != ImportOutcome.Refused).Select(i => i.Tool).ToList()).ConfigureAwait(false);
             if (!perTool)
             {

@@ -244,6 +244,39 @@ public sealed partial class ToolCatalogStore
         }
     }
 
+    /// <summary>
+    /// The import's form of the stale-write check: when the change states the revision it was based on, refuses the
+    /// whole batch if any of <paramref name="toolNames"/> changed after it (one query, naming the first such tool).
+    /// </summary>
+    private static async Task CheckExpectedRevisionAsync(WriteScope scope, string[] toolNames)
+    {
+        if (scope.Change.ExpectedRevision is not { } expected || toolNames.Length == 0)
+        {
+            return;
+        }
+
+        if (expected > scope.PreviousRevision)
+        {
+            throw new CatalogConflictException(
+                $"The import says it is based on revision {expected}, which the catalog has not reached "
+                + $"(it is at revision {scope.PreviousRevision}). Nothing was written: reload and try again.");
+        }
+
+        var changed = await scope.Connection.QueryFirstOrDefaultAsync<ToolLastChange>(
+            scope.Command(Sql.SelectFirstToolChangedAfter, new { Names = toolNames, Expected = expected })).ConfigureAwait(false);
+        if (changed is not null)
+        {
+            throw new CatalogConflictException(changed.Name, expected, changed.Revision, scope.PreviousRevision);
+        }
+
+        if (expected < scope.FeedFloor)
+        {
+            throw new CatalogConflictException(toolNames[0], expected, scope.FeedFloor, scope.PreviousRevision);
+        }
+    }
+
+    private sealed record ToolLastChange(string Name, long Revision);
+
     /// <summary>Turns the database refusing our data (classes 22 and 23) into a <see cref="CatalogOperationException"/>
     /// naming the tool; other errors (connection, serialisation) are left as they are.</summary>
     private static CatalogOperationException? Translate(PostgresException e, string toolName, IReadOnlyList<ToolDefinition>? subjects)

@@ -112,6 +112,33 @@ public sealed class WriteSafetyTests
     }
 
     [Test]
+    public async Task An_import_based_on_a_revision_is_refused_whole_when_any_of_its_tools_changed_after_it()
+    {
+        var first = GeneratedTools.Create(1);
+        var second = GeneratedTools.Create(2);
+        var created = await _store.ImportAsync([first, second]);
+        var readAt = created.Revision;
+        await _store.CreateAsync(GeneratedTools.Create(3)); // another tool: no conflict
+        var unrelated = await _store.ImportAsync([first with { Version = "1.1" }], new ImportOptions { Change = new ChangeContext { ExpectedRevision = readAt } });
+        Assert.That(unrelated.Revision, Is.GreaterThan(readAt), "a change to another tool is not a conflict");
+
+        await _store.DisableAsync(second.Name, change: new ChangeContext { Actor = "someone-else" });
+        var current = await _store.GetRevisionAsync();
+        var auditBefore = await AuditReader.CountAsync(_db);
+
+        var error = Assert.ThrowsAsync<CatalogConflictException>(() => _store.ImportAsync(
+            [first with { Version = "1.2" }, second with { Version = "1.1" }],
+            new ImportOptions { Change = new ChangeContext { Actor = "me", ExpectedRevision = unrelated.Revision } }));
+
+        Assert.That(error!.ToolName, Is.EqualTo(second.Name));
+        Assert.That(error.CurrentRevision, Is.EqualTo(current));
+        Assert.That(error.Message, Does.Contain(second.Name).And.Contain($"revision {unrelated.Revision}"));
+        Assert.That(await _store.GetRevisionAsync(), Is.EqualTo(current), "nothing written");
+        Assert.That(await AuditReader.CountAsync(_db), Is.EqualTo(auditBefore));
+        Assert.That((await _store.ListVersionsAsync(first.Name)).Select(v => v.Version), Is.EqualTo(new[] { "1.0", "1.1" }));
+    }
+
+    [Test]
     public async Task A_write_claiming_a_revision_the_catalog_never_reached_is_refused()
     {
         var tool = GeneratedTools.Create(1);
