@@ -3,8 +3,8 @@ using Microsoft.Extensions.Hosting;
 using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Selection;
 
-// The orchestrator's side: the catalog follows the database (TOOLCATALOG_CONNECTION) over LISTEN/NOTIFY and, while
-// the database has never been reachable, serves the sample YAML catalog instead. Run: dotnet run --project samples/OrchestratorHost
+// The orchestrator's side: the catalog follows the database (TOOLCATALOG_CONNECTION) over LISTEN/NOTIFY and serves the
+// sample YAML while the database has never been reachable. Run: dotnet run --project samples/OrchestratorHost
 var builder = Host.CreateApplicationBuilder(args);
 builder.Services.AddToolCatalog(options =>
 {
@@ -13,7 +13,6 @@ builder.Services.AddToolCatalog(options =>
 });
 using var host = builder.Build();
 await host.StartAsync();
-
 var catalog = host.Services.GetRequiredService<IToolCatalog>();
 Console.WriteLine($"Catalog from {catalog.Source}, revision {catalog.Revision}, {catalog.Current.ToolCount} tools: {catalog.Health.Description}");
 try
@@ -30,5 +29,4 @@ catch (ToolSelectionException e)
 {
     Console.WriteLine($"Nothing to choose: {e.Message}");
 }
-
 await host.StopAsync();
