@@ -60,12 +60,6 @@ internal static class Sql
         WHERE id = 1
         """;
 
-    public const string SelectToolLastChange = """
-        SELECT coalesce(max(revision), 0) AS Revision
-        FROM tool_catalog.catalog_changes
-        WHERE tool_name = @Name
-        """;
-
     public const string SelectFirstToolChangedAfter = """
         SELECT tool_name AS Name, max(revision) AS Revision
         FROM tool_catalog.catalog_changes

@@ -223,30 +223,11 @@ public sealed partial class ToolCatalogStore
     }
 
     /// <summary>Fails with <see cref="CatalogConflictException"/> when the change states a revision and the tool changed after it.</summary>
-    private static async Task CheckExpectedRevisionAsync(WriteScope scope, string toolName)
-    {
-        if (scope.Change.ExpectedRevision is not { } expected)
-        {
-            return;
-        }
-
-        if (expected > scope.PreviousRevision)
-        {
-            throw new CatalogConflictException(
-                $"The write to tool '{toolName}' says it is based on revision {expected}, which the catalog has not reached "
-                + $"(it is at revision {scope.PreviousRevision}). Nothing was written: reload and try again.");
-        }
-
-        var toolRevision = await scope.Connection.ExecuteScalarAsync<long>(scope.Command(Sql.SelectToolLastChange, new { Name = toolName })).ConfigureAwait(false);
-        if (toolRevision > expected || expected < scope.FeedFloor)
-        {
-            throw new CatalogConflictException(toolName, expected, Math.Max(toolRevision, scope.FeedFloor), scope.PreviousRevision);
-        }
-    }
+    private static Task CheckExpectedRevisionAsync(WriteScope scope, string toolName) => CheckExpectedRevisionAsync(scope, [toolName]);
 
     /// <summary>
-    /// The import's form of the stale-write check: when the change states the revision it was based on, refuses the
-    /// whole batch if any of <paramref name="toolNames"/> changed after it (one query, naming the first such tool).
+    /// The stale-write check: when the change states the revision it was based on, refuses the write (for an import,
+    /// the whole batch) if any of <paramref name="toolNames"/> changed after it (one query, naming the first such tool).
     /// </summary>
     private static async Task CheckExpectedRevisionAsync(WriteScope scope, string[] toolNames)
     {
@@ -258,7 +239,7 @@ public sealed partial class ToolCatalogStore
         if (expected > scope.PreviousRevision)
         {
             throw new CatalogConflictException(
-                $"The import says it is based on revision {expected}, which the catalog has not reached "
+                $"The write to {(toolNames.Length == 1 ? $"tool '{toolNames[0]}'" : $"{toolNames.Length} tools")} says it is based on revision {expected}, which the catalog has not reached "
                 + $"(it is at revision {scope.PreviousRevision}). Nothing was written: reload and try again.");
         }
 

@@ -206,7 +206,8 @@ public sealed class HotReloadTests
         await using var catalog = await StartAsync(db);
         await using (var connection = await db.DataSource.OpenConnectionAsync())
         {
-            await using var notify = new NpgsqlCommand($"SELECT pg_notify('{CatalogNotification.Channel}', 'not json at all')", connection);
+            await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, 'not json at all')", connection);
+            notify.Parameters.AddWithValue("channel", CatalogNotification.Channel);
             await notify.ExecuteNonQueryAsync();
         }
 
