@@ -108,7 +108,8 @@ public class ExpressionMixBenchmarks
         {
             foreach (var expression in expressions)
             {
-                expression.TryEvaluate(context, out results[k++], out _);
+                expression.TryEvaluate(context, out var value, out _);
+                results[k++] = value;
             }
         }
 

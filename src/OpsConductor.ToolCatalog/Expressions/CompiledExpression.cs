@@ -15,6 +15,9 @@ internal sealed class CompiledExpression
     private readonly int _column;
     private readonly double _offset;
     private readonly double _scale;
+    private readonly int _stepSlot;
+    private readonly double _stepDivisor;
+    private readonly double _stepScale;
     private readonly int _compileAfter;
     private FastEvaluator? _delegate;
     private int _evaluations;
@@ -49,14 +52,86 @@ internal sealed class CompiledExpression
                 break;
             default:
                 _shape = Shape.Tree;
+                if (AsStep(root) is { } step)
+                {
+                    // offset + k*ceil(y/d), computed as written; a missing offset adds 0 (turning a -0.0 into 0.0).
+                    _shape = Shape.Step;
+                    (_stepSlot, _stepDivisor, _stepScale, _offset) = step;
+                }
+                else if (root is AddNode add && AsStepAndAffine(add.Left, add.Right) is { } sum)
+                {
+                    // k*ceil(y/d) + (offset + s*x): IEEE addition commutes exactly, so either order of the sum is this.
+                    _shape = Shape.StepAffine;
+                    (_stepSlot, _stepDivisor, _stepScale, _slot, _offset, _scale) = sum;
+                }
+
                 break;
         }
     }
 
+    /// <summary>
+    /// <c>ceil(y / d)</c>, <c>k * ceil(y / d)</c> and either plus a constant, for a variable y and non-zero constants: the
+    /// corpus's second most common shape after the affine one (batches of hosts, packets, …).
+    /// </summary>
+    private static (int Slot, double Divisor, double Scale, double Offset)? AsStep(EvalNode node)
+    {
+        var offset = 0.0;
+        if (node is AddConstNode add)
+        {
+            (node, offset) = (add.Operand, add.Constant);
+        }
+
+        return AsStepTerm(node) is { } term ? (term.Slot, term.Divisor, term.Scale, offset) : null;
+    }
+
+    private static (int Slot, double Divisor, double Scale)? AsStepTerm(EvalNode node)
+    {
+        var scale = 1.0;
+        if (node is MultiplyConstNode multiply)
+        {
+            (node, scale) = (multiply.Operand, multiply.Constant);
+        }
+
+        return node is FunctionNode { Function: MathFunction.Ceil } ceil
+            ? ceil.Operand switch
+            {
+                VarDivideByConstNode divide => (divide.Slot, divide.Constant, scale),
+                VarNode variable => (variable.Slot, 1.0, scale),
+                _ => null,
+            }
+            : null;
+    }
+
+    /// <summary><c>k * ceil(y / d) + (a + b*x)</c> in either order (the issue's <c>300 * ceil(N / 100) + 5 * N</c>).</summary>
+    private static (int StepSlot, double Divisor, double StepScale, int Slot, double Offset, double Scale)? AsStepAndAffine(EvalNode left, EvalNode right)
+    {
+        if (AsStepTerm(left) is not { } step)
+        {
+            (left, right) = (right, left);
+            if (AsStepTerm(left) is not { } swapped)
+            {
+                return null;
+            }
+
+            step = swapped;
+        }
+
+        return right switch
+        {
+            VarNode v => (step.Slot, step.Divisor, step.Scale, v.Slot, 0, 1),
+            ScaleNode s => (step.Slot, step.Divisor, step.Scale, s.Slot, 0, s.Scale),
+            AffineNode a => (step.Slot, step.Divisor, step.Scale, a.Slot, a.Offset, a.Scale),
+            _ => null,
+        };
+    }
+
+    /// <summary>How <see cref="TryRun"/> evaluates: the inline shapes need no call; the tree may be compiled to a delegate.</summary>
     private enum Shape : byte
     {
         Affine,
         Constant,
+        Step,
+        StepAffine,
         Tree,
     }
 
@@ -69,6 +144,21 @@ internal sealed class CompiledExpression
     public int Depth { get; }
 
     public bool IsConstant => Variables.Count == 0;
+
+    /// <summary>
+    /// For the affine and step-affine shapes, <c>[k * ceil(y / d) +] (offset + scale * x)</c>: the table (else null) and
+    /// the parameters, so that <see cref="EstimateExpression"/> can test "right table and inline shape" with one
+    /// comparison on its hot path. <c>HasStep</c> says whether the ceiling term is there.
+    /// </summary>
+    public InlineForm Inline => _shape switch
+    {
+        Shape.Affine => new(Table, _offset, _scale, _slot, HasStep: false, 0, 1, 0),
+        Shape.StepAffine => new(Table, _offset, _scale, _slot, HasStep: true, _stepScale, _stepDivisor, _stepSlot),
+        _ => default,
+    };
+
+    internal readonly record struct InlineForm(
+        VariableTable? Table, double Offset, double Scale, int Slot, bool HasStep, double StepScale, double StepDivisor, int StepSlot);
 
     /// <summary>Parses, checks and compiles; throws <see cref="CompileFailure"/> on the first problem.</summary>
     public static CompiledExpression Create(string text, VariableTable table, ExpressionLanguage language, ExpressionOptions options)
@@ -97,69 +187,68 @@ internal sealed class CompiledExpression
 
     /// <summary>
     /// The hot path: true with a finite result when evaluation succeeds; false when anything failed, in which case
-    /// <see cref="Explain"/> says what. Uses the compiled fast path once there is one, otherwise the shapes and the tree.
+    /// <see cref="Explain"/> says what. The inline shapes run in the caller's code; other expressions call the compiled
+    /// fast path once there is one, otherwise the node tree. Every failure arrives here as a value that is not finite (a
+    /// missing variable reads as a NaN and propagates; the delegate and the tree return NaN), so one check decides.
     /// </summary>
+    /// <remarks>
+    /// Nothing here takes the address of a local: a <c>ref</c> or <c>out</c> local would live on the stack of every caller
+    /// this is inlined into and be written on each evaluation.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryRun(double[] values, out double result)
     {
-        // Results go to locals first and to the out parameter once: reading an out parameter back is a memory round trip.
+        // A switch (a jump table, or with dynamic PGO the hottest shape tested first) rather than a chain of tests.
         double r;
-        bool ok;
-        var shape = _shape;
-        if (shape == Shape.Affine)
+        switch (_shape)
         {
-            // A missing variable reads as a NaN, so a + b*x is not finite and the tree explains why.
-            r = _offset + (_scale * PythonMath.RawLoad(values, _slot));
-            ok = double.IsFinite(r);
-        }
-        else if (shape == Shape.Constant)
-        {
-            r = _offset;
-            ok = double.IsFinite(r);
-        }
-        else if (_delegate is { } fast)
-        {
-            var failure = EvalFailure.None;
-            r = fast(values, ref failure);
-            ok = failure == EvalFailure.None & double.IsFinite(r);
-        }
-        else
-        {
-            ok = TryRunTree(values, out var tree);
-            r = tree;
+            case Shape.Affine:
+                r = _offset + (_scale * PythonMath.RawLoad(values, _slot));
+                break;
+            case Shape.Constant:
+                r = _offset;
+                break;
+            case Shape.StepAffine:
+                // ceil of a non-finite quotient is non-finite, and stays so through k* and +: the tree then names the error.
+                r = (_stepScale * Math.Ceiling(PythonMath.RawLoad(values, _stepSlot) / _stepDivisor))
+                    + (_offset + (_scale * PythonMath.RawLoad(values, _slot)));
+                break;
+            case Shape.Step:
+                r = _offset + (_stepScale * Math.Ceiling(PythonMath.RawLoad(values, _stepSlot) / _stepDivisor));
+                break;
+            default:
+                r = _delegate is { } fast ? fast(values) : RunTree(values);
+                break;
         }
 
         result = r;
-        return ok;
+        return double.IsFinite(r);
     }
 
+    /// <summary>The node tree, counting towards compilation: the value, or NaN when a failure was recorded.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool TryRunTree(double[] values, out double result)
+    private double RunTree(double[] values)
     {
         var state = default(EvalState);
-        result = Run(values, ref state);
-        return state.Failure == EvalFailure.None && double.IsFinite(result);
+        var result = Run(values, ref state);
+        return state.Failure == EvalFailure.None ? result : double.NaN;
     }
 
     /// <summary>
     /// The slow path after <see cref="TryRun"/> returned false: evaluates the node tree, which records the first
     /// failure in Python's order with its column. The tree can succeed where the fast path gave up (a missing variable
-    /// that short-circuiting never reads), so this may still return a value.
+    /// that short-circuiting never reads), so the result may still be a value (with no error).
     /// </summary>
+    /// <remarks>
+    /// Returned as a pair rather than through <c>out</c> parameters, so that the callers' own <c>out</c> locals, into
+    /// which <see cref="TryRun"/> is inlined, never have their address taken and stay in registers on the hot path.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public bool Explain(double[] values, out double result, [NotNullWhen(false)] out ExpressionError? error)
+    public (double Value, ExpressionError? Error) Explain(double[] values)
     {
         var state = default(EvalState);
-        result = Run(values, ref state, count: false);
-        if (state.Failure == EvalFailure.None && double.IsFinite(result))
-        {
-            error = null;
-            return true;
-        }
-
-        error = CreateError(in state, result);
-        result = double.NaN;
-        return false;
+        var result = Run(values, ref state, count: false);
+        return state.Failure == EvalFailure.None && double.IsFinite(result) ? (result, null) : (double.NaN, CreateError(in state, result));
     }
 
     /// <summary>Evaluates the shapes or the node tree (never the fast path), recording the first failure in <paramref name="state"/>.</summary>
@@ -173,7 +262,7 @@ internal sealed class CompiledExpression
             case Shape.Affine:
                 return _offset + (_scale * VarNode.Load(values, _slot, _column, ref state));
             default:
-                if (count)
+                if (count && _shape == Shape.Tree)
                 {
                     CountEvaluation();
                 }
@@ -182,7 +271,7 @@ internal sealed class CompiledExpression
         }
     }
 
-    /// <summary>The compiled fast path alone, for tests: false when it is absent or flagged a failure.</summary>
+    /// <summary>The compiled fast path alone, for tests: false when it is absent or its result is not finite (a failure).</summary>
     internal bool TryRunFast(double[] values, out double result)
     {
         if (_delegate is not { } fast)
@@ -191,10 +280,15 @@ internal sealed class CompiledExpression
             return false;
         }
 
-        var failure = EvalFailure.None;
-        result = fast(values, ref failure);
-        return failure == EvalFailure.None;
+        result = fast(values);
+        return double.IsFinite(result);
     }
+
+    /// <summary>Whether evaluation runs inline in the caller (constant, affine and ceiling-step shapes), for tests.</summary>
+    internal bool IsInlineShape => _shape != Shape.Tree;
+
+    /// <summary>The compiled delegate once there is one (only ever for the tree shape), else null.</summary>
+    internal FastEvaluator? FastPath => _delegate;
 
     /// <summary>Whether evaluation runs a compiled delegate rather than walking the node tree (simple shapes need neither).</summary>
     internal bool IsDelegateCompiled => _delegate is not null;
@@ -253,9 +347,11 @@ internal sealed class CompiledExpression
 
     /// <summary>The context's values, after checking the context belongs to this expression's table.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double[] ValuesOf(ExpressionContext context)
+    public double[] ValuesOf(ExpressionContext? context)
     {
-        if (context is null || !ReferenceEquals(context.Variables, Table))
+        // The table is read first so that this object's null check is the read itself, not a separate instruction.
+        var table = Table;
+        if (context is null || !ReferenceEquals(context.Variables, table))
         {
             ThrowBadContext(context);
         }
@@ -263,8 +359,9 @@ internal sealed class CompiledExpression
         return context.Values;
     }
 
+    // Not marked NoInlining: the JIT sees that it never returns, keeps the call out of the hot path and does not preserve
+    // the caller's registers across it.
     [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowBadContext(ExpressionContext? context)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -91,15 +91,16 @@ public sealed class ConditionExpression
     {
         var compiled = _compiled;
         var values = compiled.ValuesOf(context);
-        if (compiled.TryRun(values, out var result) || compiled.Explain(values, out result, out error))
+        if (compiled.TryRun(values, out var result))
         {
             value = result != 0;
             error = null;
             return true;
         }
 
-        value = false;
-        return false;
+        (result, error) = compiled.Explain(values);
+        value = error is null && result != 0;
+        return error is null;
     }
 
     /// <summary>The condition text.</summary>

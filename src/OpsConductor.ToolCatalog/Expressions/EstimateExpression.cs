@@ -20,7 +20,25 @@ public sealed class EstimateExpression
 {
     private readonly CompiledExpression _compiled;
 
-    private EstimateExpression(CompiledExpression compiled) => _compiled = compiled;
+    // The inline shapes' parameters (affine, and affine plus a ceiling step), held here so that their evaluation reads
+    // one object: _inlineTable is the table when the expression has such a shape and null otherwise, so one comparison
+    // checks both the context's table and the shape.
+    private readonly VariableTable? _inlineTable;
+    private readonly double _offset;
+    private readonly double _scale;
+    private readonly int _slot;
+    private readonly bool _hasStep;
+    private readonly double _stepScale;
+    private readonly double _stepDivisor;
+    private readonly int _stepSlot;
+
+    private EstimateExpression(CompiledExpression compiled)
+    {
+        _compiled = compiled;
+        var inline = compiled.Inline;
+        (_inlineTable, _offset, _scale, _slot) = (inline.Table, inline.Offset, inline.Scale, inline.Slot);
+        (_hasStep, _stepScale, _stepDivisor, _stepSlot) = (inline.HasStep, inline.StepScale, inline.StepDivisor, inline.StepSlot);
+    }
 
     /// <summary>The expression text as given.</summary>
     public string Text => _compiled.Text;
@@ -97,20 +115,63 @@ public sealed class EstimateExpression
     /// finite double and nothing is allocated.
     /// </summary>
     /// <exception cref="ArgumentException">The context belongs to another <see cref="VariableTable"/>.</exception>
+    /// <remarks>
+    /// Inlined into the caller. The affine and ceiling-step shapes (<c>a + b*x</c>, <c>k * ceil(y / d) + a + b*x</c>: most
+    /// of a catalog's estimates that are not constants) are computed right here; a hot expression of any other shape
+    /// costs one call to its compiled delegate, a cold one a walk of its node tree. Measured in docs/benchmarks.md.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryEvaluate(ExpressionContext context, out double value, [NotNullWhen(false)] out ExpressionError? error)
     {
-        var compiled = _compiled;
-        var values = compiled.ValuesOf(context);
-        if (compiled.TryRun(values, out var result))
+        // This object's first field read doubles as its null check (no separate test on every evaluation); a null context
+        // takes the general path, which throws ArgumentNullException.
+        var inlineTable = _inlineTable;
+        double result;
+        bool ok;
+        if (context is not null && ReferenceEquals(context.Variables, inlineTable))
+        {
+            // Exactly as CompiledExpression.TryRun computes these shapes. A missing variable reads as a NaN, and the ceiling
+            // of a non-finite quotient is non-finite: either way the result is not finite and Explain says why.
+            var values = context.Values;
+            result = _offset + (_scale * PythonMath.RawLoad(values, _slot));
+            if (_hasStep)
+            {
+                result = (_stepScale * Math.Ceiling(PythonMath.RawLoad(values, _stepSlot) / _stepDivisor)) + result;
+            }
+
+            ok = double.IsFinite(result);
+        }
+        else
+        {
+            var compiled = _compiled;
+            var values = compiled.ValuesOf(context);
+            if (compiled.FastPath is { } fast)
+            {
+                // A hot expression of any other shape: its compiled delegate, called directly.
+                result = fast(values);
+                ok = double.IsFinite(result);
+            }
+            else
+            {
+                ok = compiled.TryRun(values, out result);
+            }
+        }
+
+        if (ok)
         {
             value = result;
             error = null;
             return true;
         }
 
-        return compiled.Explain(values, out value, out error);
+        (value, error) = Explain(context!); // not null: the affine branch tested it and ValuesOf throws on null
+        return error is null;
     }
+
+    // Takes the context, not its values and compiled form, so that the inlined caller keeps one value (the context) live
+    // across the delegate call instead of two: one stack store fewer on every evaluation.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private (double Value, ExpressionError? Error) Explain(ExpressionContext context) => _compiled.Explain(context.Values);
 
     /// <summary>The expression text.</summary>
     public override string ToString() => Text;

@@ -101,6 +101,10 @@ internal sealed class NegateNode(EvalNode operand) : EvalNode
 
 internal sealed class AddNode(EvalNode left, EvalNode right) : EvalNode
 {
+    public EvalNode Left => left;
+
+    public EvalNode Right => right;
+
     public override double Eval(double[] values, ref EvalState state) => left.Eval(values, ref state) + right.Eval(values, ref state);
 
     public override Expression Emit(FastEmitter emitter) => Expression.Add(left.Emit(emitter), right.Emit(emitter));
@@ -123,6 +127,10 @@ internal sealed class MultiplyNode(EvalNode left, EvalNode right) : EvalNode
 /// <summary><c>operand + constant</c> (also <c>constant + operand</c> and <c>operand - c</c> as <c>operand + (-c)</c>: IEEE addition commutes exactly).</summary>
 internal sealed class AddConstNode(EvalNode operand, double constant) : EvalNode
 {
+    public EvalNode Operand => operand;
+
+    public double Constant => constant;
+
     public override double Eval(double[] values, ref EvalState state) => operand.Eval(values, ref state) + constant;
 
     public override Expression Emit(FastEmitter emitter) => Expression.Add(operand.Emit(emitter), Expression.Constant(constant));
@@ -139,6 +147,10 @@ internal sealed class ConstMinusNode(double constant, EvalNode operand) : EvalNo
 /// <summary><c>operand * constant</c> (either order: IEEE multiplication commutes exactly).</summary>
 internal sealed class MultiplyConstNode(EvalNode operand, double constant) : EvalNode
 {
+    public EvalNode Operand => operand;
+
+    public double Constant => constant;
+
     public override double Eval(double[] values, ref EvalState state) => operand.Eval(values, ref state) * constant;
 
     public override Expression Emit(FastEmitter emitter) => Expression.Multiply(operand.Emit(emitter), Expression.Constant(constant));
@@ -155,6 +167,10 @@ internal sealed class DivideByConstNode(EvalNode operand, double constant) : Eva
 /// <summary><c>x / constant</c> for a variable x and a non-zero constant (<c>N / 100</c>).</summary>
 internal sealed class VarDivideByConstNode(int slot, int column, double constant) : EvalNode
 {
+    public int Slot => slot;
+
+    public double Constant => constant;
+
     public override double Eval(double[] values, ref EvalState state) => VarNode.Load(values, slot, column, ref state) / constant;
 
     public override Expression Emit(FastEmitter emitter) => Expression.Divide(emitter.Variable(slot), Expression.Constant(constant));
@@ -192,6 +208,10 @@ internal sealed class CheckedBinaryNode(EvalNode left, EvalNode right, int colum
 /// <summary>A one-argument function: <c>ceil floor abs sqrt exp log log10 log2</c>.</summary>
 internal sealed class FunctionNode(EvalNode operand, int column, MathFunction function) : EvalNode
 {
+    public EvalNode Operand => operand;
+
+    public MathFunction Function => function;
+
     public override double Eval(double[] values, ref EvalState state)
     {
         var x = operand.Eval(values, ref state);

@@ -4,17 +4,18 @@ using System.Reflection;
 namespace OpsConductor.ToolCatalog.Expressions;
 
 /// <summary>
-/// A compiled fast path: the expression's value, with <c>failure</c> set (to any failure) when something went wrong. It
-/// does not say which failure or where: the caller then evaluates the node tree, which does.
+/// A compiled fast path: the expression's value, or NaN when anything went wrong. It does not say which failure or
+/// where: the caller treats every result that is not finite as a failure and evaluates the node tree, which says.
+/// (Returning the failure as NaN rather than through a <c>ref</c> argument keeps the caller's locals in registers.)
 /// </summary>
-internal delegate double FastEvaluator(double[] values, ref EvalFailure failure);
+internal delegate double FastEvaluator(double[] values);
 
 /// <summary>
 /// Builds the <c>System.Linq.Expressions</c> tree of an evaluation-node tree for the compiled fast path. Only the
 /// engine's own node types reach it, each emitting fixed shapes (arithmetic, reads of its slots, calls to
 /// <see cref="PythonMath"/>): nothing from the expression text names a type, member or method. Each variable is read
-/// once, at the start, and if any is missing the fast path gives up at once (the tree then reports which one, in
-/// Python's order, or succeeds when short-circuiting never needed it).
+/// once, at the start; if any is missing or NaN the fast path gives up at once and returns NaN (the tree then reports
+/// which one is missing, in Python's order, or evaluates the NaN, or succeeds when short-circuiting never needed it).
 /// </summary>
 internal sealed class FastEmitter
 {
@@ -26,7 +27,8 @@ internal sealed class FastEmitter
 
     public ParameterExpression Values { get; } = Expression.Parameter(typeof(double[]), "values");
 
-    public ParameterExpression Failure { get; } = Expression.Parameter(typeof(EvalFailure).MakeByRefType(), "failure");
+    /// <summary>The delegate's own failure flag: operations that can fail set it, and a set flag makes the result NaN.</summary>
+    public ParameterExpression Failure { get; } = Expression.Variable(typeof(EvalFailure), "failure");
 
     /// <summary>The local holding the slot's value, read once when the delegate starts.</summary>
     public ParameterExpression Variable(int slot)
@@ -90,13 +92,32 @@ internal sealed class FastEmitter
         var emitter = new FastEmitter();
         var body = root.Emit(emitter);
         var locals = emitter._variables.Values.ToArray();
-        var reads = emitter._variables.Select(p => (Expression)Expression.Assign(p.Value, Call(nameof(PythonMath.RawLoad), emitter.Values, Expression.Constant(p.Key))));
-        var anyMissing = locals.Select(l => Call(nameof(PythonMath.IsUndefined), l)).Aggregate((Expression)Expression.Constant(false), Expression.OrElse);
-        var guarded = Expression.Condition(
-            anyMissing,
-            Expression.Block(Expression.Assign(emitter.Failure, Expression.Constant(EvalFailure.UndefinedVariable)), Expression.Constant(double.NaN)),
-            body);
-        var lambda = Expression.Lambda<FastEvaluator>(Expression.Block(locals, reads.Append(guarded)), "CompiledExpression", [emitter.Values, emitter.Failure]);
+        var result = Expression.Variable(typeof(double), "result");
+        Expression evaluate = body;
+        if (locals.Length > 0)
+        {
+            // Any NaN among the variables gives up at once: the undefined marker is a NaN, and so is a NaN value (whose
+            // fate, masked by max or a comparison or not, the tree decides). One sum tests them all (inf + -inf is NaN
+            // too, which only gives up on a case the tree then evaluates). One length check covers every read, so the
+            // JIT drops the per-read bounds checks (the slots are constants).
+            var sum = Expression.Variable(typeof(double), "sum");
+            var reads = emitter._variables.Select(p => (Expression)Expression.Assign(p.Value, Expression.ArrayIndex(emitter.Values, Expression.Constant(p.Key))));
+            var total = locals.Skip(1).Aggregate((Expression)locals[0], (acc, local) => Expression.Add(acc, local));
+            var anyNaN = Expression.Block(Expression.Assign(sum, total), Expression.NotEqual(sum, sum));
+            evaluate = Expression.Condition(
+                Expression.LessThanOrEqual(Expression.ArrayLength(emitter.Values), Expression.Constant(emitter._variables.Keys.Max())),
+                Expression.Constant(double.NaN),
+                Expression.Block([sum], [.. reads, Expression.Condition(anyNaN, Expression.Constant(double.NaN), body)]));
+        }
+
+        var flagged = Expression.Condition(
+            Expression.Equal(emitter.Failure, Expression.Constant(EvalFailure.None)), result, Expression.Constant(double.NaN));
+        var lambda = Expression.Lambda<FastEvaluator>(
+            Expression.Block(
+                [.. locals, emitter.Failure, result],
+                [Expression.Assign(emitter.Failure, Expression.Constant(EvalFailure.None)), Expression.Assign(result, evaluate), flagged]),
+            "CompiledExpression",
+            [emitter.Values]);
         return lambda.Compile();
     }
 }
