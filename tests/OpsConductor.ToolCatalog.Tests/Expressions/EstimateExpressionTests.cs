@@ -1,3 +1,4 @@
+using System.Globalization;
 using OpsConductor.ToolCatalog.Expressions;
 
 namespace OpsConductor.ToolCatalog.Tests.Expressions;
@@ -266,6 +267,46 @@ public sealed class EstimateExpressionTests
         }
 
         Assert.That(expression.Evaluate(early), Is.EqualTo(39));
+    }
+
+    /// <summary>
+    /// A context made before the table grew reads a new variable as missing, whether its slot lies inside the context's
+    /// array (marked undefined) or beyond it, on every evaluation path (inline shapes, node tree); once set, it is read.
+    /// </summary>
+    [TestCase("2 + 3 * {0}")]
+    [TestCase("{0}")]
+    [TestCase("7 * ceil({0} / 10) + (1 + 2 * N)")]
+    [TestCase("ceil(N / 10) + (1 + 2 * {0})")]
+    [TestCase("5 * N + ceil(N / 10) + 0 * {0}")]
+    [TestCase("ceil({0} / 3) + 4")]
+    public void Variables_added_after_a_context_was_made_read_as_missing_inside_and_beyond_its_array(string template)
+    {
+        var early = new ExpressionContext(_table);
+        var length = early.Values.Length;
+        var low = $"low{_table.Count}";
+        Assert.That(_table.GetOrAddSlot(low), Is.LessThan(length));
+        while (_table.Count <= length + 3)
+        {
+            _table.GetOrAddSlot($"filler{_table.Count}");
+        }
+
+        var high = "high";
+        Assert.That(_table.GetOrAddSlot(high), Is.GreaterThanOrEqualTo(length));
+        foreach (var name in new[] { low, high })
+        {
+            var expression = EstimateExpression.Compile(string.Format(CultureInfo.InvariantCulture, template, name), _table);
+            Assert.That(expression.TryEvaluate(early, out _, out var error), Is.False, name);
+            Assert.That((error!.Kind, error.MissingVariable), Is.EqualTo((ExpressionErrorKind.UndefinedVariable, name)));
+            var late = new ExpressionContext(_table);
+            late.Set("N", 25);
+            late.Set(name, 41);
+            early.Set("N", 25);
+            early.Set(name, 41);
+            var tree = EstimateExpression.Compile(string.Format(CultureInfo.InvariantCulture, template, name), _table, new ExpressionOptions { CompileAfterEvaluations = 0 });
+            Assert.That(expression.Evaluate(early), Is.EqualTo(tree.Evaluate(late)), name);
+            Assert.That(expression.Evaluate(late), Is.EqualTo(tree.Evaluate(late)), name);
+            early.Reset();
+        }
     }
 
     [Test]
