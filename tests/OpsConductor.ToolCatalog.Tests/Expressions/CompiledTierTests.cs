@@ -18,32 +18,9 @@ public sealed class CompiledTierTests
         var failures = new List<string>();
         foreach (var row in ExpressionTableTests.AllCases)
         {
-            var table = VariableTable.CreateDefault();
-            var options = Interpreted with { MaxDepth = row.MaxDepth };
-            CompiledExpression compiled;
-            if (row.Language == "condition")
+            if (Compile(row) is not var (compiled, _, context))
             {
-                if (!ConditionExpression.TryCompile(row.Text, table, options, out var condition, out _))
-                {
-                    continue;
-                }
-
-                compiled = condition.Compiled;
-            }
-            else
-            {
-                if (!EstimateExpression.TryCompile(row.Text, table, options, out var estimate, out _))
-                {
-                    continue;
-                }
-
-                compiled = estimate.Compiled;
-            }
-
-            var context = new ExpressionContext(table);
-            foreach (var (name, value) in row.Context)
-            {
-                context.Set(name, value);
+                continue;
             }
 
             var treeState = default(EvalState);
@@ -193,33 +170,9 @@ public sealed class CompiledTierTests
         var failures = new List<string>();
         foreach (var row in ExpressionTableTests.AllCases)
         {
-            var table = VariableTable.CreateDefault();
-            var options = Interpreted with { MaxDepth = row.MaxDepth };
-            CompiledExpression compiled;
-            EstimateExpression? estimate = null;
-            if (row.Language == "condition")
+            if (Compile(row) is not var (compiled, estimate, context))
             {
-                if (!ConditionExpression.TryCompile(row.Text, table, options, out var condition, out _))
-                {
-                    continue;
-                }
-
-                compiled = condition.Compiled;
-            }
-            else
-            {
-                if (!EstimateExpression.TryCompile(row.Text, table, options, out estimate, out _))
-                {
-                    continue;
-                }
-
-                compiled = estimate.Compiled;
-            }
-
-            var context = new ExpressionContext(table);
-            foreach (var (name, value) in row.Context)
-            {
-                context.Set(name, value);
+                continue;
             }
 
             inline += compiled.IsInlineShape ? 1 : 0;
@@ -276,6 +229,41 @@ public sealed class CompiledTierTests
 
         Assert.That(checkedCases, Is.EqualTo(formulas.Length * (specials.Length + 1) * specials.Length));
         Assert.That(failures, Is.Empty, () => string.Join("\n", failures.Take(40)));
+    }
+
+    /// <summary>A table case compiled on the node tree (no background tier) with its context, or null when it does not compile.</summary>
+    private static (CompiledExpression Compiled, EstimateExpression? Estimate, ExpressionContext Context)? Compile(ExpressionTableTests.TableCase row)
+    {
+        var table = VariableTable.CreateDefault();
+        var options = Interpreted with { MaxDepth = row.MaxDepth };
+        CompiledExpression compiled;
+        EstimateExpression? estimate = null;
+        if (row.Language == "condition")
+        {
+            if (!ConditionExpression.TryCompile(row.Text, table, options, out var condition, out _))
+            {
+                return null;
+            }
+
+            compiled = condition.Compiled;
+        }
+        else
+        {
+            if (!EstimateExpression.TryCompile(row.Text, table, options, out estimate, out _))
+            {
+                return null;
+            }
+
+            compiled = estimate.Compiled;
+        }
+
+        var context = new ExpressionContext(table);
+        foreach (var (name, value) in row.Context)
+        {
+            context.Set(name, value);
+        }
+
+        return (compiled, estimate, context);
     }
 
     /// <summary>
