@@ -28,7 +28,7 @@ namespace OpsConductor.ToolCatalog.Benchmarks;
 /// (how the original's migrate script loaded), rows only: no audit, change feed or revision. Slow; fewer rounds.</item>
 /// </list>
 /// <code>
-/// dotnet run -c Release --project benchmarks/OpsConductor.ToolCatalog.Benchmarks -- bulk-import [--tools 10000] [--rounds 5] [--naive-rounds 1]
+/// dotnet run -c Release --project benchmarks/OpsConductor.ToolCatalog.Benchmarks -- bulk-import [--tools 10000] [--rounds 5] [--naive-rounds 1] [--drop-foreign-keys]
 /// </code>
 /// Uses TOOLCATALOG_BENCH_CONNECTION when set (a server where it may create and drop databases), else a private
 /// local server started from the machine's PostgreSQL binaries with production durability (fsync, synchronous commit
@@ -39,11 +39,16 @@ internal static class BulkImportMeasurement
 {
     private static readonly ChangeContext Change = new() { Actor = "benchmark", Reason = "bulk-import measurement" };
 
+    // An experiment for the decision in docs/decisions/0403 (not a mode of the library): every path imports into a schema
+    // without the capabilities → tools and patterns → capabilities foreign keys, to measure what they cost.
+    private static bool _dropForeignKeys;
+
     public static async Task<int> RunAsync(string[] args)
     {
         var tools = IntArg(args, "--tools", 10_000);
         var rounds = IntArg(args, "--rounds", 5);
         var naiveRounds = IntArg(args, "--naive-rounds", 1);
+        _dropForeignKeys = args.Contains("--drop-foreign-keys");
         var configured = Environment.GetEnvironmentVariable("TOOLCATALOG_BENCH_CONNECTION");
         await using var local = string.IsNullOrEmpty(configured) ? await LocalPostgresServer.StartEphemeralAsync(new LocalPostgresOptions
         {
@@ -54,6 +59,11 @@ internal static class BulkImportMeasurement
 
         var catalog = GeneratedTools.CreateMany(tools);
         var rows = catalog.Count + catalog.Sum(t => t.Capabilities.Count) + catalog.Sum(t => t.Capabilities.Sum(c => c.Patterns.Count));
+        if (_dropForeignKeys)
+        {
+            Console.WriteLine("EXPERIMENT: every path imports into a schema without the two parent foreign keys.");
+        }
+
         Console.WriteLine($"Importing {tools} tools ({rows} tool/capability/pattern rows, plus {tools} audit and {tools} change-feed rows) into an empty database, {rounds} round(s), order rotating.");
 
         // Warm up every path (JIT, prepared statements, server caches) on a small catalog.
@@ -176,6 +186,16 @@ internal static class BulkImportMeasurement
             await using var dataSource = NpgsqlDataSource.Create(connectionString);
             var store = new ToolCatalogStore(dataSource, TimeProvider.System, phases ?? (ILogger<ToolCatalogStore>)NullLogger<ToolCatalogStore>.Instance);
             await store.MigrateAsync();
+            if (_dropForeignKeys)
+            {
+                await using var ddl = await dataSource.OpenConnectionAsync();
+                await ddl.ExecuteAsync(
+                    """
+                    ALTER TABLE tool_catalog.tool_capabilities DROP CONSTRAINT tool_capabilities_tool_id_fkey;
+                    ALTER TABLE tool_catalog.tool_patterns DROP CONSTRAINT tool_patterns_capability_id_fkey;
+                    """);
+            }
+
             var elapsed = await measure(store, dataSource);
             await using var connection = await dataSource.OpenConnectionAsync();
             var counts = await connection.QuerySingleAsync<RowCounts>(
