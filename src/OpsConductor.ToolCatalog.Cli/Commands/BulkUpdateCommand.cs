@@ -98,7 +98,16 @@ internal static class BulkUpdateCommand
             var json = result.GetValue(format) == "json";
             if (tools.Count == 0)
             {
-                await context.Output.WriteLineAsync(json ? "{\"tools\": [], \"applied\": false}" : "No tool matches the filter; nothing to change.");
+                if (json)
+                {
+                    await context.Output.WriteLineAsync(JsonSerializer.Serialize(new { database = StoreCommandSupport.DatabaseLocation(store), tools = Array.Empty<object>(), applied = false }, CliJson.Options));
+                }
+                else
+                {
+                    await context.Output.WriteLineAsync("No tool matches the filter; nothing to change.");
+                    await StoreCommandSupport.WriteDatabaseLineAsync(context, store);
+                }
+
                 return ExitCodes.Success;
             }
 
@@ -136,6 +145,7 @@ internal static class BulkUpdateCommand
             {
                 await context.Output.WriteLineAsync(JsonSerializer.Serialize(new
                 {
+                    database = StoreCommandSupport.DatabaseLocation(store),
                     matched = tools.Count,
                     dry_run = result.GetValue(dryRun),
                     tools = planned.Select(p => new
@@ -181,6 +191,11 @@ internal static class BulkUpdateCommand
                     await context.Output.WriteLineAsync("Dry run: nothing was written.");
                 }
 
+                if (!json)
+                {
+                    await StoreCommandSupport.WriteDatabaseLineAsync(context, store);
+                }
+
                 return ExitCodes.Success;
             }
 
@@ -221,6 +236,7 @@ internal static class BulkUpdateCommand
             {
                 await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"Published {report.Count(ImportOutcome.NewVersion)} new versions in one transaction; the catalog is at revision {report.Revision}. Each change is in the audit log; 'toolcatalog rollback NAME --to VERSION' undoes one."));
+                await StoreCommandSupport.WriteDatabaseLineAsync(context, store);
             }
 
             return ExitCodes.Success;

@@ -28,6 +28,7 @@ internal static class DeleteCommand
             var written = await store.DeleteAsync(result.GetValue(name)!, options, StoreCommandSupport.Change(result, reason), cancellationToken);
             var what = written.Version is null ? written.ToolName : $"{written.ToolName} {written.Version}";
             await context.Output.WriteLineAsync($"{what} {(options.Hard ? "deleted for good" : "deleted (soft: the history is kept)")} (catalog revision {written.Revision}).");
+            await StoreCommandSupport.WriteDatabaseLineAsync(context, store);
             return ExitCodes.Success;
         }, cancellationToken));
         return command;

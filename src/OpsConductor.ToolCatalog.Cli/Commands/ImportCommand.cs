@@ -65,7 +65,16 @@ internal static class ImportCommand
             {
                 var imported = await CliProgress.RunAsync(context, count >= ProgressThreshold,
                     progress => CatalogFiles.ImportAsync(store, set, options, progress, cancellationToken));
-                await (json ? WriteJsonAsync(context.Output, imported) : WriteTextAsync(context.Output, imported, verbose: true));
+                if (json)
+                {
+                    await WriteJsonAsync(context.Output, imported, StoreCommandSupport.DatabaseLocation(store));
+                }
+                else
+                {
+                    await WriteTextAsync(context.Output, imported, verbose: true);
+                    await StoreCommandSupport.WriteDatabaseLineAsync(context, store);
+                }
+
                 return imported.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
             }, cancellationToken);
         });
@@ -183,10 +192,13 @@ internal static class ImportCommand
         return $"{read}.\n{tools}.\n{outcome}";
     }
 
-    private static async Task WriteJsonAsync(TextWriter output, CatalogImportResult result)
+    /// <summary>The result as one JSON object; <paramref name="database"/> (<c>host:port/database</c>) is null when no
+    /// database was used (files refused before connecting).</summary>
+    private static async Task WriteJsonAsync(TextWriter output, CatalogImportResult result, string? database = null)
     {
         await output.WriteLineAsync(JsonSerializer.Serialize(new
         {
+            database,
             dry_run = result.DryRun,
             applied = result.Applied,
             succeeded = result.Succeeded,

@@ -29,6 +29,7 @@ internal static class MigrateCommand
                 await context.Output.WriteLineAsync($"The schema is now at version {migration.SchemaVersion}.");
             }
 
+            await StoreCommandSupport.WriteDatabaseLineAsync(context, store);
             return ExitCodes.Success;
         }, cancellationToken));
         return command;

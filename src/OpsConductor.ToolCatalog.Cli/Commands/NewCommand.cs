@@ -121,9 +121,11 @@ internal static class NewCommand
                     case ImportOutcome.NewVersion:
                         await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                             $"Imported {tool.Name} {tool.Version} ({(item.Outcome == ImportOutcome.NewTool ? "new tool" : "new version, now the latest")}); the catalog is at revision {imported.Revision}."));
+                        await StoreCommandSupport.WriteDatabaseLineAsync(context, store);
                         return ExitCodes.Success;
                     case ImportOutcome.Unchanged:
                         await context.Output.WriteLineAsync($"{tool.Name} {tool.Version} is already in the catalog with this content; nothing changed.");
+                        await StoreCommandSupport.WriteDatabaseLineAsync(context, store);
                         return ExitCodes.Success;
                     default:
                         await context.Error.WriteLineAsync($"error: {tool.Name} {tool.Version} was not imported: {item.Message ?? item.Outcome.ToString()}");

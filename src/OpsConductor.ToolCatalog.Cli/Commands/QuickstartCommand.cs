@@ -24,7 +24,11 @@ internal static class QuickstartCommand
         Environment = "production",
     };
 
-    internal const string ExampleCommand = "toolcatalog select service_control --var N=40 --mode fast --environment production";
+    /// <summary>The example's arguments, after the command (see <see cref="CommandPrefix"/>).</summary>
+    internal const string ExampleArguments = "select service_control --var N=40 --mode fast --environment production";
+
+    /// <summary>The project a clone runs the command from.</summary>
+    internal const string ProjectPath = "src/OpsConductor.ToolCatalog.Cli";
 
     public static Command Create(CliContext context)
     {
@@ -49,7 +53,7 @@ internal static class QuickstartCommand
             await context.Output.WriteLineAsync("OpsConductor tool catalog: quickstart");
             return await StoreCommandSupport.RunAsync(context, result.GetValue(connection), async (store, origin) =>
             {
-                await context.Output.WriteLineAsync($"Database: {origin.Describe()}.");
+                await context.Output.WriteLineAsync($"Database: {StoreCommandSupport.DatabaseLocation(store)} ({origin.Describe()}).");
                 var migration = await store.MigrateAsync(cancellationToken);
                 await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Schema: version {migration.SchemaVersion}{(migration.Applied.Count > 0 ? $" (applied {string.Join(", ", migration.Applied)})" : ", up to date")}."));
 
@@ -84,7 +88,8 @@ internal static class QuickstartCommand
 
                 await context.Output.WriteLineAsync();
                 await context.Output.WriteLineAsync("Example: which tool should restart or check a service on 40 production hosts, fastest first?");
-                await context.Output.WriteLineAsync($"$ {ExampleCommand}");
+                var command = CommandPrefix(context);
+                await context.Output.WriteLineAsync($"$ {command} {ExampleArguments}");
                 var snapshot = CatalogSnapshot.Create(state.Tools.Select(t => t.Definition), state.Revision, CatalogSource.Database, context.TimeProvider.GetUtcNow());
                 var selector = new ToolSelector();
                 var evaluation = selector.Evaluate(snapshot, Example);
@@ -96,7 +101,7 @@ internal static class QuickstartCommand
                 }
 
                 await context.Output.WriteLineAsync();
-                await WriteNextStepsAsync(context.Output, origin);
+                await WriteNextStepsAsync(context, command, samplesFolder, origin);
                 await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"(quickstart took {context.TimeProvider.GetElapsedTime(started).TotalSeconds:0.0} s)"));
                 return ExitCodes.Success;
             }, cancellationToken);
@@ -120,30 +125,72 @@ internal static class QuickstartCommand
                 .Select(g => new[] { g.Key, g.Count().ToString(CultureInfo.InvariantCulture), string.Join(", ", g.Select(t => t.Name)) }));
     }
 
-    private static async Task WriteNextStepsAsync(TextWriter output, CatalogConnection origin)
+    /// <summary>
+    /// The next commands to try, each under its comment so that they can be pasted into a shell as they are: they start
+    /// with <paramref name="command"/>, which runs where the user is (see <see cref="CommandPrefix"/>).
+    /// </summary>
+    private static async Task WriteNextStepsAsync(CliContext context, string command, string samplesFolder, CatalogConnection origin)
     {
-        await output.WriteLineAsync("Next, try:");
-        string[][] steps =
+        var output = context.Output;
+        await output.WriteLineAsync(command == ToolName
+            ? "Next, try:"
+            : $"Next, try ('{ToolName}' is not installed, so these run it as '{command}'; docs/cli.md says how to install it):");
+        List<(string Arguments, string What)> steps =
         [
-            ["toolcatalog list --capability service_control", "the tools offering a capability"],
-            ["toolcatalog show systemctl", "one tool in full (YAML)"],
-            ["toolcatalog select file_reading --var N=1 --query \"quickly\"", "another selection (the query picks the mode)"],
-            ["toolcatalog new", "create a tool with the wizard (strictly valid YAML, optionally imported)"],
-            ["toolcatalog bulk-update --filter platform=linux --set policy.requires_approval=true --dry-run", "preview a change across tools"],
-            ["toolcatalog export ./catalog", "write the catalog as platform/tool.yaml files"],
-            ["toolcatalog validate samples/tools", "check YAML files without a database"],
+            ("list --capability service_control", "the tools offering a capability"),
+            ("show systemctl", "one tool in full (YAML)"),
+            ("select file_reading --var N=1 --query \"quickly\"", "another selection (the query picks the mode)"),
+            ("new", "create a tool with the wizard (strictly valid YAML, optionally imported)"),
+            ("bulk-update --filter platform=linux --set policy.requires_approval=true --dry-run", "preview a change across tools"),
+            ("export ./catalog", "write the catalog as platform/tool.yaml files"),
+            ($"validate {Quote(Shorten(context, samplesFolder))}", "check YAML files without a database"),
         ];
-        var width = steps.Max(s => s[0].Length) + 2;
-        foreach (var step in steps)
-        {
-            await output.WriteLineAsync($"  {step[0].PadRight(width)}# {step[1]}");
-        }
-
         if (origin.Source == ConnectionSource.Embedded)
         {
-            await output.WriteLineAsync($"  {"toolcatalog db status".PadRight(width)}# where the private PostgreSQL server is ('toolcatalog db stop' stops it)");
+            steps.Add(("db status", "where the private PostgreSQL server is ('db stop' stops it)"));
+        }
+
+        foreach (var (arguments, what) in steps)
+        {
+            await output.WriteLineAsync($"  # {what}");
+            await output.WriteLineAsync($"  {command} {arguments}");
         }
     }
+
+    private const string ToolName = "toolcatalog";
+
+    /// <summary>
+    /// How the user runs this program from where they are, so that the commands quickstart suggests run as printed:
+    /// <c>toolcatalog</c> when it is on <c>PATH</c> (installed as a .NET tool); else, inside a clone of the repository,
+    /// <c>dotnet run --project &lt;the CLI project, relative to the working directory&gt; --</c>; else this very program
+    /// (its apphost, or <c>dotnet &lt;its dll&gt;</c>).
+    /// </summary>
+    internal static string CommandPrefix(CliContext context)
+    {
+        var path = context.GetEnvironmentVariable("PATH") ?? "";
+        if (path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Any(dir => File.Exists(Path.Combine(dir, ToolName))))
+        {
+            return ToolName;
+        }
+
+        for (var dir = new DirectoryInfo(context.WorkingDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "OpsConductor.ToolCatalog.sln")) && Directory.Exists(Path.Combine(dir.FullName, ProjectPath)))
+            {
+                var project = Path.GetRelativePath(context.WorkingDirectory, Path.Combine(dir.FullName, ProjectPath));
+                return $"dotnet run --project {Quote(project)} --";
+            }
+        }
+
+        var apphost = Path.Combine(context.BaseDirectory, ToolName);
+        return File.Exists(apphost) ? Quote(apphost) : $"dotnet {Quote(Path.Combine(context.BaseDirectory, ToolName + ".dll"))}";
+    }
+
+    /// <summary>A path as a shell word: single-quoted when it holds anything but letters, digits and <c>/._-+:@</c>.</summary>
+    private static string Quote(string path) =>
+        path.Length > 0 && path.All(c => char.IsAsciiLetterOrDigit(c) || "/._-+:@".Contains(c, StringComparison.Ordinal))
+            ? path
+            : "'" + path.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     /// <summary>A path relative to the working directory when it lies inside it.</summary>
     private static string Shorten(CliContext context, string path)

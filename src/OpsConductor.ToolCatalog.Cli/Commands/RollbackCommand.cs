@@ -16,6 +16,7 @@ internal static class RollbackCommand
         {
             var written = await store.RollbackAsync(result.GetValue(name)!, result.GetValue(to)!, StoreCommandSupport.Change(result, reason), cancellationToken);
             await context.Output.WriteLineAsync($"{written.ToolName} rolled back to {written.Version} (catalog revision {written.Revision}).");
+            await StoreCommandSupport.WriteDatabaseLineAsync(context, store);
             return ExitCodes.Success;
         }, cancellationToken));
         return command;

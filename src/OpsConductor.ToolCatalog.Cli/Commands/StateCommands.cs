@@ -36,6 +36,7 @@ internal static class StateCommands
             await context.Output.WriteLineAsync(written.Changed
                 ? $"{written.ToolName} {written.Version} {pastTense} (catalog revision {written.Revision})."
                 : $"{written.ToolName} {written.Version} was already {pastTense}; nothing changed.");
+            await StoreCommandSupport.WriteDatabaseLineAsync(context, store);
             return ExitCodes.Success;
         }, cancellationToken));
         return command;

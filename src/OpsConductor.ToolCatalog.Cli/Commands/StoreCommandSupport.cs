@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Npgsql;
 using OpsConductor.ToolCatalog.Cli.Configuration;
 using OpsConductor.ToolCatalog.LocalPostgres;
@@ -44,6 +45,32 @@ internal static class StoreCommandSupport
         Reason = result.GetValue(reason),
         UserAgent = "toolcatalog-cli",
     };
+
+    /// <summary>
+    /// Where <paramref name="store"/> reads and writes, as <c>host:port/database</c> (never the password or any other
+    /// part of the connection string), such as <c>127.0.0.1:54321/toolcatalog</c>. Every write verb says it
+    /// (<see cref="WriteDatabaseLineAsync"/>, or a <c>database</c> field in JSON output).
+    /// </summary>
+    public static string DatabaseLocation(ToolCatalogStore store) => DatabaseLocation(store.DataSource.ConnectionString);
+
+    /// <summary>As <see cref="DatabaseLocation(ToolCatalogStore)"/>, for a connection string: every host of a
+    /// multi-host string with its port (the given one, else <c>Port</c>), then the database (else the user name, which
+    /// is PostgreSQL's default database).</summary>
+    internal static string DatabaseLocation(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var hosts = string.Join(',', (builder.Host ?? "localhost")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(host => host.Contains(':', StringComparison.Ordinal) ? host : $"{host}:{builder.Port.ToString(CultureInfo.InvariantCulture)}"));
+        return $"{hosts}/{builder.Database ?? builder.Username ?? "(the user's default database)"}";
+    }
+
+    /// <summary>
+    /// The closing line of every write verb's text output: <c>Database: host:port/database.</c> (see
+    /// <see cref="DatabaseLocation(ToolCatalogStore)"/>), so that nobody has to guess which catalog a change went to.
+    /// </summary>
+    public static Task WriteDatabaseLineAsync(CliContext context, ToolCatalogStore store) =>
+        context.Output.WriteLineAsync($"Database: {DatabaseLocation(store)}.");
 
     /// <summary>
     /// Runs <paramref name="body"/> against the catalog store the command should use (see

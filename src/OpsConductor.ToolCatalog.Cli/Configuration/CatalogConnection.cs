@@ -89,7 +89,8 @@ internal static class EmbeddedDatabase
     }
 
     /// <summary>Starts or reuses the server, creates the catalog database and migrates it; returns its connection string.
-    /// Says on the error stream when it initialises or starts the server (reuse is silent).</summary>
+    /// Says on the error stream when it initialises or starts the server, and then which server and database
+    /// (<c>host:port/database</c>, never the secret) it started (reuse is silent).</summary>
     public static async Task<string> EnsureAsync(CliContext context, string instance, CancellationToken cancellationToken)
     {
         var before = await LocalPostgresServer.GetStatusAsync(instance, cancellationToken);
@@ -107,6 +108,14 @@ internal static class EmbeddedDatabase
         {
             await EnsureDatabaseAsync(server, cancellationToken);
             connectionString = ConnectionStringFor(server);
+        }
+
+        if (!before.IsRunning)
+        {
+            // Standard error, so that the command's own output (JSON included) stays clean.
+            await context.Error.WriteLineAsync(
+                $"Started the private PostgreSQL server: the catalog is {Commands.StoreCommandSupport.DatabaseLocation(connectionString)} (data in {instance}). "
+                + "It keeps running for the next commands; 'toolcatalog db stop' stops it.");
         }
 
         var dataSource = NpgsqlDataSource.Create(connectionString);
