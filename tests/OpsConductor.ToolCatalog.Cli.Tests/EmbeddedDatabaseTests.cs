@@ -36,16 +36,21 @@ public sealed class EmbeddedDatabaseTests
         var result = await CliHarness.RunAsync(Env, "quickstart");
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        var port = (await LocalPostgresServer.GetStatusAsync(Instance)).Port;
         Assert.That(result.Error, Does.Contain($"Setting up a private PostgreSQL server in {Instance}"));
-        Assert.That(result.Output, Does.Contain($"Database: the private PostgreSQL server in {Instance}."));
+        Assert.That(result.Error, Does.Contain($"Started the private PostgreSQL server: the catalog is 127.0.0.1:{port}/toolcatalog (data in {Instance})."),
+            "which server and database it started, on standard error");
+        Assert.That(result.Output, Does.Not.Contain("Started the private"), "standard output stays the command's own");
+        Assert.That(result.Error, Does.Not.Contain("Password"));
+        Assert.That(result.Output, Does.Contain($"Database: 127.0.0.1:{port}/toolcatalog (the private PostgreSQL server in {Instance})."));
         Assert.That(result.Output, Does.Contain("Samples: imported 29 tools"));
         Assert.That(result.Output, Does.Contain("Catalog at revision 1: 29 tools, 19 distinct capabilities, 93 patterns."));
         Assert.That(result.Output, Does.Contain("linux      10     df, docker, free, grep, journalctl, ps, psql, ss, systemctl, tail"));
-        Assert.That(result.Output, Does.Contain("$ toolcatalog select service_control --var N=40 --mode fast --environment production"));
+        Assert.That(result.Output, Does.Contain(" select service_control --var N=40 --mode fast --environment production"));
         Assert.That(result.Output, Does.Contain("1     systemctl.service_status"));
         Assert.That(result.Output, Does.Contain("systemctl.stop_service (service_control): Tool not marked as production-safe"));
         Assert.That(result.Output, Does.Contain("Selected: systemctl.service_status (score 0.6850, deterministic)."));
-        Assert.That(result.Output, Does.Contain("Next, try:").And.Contain("toolcatalog db status"));
+        Assert.That(result.Output, Does.Contain("Next, try").And.Contain(" -- db status"), "the private server's own verb, as the clone runs it");
     }
 
     [Test]
@@ -110,6 +115,7 @@ public sealed class EmbeddedDatabaseTests
         var stopped = await LocalPostgresServer.GetStatusAsync(Instance);
         var again = await CliHarness.RunAsync(Env, "db", "stop");
         var list = await CliHarness.RunAsync(Env, "list", "--capability", "service_control");
+        var restarted = await LocalPostgresServer.GetStatusAsync(Instance);
 
         Assert.That(stop.ExitCode, Is.EqualTo(0), stop.Error);
         Assert.That(stop.Output, Does.Contain("Stopped the private PostgreSQL server"));
@@ -117,6 +123,7 @@ public sealed class EmbeddedDatabaseTests
         Assert.That(again.Output, Does.Contain("was not running"));
         Assert.That(list.ExitCode, Is.EqualTo(0), list.Error);
         Assert.That(list.Error, Does.Contain("Starting the private PostgreSQL server"));
+        Assert.That(list.Error, Does.Contain($"Started the private PostgreSQL server: the catalog is 127.0.0.1:{restarted.Port}/toolcatalog"));
         Assert.That(list.Output, Does.Contain("systemctl").And.Contain("Get-Service").And.Contain("Restart-Service"));
     }
 

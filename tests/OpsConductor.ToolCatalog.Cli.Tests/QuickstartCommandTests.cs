@@ -15,12 +15,67 @@ public sealed class QuickstartCommandTests
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         Assert.That(result.Error, Is.Empty, "no private server");
-        Assert.That(result.Output, Does.Contain("Database: the server given with --connection."));
+        Assert.That(result.Output, Does.Contain($"Database: {WrittenDatabaseTests.LocationOf(db.ConnectionString)} (the server given with --connection)."));
         Assert.That(result.Output, Does.Contain("Schema: version 3 (applied 0001_catalog, 0002_telemetry_and_ab_tests, 0003_pattern_documents_and_immutable_versions)."));
         Assert.That(result.Output, Does.Contain("Samples: imported 10 tools"));
         Assert.That(result.Output, Does.Contain("Selected: systemctl.service_status"));
-        Assert.That(result.Output, Does.Not.Contain("toolcatalog db status"), "the private server is not in use");
+        Assert.That(result.Output, Does.Not.Contain("db status"), "the private server is not in use");
     }
+
+    [Test]
+    public async Task In_a_fresh_clone_every_suggested_command_runs_as_printed()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var env = new Dictionary<string, string> { ["TOOLCATALOG_CONNECTION"] = db.ConnectionString }; // no PATH: nothing installed
+        const string Clone = "dotnet run --project src/OpsConductor.ToolCatalog.Cli -- ";
+
+        var result = await CliHarness.RunAsync(["quickstart"], env, CliPaths.RepositoryRoot);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(result.Output, Does.Contain($"$ {Clone}select service_control --var N=40 --mode fast --environment production"));
+        Assert.That(result.Output, Does.Contain("'toolcatalog' is not installed").And.Contain("docs/cli.md"));
+        var lines = result.Output.Split('\n');
+        var suggested = lines.SkipWhile(l => !l.StartsWith("Next, try", StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal)).Where(l => !l.StartsWith("  #", StringComparison.Ordinal))
+            .Select(l => l.Trim()).ToList();
+        Assert.That(suggested, Has.Count.GreaterThanOrEqualTo(7));
+        Assert.That(lines.Where(l => l.TrimStart().StartsWith("toolcatalog ", StringComparison.Ordinal)), Is.Empty, "no command that does not exist here");
+        foreach (var command in suggested)
+        {
+            Assert.That(command, Does.StartWith(Clone));
+            var args = ShellWords(command[Clone.Length..]);
+            Assert.That(CliApp.BuildRootCommand(new CliContext { Output = TextWriter.Null, Error = TextWriter.Null }).Parse(args).Errors, Is.Empty, command);
+            if (args[0] is "list" or "show" or "select" or "validate" or "bulk-update")
+            {
+                var run = await CliHarness.RunAsync(args, env, CliPaths.RepositoryRoot);
+                Assert.That(run.ExitCode, Is.EqualTo(0), $"{command}: {run.Error}");
+            }
+        }
+    }
+
+    [Test]
+    public void The_suggested_commands_start_with_toolcatalog_only_when_it_is_on_the_path()
+    {
+        var bin = CliTestData.NewFolder("path-bin");
+        File.WriteAllText(Path.Combine(bin, "toolcatalog"), "");
+        CliContext Context(string? path, string workingDirectory) => new()
+        {
+            Output = TextWriter.Null,
+            Error = TextWriter.Null,
+            GetEnvironmentVariable = name => name == "PATH" ? path : null,
+            WorkingDirectory = workingDirectory,
+            BaseDirectory = "/opt/program",
+        };
+
+        Assert.That(Cli.Commands.QuickstartCommand.CommandPrefix(Context($"/usr/bin:{bin}", "/")), Is.EqualTo("toolcatalog"));
+        Assert.That(Cli.Commands.QuickstartCommand.CommandPrefix(Context("/usr/bin", Path.Combine(CliPaths.RepositoryRoot, "docs"))),
+            Is.EqualTo("dotnet run --project ../src/OpsConductor.ToolCatalog.Cli --"));
+        Assert.That(Cli.Commands.QuickstartCommand.CommandPrefix(Context(null, "/")), Is.EqualTo("dotnet /opt/program/toolcatalog.dll"));
+    }
+
+    /// <summary>Splits a command line as a shell would for the commands quickstart prints (words, double quotes).</summary>
+    private static string[] ShellWords(string line) =>
+        [.. System.Text.RegularExpressions.Regex.Matches(line, "\"([^\"]*)\"|'([^']*)'|(\\S+)").Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Success ? m.Groups[2].Value : m.Groups[3].Value)];
 
     [Test]
     public void In_the_repository_it_finds_the_samples_folder_without_being_told()

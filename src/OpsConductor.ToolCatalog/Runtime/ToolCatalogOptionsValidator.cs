@@ -29,7 +29,8 @@ internal sealed class ToolCatalogOptionsValidator : IValidateOptions<ToolCatalog
         if (needsDatabase && string.IsNullOrWhiteSpace(options.ConnectionString) && !_hasHostDataSource())
         {
             failures.Add($"{Prefix}{nameof(options.ConnectionString)} is not set and no NpgsqlDataSource is registered, but the mode {options.Mode} reads the database. "
-                + "Register the host's data source (services.AddNpgsqlDataSource(…)), set ConnectionString, or use Mode = Yaml with a YamlPath.");
+                + "Set ConnectionString, register the host's data source (services.AddSingleton(NpgsqlDataSource.Create(…)), or "
+                + "services.AddNpgsqlDataSource(…) from the Npgsql.DependencyInjection package), or use Mode = Yaml with a YamlPath.");
         }
 
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))

@@ -32,6 +32,7 @@ public sealed class AddToolCatalogTests
 
     [TestCase(CatalogMode.Yaml, null, null, 30, "ToolCatalogOptions.YamlPath is not set, but the mode is Yaml")]
     [TestCase(CatalogMode.Database, null, null, 30, "ToolCatalogOptions.ConnectionString is not set and no NpgsqlDataSource is registered")]
+    [TestCase(CatalogMode.Database, null, null, 30, "services.AddNpgsqlDataSource(…) from the Npgsql.DependencyInjection package")]
     [TestCase(CatalogMode.Yaml, "/nonexistent/tools", null, 30, "ToolCatalogOptions.YamlPath is '/nonexistent/tools'")]
     [TestCase(CatalogMode.Database, null, Unreachable, 0, "ToolCatalogOptions.SafetyPollInterval is 00:00:00; it must be at least 00:00:01")]
     [TestCase(CatalogMode.Database, null, "Host=h;Nonsense Key=1", 30, "ToolCatalogOptions.ConnectionString is not a valid PostgreSQL connection string")]
