@@ -40,6 +40,7 @@ public sealed class EmbeddedDatabaseTests
         Assert.That(result.Error, Does.Contain($"Setting up a private PostgreSQL server in {Instance}"));
         Assert.That(result.Error, Does.Contain($"Started the private PostgreSQL server: the catalog is 127.0.0.1:{port}/toolcatalog (data in {Instance})."),
             "which server and database it started, on standard error");
+        Assert.That(result.Error, Does.Contain("src/OpsConductor.ToolCatalog.Cli -- db stop' stops it"), "how to stop it, as it runs here (not installed)");
         Assert.That(result.Output, Does.Not.Contain("Started the private"), "standard output stays the command's own");
         Assert.That(result.Error, Does.Not.Contain("Password"));
         Assert.That(result.Output, Does.Contain($"Database: 127.0.0.1:{port}/toolcatalog (the private PostgreSQL server in {Instance})."));

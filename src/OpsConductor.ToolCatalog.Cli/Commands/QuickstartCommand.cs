@@ -69,7 +69,7 @@ internal static class QuickstartCommand
                     if (!imported.Succeeded)
                     {
                         await ImportCommand.WriteTextAsync(context.Error, imported, verbose: true);
-                        await context.Error.WriteLineAsync($"error: the sample catalog in {samplesFolder} could not be imported (above). Check the files with 'toolcatalog validate {samplesFolder}'.");
+                        await context.Error.WriteLineAsync($"error: the sample catalog in {samplesFolder} could not be imported (above). Check the files with '{CommandPrefix(context)} validate {Quote(samplesFolder)}'.");
                         return ExitCodes.Failure;
                     }
 
@@ -97,7 +97,7 @@ internal static class QuickstartCommand
                 await SelectCommand.WriteTextAsync(context.Output, Example, evaluation, selected, string.Create(CultureInfo.InvariantCulture, $"database, revision {state.Revision}"));
                 if (selected is null)
                 {
-                    await context.Output.WriteLineAsync("(This catalog has no viable service_control pattern for this request; try 'toolcatalog list' to see what it holds.)");
+                    await context.Output.WriteLineAsync($"(This catalog has no viable service_control pattern for this request; try '{command} list' to see what it holds.)");
                 }
 
                 await context.Output.WriteLineAsync();

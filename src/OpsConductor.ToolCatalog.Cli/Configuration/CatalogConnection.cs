@@ -96,7 +96,7 @@ internal static class EmbeddedDatabase
         var before = await LocalPostgresServer.GetStatusAsync(instance, cancellationToken);
         if (!before.IsInitialized)
         {
-            await context.Error.WriteLineAsync($"Setting up a private PostgreSQL server in {instance} (first use; 'toolcatalog db stop' stops it)...");
+            await context.Error.WriteLineAsync($"Setting up a private PostgreSQL server in {instance} (first use; '{Commands.QuickstartCommand.CommandPrefix(context)} db stop' stops it)...");
         }
         else if (!before.IsRunning)
         {
@@ -115,7 +115,7 @@ internal static class EmbeddedDatabase
             // Standard error, so that the command's own output (JSON included) stays clean.
             await context.Error.WriteLineAsync(
                 $"Started the private PostgreSQL server: the catalog is {Commands.StoreCommandSupport.DatabaseLocation(connectionString)} (data in {instance}). "
-                + "It keeps running for the next commands; 'toolcatalog db stop' stops it.");
+                + $"It keeps running for the next commands; '{Commands.QuickstartCommand.CommandPrefix(context)} db stop' stops it.");
         }
 
         var dataSource = NpgsqlDataSource.Create(connectionString);
