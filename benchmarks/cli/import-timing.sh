@@ -10,7 +10,7 @@ rounds=${1:-3}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 corpus="$repo/../shared/compat/opsconductor-ng/tools"
 dotnet build -c Release "$repo/src/OpsConductor.ToolCatalog.Cli" -nologo -v q > /dev/null
-cli="$repo/src/OpsConductor.ToolCatalog.Cli/bin/Release/net10.0/OpsConductor.ToolCatalog.Cli.dll"
+cli="$repo/src/OpsConductor.ToolCatalog.Cli/bin/Release/net10.0/toolcatalog.dll"
 work=$(mktemp -d /tmp/toolcatalog-import-XXXXXX)
 chmod 755 "$work"
 cleanup() {

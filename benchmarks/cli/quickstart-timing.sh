@@ -10,7 +10,7 @@ set -euo pipefail
 rounds=${1:-3}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 dotnet build -c Release "$repo/src/OpsConductor.ToolCatalog.Cli" -nologo -v q > /dev/null
-cli="$repo/src/OpsConductor.ToolCatalog.Cli/bin/Release/net10.0/OpsConductor.ToolCatalog.Cli.dll"
+cli="$repo/src/OpsConductor.ToolCatalog.Cli/bin/Release/net10.0/toolcatalog.dll"
 work=$(mktemp -d /tmp/toolcatalog-quickstart-XXXXXX)
 chmod 755 "$work"   # the private server's account (postgres/nobody when run as root) must get through
 cleanup() {
