@@ -79,6 +79,61 @@ public sealed class SelectCommandTests
         Assert.That(allExcluded.Output, Does.Contain("Excluded (4):").And.Contain("Cost $1.00 exceeds limit $0.00"));
     }
 
+    [TestCase("Production")]
+    [TestCase(" production")]
+    [TestCase("prod")]
+    public async Task Production_whatever_its_spelling_and_unknown_environments_exclude_patterns_not_safe_for_production(string environment)
+    {
+        var result = await CliHarness.RunAsync("select", "service_control", "--tools", CliPaths.Samples, "--var", "N=5", "--environment", environment, "--format", "json");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        using var json = JsonDocument.Parse(result.Output);
+        Assert.That(json.RootElement.GetProperty("ranked").EnumerateArray().Select(r => r.GetProperty("tool").GetString() + "." + r.GetProperty("pattern").GetString()),
+            Does.Not.Contain("systemctl.stop_service"));
+        var excluded = json.RootElement.GetProperty("excluded").EnumerateArray().Single(e => e.GetProperty("tool").GetString() == "systemctl" && e.GetProperty("pattern").GetString() == "stop_service");
+        Assert.That(excluded.GetProperty("rule").GetString(), Is.EqualTo("not_production_safe"));
+    }
+
+    [TestCase("--var", "N=-5", "error: --var N=-5: N is the number of hosts (or items) the request is for and must be ≥ 0")]
+    [TestCase("--cost-limit", "NaN", "error: --cost-limit NaN: a cost limit must be a finite number ≥ 0, or null for no limit")]
+    [TestCase("--cost-limit", "-1", "error: --cost-limit -1: a cost limit must be a finite number ≥ 0, or null for no limit")]
+    [TestCase("--environment", "", "error: --environment \"\": name the environment the tool would run in")]
+    [TestCase("--var", "pi=5", "error: --var pi=5: 'pi' is a constant of the expression language")]
+    public async Task A_request_that_cannot_be_answered_is_a_usage_error_naming_the_option(string option, string value, string message)
+    {
+        var result = await CliHarness.RunAsync("select", "service_control", "--tools", CliPaths.Samples, option, value);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Output);
+        Assert.That(result.Error, Does.StartWith(message));
+        Assert.That(result.Output, Is.Empty, "refused before anything is ranked");
+    }
+
+    [Test]
+    public async Task Json_weights_use_snake_case_keys_like_every_other_key()
+    {
+        var result = await CliHarness.RunAsync("select", "asset_query", "--profiles", Profiles, "--var", "N=100", "--format", "json");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        using var json = JsonDocument.Parse(result.Output);
+        Assert.That(json.RootElement.GetProperty("weights").EnumerateObject().Select(p => p.Name), Is.EqualTo(new[]
+        {
+            "time", "cost", "complexity", "accuracy", "completeness", "declared_speed", "declared_cost", "declared_simplicity",
+        }));
+        Assert.That(json.RootElement.GetProperty("weights").GetProperty("time").GetDouble(), Is.EqualTo(0.2));
+    }
+
+    [Test]
+    public async Task Patterns_excluded_for_a_missing_variable_are_named_not_reported_as_absent()
+    {
+        var result = await CliHarness.RunAsync("select", "text_search", "--tools", CliPaths.Samples);
+
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+        Assert.That(result.Error, Does.Not.Contain("No pattern of the catalog offers"));
+        Assert.That(result.Error, Does.Contain("3 pattern(s) offer text_search, but none could be evaluated for this request (3 need a variable the request does not give; reasons above)."));
+        Assert.That(result.Error, Does.Contain("--var file_size_kb=<number>"));
+        Assert.That(result.Output, Does.Contain("- grep.search_file (text_search): time_estimate_ms '150 + 0.4 * file_size_kb' needs variable 'file_size_kb'"));
+    }
+
     [Test]
     public async Task A_malformed_variable_is_a_usage_error_naming_the_flag()
     {

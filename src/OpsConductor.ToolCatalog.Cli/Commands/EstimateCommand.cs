@@ -45,12 +45,17 @@ internal static class EstimateCommand
         var given = new HashSet<string>(StringComparer.Ordinal);
         foreach (var assignment in assignments)
         {
-            var problem = Assign(values, assignment, given);
+            var problem = Assign(values, assignment, given, out var warning);
             if (problem is not null)
             {
                 await context.Error.WriteLineAsync($"error: {problem}");
                 await context.Error.WriteLineAsync("Run 'toolcatalog estimate --help' for usage.");
                 return ExitCodes.Usage;
+            }
+
+            if (warning is not null)
+            {
+                await context.Error.WriteLineAsync($"warning: {warning}");
             }
         }
 
@@ -79,8 +84,9 @@ internal static class EstimateCommand
         return ExitCodes.Failure;
     }
 
-    private static string? Assign(ExpressionContext values, string assignment, HashSet<string> given)
+    private static string? Assign(ExpressionContext values, string assignment, HashSet<string> given, out string? warning)
     {
+        warning = null;
         var equals = assignment.IndexOf('=', StringComparison.Ordinal);
         if (equals <= 0)
         {
@@ -104,8 +110,23 @@ internal static class EstimateCommand
             return $"--var {name} is given more than once";
         }
 
+        warning = Unreadable(name) is { } why ? $"--var '{assignment}': {why}; the value is ignored" : null;
         values.Set(name, value);
         return null;
+    }
+
+    /// <summary>Why no expression can read <paramref name="name"/> (a constant such as <c>pi</c>, a function, a keyword); null for a variable.</summary>
+    private static string? Unreadable(string name)
+    {
+        var facts = ExpressionAnalysis.Analyze(name);
+        if (facts.IsValid && facts.Variables.Count == 1 && string.Equals(facts.Variables[0], name, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return facts.IsConstant
+            ? $"'{name}' is a constant of the expression language ({PythonNumber.Format(facts.ConstantValue ?? double.NaN)}) and cannot be overridden"
+            : $"'{name}' is a reserved word of the expression language (a function or keyword), not a variable";
     }
 
     private static async Task WriteErrorAsync(TextWriter writer, string text, ExpressionError error, bool isCondition)

@@ -27,7 +27,7 @@ internal static class SelectCommand
         };
         var variables = new Option<string[]>("--var")
         {
-            Description = "A request variable, NAME=NUMBER (repeatable), such as --var N=40 --var file_size_kb=2048. Without any, the original's no-context defaults apply (N=100, pages=1, p95_latency=1000).",
+            Description = "A request variable, NAME=NUMBER (repeatable), such as --var N=40 --var file_size_kb=2048. A variable not given takes the evaluator's default (N=0, pages=1, p95_latency=100, cost=1, time_ms=1000). Values must be finite; N, pages, p95_latency, cost and time_ms must be >= 0.",
             AllowMultipleArgumentsPerToken = false,
         };
         variables.Validators.Add(r =>
@@ -43,8 +43,12 @@ internal static class SelectCommand
         var mode = new Option<string?>("--mode") { Description = $"The preference: {string.Join(", ", PreferenceModeNames.All)} (default: detected from --query, else balanced)." };
         mode.AcceptOnlyFromAmong([.. PreferenceModeNames.All]);
         var query = new Option<string?>("--query") { Description = "The user's request in words; its keywords choose the mode when --mode is not given (\"quickly\" → fast)." };
-        var environment = new Option<string>("--environment") { Description = "Where the tool would run (production requires production-safe patterns).", DefaultValueFactory = _ => "production" };
-        var costLimit = new Option<double?>("--cost-limit") { Description = "Exclude candidates whose estimated cost is above this." };
+        var environment = new Option<string>("--environment")
+        {
+            Description = "Where the tool would run, compared case-insensitively. Production-safe patterns are required in every environment except the known non-production ones (development, dev, test, testing, qa, staging, stage, sandbox, local).",
+            DefaultValueFactory = _ => "production",
+        };
+        var costLimit = new Option<double?>("--cost-limit") { Description = "Exclude candidates whose estimated cost is above this (a finite number >= 0)." };
         var policy = new Option<string>("--policy")
         {
             Description = "enforced: every policy rule (pattern max_cost, production_safe, requires_background_if, …); original: only what OpsConductor-NG enforced.",
@@ -87,6 +91,11 @@ internal static class SelectCommand
                 ScoringMode = result.GetValue(scoring) == "extended" ? ScoringMode.Extended : ScoringMode.Compatible,
             };
             var json = result.GetValue(format) == "json";
+            if (await RefuseAsync(context, request) is { } refused)
+            {
+                return refused;
+            }
+
             var filesPath = result.GetValue(tools) ?? result.GetValue(profiles);
             if (filesPath is not null)
             {
@@ -118,6 +127,10 @@ internal static class SelectCommand
         {
             failure = e;
         }
+        catch (InvalidSelectionRequestException e)
+        {
+            return await UsageErrorAsync(context, e);
+        }
 
         var evaluation = selected?.Evaluation ?? selector.Evaluate(snapshot, request);
         if (json)
@@ -130,21 +143,79 @@ internal static class SelectCommand
             if (failure is not null)
             {
                 await context.Error.WriteLineAsync($"error: {failure.Message}");
-                await context.Error.WriteLineAsync(failure.AllViolatePolicies
-                    ? "Every candidate is excluded by a policy (reasons above). Relax the request (--cost-limit, --environment) or change the patterns' policies."
-                    : $"No pattern of the catalog offers {string.Join(", ", request.Capabilities)}. 'toolcatalog list --capability NAME' shows which tools have a capability.");
+                await context.Error.WriteLineAsync(Hint(request, evaluation, failure));
             }
         }
 
         return failure is null ? ExitCodes.Success : ExitCodes.Failure;
     }
 
+    /// <summary>What to do next when nothing was selected: the advice follows what excluded the patterns.</summary>
+    private static string Hint(SelectionRequest request, SelectionEvaluation evaluation, ToolSelectionException failure)
+    {
+        if (failure.AllViolatePolicies)
+        {
+            return "Every candidate is excluded by a policy (reasons above). Relax the request (--cost-limit, --environment) or change the patterns' policies.";
+        }
+
+        var capabilities = string.Join(", ", request.Capabilities);
+        if (evaluation.Excluded.Count == 0)
+        {
+            return $"No pattern of the catalog offers {capabilities}. 'toolcatalog list --capability NAME' shows which tools have a capability.";
+        }
+
+        var missing = evaluation.Excluded.Where(e => e.Rule == ExclusionRule.MissingVariable && e.Variable is not null).Select(e => e.Variable!).Distinct(StringComparer.Ordinal).ToList();
+        var rules = string.Join(", ", evaluation.Excluded.GroupBy(e => e.Rule).Select(g => $"{g.Count()} {RuleText(g.Key)}"));
+        return $"{evaluation.Excluded.Count} pattern(s) offer {capabilities}, but none could be evaluated for this request ({rules}; reasons above)."
+            + (missing.Count > 0 ? $" Give {string.Join(" ", missing.Select(v => $"--var {v}=<number>"))}." : "");
+    }
+
+    private static string RuleText(ExclusionRule rule) => rule switch
+    {
+        ExclusionRule.MissingVariable => "need a variable the request does not give",
+        ExclusionRule.InvalidExpression => "have an expression that does not compile",
+        ExclusionRule.EvaluationError => "cannot be evaluated",
+        ExclusionRule.ImpossibleEstimate => "evaluate to a negative or non-finite estimate",
+        _ => "excluded by a policy",
+    };
+
+    /// <summary>Checks the request before any catalog is read; a broken rule is a usage error naming the option.</summary>
+    private static async Task<int?> RefuseAsync(CliContext context, SelectionRequest request)
+    {
+        try
+        {
+            request.Validate();
+            return null;
+        }
+        catch (InvalidSelectionRequestException e)
+        {
+            return await UsageErrorAsync(context, e);
+        }
+    }
+
+    private static async Task<int> UsageErrorAsync(CliContext context, InvalidSelectionRequestException e)
+    {
+        var field = e.Field;
+        var option = field.StartsWith("Variables[\"", StringComparison.Ordinal) ? $"--var {field[11..^2]}={e.Value}"
+            : field.StartsWith("Capabilities", StringComparison.Ordinal) ? $"capability {e.Value}"
+            : field switch
+            {
+                "CostLimit" => $"--cost-limit {e.Value}",
+                "Environment" => $"--environment {e.Value}",
+                "ExplicitMode" => $"--mode {e.Value}",
+                _ => $"{field} {e.Value}",
+            };
+        await context.Error.WriteLineAsync($"error: {option}: {e.Rule}");
+        await context.Error.WriteLineAsync("Run 'toolcatalog select --help' for usage.");
+        return ExitCodes.Usage;
+    }
+
     internal static async Task WriteTextAsync(TextWriter output, SelectionRequest request, SelectionEvaluation evaluation, ToolSelectionResult? selected, string source)
     {
-        var variables = request.Variables is null
-            ? "no variables (the original's defaults: N=100, pages=1, p95_latency=1000)"
+        var variables = request.Variables is null || request.Variables.Count == 0
+            ? "no variables (the evaluator's defaults: N=0, pages=1, p95_latency=100, cost=1, time_ms=1000)"
             : string.Join(", ", request.Variables.Select(v => $"{v.Key}={Number(v.Value)}"));
-        await output.WriteLineAsync($"Selecting {string.Join(", ", request.Capabilities)} for {variables}; environment {request.Environment}; mode {evaluation.Mode.ToWire()} ({source}).");
+        await output.WriteLineAsync($"Selecting {string.Join(", ", request.Capabilities)} for {variables}; environment {request.Environment.Trim()}; mode {evaluation.Mode.ToWire()} ({source}).");
         await output.WriteLineAsync($"Weights: {string.Join(", ", evaluation.Weights.Explain())}.");
         await output.WriteLineAsync();
         if (evaluation.Ranked.Count > 0)
@@ -214,7 +285,7 @@ internal static class SelectCommand
             environment = request.Environment,
             cost_limit = request.CostLimit,
             mode = evaluation.Mode.ToWire(),
-            weights = evaluation.Weights,
+            weights = Weights(evaluation.Weights),
             source,
             revision = evaluation.Revision,
             selected = selected is null ? null : new
@@ -255,12 +326,25 @@ internal static class SelectCommand
                 tool = e.ToolName,
                 capability = e.CapabilityName,
                 pattern = e.PatternName,
-                rule = e.Rule.ToString(),
+                rule = JsonNamingPolicy.SnakeCaseLower.ConvertName(e.Rule.ToString()),
                 reason = e.Reason,
                 variable = e.Variable,
             }),
         }, CliJson.Options));
     }
+
+    /// <summary>The weights with snake_case keys, as every other key of the JSON output.</summary>
+    private static Dictionary<string, double> Weights(FeatureWeights weights) => new(StringComparer.Ordinal)
+    {
+        ["time"] = weights.Time,
+        ["cost"] = weights.Cost,
+        ["complexity"] = weights.Complexity,
+        ["accuracy"] = weights.Accuracy,
+        ["completeness"] = weights.Completeness,
+        ["declared_speed"] = weights.DeclaredSpeed,
+        ["declared_cost"] = weights.DeclaredCost,
+        ["declared_simplicity"] = weights.DeclaredSimplicity,
+    };
 
     /// <summary>Reads tools for a selection over files: every file must be valid (problems are listed on the error stream).</summary>
     private static async Task<CatalogSnapshot?> LoadFilesAsync(CliContext context, string path, bool expectProfiles, CancellationToken cancellationToken)

@@ -2,8 +2,8 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpsConductor.ToolCatalog.Diagnostics;
-using OpsConductor.ToolCatalog.Expressions;
 using OpsConductor.ToolCatalog.Runtime;
+using OpsConductor.ToolCatalog.Validation;
 
 namespace OpsConductor.ToolCatalog.Profiles;
 
@@ -139,54 +139,60 @@ public sealed class ProfileLoader
     }
 
     /// <summary>
-    /// Evaluates every pattern's <c>time_estimate_ms</c> and <c>cost_estimate</c> (and, unlike the original, which only
-    /// parsed it, its <c>policy.requires_background_if</c>) with the original's test context <c>N = 100</c>,
-    /// <c>pages = 5</c>, <c>p95_latency = 150</c>, <c>cost = 10</c>, <c>time_ms = 1000</c>. Returns one message per
-    /// failure, formatted as the original: <c>"{tool}.{capability}.{pattern}.time_estimate_ms: {error}"</c>; empty when
-    /// all evaluate.
+    /// Checks every selectable tool's <c>time_estimate_ms</c>, <c>cost_estimate</c> and
+    /// <c>policy.requires_background_if</c> with the catalog's one validator (<see cref="ToolValidator"/>, in the
+    /// mode of <c>toolcatalog validate --strict</c>), so the same tools get the same answer here and there: an
+    /// expression that does not compile, is empty or too long, or uses a variable that neither the defaults nor the
+    /// pattern's declared inputs provide. Returns one message per finding, in the original's format
+    /// <c>"{tool}.{capability}.{pattern}.time_estimate_ms: {message}"</c>; empty when there is nothing to report.
     /// </summary>
+    /// <remarks>
+    /// The original evaluated each expression once with a fixed test context (<c>N = 100</c>, <c>pages = 5</c>, …),
+    /// which reported inputs a pattern declares as "not defined" and values that only that context produces (a
+    /// division by <c>N - 100</c>). Evaluation for a real request is selection's job, which excludes such a pattern
+    /// with the reason.
+    /// </remarks>
     /// <exception cref="ProfileLoadException">No catalog has been loaded yet.</exception>
     public IReadOnlyList<string> ValidateExpressions()
     {
-        var config = Load();
-        var variables = VariableTable.CreateDefault();
-        var errors = new List<string>();
-        foreach (var (toolName, tool) in config.Tools)
+        var snapshot = _catalog.Current;
+        ThrowIfNothingLoaded(snapshot);
+        var validator = new ToolValidator(ValidationOptions.StrictOriginal);
+        var messages = new List<string>();
+        foreach (var tool in snapshot.Tools)
         {
-            foreach (var (capabilityName, capability) in tool.Capabilities)
+            if (ProfileOf(tool) is null)
             {
-                foreach (var (patternName, pattern) in capability.Patterns)
+                continue;
+            }
+
+            foreach (var finding in validator.Validate(tool.Definition).Findings)
+            {
+                if (ExpressionFieldOf(finding.Path) is { } where)
                 {
-                    var where = $"{toolName}.{capabilityName}.{patternName}";
-                    CheckEstimate(where + ".time_estimate_ms", pattern.TimeEstimateMs);
-                    CheckEstimate(where + ".cost_estimate", pattern.CostEstimate);
-                    if (pattern.Policy.RequiresBackgroundIf is { } condition)
-                    {
-                        CheckCondition(where + ".policy.requires_background_if", condition);
-                    }
+                    messages.Add($"{tool.Name}.{where}: {finding.Message}");
                 }
             }
         }
 
-        return errors;
+        return messages;
+    }
 
-        void CheckEstimate(string where, string text)
+    /// <summary>
+    /// For a finding's path at an expression field (<c>capabilities.C.patterns.P.time_estimate_ms</c>,
+    /// <c>….cost_estimate</c>, <c>….policy.requires_background_if</c>), the original's <c>C.P.field</c>; else null.
+    /// </summary>
+    private static string? ExpressionFieldOf(string path)
+    {
+        if (!(path.EndsWith(".time_estimate_ms", StringComparison.Ordinal) || path.EndsWith(".cost_estimate", StringComparison.Ordinal)
+              || path.EndsWith(".policy.requires_background_if", StringComparison.Ordinal)))
         {
-            if (!EstimateExpression.TryCompile(text, variables, out var expression, out var error)
-                || !expression.TryEvaluate(ExpressionContext.CreateValidationContext(variables), out _, out error))
-            {
-                errors.Add($"{where}: {error.Message}");
-            }
+            return null;
         }
 
-        void CheckCondition(string where, string text)
-        {
-            if (!ConditionExpression.TryCompile(text, variables, out var expression, out var error)
-                || !expression.TryEvaluate(ExpressionContext.CreateValidationContext(variables), out _, out error))
-            {
-                errors.Add($"{where}: {error.Message}");
-            }
-        }
+        const string capabilities = "capabilities.";
+        var relative = path.StartsWith(capabilities, StringComparison.Ordinal) ? path[capabilities.Length..] : path;
+        return relative.Replace(".patterns.", ".", StringComparison.Ordinal);
     }
 
     private OptimizationProfilesConfig Build(CatalogSnapshot snapshot)

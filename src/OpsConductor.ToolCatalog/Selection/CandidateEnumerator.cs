@@ -18,13 +18,15 @@ public sealed class CandidateEnumerator
 
     /// <summary>
     /// The original's <c>enumerate_candidates(required_capabilities, context)</c>: candidates in enumeration order.
-    /// A null <paramref name="context"/> means the original's no-context defaults (N = 100, pages = 1,
-    /// p95_latency = 1000); an empty one means the evaluator's defaults (N = 0, …).
+    /// As in the original, a null <paramref name="context"/> means its no-context defaults (N = 100, pages = 1,
+    /// p95_latency = 1000) and an empty one the evaluator's defaults (N = 0, …). <see cref="ToolSelector"/> does not
+    /// keep this quirk: a <see cref="SelectionRequest"/> has one rule (<see cref="SelectionRequest.Variables"/>).
     /// </summary>
+    /// <exception cref="InvalidSelectionRequestException">A variable is not finite, a built-in quantity is negative, or a name is not one an expression can read.</exception>
     public IReadOnlyList<ToolCandidate> EnumerateCandidates(CatalogSnapshot snapshot, IReadOnlyList<string> requiredCapabilities, IReadOnlyDictionary<string, double>? context = null)
     {
         var candidates = new List<ToolCandidate>();
-        Enumerate(snapshot, requiredCapabilities, CreateContext(snapshot, context, null), candidates, excluded: null);
+        Enumerate(snapshot, requiredCapabilities, CreateContext(snapshot, context, null, originalNoContextDefaults: true), candidates, excluded: null);
         return candidates;
     }
 
@@ -34,15 +36,17 @@ public sealed class CandidateEnumerator
     {
         var candidates = new List<ToolCandidate>();
         var excluded = new List<ExcludedCandidate>();
-        Enumerate(snapshot, requiredCapabilities, CreateContext(snapshot, context, null), candidates, excluded);
+        Enumerate(snapshot, requiredCapabilities, CreateContext(snapshot, context, null, originalNoContextDefaults: true), candidates, excluded);
         return (candidates, excluded);
     }
 
     /// <summary>
     /// The working context of one request: a copy of <paramref name="prepared"/> when given (never modified), else
-    /// the named variables over the evaluator's defaults, else the original's no-context defaults.
+    /// the named variables over the evaluator's defaults (also when <paramref name="variables"/> is null, unless
+    /// <paramref name="originalNoContextDefaults"/> asks for the original enumerator's N = 100, pages = 1,
+    /// p95_latency = 1000). Every value is checked (<see cref="SelectionRequestRules"/>) as it is set.
     /// </summary>
-    internal static ExpressionContext CreateContext(CatalogSnapshot snapshot, IReadOnlyDictionary<string, double>? variables, ExpressionContext? prepared)
+    internal static ExpressionContext CreateContext(CatalogSnapshot snapshot, IReadOnlyDictionary<string, double>? variables, ExpressionContext? prepared, bool originalNoContextDefaults = false)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var context = new ExpressionContext(snapshot.Variables);
@@ -54,18 +58,30 @@ public sealed class CandidateEnumerator
             }
 
             prepared.Values.AsSpan().CopyTo(context.Values);
+            SelectionRequestRules.CheckContext(context);
         }
         else if (variables is null)
         {
-            context.Set("N", 100);
-            context.Set("pages", 1);
-            context.Set("p95_latency", 1000);
+            if (originalNoContextDefaults)
+            {
+                context.Set(0, 100);
+                context.Set(1, 1);
+                context.Set(2, 1000);
+            }
         }
         else
         {
+            var table = snapshot.Variables;
             foreach (var (name, value) in variables)
             {
-                context.Set(name, value);
+                if (!table.TryGetSlot(name, out var slot))
+                {
+                    SelectionRequestRules.CheckNewName(name, value);
+                    slot = table.GetOrAddSlot(name);
+                }
+
+                SelectionRequestRules.CheckValue("Variables", table, slot, value);
+                context.Set(slot, value);
             }
         }
 
@@ -139,6 +155,18 @@ public sealed class CandidateEnumerator
                 return;
             }
 
+            if (!(time >= 0 && double.IsFinite(time)))
+            {
+                excluded?.Add(Impossible(pattern, "time_estimate_ms", pattern.TimeEstimate.Text, time));
+                return;
+            }
+
+            if (!(cost >= 0 && double.IsFinite(cost)))
+            {
+                excluded?.Add(Impossible(pattern, "cost_estimate", pattern.CostEstimate.Text, cost));
+                return;
+            }
+
             candidates.Add(new ToolCandidate(pattern, time, cost));
         }
         finally
@@ -177,6 +205,10 @@ public sealed class CandidateEnumerator
             }
         }
     }
+
+    private static ExcludedCandidate Impossible(CompiledPattern pattern, string field, string text, double value) =>
+        new(pattern.ToolName, pattern.CapabilityName, pattern.PatternName, ExclusionRule.ImpossibleEstimate,
+            $"{field} '{text}' evaluates to {PythonNumber.Format(value)} for this request; an estimate must be a finite number ≥ 0");
 
     private static ExcludedCandidate Failure(CompiledPattern pattern, string field, string text, ExpressionError error) =>
         error.MissingVariable is { } variable

@@ -12,6 +12,9 @@ public enum ExclusionRule
     /// <summary>An expression could not be evaluated for this request (division by zero, domain error, …).</summary>
     EvaluationError,
 
+    /// <summary>An estimate evaluated to a negative or non-finite number for this request (never ranked: it would be nonsense to score).</summary>
+    ImpossibleEstimate,
+
     /// <summary>The estimated cost is above the request's cost limit (the original's only policy filter).</summary>
     CostLimit,
 

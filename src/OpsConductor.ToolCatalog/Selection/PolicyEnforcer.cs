@@ -9,12 +9,17 @@ namespace OpsConductor.ToolCatalog.Selection;
 /// the pattern-level rules the original never enforced). Hard rules exclude; soft rules set the approval and
 /// background hints.
 /// </summary>
+/// <summary>The request's environment, trimmed, and whether the production-only rules apply in it (computed once per request).</summary>
+/// <param name="Name">The environment as the request gave it, trimmed.</param>
+/// <param name="ProductionRules">Whether <c>production_safe</c> is required: the request asks for it and the environment is not a known non-production one.</param>
+internal readonly record struct RequestEnvironment(string Name, bool ProductionRules);
+
 internal static class PolicyEnforcer
 {
     private static readonly string[] ElevatedPermissions = ["admin", "root", "sudo"];
 
     /// <summary>Returns the exclusion when a hard rule fails, otherwise null and the soft outcome.</summary>
-    public static ExcludedCandidate? Check(ToolCandidate candidate, SelectionRequest request, ExpressionContext context, SelectionOptions options, out PolicyOutcome outcome)
+    public static ExcludedCandidate? Check(ToolCandidate candidate, SelectionRequest request, RequestEnvironment environment, ExpressionContext context, SelectionOptions options, out PolicyOutcome outcome)
     {
         var policy = candidate.Policy;
         var enforced = options.PolicyMode == PolicyMode.Enforced;
@@ -41,9 +46,11 @@ internal static class PolicyEnforcer
                 Add(ref violations, ExclusionRule.PatternMaxCost, F($"Cost ${candidate.EstimatedCost:0.00} exceeds the pattern's max_cost ${maxCost:0.00}"));
             }
 
-            if (request.RequireProductionSafe && string.Equals(request.Environment, "production", StringComparison.Ordinal) && !policy.ProductionSafe)
+            if (environment.ProductionRules && !policy.ProductionSafe)
             {
-                Add(ref violations, ExclusionRule.NotProductionSafe, "Tool not marked as production-safe");
+                Add(ref violations, ExclusionRule.NotProductionSafe, string.Equals(environment.Name, "production", StringComparison.OrdinalIgnoreCase)
+                    ? "Tool not marked as production-safe"
+                    : $"Tool not marked as production-safe (environment '{environment.Name}' is not a known non-production environment, so production rules apply)");
             }
 
             var required = RequiredPermissions(candidate);
@@ -63,9 +70,9 @@ internal static class PolicyEnforcer
                 }
             }
 
-            if (!policy.AllowedEnvironments.IsEmpty && !policy.AllowedEnvironments.AsSpan().Contains(request.Environment))
+            if (!policy.AllowedEnvironments.IsEmpty && !IsAllowed(policy.AllowedEnvironments.AsSpan(), environment.Name))
             {
-                Add(ref violations, ExclusionRule.EnvironmentNotAllowed, $"Tool not allowed in {request.Environment} environment");
+                Add(ref violations, ExclusionRule.EnvironmentNotAllowed, $"Tool not allowed in {environment.Name} environment");
             }
 
             // Soft: background conditions, evaluated with the request's variables.
@@ -131,6 +138,20 @@ internal static class PolicyEnforcer
         }
 
         return required ?? (IReadOnlyList<string>)[];
+    }
+
+    /// <summary>Whether <paramref name="environment"/> is among <paramref name="allowed"/>, compared trimmed and case-insensitively.</summary>
+    private static bool IsAllowed(ReadOnlySpan<string> allowed, string environment)
+    {
+        foreach (var name in allowed)
+        {
+            if (name is not null && name.AsSpan().Trim().Equals(environment, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void Add(ref List<(ExclusionRule, string)>? violations, ExclusionRule rule, string message) => (violations ??= []).Add((rule, message));

@@ -57,9 +57,28 @@ public sealed class SelectionOptions
     /// <summary>Whether elevated permissions (<c>admin</c>, <c>root</c>, <c>sudo</c>) require approval; true by default.</summary>
     public bool RequireApprovalForElevated { get; set; } = true;
 
+    /// <summary>
+    /// The environments known not to be production, compared trimmed and case-insensitively: <c>development</c>,
+    /// <c>dev</c>, <c>test</c>, <c>testing</c>, <c>qa</c>, <c>staging</c>, <c>stage</c>, <c>sandbox</c> and <c>local</c>
+    /// by default. The production-only rule (<c>production_safe</c>) applies in every other environment — in
+    /// <c>production</c>, <c>Production</c>, and in names it does not know (<c>prod</c>, <c>live</c>): an unknown
+    /// environment fails closed. A <see cref="ToolSelector"/> copies the set when it is created.
+    /// </summary>
+    public ISet<string> NonProductionEnvironments { get; } = new HashSet<string>(
+        ["development", "dev", "test", "testing", "qa", "staging", "stage", "sandbox", "local"], StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Checks the options, throwing <see cref="ArgumentException"/> with the offending setting named.</summary>
     public SelectionOptions Validate()
     {
+        ArgumentNullException.ThrowIfNull(NonProductionEnvironments);
+        foreach (var environment in NonProductionEnvironments)
+        {
+            if (string.IsNullOrWhiteSpace(environment) || string.Equals(environment.Trim(), "production", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException($"NonProductionEnvironments must name environments other than production, got '{environment}'.");
+            }
+        }
+
         Normalization.Validate();
         foreach (var (mode, weights) in CustomWeights)
         {

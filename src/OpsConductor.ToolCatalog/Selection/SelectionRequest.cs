@@ -21,10 +21,14 @@ public sealed record SelectionRequest
     public string? ExplicitMode { get; init; }
 
     /// <summary>
-    /// The request's variables by name (<c>N</c>, <c>pages</c>, <c>file_size_kb</c>, …). Variables not given take the
-    /// evaluator's defaults (<c>N = 0</c>, <c>pages = 1</c>, <c>p95_latency = 100</c>, <c>cost = 1</c>,
-    /// <c>time_ms = 1000</c>). When both this and <see cref="Context"/> are null, the original's no-context defaults
-    /// apply instead: <c>N = 100</c>, <c>pages = 1</c>, <c>p95_latency = 1000</c>.
+    /// The request's variables by name (<c>N</c>, <c>pages</c>, <c>file_size_kb</c>, …). One rule, whether this is
+    /// null, empty or gives only some: a variable not given takes the evaluator's default (<c>N = 0</c>,
+    /// <c>pages = 1</c>, <c>p95_latency = 100</c>, <c>cost = 1</c>, <c>time_ms = 1000</c>), as in the original's real
+    /// calls (its Stage B never passed <c>N</c>); a pattern's declared input default comes first for its own
+    /// variables. (The original's <c>select_tool</c> switched to <c>N = 100</c>, <c>pages = 1</c>,
+    /// <c>p95_latency = 1000</c> only when the whole context was missing; pass those to get its no-context
+    /// estimates.) Every value must be finite; the five built-in variables are counts, times and costs and must be
+    /// ≥ 0; a name must be one an expression can read (not <c>pi</c>, <c>e</c> or a function name).
     /// </summary>
     public IReadOnlyDictionary<string, double>? Variables { get; init; }
 
@@ -35,15 +39,47 @@ public sealed record SelectionRequest
     /// </summary>
     public ExpressionContext? Context { get; init; }
 
-    /// <summary>The request's cost limit: candidates whose estimated cost is strictly greater are excluded.</summary>
+    /// <summary>The request's cost limit (a finite number ≥ 0, or null for none): candidates whose estimated cost is strictly greater are excluded.</summary>
     public double? CostLimit { get; init; }
 
-    /// <summary>The environment the tool would run in; <c>production</c> by default.</summary>
+    /// <summary>
+    /// The environment the tool would run in; <c>production</c> by default. Compared trimmed and case-insensitively
+    /// (<c>Production</c> is production). Null, empty or blank is refused. Production-only rules
+    /// (<c>production_safe</c>) apply in every environment not listed in
+    /// <see cref="SelectionOptions.NonProductionEnvironments"/>: an unknown name (<c>prod</c>) fails closed.
+    /// </summary>
     public string Environment { get; init; } = "production";
 
-    /// <summary>Whether production requires production-safe patterns (true by default).</summary>
+    /// <summary>Whether production (and any environment not known to be non-production) requires production-safe patterns (true by default).</summary>
     public bool RequireProductionSafe { get; init; } = true;
 
     /// <summary>The permissions available to the request; <see cref="DefaultPermissions"/> when null.</summary>
     public IReadOnlySet<string>? Permissions { get; init; }
+
+    /// <summary>
+    /// Checks the request against the rules <see cref="ToolSelector"/> applies at its boundary, without a catalog:
+    /// at least one capability and no null or blank name; a cost limit, when given, finite and ≥ 0; an environment
+    /// that is not null or blank; a known preference mode; variables finite, named as an expression can read them,
+    /// and ≥ 0 for the built-in quantities (<c>N</c>, <c>pages</c>, <c>p95_latency</c>, <c>cost</c>, <c>time_ms</c>).
+    /// Returns this request.
+    /// </summary>
+    /// <exception cref="InvalidSelectionRequestException">A rule is broken; the message names the field, the value and the rule.</exception>
+    public SelectionRequest Validate()
+    {
+        SelectionRequestRules.CheckFields(this);
+        if (Context is not null)
+        {
+            SelectionRequestRules.CheckContext(Context);
+        }
+        else if (Variables is not null)
+        {
+            foreach (var (name, value) in Variables)
+            {
+                SelectionRequestRules.CheckNewName(name, value);
+                SelectionRequestRules.CheckValue("Variables", name, value);
+            }
+        }
+
+        return this;
+    }
 }

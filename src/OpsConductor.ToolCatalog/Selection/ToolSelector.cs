@@ -26,6 +26,7 @@ public sealed class ToolSelector
     private readonly FeatureWeights[] _weights;
     private readonly ITieBreaker? _tieBreaker;
     private readonly TimeProvider _time;
+    private readonly HashSet<string> _nonProduction;
 
     /// <summary>Creates a selector.</summary>
     /// <param name="options">Policy and scoring options; the defaults when null.</param>
@@ -39,6 +40,7 @@ public sealed class ToolSelector
         _weights = [.. Enum.GetValues<PreferenceMode>().Select(_options.WeightsFor)];
         _tieBreaker = tieBreaker;
         _time = timeProvider ?? TimeProvider.System;
+        _nonProduction = new HashSet<string>(_options.NonProductionEnvironments.Select(e => e.Trim()), StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>The options in use.</summary>
@@ -48,13 +50,17 @@ public sealed class ToolSelector
     /// Enumerates, filters and ranks without choosing: never throws for "nothing to choose" (the ranking is then
     /// empty and <see cref="SelectionEvaluation.Excluded"/> says why).
     /// </summary>
+    /// <exception cref="InvalidSelectionRequestException">The request cannot be answered (see <see cref="SelectionRequest.Validate"/>); the message names the field.</exception>
     public SelectionEvaluation Evaluate(CatalogSnapshot snapshot, SelectionRequest request)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(request);
+        SelectionRequestRules.CheckFields(request);
         var mode = PreferenceDetector.Detect(request.Query, request.ExplicitMode);
         var weights = _weights[(int)mode];
         var context = CandidateEnumerator.CreateContext(snapshot, request.Variables, request.Context);
+        var environmentName = request.Environment.Trim();
+        var environment = new RequestEnvironment(environmentName, request.RequireProductionSafe && !_nonProduction.Contains(environmentName));
 
         var candidates = new List<ToolCandidate>(8);
         var excluded = new List<ExcludedCandidate>();
@@ -64,7 +70,7 @@ public sealed class ToolSelector
         var count = 0;
         foreach (var candidate in candidates)
         {
-            if (PolicyEnforcer.Check(candidate, request, context, _options, out var outcome) is { } violation)
+            if (PolicyEnforcer.Check(candidate, request, environment, context, _options, out var outcome) is { } violation)
             {
                 excluded.Add(violation);
                 continue;
@@ -110,6 +116,7 @@ public sealed class ToolSelector
     /// clarifying question but not sent to a tie-breaker (use <see cref="SelectAsync"/> for that).
     /// </summary>
     /// <exception cref="ToolSelectionException">No candidate, or every candidate violates a policy.</exception>
+    /// <exception cref="InvalidSelectionRequestException">The request cannot be answered; the message names the field.</exception>
     public ToolSelectionResult Select(CatalogSnapshot snapshot, SelectionRequest request)
     {
         var evaluation = Evaluate(snapshot, request);
@@ -124,6 +131,7 @@ public sealed class ToolSelector
     /// <see cref="ToolSelectionResult.TieBreakNote"/> says why.
     /// </summary>
     /// <exception cref="ToolSelectionException">No candidate, or every candidate violates a policy.</exception>
+    /// <exception cref="InvalidSelectionRequestException">The request cannot be answered; the message names the field.</exception>
     public async ValueTask<ToolSelectionResult> SelectAsync(CatalogSnapshot snapshot, SelectionRequest request, CancellationToken cancellationToken = default)
     {
         var evaluation = Evaluate(snapshot, request);
@@ -171,8 +179,11 @@ public sealed class ToolSelector
         if (evaluation.Ranked.Count == 0)
         {
             var message = evaluation.CandidateCount == 0
-                ? $"No viable tools found for capabilities: {PythonRepr.List(evaluation.Capabilities)}"
-                : $"All candidates violate policies. Violations: {PythonRepr.List(evaluation.Excluded.Where(e => e.IsPolicyViolation).Select(e => e.Reason))}";
+                ? $"No viable tools found for capabilities: {PythonRepr.List(evaluation.Capabilities)}" + (evaluation.Excluded.Count == 0 ? ""
+                    : $"; {evaluation.Excluded.Count} pattern(s) offer them but could not be evaluated for this request: {PythonRepr.List(evaluation.Excluded.Select(e => e.ToString()))}")
+                : $"All candidates violate policies. Violations: {PythonRepr.List(evaluation.Excluded.Where(e => e.IsPolicyViolation).Select(e => $"{e.ToolName}.{e.PatternName}: {e.Reason}"))}"
+                    + (evaluation.Excluded.Count == evaluation.CandidateCount ? ""
+                        : $"; {evaluation.Excluded.Count - evaluation.CandidateCount} other pattern(s) could not be evaluated for this request: {PythonRepr.List(evaluation.Excluded.Where(e => !e.IsPolicyViolation).Select(e => e.ToString()))}");
             throw new ToolSelectionException(message, evaluation.Excluded);
         }
 

@@ -19,6 +19,16 @@ public sealed class EstimateCommandTests
         Assert.That(result.Output.Trim(), Is.EqualTo("3120.5"));
     }
 
+    [TestCase("pi", "'pi' is a constant of the expression language (3.141592653589793) and cannot be overridden", "3.141592653589793")]
+    [TestCase("e", "'e' is a constant of the expression language (2.718281828459045) and cannot be overridden", "2.718281828459045")]
+    public async Task Setting_a_constant_warns_that_it_cannot_be_overridden(string name, string warning, string value)
+    {
+        var result = await CliHarness.RunAsync("estimate", name, "--var", $"{name}=5");
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(result.Output.Trim(), Is.EqualTo(value));
+        Assert.That(result.Error, Does.Contain($"warning: --var '{name}=5': {warning}; the value is ignored"));
+    }
+
     [Test]
     public async Task Prints_true_or_false_for_a_condition()
     {

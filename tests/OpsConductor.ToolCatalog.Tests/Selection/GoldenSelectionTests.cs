@@ -89,18 +89,20 @@ public sealed class GoldenSelectionTests
     public void A_tiny_cost_limit_makes_every_candidate_violate_policies()
     {
         var error = Assert.Throws<ToolSelectionException>(() => new ToolSelector().Select(_profiles, Request(["asset_query"], costLimit: 0.0001)));
-        Assert.That(error!.Message, Does.StartWith("All candidates violate policies. Violations: ['Cost $1.00 exceeds limit $0.00'"));
+        Assert.That(error!.Message, Does.StartWith("All candidates violate policies. Violations: ['asset-service-query.count_aggregate: Cost $1.00 exceeds limit $0.00'"),
+            "the original's message, each violation naming its tool and pattern (issue 12)");
         Assert.That(error.AllViolatePolicies, Is.True);
         Assert.That(error.Excluded, Has.Count.EqualTo(4));
     }
 
     [Test]
-    public void An_unknown_or_empty_capability_list_finds_no_viable_tools()
+    public void An_unknown_capability_finds_no_viable_tools_and_an_empty_list_is_refused()
     {
         var unknown = Assert.Throws<ToolSelectionException>(() => new ToolSelector().Select(_profiles, Request(["teleportation"])));
         Assert.That(unknown!.Message, Is.EqualTo("No viable tools found for capabilities: ['teleportation']"));
-        var empty = Assert.Throws<ToolSelectionException>(() => new ToolSelector().Select(_profiles, Request([])));
-        Assert.That(empty!.Message, Is.EqualTo("No viable tools found for capabilities: []"));
+        var empty = Assert.Throws<InvalidSelectionRequestException>(() => new ToolSelector().Select(_profiles, Request([])));
+        Assert.That(empty!.Message, Is.EqualTo("Capabilities = []: a request must name at least one capability (such as service_control)"),
+            "the original answered \"No viable tools found for capabilities: []\"; an empty request is the caller's mistake (issue 12)");
     }
 
     [TestCase(1, "single_lookup", 80, 1)]

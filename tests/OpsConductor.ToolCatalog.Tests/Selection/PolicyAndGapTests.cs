@@ -129,7 +129,8 @@ public sealed class PolicyAndGapTests
     {
         var catalog = Catalog(("divider", [Pattern("p", cost: "10 / N")]));
         var error = Assert.Throws<ToolSelectionException>(() => Enforced.Select(catalog, Request(n: 0)));
-        Assert.That(error!.Message, Is.EqualTo("No viable tools found for capabilities: ['service_control']"));
+        Assert.That(error!.Message, Is.EqualTo("No viable tools found for capabilities: ['service_control']; 1 pattern(s) offer them but could not be evaluated for this request: "
+            + "[\"divider.service_control.p: cost_estimate '10 / N' cannot be evaluated: Division by zero\"]"), "the original's message, and why (issue 12)");
         Assert.That(error.Excluded.Single().Rule, Is.EqualTo(ExclusionRule.EvaluationError));
         Assert.That(error.Excluded.Single().Reason, Does.Contain("Division by zero"));
     }
