@@ -83,7 +83,7 @@ internal static class ImportCommand
             {
                 if (Yaml.ToolYamlReader.EnumerateYamlFiles(full).Count == 0)
                 {
-                    errors.Add($"the folder '{path}' holds no regular *.yaml or *.yml file");
+                    errors.Add($"the folder '{path}' holds no *.yaml or *.yml file");
                 }
             }
             else if (!File.Exists(full))

@@ -69,7 +69,7 @@ internal static class ValidateCommand
                 skipped.AddRange(found.Skipped.Select(s => (Path.Join(path, Path.GetRelativePath(full, s.Path)), s.Reason)));
                 if (found.Files.Count == 0)
                 {
-                    usageErrors.Add($"the folder '{path}' holds no regular *.yaml or *.yml file{(found.Skipped.Count > 0 ? $" ({found.Skipped.Count} skipped: see below)" : "")}");
+                    usageErrors.Add($"the folder '{path}' holds no *.yaml or *.yml file{(found.Skipped.Count > 0 ? $" ({found.Skipped.Count} skipped: see below)" : "")}");
                 }
 
                 files.AddRange(found.Files.Select(f => (Path.Join(path, Path.GetRelativePath(full, f)), f)));
