@@ -230,4 +230,25 @@ public sealed class HostileInputValidationTests
 
         Assert.That(report.Errors.Select(f => f.Code), Does.Contain(ValidationCodes.ToolVersionForm));
     }
+
+    [Test]
+    public void A_profiles_file_whose_tool_the_store_would_refuse_is_refused_by_the_store_backstop()
+    {
+        var yaml = $$"""
+            version: "1.0"
+            tools:
+              asset-query:
+                description: "Query assets"
+                capabilities:
+                  asset_query:
+                    patterns:
+                      p1: {description: "d", time_estimate_ms: "1", accuracy_level: "{{new string('a', 300)}}"}
+            """;
+
+        var report = new ToolValidator().Validate(Reader.Read(yaml, "profiles.yaml"));
+
+        var finding = report.Errors.Single();
+        Assert.That(finding.Code, Is.EqualTo(ValidationCodes.ToolTooLongForStore));
+        Assert.That(finding.Message, Does.Contain("pattern 'p1'").And.Contain("accuracy_level is 300 characters long; the catalog stores at most 50"));
+    }
 }
