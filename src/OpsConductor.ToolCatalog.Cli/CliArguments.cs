@@ -53,7 +53,7 @@ internal static class CliArguments
                 case "--version" or "--to":
                     option.Validators.Add(r => CheckEach(r, r.Tokens, option.Name, "the version", CheckVersion));
                     break;
-                case "--output" or "--profiles" or "--file":
+                case "--output" or "--profiles" or "--tools" or "--file":
                     option.Validators.Add(r => CheckEach(r, r.Tokens, option.Name, "the path", CheckPath));
                     break;
                 case "--connection":
