@@ -29,6 +29,13 @@ internal static class CliApp
         Commands.WatchCommand.Create(context),
     ];
 
+    /// <summary>
+    /// How arguments are parsed: response files are off, so an argument starting with <c>@</c> is taken as written
+    /// (System.CommandLine would otherwise read it as a file of more arguments: <c>list @x</c> could take a connection
+    /// string from a file without saying so).
+    /// </summary>
+    internal static ParserConfiguration ParserConfiguration { get; } = new() { ResponseFileTokenReplacer = null };
+
     public static RootCommand BuildRootCommand(CliContext context)
     {
         var root = new RootCommand(
@@ -38,6 +45,7 @@ internal static class CliApp
             root.Subcommands.Add(command);
         }
 
+        CliArguments.Apply(root);
         return root;
     }
 
@@ -48,7 +56,7 @@ internal static class CliApp
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
     {
         var root = BuildRootCommand(context);
-        var parseResult = root.Parse(args);
+        var parseResult = root.Parse(args, ParserConfiguration);
         var configuration = new InvocationConfiguration { Output = context.Output, Error = context.Error };
         if (parseResult.Errors.Count > 0)
         {

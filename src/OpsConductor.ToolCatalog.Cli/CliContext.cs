@@ -8,9 +8,14 @@ namespace OpsConductor.ToolCatalog.Cli;
 /// </summary>
 internal sealed class CliContext
 {
-    public required TextWriter Output { get; init; }
+    /// <summary>Standard output; whatever is written is neutralised (see <see cref="TerminalText"/>).</summary>
+    public required TextWriter Output { get => _output; init => _output = TerminalText.Protect(value); }
 
-    public required TextWriter Error { get; init; }
+    /// <summary>Standard error; whatever is written is neutralised (see <see cref="TerminalText"/>).</summary>
+    public required TextWriter Error { get => _error; init => _error = TerminalText.Protect(value); }
+
+    private readonly TextWriter _output = TextWriter.Null;
+    private readonly TextWriter _error = TextWriter.Null;
 
     /// <summary>Reads an environment variable (tests substitute their own).</summary>
     public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;

@@ -32,9 +32,30 @@ internal static class ExportCommand
         {
             directory, platform, category, status, capability, tag, allVersions, force, connection,
         };
-        command.SetAction((result, cancellationToken) => StoreCommandSupport.RunAsync(context, result, connection, async store =>
+        command.SetAction(async (result, cancellationToken) =>
         {
-            var target = context.ResolvePath(result.GetValue(directory)!);
+            // The target is checked before the database is opened: a file, or a folder that already holds files, is
+            // refused without connecting (and without changing anything).
+            var given = result.GetValue(directory)!;
+            var target = context.ResolvePath(given);
+            if (File.Exists(target))
+            {
+                await context.Error.WriteLineAsync($"error: dir: '{given}' is a file; export writes a folder tree (the folder is created when missing). Give a folder.");
+                return ExitCodes.Usage;
+            }
+
+            if (!result.GetValue(force) && Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
+            {
+                await context.Error.WriteLineAsync($"error: the folder '{given}' is not empty. Export into a new or empty folder, or pass --force to replace files of the same name.");
+                return ExitCodes.Failure;
+            }
+
+            return await StoreCommandSupport.RunAsync(context, result, connection, store => ExportAsync(context, result, store, target, cancellationToken), cancellationToken);
+        });
+        return command;
+
+        async Task<int> ExportAsync(CliContext context, ParseResult result, ToolCatalogStore store, string target, CancellationToken cancellationToken)
+        {
             var options = new CatalogExportOptions
             {
                 Filter = new ToolFilter
@@ -48,12 +69,6 @@ internal static class ExportCommand
                 AllVersions = result.GetValue(allVersions),
                 Overwrite = result.GetValue(force),
             };
-            if (!options.Overwrite && Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
-            {
-                await context.Error.WriteLineAsync($"error: the folder '{result.GetValue(directory)}' is not empty. Export into a new or empty folder, or pass --force to replace files of the same name.");
-                return ExitCodes.Failure;
-            }
-
             IReadOnlyList<ExportedFile> written;
             try
             {
@@ -82,7 +97,6 @@ internal static class ExportCommand
                 : string.Create(CultureInfo.InvariantCulture,
                     $"Exported {written.Count} tool {(written.Count == 1 ? "version" : "versions")} to {result.GetValue(directory)} ({folders} platform {(folders == 1 ? "folder" : "folders")}). 'toolcatalog import {result.GetValue(directory)}' reads them back."));
             return ExitCodes.Success;
-        }, cancellationToken));
-        return command;
+        }
     }
 }

@@ -86,6 +86,12 @@ internal static class NewCommand
             else
             {
                 var full = context.ResolvePath(outputPath);
+                if (Directory.Exists(full))
+                {
+                    await context.Error.WriteLineAsync($"error: --output: '{outputPath}' is a folder; give the file to write, such as {Path.Join(outputPath, "tool.yaml")}.");
+                    return ExitCodes.Usage;
+                }
+
                 if (File.Exists(full) && !result.GetValue(o.Force))
                 {
                     await context.Error.WriteLineAsync($"error: '{outputPath}' exists; choose another file or pass --force to replace it.");

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using OpsConductor.ToolCatalog.Files;
+using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Validation;
 using OpsConductor.ToolCatalog.Yaml;
 
@@ -8,7 +10,8 @@ namespace OpsConductor.ToolCatalog.Cli.Commands;
 
 /// <summary>
 /// <c>toolcatalog validate PATH... [--strict] [--format text|json]</c>: validates tool files and folders
-/// (recursively, <c>*.yaml</c> and <c>*.yml</c>, templates included). Exit 0 when every file is valid, 1 when
+/// (recursively, regular <c>*.yaml</c> and <c>*.yml</c> files, templates included; FIFOs, sockets, devices and
+/// symbolic links inside folders are skipped and listed on the error stream). Exit 0 when every file is valid, 1 when
 /// any is invalid, 2 on a usage error, which includes a path that does not exist and a folder with no YAML
 /// file in it (nothing is validated then).
 /// </summary>
@@ -51,6 +54,7 @@ internal static class ValidateCommand
     private static async Task<int> RunAsync(CliContext context, string[] paths, bool strict, string format, CancellationToken cancellationToken)
     {
         var files = new List<(string Display, string FullPath)>();
+        var skipped = new List<(string Display, string Reason)>();
         var usageErrors = new List<string>();
         foreach (var path in paths)
         {
@@ -61,13 +65,14 @@ internal static class ValidateCommand
             }
             else if (Directory.Exists(full))
             {
-                var found = ToolYamlReader.EnumerateYamlFiles(full);
-                if (found.Count == 0)
+                var found = YamlFolder.Walk(full);
+                skipped.AddRange(found.Skipped.Select(s => (Path.Join(path, Path.GetRelativePath(full, s.Path)), s.Reason)));
+                if (found.Files.Count == 0)
                 {
-                    usageErrors.Add($"the folder '{path}' holds no *.yaml or *.yml file");
+                    usageErrors.Add($"the folder '{path}' holds no *.yaml or *.yml file{(found.Skipped.Count > 0 ? $" ({found.Skipped.Count} skipped: see below)" : "")}");
                 }
 
-                files.AddRange(found.Select(f => (Path.Join(path, Path.GetRelativePath(full, f)), f)));
+                files.AddRange(found.Files.Select(f => (Path.Join(path, Path.GetRelativePath(full, f)), f)));
             }
             else
             {
@@ -82,6 +87,7 @@ internal static class ValidateCommand
                 await context.Error.WriteLineAsync($"error: {error}");
             }
 
+            await WriteSkippedAsync(context.Error, skipped);
             await context.Error.WriteLineAsync("Nothing was validated. Run 'toolcatalog validate --help' for usage.");
             return ExitCodes.Usage;
         }
@@ -96,6 +102,15 @@ internal static class ValidateCommand
             results.Add((display, document, validator.Validate(document)));
         }
 
+        // The same tool version in two files is refused by import; validate says so too (one set of rules).
+        var duplicates = CatalogFiles.FindDuplicates([.. results.Select(r => (r.Display, r.Report.IsValid ? r.Document.Tools : (IReadOnlyList<ToolDefinition>)[]))]);
+        foreach (var (index, findings) in duplicates)
+        {
+            var (display, document, report) = results[index];
+            results[index] = (display, document, report with { Findings = [.. report.Findings, .. findings] });
+        }
+
+        await WriteSkippedAsync(context.Error, skipped);
         var mode = strict ? "strict" : "lenient";
         if (format == "json")
         {
@@ -107,6 +122,15 @@ internal static class ValidateCommand
         }
 
         return results.All(r => r.Report.IsValid) ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    /// <summary>Says which entries of the folders were left out and why (FIFOs, sockets, devices, symbolic links).</summary>
+    private static async Task WriteSkippedAsync(TextWriter error, List<(string Display, string Reason)> skipped)
+    {
+        foreach (var (display, reason) in skipped)
+        {
+            await error.WriteLineAsync($"skipped {display}: {reason}");
+        }
     }
 
     private static async Task WriteTextAsync(TextWriter output, List<(string Display, ToolDocument Document, ValidationReport Report)> results, string mode)

@@ -34,18 +34,21 @@ internal sealed record CatalogConnection(string ConnectionString, ConnectionSour
     {
         if (!string.IsNullOrWhiteSpace(option))
         {
+            ConnectionStrings.Require(option, "--connection");
             return new(option, ConnectionSource.Option, "--connection");
         }
 
         var fromEnvironment = context.GetEnvironmentVariable(CliSettings.ConnectionVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment))
         {
+            ConnectionStrings.Require(fromEnvironment, "$" + CliSettings.ConnectionVariable);
             return new(fromEnvironment, ConnectionSource.Environment, CliSettings.ConnectionVariable);
         }
 
         var settings = CliSettings.Load(context);
         if (settings.Connection is not null)
         {
+            ConnectionStrings.Require(settings.Connection, "the configuration file " + settings.ConfigFile);
             return new(settings.Connection, ConnectionSource.ConfigFile, settings.ConfigFile!);
         }
 

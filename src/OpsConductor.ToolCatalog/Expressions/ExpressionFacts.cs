@@ -35,4 +35,12 @@ public sealed record ExpressionFacts
 
     /// <summary>For a valid constant expression that can never evaluate (<c>1/0</c>, <c>log(0)</c>): the error it always gives.</summary>
     public ExpressionError? ConstantError { get; init; }
+
+    /// <summary>
+    /// For a valid expression that fails whatever its variables are: the error it always gives, with its column. Either
+    /// the whole expression is constant and cannot be evaluated (<see cref="ConstantError"/>), or a constant
+    /// sub-expression that every evaluation reaches cannot be (<c>N + 1/0</c>, <c>N * 9**9**9**9</c>); found by constant
+    /// folding, without a context. Null when some input may evaluate.
+    /// </summary>
+    public ExpressionError? FailsForEveryInput { get; init; }
 }

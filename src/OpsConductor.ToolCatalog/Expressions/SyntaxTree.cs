@@ -55,6 +55,30 @@ internal abstract class SyntaxNode(int column, int height)
 
     public int Height { get; } = height;
 
+    /// <summary>The nodes of this tree that contain a variable (the others are constant sub-expressions).</summary>
+    public HashSet<SyntaxNode> WithVariables()
+    {
+        var result = new HashSet<SyntaxNode>(ReferenceEqualityComparer.Instance);
+        Collect(this, result);
+        return result;
+
+        static bool Collect(SyntaxNode node, HashSet<SyntaxNode> result)
+        {
+            var any = node is VariableNode;
+            foreach (var child in node.Children)
+            {
+                any |= Collect(child, result);
+            }
+
+            if (any)
+            {
+                result.Add(node);
+            }
+
+            return any;
+        }
+    }
+
     /// <summary>Children in evaluation order (left to right).</summary>
     public abstract ReadOnlySpan<SyntaxNode> Children { get; }
 

@@ -15,10 +15,12 @@ namespace OpsConductor.ToolCatalog.Files;
 /// </summary>
 /// <remarks>
 /// <para><b>What is read.</b> A file is read as given. A folder is searched recursively for <c>*.yaml</c> and
-/// <c>*.yml</c> (hidden files and folders and symbolic links skipped), in ordinal order of the paths inside it. Files
+/// <c>*.yml</c>, regular files only, in ordinal order of the paths inside it. Files
 /// found in a folder that are not in a tool format — <c>tool:</c> wrappers, <c>name:</c> stubs, the template with its
 /// <c>&lt;PLACEHOLDER&gt;</c>s, empty or unrecognised documents — are skipped and listed with the reason (the
-/// original's migrate script skipped the template likewise); a file named explicitly must be a tool file. Files that
+/// original's migrate script skipped the template likewise). Hidden files and folders are left out silently;
+/// symbolic links, and FIFOs, sockets and devices with a YAML name, are never opened (a FIFO would block the read
+/// forever) and are listed as skipped with the reason. A file named explicitly must be a regular tool file. Files that
 /// are not YAML at all, or break a rule, are invalid.</para>
 /// <para><b>Validation first.</b> Every file is validated (lenient by default, strict on request) before anything is
 /// written. In the default all-or-nothing mode one invalid file refuses the whole run, with every problem listed (file,
@@ -66,9 +68,15 @@ public sealed class CatalogFiles
     {
         ArgumentNullException.ThrowIfNull(paths);
         var work = new List<(string Full, string Display, bool InFolder)>();
+        var skipped = new List<CatalogFile>();
         foreach (var path in paths)
         {
             ArgumentException.ThrowIfNullOrEmpty(path, nameof(paths));
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                throw new CatalogFilesException($"The path '{path}' is only white space: give a tool YAML file or a folder of them.");
+            }
+
             var full = baseDirectory is null ? System.IO.Path.GetFullPath(path) : System.IO.Path.GetFullPath(path, baseDirectory);
             if (File.Exists(full))
             {
@@ -76,8 +84,13 @@ public sealed class CatalogFiles
             }
             else if (Directory.Exists(full))
             {
-                work.AddRange(ToolYamlReader.EnumerateYamlFiles(full)
-                    .Select(f => (f, System.IO.Path.Join(path, System.IO.Path.GetRelativePath(full, f)), true)));
+                var contents = YamlFolder.Walk(full);
+                work.AddRange(contents.Files.Select(f => (f, System.IO.Path.Join(path, System.IO.Path.GetRelativePath(full, f)), true)));
+                skipped.AddRange(contents.Skipped.Select(s =>
+                {
+                    var display = System.IO.Path.Join(path, System.IO.Path.GetRelativePath(full, s.Path));
+                    return new CatalogFile(s.Path, display, ToolFileShape.Unreadable, CatalogFileStatus.Skipped, [], [], s.Reason);
+                }));
             }
             else
             {
@@ -94,6 +107,7 @@ public sealed class CatalogFiles
         }
 
         MarkDuplicates(files);
+        files.AddRange(skipped);
         return new CatalogFileSet(files, _validator.Options.Strict);
     }
 
@@ -285,46 +299,64 @@ public sealed class CatalogFiles
     /// <summary>A (name, version) in two valid files: the later file becomes invalid, naming the first.</summary>
     private static void MarkDuplicates(List<CatalogFile> files)
     {
-        var firstFile = new Dictionary<(string, string), CatalogFile>();
+        var duplicates = FindDuplicates([.. files.Select(f => (f.DisplayPath, f.Status == CatalogFileStatus.Tools ? f.Tools : (IReadOnlyList<ToolDefinition>)[]))]);
+        foreach (var (index, findings) in duplicates)
+        {
+            var file = files[index];
+            files[index] = new CatalogFile(file.Path, file.DisplayPath, file.Shape, CatalogFileStatus.Invalid, [], [.. file.Findings, .. findings], null);
+        }
+    }
+
+    /// <summary>
+    /// The rule <see cref="DuplicateToolCode"/>, shared by import and <c>validate</c>: each (name, version) may be defined
+    /// once among <paramref name="files"/> (display path and the tools of each valid file, in reading order). Returns, by
+    /// file index, the errors of each later file that repeats a version, naming the file that defined it first.
+    /// </summary>
+    internal static IReadOnlyDictionary<int, List<ValidationFinding>> FindDuplicates(IReadOnlyList<(string Display, IReadOnlyList<ToolDefinition> Tools)> files)
+    {
+        var result = new Dictionary<int, List<ValidationFinding>>();
+        var firstFile = new Dictionary<(string, string), int>();
         for (var i = 0; i < files.Count; i++)
         {
-            var file = files[i];
-            if (file.Status != CatalogFileStatus.Tools)
+            var (display, tools) = files[i];
+            foreach (var tool in tools)
             {
-                continue;
-            }
-
-            var duplicates = new List<ValidationFinding>();
-            foreach (var tool in file.Tools)
-            {
-                if (firstFile.TryGetValue((tool.Name, tool.Version), out var first) && first != file)
+                ValidationFinding? duplicate = null;
+                if (!firstFile.TryGetValue((tool.Name, tool.Version), out var first))
                 {
-                    duplicates.Add(new ValidationFinding(
+                    firstFile[(tool.Name, tool.Version)] = i;
+                }
+                else if (first != i)
+                {
+                    duplicate = new ValidationFinding(
                         DuplicateToolCode,
                         ValidationSeverity.Error,
                         "tool_name",
-                        $"tool '{tool.Name}' version '{tool.Version}' is also defined in '{first.DisplayPath}'; each version may be imported once (change the version of one of them, or leave one file out)")
-                    { File = file.DisplayPath });
-                }
-                else if (first is null)
-                {
-                    firstFile[(tool.Name, tool.Version)] = file;
+                        $"tool '{tool.Name}' version '{tool.Version}' is also defined in '{files[first].Display}'; each version may be imported once (change the version of one of them, or leave one file out)")
+                    { File = display };
                 }
                 else
                 {
-                    duplicates.Add(new ValidationFinding(
+                    duplicate = new ValidationFinding(
                         DuplicateToolCode,
                         ValidationSeverity.Error,
                         "tools",
                         $"tool '{tool.Name}' version '{tool.Version}' appears twice in this file; each version may be imported once")
-                    { File = file.DisplayPath });
+                    { File = display };
+                }
+
+                if (duplicate is not null)
+                {
+                    if (!result.TryGetValue(i, out var list))
+                    {
+                        result[i] = list = [];
+                    }
+
+                    list.Add(duplicate);
                 }
             }
-
-            if (duplicates.Count > 0)
-            {
-                files[i] = new CatalogFile(file.Path, file.DisplayPath, file.Shape, CatalogFileStatus.Invalid, [], [.. file.Findings, .. duplicates], null);
-            }
         }
+
+        return result;
     }
 }

@@ -26,6 +26,15 @@ internal sealed partial class ToolRules
             return;
         }
 
+        if (facts.FailsForEveryInput is { } failure)
+        {
+            BeyondAt(ValidationCodes.PatternExpressionAlwaysFails, path, PositionOf(text, failure.Column),
+                failure.Column > 0
+                    ? $"{field} of {where} can never be evaluated: at column {failure.Column} of '{text.Text}', {failure.Message}; every selection would exclude the pattern, so fix the expression"
+                    : $"{field} of {where} can never be evaluated ('{text.Text}'): {failure.Message}; every selection would exclude the pattern, so fix the expression");
+            return;
+        }
+
         foreach (var variable in facts.VariablesWithoutDefaults)
         {
             _pendingVariables.Add((path, text, field, variable));

@@ -221,6 +221,9 @@ internal sealed partial class ToolRules
             }
         }
 
+        MaxLength(map, "platform", "", Storage.StorageRules.PlatformLength);
+        MaxLength(map, "category", "", Storage.StorageRules.CategoryLength);
+
         if (map.Get("tool_name") is YamlScalar { IsString: true } name && name.Text.Length > 0 && !NamePatterns.IsValidName(name.Text))
         {
             Beyond(ValidationCodes.ToolName, "tool_name", name,
@@ -425,6 +428,13 @@ internal sealed partial class ToolRules
         {
             TextField(pattern, field, path, where);
         }
+
+        foreach (var field in new[] { "scope", "completeness", "accuracy_level", "freshness" })
+        {
+            MaxLength(pattern, field, path, Storage.StorageRules.VocabularyLength);
+        }
+
+        MaxLength(pattern, "data_source", path, Storage.StorageRules.DataSourceLength);
 
         Expression(pattern.Get("time_estimate_ms"), FieldPath.Child(path, "time_estimate_ms"), ExpressionRole.TimeEstimate, where);
         Expression(pattern.Get("cost_estimate"), FieldPath.Child(path, "cost_estimate"), ExpressionRole.CostEstimate, where);
@@ -865,6 +875,8 @@ internal sealed partial class ToolRules
             Beyond(ValidationCodes.ToolExecutionLocation, "execution_location", location,
                 $"execution_location is {location.Describe()}; it must name the executing service, e.g. automation-service");
         }
+
+        MaxLength(map, "execution_location", "", Storage.StorageRules.ExecutionLocationLength);
     }
 
     private void ToolExamples(YamlMapping map)
@@ -968,6 +980,17 @@ internal sealed partial class ToolRules
         }
     }
 
+    /// <summary>A text field stored in a column of <paramref name="max"/> characters (the limits the store checks too: <see cref="Storage.StorageRules"/>).</summary>
+    private void MaxLength(YamlMapping map, string key, string parentPath, int max)
+    {
+        if (map.Get(key) is YamlScalar { IsString: true } value && value.Text.Length > max)
+        {
+            var path = FieldPath.Child(parentPath, key);
+            Beyond(ValidationCodes.ToolTooLongForStore, path, value,
+                $"{path} is {value.Text.Length} characters long; the catalog database stores at most {max} (its column is VARCHAR({max}))");
+        }
+    }
+
     private void StringList(YamlMapping map, string key, string path, string where)
     {
         if (map.Get(key) is not { } value || value is YamlScalar { IsNull: true })
@@ -999,8 +1022,14 @@ internal sealed partial class ToolRules
             ExpressionRole.CostEstimate => "cost_estimate",
             _ => "policy.requires_background_if",
         };
-        if (node is YamlScalar { IsNumber: true } && role != ExpressionRole.BackgroundCondition)
+        if (node is YamlScalar { IsNumber: true } number && role != ExpressionRole.BackgroundCondition)
         {
+            if (!double.IsFinite(number.AsDouble()))
+            {
+                Beyond(ValidationCodes.PatternExpressionAlwaysFails, path, node,
+                    $"{field} of {where} is {number.Text}, which is not a finite number; every selection would exclude the pattern, so give a number or an expression such as \"1500 + 350 * N\"");
+            }
+
             return;
         }
 

@@ -44,8 +44,10 @@ public sealed class ToolValidator
         if (document.Root is { } root)
         {
             Run(document.Shape, root, sink);
+            TextRules.Run(root, sink);
         }
 
+        StoreLimits(document.Tools, sink);
         return new ValidationReport(document.Source, sink.Findings) { Shape = document.Shape };
     }
 
@@ -54,8 +56,33 @@ public sealed class ToolValidator
     {
         ArgumentNullException.ThrowIfNull(tool);
         var sink = new FindingSink(null);
-        new ToolRules(Options, sink).Run(ToolNodeWriter.Build(tool));
+        var root = ToolNodeWriter.Build(tool);
+        new ToolRules(Options, sink).Run(root);
+        TextRules.Run(root, sink);
+        StoreLimits([tool], sink);
         return new ValidationReport(null, sink.Findings);
+    }
+
+    /// <summary>
+    /// The backstop that makes validation and storing agree: when the rules above found no error, each tool as read must
+    /// pass the store's own check (<see cref="Storage.StorageRules"/>: column sizes, NUL characters, unique names), so that
+    /// nothing <c>validate</c> passes is refused by <c>import</c>. The field rules report the same problems with a position
+    /// first; this catches what they do not reach (such as a profiles file's fields).
+    /// </summary>
+    private static void StoreLimits(IReadOnlyList<ToolDefinition> tools, FindingSink sink)
+    {
+        if (sink.Findings.Any(f => f.IsError))
+        {
+            return;
+        }
+
+        foreach (var tool in tools)
+        {
+            if (Storage.StorageRules.FindProblem(tool) is { } problem)
+            {
+                sink.Error(ValidationCodes.ToolTooLongForStore, "", null, $"the catalog database cannot store this tool: {problem}");
+            }
+        }
     }
 
     private void Run(ToolFileShape shape, YamlNode root, FindingSink sink)

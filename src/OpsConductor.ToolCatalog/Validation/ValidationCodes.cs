@@ -144,6 +144,12 @@ public static class ValidationCodes
     /// <summary>TOOL025: A top-level field or default that must be text (tool_name, description, platform, category, accuracy_level, …) is a number, boolean, list or mapping.</summary>
     public const string ToolNotAString = "TOOL025";
 
+    /// <summary>TOOL026: A value is longer than the catalog database's column for it (the message names the limit), or the tool as read could not be stored for another reason the store checks.</summary>
+    public const string ToolTooLongForStore = "TOOL026";
+
+    /// <summary>TOOL027: A string (a value or a key, anywhere in the file) holds a NUL or another control character (C0, C1 or DEL; tab, line feed and carriage return are allowed), usually written as an escape (\e, \x07, \0) in a double-quoted scalar.</summary>
+    public const string ToolControlCharacter = "TOOL027";
+
     /// <summary>CAP001: A capability is not a mapping.</summary>
     public const string CapabilityNotMapping = "CAP001";
 
@@ -254,6 +260,9 @@ public static class ValidationCodes
 
     /// <summary>PAT027: Warning: an expression uses a variable that neither the defaults (N, pages, p95_latency, cost, time_ms) nor the pattern's declared inputs provide; selection excludes the pattern unless the request gives it.</summary>
     public const string PatternExpressionVariable = "PAT027";
+
+    /// <summary>PAT028: An estimate expression or condition compiles but fails for every input: a constant part of it (or all of it) can never be evaluated (1/0, 9**9**9**9, log(0)), or a numeric estimate is not a finite number; the message names the column.</summary>
+    public const string PatternExpressionAlwaysFails = "PAT028";
 
     /// <summary>INP001: An item of required_inputs / optional_inputs is not a mapping.</summary>
     public const string InputNotMapping = "INP001";
@@ -376,6 +385,8 @@ public static class ValidationCodes
         ["TOOL023"] = "Tool-level `examples` is not a list of mappings, or an example's expected_time_ms / expected_cost is not a non-negative number.",
         ["TOOL024"] = "Warning: a top-level key the catalog does not know; it is kept as extension data.",
         ["TOOL025"] = "A top-level field or default that must be text (tool_name, description, platform, category, accuracy_level, …) is a number, boolean, list or mapping.",
+        ["TOOL026"] = "A value is longer than the catalog database's column for it (tool_name and names 100, version 20, platform and category 50, execution_location 100, scope, completeness, accuracy_level and freshness 50, data_source 100), or the tool could not be stored for another reason the store checks.",
+        ["TOOL027"] = "A string (value or key, anywhere) holds a NUL or another control character (C0, C1, DEL; tab, line feed, carriage return allowed), e.g. written as \\e, \\x07 or \\0 in a double-quoted scalar.",
         ["CAP001"] = "A capability is not a mapping.",
         ["CAP002"] = "Warning: a capability has no `description`.",
         ["CAP003"] = "A capability has no `patterns` section.",
@@ -413,6 +424,7 @@ public static class ValidationCodes
         ["PAT025"] = "A pattern field that must be text (description, scope, completeness, accuracy_level, freshness, data_source) is not.",
         ["PAT026"] = "An estimate expression or policy condition does not compile (syntax, a construct outside the language, a wrong number of arguments, too deep); the message names the column.",
         ["PAT027"] = "Warning: an expression uses a variable that neither the defaults (N, pages, p95_latency, cost, time_ms) nor the pattern's declared inputs provide; selection excludes the pattern unless the request gives it.",
+        ["PAT028"] = "An estimate expression or condition fails for every input: a constant part of it can never be evaluated (1/0, 9**9**9**9, log(0)), or a numeric estimate is not finite; the message names the column.",
         ["INP001"] = "An item of required_inputs / optional_inputs is not a mapping.",
         ["INP002"] = "An input has no non-empty string `name`.",
         ["INP003"] = "An input's `type` is missing or outside the input-type vocabulary.",

@@ -36,6 +36,11 @@ public sealed class ToolYamlReader
                 return Unreadable(path, ValidationCodes.FileUnreadable, "the file does not exist");
             }
 
+            if (Files.FileKinds.Of(path, followLinks: true) is var kind and not (Files.FileKind.Regular or Files.FileKind.Unknown))
+            {
+                return Unreadable(path, ValidationCodes.FileUnreadable, $"it is {Files.FileKinds.Describe(kind)}, not a regular file; only regular files are read");
+            }
+
             if (info.Length > Options.MaxFileBytes)
             {
                 return TooLarge(path, info.Length);
@@ -120,29 +125,16 @@ public sealed class ToolYamlReader
         return [.. EnumerateYamlFiles(path).Select(ReadFile)];
     }
 
-    /// <summary>The YAML files <see cref="ReadFolder"/> reads, in the order it reads them.</summary>
+    /// <summary>The YAML files <see cref="ReadFolder"/> reads, in the order it reads them: regular files only (FIFOs,
+    /// sockets, devices and symbolic links are left out; see <see cref="Files.YamlFolder"/> for the list of what was).</summary>
     public static IReadOnlyList<string> EnumerateYamlFiles(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!Directory.Exists(path))
-        {
-            throw new DirectoryNotFoundException($"The folder '{path}' does not exist.");
-        }
-
-        var options = new EnumerationOptions
-        {
-            RecurseSubdirectories = true,
-            IgnoreInaccessible = true,
-            AttributesToSkip = FileAttributes.Hidden | FileAttributes.System | FileAttributes.ReparsePoint,
-        };
-        return [.. Directory.EnumerateFiles(path, "*", options)
-            .Where(IsYamlFile)
-            .OrderBy(f => Path.GetRelativePath(path, f), StringComparer.Ordinal)];
+        return Files.YamlFolder.Walk(path).Files;
     }
 
     /// <summary>Whether the file name ends in <c>.yaml</c> or <c>.yml</c> (any case).</summary>
-    public static bool IsYamlFile(string path) =>
-        path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+    public static bool IsYamlFile(string path) => Files.YamlFolder.IsYamlName(path);
 
     private ToolDocument Parse(string text, string source)
     {
