@@ -36,7 +36,7 @@ internal static class CliErrors
             case NpgsqlException n when Find<TimeoutException>(n) is not null:
                 return $"the database did not answer in time ({n.Message}). Nothing was written. Check that the server is not overloaded, or raise 'Command Timeout' / 'Timeout' in {check}.";
             case NpgsqlException n when Find<SocketException>(n) is { } s && s.SocketErrorCode is SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.TryAgain or SocketError.AddressNotAvailable:
-                return $"cannot reach the database server ({s.Message}). Check {check} and that the server is running.";
+                return $"the database could not be used: cannot reach the server ({s.Message}). Check {check} and that the server is running.";
             case NpgsqlException n when Find<IOException>(n) is not null || Find<SocketException>(n) is not null || Find<EndOfStreamException>(n) is not null:
                 return WentAway(n.InnerException?.Message ?? n.Message);
             case NpgsqlException n:
