@@ -59,7 +59,19 @@ internal sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, TimePr
             finally
             {
                 // Also released when the connection closes; unlock explicitly so a pooled connection never keeps it.
-                await connection.ExecuteAsync(new CommandDefinition(Sql.ReleaseMigrationLock, new { Key = Sql.MigrationLockKey }, cancellationToken: CancellationToken.None)).ConfigureAwait(false);
+                // A connection that died (server stopped, session ended) took the lock with it: the failure that
+                // stopped the migration is the one to report, not a second one from unlocking.
+                if (connection.State == System.Data.ConnectionState.Open)
+                {
+                    try
+                    {
+                        await connection.ExecuteAsync(new CommandDefinition(Sql.ReleaseMigrationLock, new { Key = Sql.MigrationLockKey }, cancellationToken: CancellationToken.None)).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+                    {
+                        connection.Close();
+                    }
+                }
             }
         }
     }
