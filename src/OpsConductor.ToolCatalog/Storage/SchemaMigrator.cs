@@ -69,7 +69,8 @@ internal sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, TimePr
                     }
                     catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
                     {
-                        connection.Close();
+                        // Never return a session that may still hold the lock to the pool: cleared, it is closed on return.
+                        NpgsqlConnection.ClearPool(connection);
                     }
                 }
             }
