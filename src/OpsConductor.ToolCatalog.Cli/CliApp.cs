@@ -51,13 +51,24 @@ internal static class CliApp
 
     /// <summary>
     /// Parses and runs <paramref name="args"/>. A usage error (unknown verb or option, missing argument)
-    /// prints what was wrong and the usage, and returns <see cref="ExitCodes.Usage"/>.
+    /// prints what was wrong and the usage, and returns <see cref="ExitCodes.Usage"/>. A command stopped by
+    /// <paramref name="cancellationToken"/> (Ctrl+C or SIGTERM, see <c>Program.cs</c>) says so and returns
+    /// <see cref="ExitCodes.Cancelled"/>; any other failure that escapes a command is one line on standard error and
+    /// <see cref="ExitCodes.Failure"/>, never a stack trace.
     /// </summary>
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
     {
         var root = BuildRootCommand(context);
         var parseResult = root.Parse(args, ParserConfiguration);
-        var configuration = new InvocationConfiguration { Output = context.Output, Error = context.Error };
+        var configuration = new InvocationConfiguration
+        {
+            Output = context.Output,
+            Error = context.Error,
+            // Failures are reported below, in words; the caller's token carries Ctrl+C and SIGTERM (Program.cs), so a
+            // command always gets to roll back and say so instead of being abandoned after a timeout.
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
+        };
         if (parseResult.Errors.Count > 0)
         {
             foreach (var error in parseResult.Errors)
@@ -69,6 +80,21 @@ internal static class CliApp
             return ExitCodes.Usage;
         }
 
-        return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await context.Error.WriteLineAsync("cancelled: the command was interrupted before it finished. Nothing was written (a write in progress was rolled back).").ConfigureAwait(false);
+            return ExitCodes.Cancelled;
+        }
+#pragma warning disable CA1031 // The last line of defence: whatever a command let through is reported in one line, never as a stack trace.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            await context.Error.WriteLineAsync($"error: {CliErrors.Describe(e, null)}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
     }
 }

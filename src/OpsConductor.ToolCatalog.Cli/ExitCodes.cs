@@ -11,4 +11,8 @@ internal static class ExitCodes
 
     /// <summary>The command line was wrong: unknown verb or option, missing or malformed argument.</summary>
     public const int Usage = 2;
+
+    /// <summary>The command was interrupted (Ctrl+C, SIGINT or SIGTERM) and stopped cleanly: a write in progress was
+    /// rolled back. 128 + SIGINT, as shells report an interrupted program.</summary>
+    public const int Cancelled = 130;
 }

@@ -136,19 +136,9 @@ internal static class StoreCommandSupport
             {
                 return await body(new ToolCatalogStore(dataSource), connection);
             }
-            catch (ToolCatalogException e)
+            catch (Exception e) when (e is ToolCatalogException or NpgsqlException)
             {
-                await context.Error.WriteLineAsync($"error: {e.Message}");
-                return ExitCodes.Failure;
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
-            {
-                await context.Error.WriteLineAsync($"error: the catalog schema is missing in this database ({e.MessageText}). Run 'toolcatalog migrate' first.");
-                return ExitCodes.Failure;
-            }
-            catch (NpgsqlException e)
-            {
-                await context.Error.WriteLineAsync($"error: the database could not be used: {e.Message}. Check the connection string ({connection.Origin}) and that the server is running.");
+                await context.Error.WriteLineAsync($"error: {CliErrors.Describe(e, connection.Origin)}");
                 return ExitCodes.Failure;
             }
         }

@@ -31,7 +31,12 @@ public sealed class ToolCatalogOptions
     /// <summary>The first wait before reconnecting a lost listening connection; doubled per failed attempt, with ±20 % jitter. 250 ms by default.</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>The longest wait between reconnection attempts. 30 seconds by default.</summary>
+    /// <summary>
+    /// The cap of the doubling wait between reconnection attempts, before the ±20 % jitter (so waits at the cap are
+    /// 24–36 s by default). 30 seconds by default. While the server answers (connection refused or reset, server
+    /// starting or stopping) the cap is 2 seconds instead (or this, if smaller), so the catalog is current again within
+    /// seconds of the server's return.
+    /// </summary>
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>

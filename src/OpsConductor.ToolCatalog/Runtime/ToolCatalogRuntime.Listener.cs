@@ -13,6 +13,7 @@ public sealed partial class ToolCatalogRuntime
     private async Task RunListenerAsync(CancellationToken stop)
     {
         var failures = 0;
+        var unansweredFailures = 0;
         var origin = CatalogChangeOrigin.Startup;
         while (!stop.IsCancellationRequested)
         {
@@ -20,8 +21,9 @@ public sealed partial class ToolCatalogRuntime
             try
             {
                 connection = await OpenListenerAsync(stop).ConfigureAwait(false);
-                await SyncAsync(origin, stop).ConfigureAwait(false);
+                await SyncOnFreshConnectionsAsync(origin, stop).ConfigureAwait(false);
                 failures = 0;
+                unansweredFailures = 0;
                 UpdateLink(l => l with { Listening = true, LastError = null, ProcessId = connection.ProcessID });
                 RuntimeLog.ListenerConnected(_logger, CatalogNotification.Channel, connection.ProcessID, Current.Revision);
                 RaiseListenerState(new ListenerStateChangedEventArgs(ListenerState.Connected, null, null, 0));
@@ -37,6 +39,17 @@ public sealed partial class ToolCatalogRuntime
 #pragma warning restore CA1031
             {
                 failures++;
+                var answered = ConnectionFailure.ServerAnswered(e);
+                if (!answered)
+                {
+                    unansweredFailures++;
+                }
+
+                if (ConnectionFailure.IsFatal(e))
+                {
+                    ClearPool();
+                }
+
                 var reason = Describe(e);
                 var wasListening = _link.Listening;
                 var now = _time.GetUtcNow();
@@ -58,7 +71,9 @@ public sealed partial class ToolCatalogRuntime
                 }
 
                 _firstAttempt.TrySetResult();
-                var delay = Backoff(failures);
+                var delay = answered
+                    ? Backoff(failures, TimeSpan.FromTicks(Math.Min(_options.MaxReconnectDelay.Ticks, MaxDelayWhileServerAnswers.Ticks)))
+                    : Backoff(unansweredFailures, _options.MaxReconnectDelay);
                 var wait = Task.Delay(delay, _time, stop);
                 if (e is NpgsqlException or TimeoutException or IOException)
                 {
@@ -137,6 +152,23 @@ public sealed partial class ToolCatalogRuntime
     }
 
     /// <summary>
+    /// A catch-up while the listening connection is up, so while the server answers: when the read fails on a pooled
+    /// connection that died (the server restarted, or an administrator ended it), <see cref="SyncAsync"/> has cleared
+    /// the pool, and the catch-up runs again at once on a fresh connection instead of waiting out a backoff.
+    /// </summary>
+    private async Task SyncOnFreshConnectionsAsync(CatalogChangeOrigin origin, CancellationToken stop)
+    {
+        try
+        {
+            await SyncAsync(origin, stop).ConfigureAwait(false);
+        }
+        catch (Exception e) when (ConnectionFailure.IsFatal(e) && !stop.IsCancellationRequested)
+        {
+            await SyncAsync(origin, stop).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Waits for work while connected: notices (coalesced: however many arrived, one catch-up reads everything after
     /// the held revision), the safety poll, or the loss of the connection (thrown, so the loop reconnects).
     /// </summary>
@@ -182,11 +214,11 @@ public sealed partial class ToolCatalogRuntime
                         RuntimeLog.RevisionGap(_logger, noticed, held, noticed - held - 1);
                     }
 
-                    await SyncAsync(CatalogChangeOrigin.Notice, stop).ConfigureAwait(false);
+                    await SyncOnFreshConnectionsAsync(CatalogChangeOrigin.Notice, stop).ConfigureAwait(false);
                 }
                 else
                 {
-                    await SyncAsync(CatalogChangeOrigin.SafetyPoll, stop).ConfigureAwait(false);
+                    await SyncOnFreshConnectionsAsync(CatalogChangeOrigin.SafetyPoll, stop).ConfigureAwait(false);
                 }
             }
         }
@@ -246,15 +278,32 @@ public sealed partial class ToolCatalogRuntime
         _noticeSignal.Writer.TryWrite(true);
     }
 
-    /// <summary>The wait before attempt <paramref name="failures"/> + 1: doubling from the first delay up to the maximum, ±20 % jitter.</summary>
-    private TimeSpan Backoff(int failures)
+    /// <summary>
+    /// The longest wait after a failure where the server or its host answered (connection refused or reset, server
+    /// starting or stopping, a connection dead since its restart): such attempts cost nothing, and a short wait is what
+    /// lets a change committed after the server returns reach every listener within a few seconds of its commit,
+    /// however long the outage was. The wait is jittered like every other (so at most 2.4 s).
+    /// </summary>
+    internal static readonly TimeSpan MaxDelayWhileServerAnswers = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The wait before attempt <paramref name="failures"/> + 1: doubling from the first delay up to
+    /// <paramref name="max"/>, then ±20 % jitter around that (so at the cap too: 24–36 s for a 30 s cap).
+    /// </summary>
+    private TimeSpan Backoff(int failures, TimeSpan max)
     {
         var first = _options.ReconnectDelay.TotalMilliseconds;
-        var max = _options.MaxReconnectDelay.TotalMilliseconds;
-        var exponential = Math.Min(max, first * Math.Pow(2, Math.Min(failures - 1, 30)));
+        var exponential = Math.Min(max.TotalMilliseconds, first * Math.Pow(2, Math.Min(Math.Max(failures, 1) - 1, 30)));
 #pragma warning disable CA5394 // Jitter spreads reconnects of many processes; it needs no cryptographic strength.
         var jittered = exponential * (0.8 + (0.4 * Random.Shared.NextDouble()));
 #pragma warning restore CA5394
-        return TimeSpan.FromMilliseconds(Math.Min(max, jittered));
+        return TimeSpan.FromMilliseconds(jittered);
     }
+
+    /// <summary>
+    /// Drops the pooled connections of the data source (the host's, when it gave one): after a fatal error they most
+    /// likely died with the same server, and the pool would hand them out one by one, each failing the next read.
+    /// Connections in use are closed when they are returned.
+    /// </summary>
+    private void ClearPool() => _dataSource?.Clear();
 }

@@ -59,6 +59,11 @@ public sealed partial class ToolCatalogRuntime
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 _metrics.Reload("tool", CatalogChangeOrigin.ToolReload, held.Source, false, _time.GetElapsedTime(started));
+                if (ConnectionFailure.IsFatal(e))
+                {
+                    ClearPool();
+                }
+
                 var operation = $"reload of tool '{toolName}'";
                 var reason = Describe(e);
                 RuntimeLog.OperationFailed(_logger, operation, reason, held.Source, held.Revision);
@@ -167,6 +172,11 @@ public sealed partial class ToolCatalogRuntime
                 activity?.SetStatus(ActivityStatusCode.Error, e.Message);
                 _metrics.Reload(kind, origin, CatalogSource.Database, false, _time.GetElapsedTime(started));
                 UpdateLink(l => l with { LastError = Describe(e) });
+                if (ConnectionFailure.IsFatal(e))
+                {
+                    ClearPool();
+                }
+
                 throw;
             }
         }

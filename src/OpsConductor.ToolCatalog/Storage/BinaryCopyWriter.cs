@@ -235,14 +235,14 @@ internal sealed class BinaryCopyWriter : IAsyncDisposable
             try
             {
                 await _stream.CancelAsync().ConfigureAwait(false);
+                await _stream.DisposeAsync().ConfigureAwait(false);
             }
-            catch (NpgsqlException)
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or ObjectDisposedException or IOException)
             {
-                // The server had refused the data already, or the connection is gone: the exception that made the
-                // caller stop is the one that matters, and its transaction is rolled back either way.
+                // The server had refused the data already, or the connection is gone (Npgsql then says "The COPY
+                // operation has already ended" or that the connection is broken): the exception that made the caller
+                // stop is the one that matters, and its transaction is rolled back either way.
             }
-
-            await _stream.DisposeAsync().ConfigureAwait(false);
         }
     }
 

@@ -187,6 +187,9 @@ internal sealed class RevisionRow
     public long Revision { get; set; }
 
     public long FeedFloor { get; set; }
+
+    /// <summary>The applied migrations as <c>version:checksum,…</c> (written by <see cref="Sql.BumpRevision"/> only).</summary>
+    public string? SchemaFingerprint { get; set; }
 }
 
 /// <summary>Ids taken from the sequences (<see cref="Sql.AllocateIds"/>): for each kind either every id, or only the

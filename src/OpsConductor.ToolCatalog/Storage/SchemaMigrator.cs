@@ -36,7 +36,20 @@ internal sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, TimePr
         await using (connection.ConfigureAwait(false))
         {
             var started = Stopwatch.GetTimestamp();
-            await connection.ExecuteAsync(new CommandDefinition(Sql.AcquireMigrationLock, new { Key = Sql.MigrationLockKey }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition(Sql.AcquireMigrationLock, new { Key = Sql.MigrationLockKey }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled } || (e is NpgsqlException && e.InnerException is TimeoutException))
+            {
+                var gaveUp = Stopwatch.GetElapsedTime(started);
+                throw new CatalogBusyException(
+                    string.Create(CultureInfo.InvariantCulture, $"Another process is migrating this database: the migration waited {gaveUp.TotalSeconds:0.#} s for the migration lock and gave up ")
+                    + $"({ConnectionLoss.DescribeFailure(e)}). Nothing was changed. Try again once the other migration has finished.",
+                    gaveUp,
+                    e);
+            }
+
             var waited = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             StorageLog.MigrationLockAcquired(logger, waited);
             try
@@ -46,7 +59,20 @@ internal sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, TimePr
             finally
             {
                 // Also released when the connection closes; unlock explicitly so a pooled connection never keeps it.
-                await connection.ExecuteAsync(new CommandDefinition(Sql.ReleaseMigrationLock, new { Key = Sql.MigrationLockKey }, cancellationToken: CancellationToken.None)).ConfigureAwait(false);
+                // A connection that died (server stopped, session ended) took the lock with it: the failure that
+                // stopped the migration is the one to report, not a second one from unlocking.
+                if (connection.State == System.Data.ConnectionState.Open)
+                {
+                    try
+                    {
+                        await connection.ExecuteAsync(new CommandDefinition(Sql.ReleaseMigrationLock, new { Key = Sql.MigrationLockKey }, cancellationToken: CancellationToken.None)).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+                    {
+                        // Never return a session that may still hold the lock to the pool: cleared, it is closed on return.
+                        NpgsqlConnection.ClearPool(connection);
+                    }
+                }
             }
         }
     }
@@ -57,23 +83,9 @@ internal sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, TimePr
         var applied = (await connection.QueryAsync<AppliedMigration>(new CommandDefinition(Sql.SelectAppliedMigrations, cancellationToken: cancellationToken)).ConfigureAwait(false))
             .ToDictionary(m => m.Version);
 
-        var known = Migrations.ToDictionary(m => m.Version);
-        foreach (var record in applied.Values)
+        if (Incompatibility(applied.Values, forMigrate: true) is { } problem)
         {
-            if (known.TryGetValue(record.Version, out var migration))
-            {
-                if (!string.Equals(migration.Checksum, record.Checksum, StringComparison.Ordinal))
-                {
-                    throw new CatalogSchemaException(
-                        $"Migration {migration.Version:D4}_{migration.Name} was changed after it was applied to this database "
-                        + $"(checksum {record.Checksum} when applied on {record.AppliedAt:u}, {migration.Checksum} now). Applied migrations must never "
-                        + "be edited: restore the original script and put the change in a new, higher-numbered migration.");
-                }
-            }
-            else
-            {
-                StorageLog.UnknownMigration(logger, record.Version, record.Name);
-            }
+            throw new CatalogSchemaException(problem);
         }
 
         var appliedNow = new List<string>();
@@ -109,8 +121,57 @@ internal sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, TimePr
             }
         }
 
-        var version = Math.Max(applied.Count == 0 ? 0 : applied.Keys.Max(), Migrations.Count == 0 ? 0 : Migrations[^1].Version);
-        return new MigrationResult(appliedNow, version);
+        return new MigrationResult(appliedNow, ProgramVersion);
+    }
+
+    /// <summary>The schema version this program writes: its highest embedded migration.</summary>
+    public static int ProgramVersion => Migrations.Count == 0 ? 0 : Migrations[^1].Version;
+
+    /// <summary>
+    /// What a write checks in its own transaction (one string compared, no extra round trip): the applied migrations as
+    /// <c>version:checksum</c>, comma-separated in order (see <see cref="Sql.BumpRevision"/>).
+    /// </summary>
+    public static string ExpectedFingerprint { get; } = string.Join(",", Migrations.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Version}:{m.Checksum}")));
+
+    /// <summary>
+    /// Why this program must not write to a database whose applied migrations are <paramref name="applied"/>, or null
+    /// when it may: a migration it does not know (a newer program migrated the schema), an applied migration whose
+    /// checksum differs from the program's (edited afterwards, or the table was tampered with), or, for a write other
+    /// than <c>migrate</c>, a migration not applied yet. The message names both schema versions.
+    /// </summary>
+    public static string? Incompatibility(IEnumerable<AppliedMigration> applied, bool forMigrate)
+    {
+        var records = applied.OrderBy(m => m.Version).ToList();
+        var known = Migrations.ToDictionary(m => m.Version);
+        var database = records.Count == 0 ? 0 : records[^1].Version;
+        var program = ProgramVersion;
+        var unknown = records.Where(r => !known.ContainsKey(r.Version)).ToList();
+        if (unknown.Count > 0)
+        {
+            var names = string.Join(", ", unknown.Select(u => string.Create(CultureInfo.InvariantCulture, $"migration {u.Version:D4}_{u.Name}")));
+            return string.Create(CultureInfo.InvariantCulture, $"The catalog schema in this database is at version {database}, newer than this program's (version {program}): it has {names}, which this program does not know. ")
+                + "Nothing was written: this program refuses to write to a schema it does not know (reads still work). Use the toolcatalog release that migrated it, or a newer one.";
+        }
+
+        foreach (var record in records)
+        {
+            var migration = known[record.Version];
+            if (!string.Equals(migration.Checksum, record.Checksum, StringComparison.Ordinal))
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"Migration {migration.Version:D4}_{migration.Name} was changed after it was applied to this database ")
+                    + string.Create(CultureInfo.InvariantCulture, $"(checksum {record.Checksum} when applied on {record.AppliedAt:u}, {migration.Checksum} now; database schema version {database}, this program's {program}). ")
+                    + "Nothing was written. Applied migrations must never be edited: restore the original script and put the change in a new, higher-numbered migration.";
+            }
+        }
+
+        if (!forMigrate && database < program)
+        {
+            var missing = string.Join(", ", Migrations.Where(m => !records.Exists(r => r.Version == m.Version)).Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Version:D4}_{m.Name}")));
+            return string.Create(CultureInfo.InvariantCulture, $"The catalog schema in this database is at version {database}, older than this program's (version {program}; missing {missing}). ")
+                + "Nothing was written: run 'toolcatalog migrate' (or ToolCatalogStore.MigrateAsync) first.";
+        }
+
+        return null;
     }
 
     private static List<Migration> LoadEmbedded()

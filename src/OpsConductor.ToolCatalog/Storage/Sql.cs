@@ -51,7 +51,8 @@ internal static class Sql
         UPDATE tool_catalog.catalog_revision
         SET revision = revision + 1, updated_at = @Now
         WHERE id = 1
-        RETURNING revision AS Revision, feed_floor AS FeedFloor
+        RETURNING revision AS Revision, feed_floor AS FeedFloor,
+            (SELECT string_agg(m.version::text || ':' || m.checksum, ',' ORDER BY m.version) FROM tool_catalog.schema_migrations m) AS SchemaFingerprint
         """;
 
     public const string SelectRevision = """

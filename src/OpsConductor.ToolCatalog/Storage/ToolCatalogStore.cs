@@ -1,4 +1,5 @@
 using System.Data;
+using System.Diagnostics;
 using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Logging;
@@ -188,10 +189,31 @@ public sealed partial class ToolCatalogStore
             await using (transaction.ConfigureAwait(false))
             {
                 WriteScope? scope = null;
+                var committing = false;
                 try
                 {
-                    var bumped = await connection.QuerySingleAsync<RevisionRow>(new CommandDefinition(
-                        Sql.BumpRevision, new { Now = now }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    var waitStarted = Stopwatch.GetTimestamp();
+                    RevisionRow bumped;
+                    try
+                    {
+                        bumped = await connection.QuerySingleAsync<RevisionRow>(new CommandDefinition(
+                            Sql.BumpRevision, new { Now = now }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (IsLockWaitGivenUp(e))
+                    {
+                        var waited = Stopwatch.GetElapsedTime(waitStarted);
+                        throw new CatalogBusyException(
+                            string.Create(CultureInfo.InvariantCulture, $"Another writer holds the catalog: the {operation} of {Subject(toolName)} waited {waited.TotalSeconds:0.#} s for the catalog's revision lock and gave up ")
+                            + $"({ConnectionLoss.DescribeFailure(e)}). Nothing was written. Try again once the other write has finished (it shows in pg_stat_activity, waiting or idle in transaction).",
+                            waited,
+                            e);
+                    }
+
+                    if (!string.Equals(bumped.SchemaFingerprint, SchemaMigrator.ExpectedFingerprint, StringComparison.Ordinal))
+                    {
+                        await CheckSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                    }
+
                     scope = new WriteScope(connection, transaction, now, change, bumped.Revision, bumped.FeedFloor) { CancellationToken = cancellationToken };
                     var value = await body(scope).ConfigureAwait(false);
                     if (scope.Audits.Count == 0)
@@ -204,6 +226,7 @@ public sealed partial class ToolCatalogStore
                     await auditWriter.InsertChangesAsync(connection, transaction, scope.Revision, scope.Changes, now, cancellationToken).ConfigureAwait(false);
                     var payload = new CatalogNotification(scope.Revision, [.. scope.Changes.Keys]).ToPayload();
                     await connection.ExecuteAsync(scope.Command(Sql.Notify, new { Channel = Sql.NotificationChannel, Payload = payload })).ConfigureAwait(false);
+                    committing = true;
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                     StorageLog.WriteCommitted(_logger, operation, toolName, scope.Revision);
                     return (value, scope.Revision, true);
@@ -218,8 +241,39 @@ public sealed partial class ToolCatalogStore
                     StorageLog.WriteRefused(_logger, operation, toolName, e.Message);
                     throw;
                 }
+                catch (Exception e) when (e is not OperationCanceledException && ConnectionLoss.IsConnectionLost(e, connection))
+                {
+                    StorageLog.WriteRefused(_logger, operation, toolName, ConnectionLoss.DescribeFailure(e));
+                    throw committing
+                        ? new CatalogConnectionLostException(
+                            $"The connection to the database was lost while the {operation} of {Subject(toolName)} was committing ({ConnectionLoss.DescribeFailure(e)}): "
+                            + "the server may or may not have stored it. Check the tool's versions (or the catalog's revision) before trying again.", e) { OutcomeUnknown = true }
+                        : new CatalogConnectionLostException(
+                            $"The connection to the database was lost during the {operation} of {Subject(toolName)} ({ConnectionLoss.DescribeFailure(e)}); "
+                            + "the server rolled the transaction back: nothing was written. Try again once the server is back.", e);
+                }
             }
         }
+    }
+
+    private static string Subject(string toolName) => toolName.Contains(' ', StringComparison.Ordinal) ? toolName : $"tool '{toolName}'";
+
+    /// <summary>Whether the first statement of a write (the revision bump, which waits for the previous writer) gave
+    /// up waiting: the command timeout, <c>lock_timeout</c> (55P03) or <c>statement_timeout</c> (57014).</summary>
+    private static bool IsLockWaitGivenUp(Exception e) =>
+        e is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled }
+        || (e is NpgsqlException && e.InnerException is TimeoutException);
+
+    /// <summary>
+    /// Refuses the write (the transaction is rolled back) when the schema is not the one this program knows: newer, with
+    /// an applied migration edited or tampered with, or not migrated yet. Run only when the write's fingerprint differs.
+    /// </summary>
+    private static async Task CheckSchemaAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var applied = await connection.QueryAsync<AppliedMigration>(new CommandDefinition(
+            Sql.SelectAppliedMigrations, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        throw new CatalogSchemaException(SchemaMigrator.Incompatibility(applied, forMigrate: false)
+            ?? "The catalog schema's record of applied migrations does not match this program's; nothing was written. Run 'toolcatalog migrate' for details.");
     }
 
     /// <summary>Fails with <see cref="CatalogConflictException"/> when the change states a revision and the tool changed after it.</summary>

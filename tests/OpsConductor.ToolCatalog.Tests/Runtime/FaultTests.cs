@@ -111,14 +111,15 @@ public sealed class FaultTests
     }
 
     [Test]
-    public async Task Reconnects_back_off_exponentially_with_jitter_up_to_the_maximum()
+    public async Task Reconnects_back_off_exponentially_with_jitter_up_to_the_maximum_and_around_it()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+        var server = await TestServer.GetSharedAsync();
         await using var catalog = Create(
             new ToolCatalogOptions
             {
                 Mode = CatalogMode.Database,
-                ConnectionString = "Host=127.0.0.1;Port=1;Username=nobody;Password=secret;Database=none;Timeout=3",
+                ConnectionString = server.GetConnectionString("toolcatalog_no_such_database"),
                 ReconnectDelay = TimeSpan.FromSeconds(1),
                 MaxReconnectDelay = TimeSpan.FromSeconds(5),
             },
@@ -126,23 +127,115 @@ public sealed class FaultTests
         await catalog.Catalog.StartAsync().WaitAsync(Patience);
 
         var waits = new List<TimeSpan>();
-        for (var attempt = 1; attempt <= 6; attempt++)
+        for (var attempt = 1; attempt <= 8; attempt++)
         {
             var failed = await catalog.NextStateAsync(ListenerState.Disconnected);
             Assert.That(failed.Attempt, Is.EqualTo(attempt));
+            Assert.That(failed.Error, Does.Contain("3D000"), "the server answers, but the database does not exist: not a reason to hurry");
+            waits.Add(failed.RetryIn!.Value);
+            time.Advance(failed.RetryIn.Value);
+        }
+
+        double[] expected = [1, 2, 4, 5, 5, 5, 5, 5];
+        for (var i = 0; i < waits.Count; i++)
+        {
+            Assert.That(waits[i].TotalSeconds, Is.InRange(expected[i] * 0.8, expected[i] * 1.2), $"wait {i + 1}");
+        }
+
+        Assert.That(waits.Distinct().Count(), Is.GreaterThan(5), "jittered, not in step");
+        Assert.That(waits.Skip(3).Distinct().Count(), Is.GreaterThan(1), "jittered at the cap too, not exactly the maximum every time");
+        Assert.That(catalog.Catalog.Health.Status, Is.EqualTo(CatalogHealthStatus.Unhealthy));
+    }
+
+    [Test]
+    public async Task While_the_server_refuses_connections_the_reconnect_waits_stay_short()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+        await using var catalog = Create(
+            new ToolCatalogOptions
+            {
+                Mode = CatalogMode.Database,
+                ConnectionString = "Host=127.0.0.1;Port=1;Username=nobody;Password=secret;Database=none;Timeout=3",
+                ReconnectDelay = TimeSpan.FromMilliseconds(250),
+                MaxReconnectDelay = TimeSpan.FromSeconds(30),
+            },
+            time);
+        await catalog.Catalog.StartAsync().WaitAsync(Patience);
+
+        var waits = new List<TimeSpan>();
+        for (var attempt = 1; attempt <= 10; attempt++)
+        {
+            var failed = await catalog.NextStateAsync(ListenerState.Disconnected);
             Assert.That(failed.Error, Does.Contain("127.0.0.1:1").And.Not.Contains("secret"));
             waits.Add(failed.RetryIn!.Value);
             time.Advance(failed.RetryIn.Value);
         }
 
-        double[] expected = [1, 2, 4, 5, 5, 5];
-        for (var i = 0; i < waits.Count; i++)
+        Assert.That(waits[0].TotalMilliseconds, Is.InRange(200, 300), "the first wait is the reconnect delay");
+        Assert.That(waits.Max().TotalSeconds, Is.InRange(1.6, 2.4), "refused at once: the server may be back any moment, so no wait grows past 2 s ± 20 %");
+    }
+
+    [Test]
+    public async Task A_change_committed_after_a_long_outage_is_served_within_five_seconds_of_its_commit()
+    {
+        await using var server = await TestServer.StartPrivateAsync();
+        await using var db = await TestDatabase.CreateAsync(server);
+        var writer = db.CreateStore();
+        await writer.ImportAsync([Tool("pair-0", "1.0")]);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+        await using var catalog = await StartAsync(db, o => (o.ReconnectDelay, o.MaxReconnectDelay) = (TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(30)), time);
+
+        await server.StopAsync();
+        var failed = await catalog.NextStateAsync(ListenerState.Disconnected);
+        for (var outage = TimeSpan.Zero; outage < TimeSpan.FromSeconds(50); outage += failed.RetryIn!.Value)
         {
-            Assert.That(waits[i].TotalSeconds, Is.InRange(Math.Min(5, expected[i] * 0.8), expected[i] * 1.2).And.LessThanOrEqualTo(5), $"wait {i + 1}");
+            time.Advance(failed.RetryIn!.Value);
+            failed = await catalog.NextStateAsync(ListenerState.Disconnected);
         }
 
-        Assert.That(waits.Distinct().Count(), Is.GreaterThan(3), "jittered, not in step");
-        Assert.That(catalog.Catalog.Health.Status, Is.EqualTo(CatalogHealthStatus.Unhealthy));
+        await server.StartAsync();
+        db.DataSource.Clear(); // the writer's pooled connections died with the server
+        var change = await writer.PublishAsync(Tool("pair-0", "2.0"));
+        var sinceCommit = TimeSpan.Zero;
+        var next = failed;
+        while (next.State == ListenerState.Disconnected)
+        {
+            sinceCommit += next.RetryIn!.Value;
+            Assert.That(sinceCommit, Is.LessThanOrEqualTo(TimeSpan.FromSeconds(5)), $"still waiting {sinceCommit} after the commit (last error: {next.Error})");
+            time.Advance(next.RetryIn.Value);
+            next = await catalog.NextStateAsync();
+        }
+
+        Assert.That(next.State, Is.EqualTo(ListenerState.Connected));
+        Assert.That(catalog.Current.Revision, Is.EqualTo(change.Revision));
+        Assert.That(catalog.Current.FindTool("pair-0")!.Definition.Version, Is.EqualTo("2.0"));
+    }
+
+    [Test]
+    public async Task A_catch_up_that_meets_a_dead_pooled_connection_reads_again_on_a_fresh_one_without_dropping_the_listener()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var writer = db.CreateStore();
+        await writer.CreateAsync(Tool("journalctl"));
+        await using var catalog = await StartAsync(db);
+        var listener = catalog.Catalog.ListenerProcessId!.Value;
+
+        await using (var admin = await db.DataSource.OpenConnectionAsync())
+        {
+            // Every backend of this database but the listener's and this one: the catalog's idle pooled connections die.
+            await using var terminate = new NpgsqlCommand(
+                "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid NOT IN (@listener, pg_backend_pid())) t",
+                admin) { Parameters = { new("listener", listener) } };
+            Assert.That(await terminate.ExecuteScalarAsync(), Is.GreaterThan(0), "the catalog's pool held a connection");
+        }
+
+        db.DataSource.Clear(); // the writer's own idle connections died too
+        var write = await writer.PublishAsync(Tool("journalctl", "1.1"));
+        var change = await catalog.NextChangeAsync(e => e.Current.Revision == write.Revision);
+
+        Assert.That(change.Origin, Is.EqualTo(CatalogChangeOrigin.Notice), "read on the notice, not after a reconnect");
+        Assert.That(catalog.Catalog.ListenerProcessId, Is.EqualTo(listener), "the listening connection was kept");
+        Assert.That(catalog.Catalog.Health.Status, Is.EqualTo(CatalogHealthStatus.Healthy));
     }
 
     [Test]

@@ -81,6 +81,13 @@ internal sealed class RuntimeHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>The next listener state change, whichever it is; fails after 30 s.</summary>
+    public async Task<ListenerStateChangedEventArgs> NextStateAsync()
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        return await _states.Reader.ReadAsync(timeout.Token);
+    }
+
     /// <summary>Forgets the snapshots published so far (the first load), so the next one read is a later change.</summary>
     public void ForgetChanges()
     {

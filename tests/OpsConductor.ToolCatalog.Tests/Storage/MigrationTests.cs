@@ -79,6 +79,64 @@ public sealed class MigrationTests
     }
 
     [Test]
+    public async Task A_schema_newer_than_the_program_refuses_every_write_and_migrate_naming_both_versions_while_reads_still_work()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var store = db.CreateStore();
+        await store.CreateAsync(GeneratedTools.Create(1));
+        var future = SchemaMigrator.ProgramVersion + 1;
+        await using (var connection = await db.DataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO tool_catalog.schema_migrations (version, name, checksum, execution_ms) VALUES (@future, 'from_the_future', 'f00d', 1)", new { future });
+        }
+
+        var write = Assert.ThrowsAsync<CatalogSchemaException>(() => store.CreateAsync(GeneratedTools.Create(2)));
+        var import = Assert.ThrowsAsync<CatalogSchemaException>(() => store.ImportAsync(GeneratedTools.CreateMany(3, prefix: "more")));
+        var migrate = Assert.ThrowsAsync<CatalogSchemaException>(() => store.MigrateAsync());
+
+        var versions = $"at version {future}, newer than this program's (version {SchemaMigrator.ProgramVersion})";
+        Assert.That(write!.Message, Does.Contain(versions).And.Contain($"{future:D4}_from_the_future").And.Contain("Nothing was written"));
+        Assert.That(import!.Message, Does.Contain(versions));
+        Assert.That(migrate!.Message, Does.Contain(versions));
+        Assert.That(await store.GetRevisionAsync(), Is.EqualTo(1), "nothing written");
+        Assert.That((await store.ExportAsync()).Select(t => t.Name), Is.EqualTo(new[] { GeneratedTools.Create(1).Name }), "reads still work");
+    }
+
+    [Test]
+    public async Task An_edited_migration_record_refuses_writes_too_and_nothing_is_written()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var store = db.CreateStore();
+        await using (var connection = await db.DataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("UPDATE tool_catalog.schema_migrations SET checksum = 'abc123' WHERE version = 2");
+        }
+
+        var error = Assert.ThrowsAsync<CatalogSchemaException>(() => store.CreateAsync(GeneratedTools.Create(1)));
+
+        var second = SchemaMigrator.Migrations[1];
+        Assert.That(error!.Message, Does.Contain($"0002_{second.Name} was changed").And.Contain("abc123").And.Contain(second.Checksum).And.Contain("Nothing was written"));
+        Assert.That(await store.GetRevisionAsync(), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_database_missing_a_migration_refuses_writes_and_says_to_migrate()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var store = db.CreateStore();
+        await using (var connection = await db.DataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("DELETE FROM tool_catalog.schema_migrations WHERE version = @Version", new { Version = SchemaMigrator.ProgramVersion });
+        }
+
+        var error = Assert.ThrowsAsync<CatalogSchemaException>(() => store.CreateAsync(GeneratedTools.Create(1)));
+
+        Assert.That(error!.Message, Does.Contain($"at version {SchemaMigrator.ProgramVersion - 1}, older than this program's (version {SchemaMigrator.ProgramVersion}").And.Contain("toolcatalog migrate"));
+        Assert.That(await store.GetRevisionAsync(), Is.Zero);
+    }
+
+    [Test]
     public void Embedded_migrations_are_numbered_without_gaps_from_0001()
     {
         Assert.That(SchemaMigrator.Migrations.Select(m => m.Version), Is.EqualTo(Enumerable.Range(1, SchemaMigrator.Migrations.Count)));

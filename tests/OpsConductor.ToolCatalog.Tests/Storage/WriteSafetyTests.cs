@@ -1,4 +1,5 @@
 using Dapper;
+using Npgsql;
 using OpsConductor.ToolCatalog.Storage;
 using OpsConductor.ToolCatalog.Tests.Support;
 
@@ -62,6 +63,83 @@ public sealed class WriteSafetyTests
         Assert.That(await _store.GetRevisionAsync(), Is.EqualTo(revisionBefore));
         Assert.That(await AuditReader.CountAsync(_db), Is.Zero);
         Assert.That(await CountRowsAsync(), Is.EqualTo((0L, 0L, 0L)));
+    }
+
+    [Test]
+    public async Task Losing_the_connection_in_the_middle_of_a_write_says_nothing_was_written_and_nothing_was()
+    {
+        var tool = GeneratedTools.Create(1);
+        await _store.CreateAsync(tool);
+        var revisionBefore = await _store.GetRevisionAsync();
+        await using var blocker = await _db.DataSource.OpenConnectionAsync();
+        await using var held = await blocker.BeginTransactionAsync();
+        await blocker.ExecuteAsync("SELECT id FROM tool_catalog.tools WHERE tool_name = @Name FOR UPDATE", new { tool.Name }, held);
+
+        var disable = _store.DisableAsync(tool.Name);
+        await using (var admin = await _db.DataSource.OpenConnectionAsync())
+        {
+            var waiting = 0;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (waiting == 0)
+            {
+                waiting = await admin.ExecuteScalarAsync<int>(new CommandDefinition(
+                    "SELECT coalesce(max(pid), 0) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", cancellationToken: timeout.Token));
+                if (waiting == 0)
+                {
+                    await Task.Delay(20, timeout.Token);
+                }
+            }
+
+            await admin.ExecuteAsync("SELECT pg_terminate_backend(@waiting)", new { waiting });
+        }
+
+        var error = Assert.ThrowsAsync<CatalogConnectionLostException>(() => disable);
+        await held.RollbackAsync();
+
+        Assert.That(error!.Message, Does.Contain($"tool '{tool.Name}'").And.Contain("57P01").And.Contain("nothing was written"));
+        Assert.That(error.OutcomeUnknown, Is.False);
+        Assert.That(await _store.GetRevisionAsync(), Is.EqualTo(revisionBefore));
+        Assert.That((await _store.GetAsync(tool.Name))!.Definition.Enabled, Is.True);
+    }
+
+    [Test]
+    public async Task A_write_that_waits_too_long_for_another_writer_says_the_catalog_is_busy_and_for_how_long()
+    {
+        await using var blocker = await _db.DataSource.OpenConnectionAsync();
+        await using var held = await blocker.BeginTransactionAsync();
+        await blocker.ExecuteAsync("UPDATE tool_catalog.catalog_revision SET updated_at = now() WHERE id = 1", transaction: held);
+        await using var impatient = _db.CreateDataSource(b => b.CommandTimeout = 1);
+
+        var error = Assert.ThrowsAsync<CatalogBusyException>(() => new ToolCatalogStore(impatient).CreateAsync(GeneratedTools.Create(1)));
+        await held.RollbackAsync();
+
+        Assert.That(error!.Message, Does.StartWith("Another writer holds the catalog").And.Contain("Nothing was written"));
+        Assert.That(error.Waited, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(0.9)));
+        Assert.That(await _store.GetRevisionAsync(), Is.Zero);
+    }
+
+    [Test]
+    public async Task Disposing_a_copy_whose_connection_died_does_not_hide_the_failure_behind_its_own()
+    {
+        await using var connection = await _db.DataSource.OpenConnectionAsync();
+        var pid = connection.ProcessID;
+        var copy = await BinaryCopyWriter.BeginAsync(connection, Sql.CopyTools, CancellationToken.None);
+        await using (var admin = await _db.CreateDataSource().OpenConnectionAsync())
+        {
+            await admin.ExecuteAsync("SELECT pg_terminate_backend(@pid)", new { pid });
+        }
+
+        // Rows until a flush meets the dead connection (the first writes may still fit in the socket's buffer).
+        Assert.ThrowsAsync(Is.InstanceOf<NpgsqlException>().Or.InstanceOf<IOException>(), async () =>
+        {
+            for (var row = 0; row < 5_000_000; row++)
+            {
+                copy.StartRow(1);
+                copy.Int64(row);
+                await copy.EndRowAsync(CancellationToken.None);
+            }
+        }, "the failure that matters");
+        Assert.DoesNotThrowAsync(async () => await copy.DisposeAsync(), "disposing adds no failure of its own");
     }
 
     [Test]
