@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Validation;
 using OpsConductor.ToolCatalog.Yaml;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Storage;
 using OpsConductor.ToolCatalog.Validation;

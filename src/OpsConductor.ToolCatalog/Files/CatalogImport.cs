@@ -93,7 +93,7 @@ public sealed record ExportedFile(string RelativePath, string Name, string Versi
 
 /// <summary>An import or export could not be done as asked (the folder is not empty, a path does not exist, …); the
 /// message says what to do.</summary>
-public sealed class CatalogFilesException : Exception
+public sealed class CatalogFilesException : ToolCatalogException
 {
     /// <summary>Creates the exception with no message.</summary>
     public CatalogFilesException()
