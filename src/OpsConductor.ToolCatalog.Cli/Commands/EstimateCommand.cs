@@ -65,7 +65,7 @@ internal static class EstimateCommand
         else
         {
             output = EstimateExpression.TryCompile(text, table, out var compiled, out error) && compiled.TryEvaluate(values, out var value, out error)
-                ? PythonNumber.Format(value + 0.0)
+                ? EstimateExpression.FormatValue(value + 0.0)
                 : "";
         }
 

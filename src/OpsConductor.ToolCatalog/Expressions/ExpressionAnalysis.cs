@@ -4,7 +4,7 @@ namespace OpsConductor.ToolCatalog.Expressions;
 /// Checks an expression without a <see cref="VariableTable"/> or a context: whether it compiles (and if not, why and
 /// where), which variables it needs, whether it is constant, and how deep it nests. For validators and editors.
 /// </summary>
-public static class ExpressionAnalysis
+internal static class ExpressionAnalysis
 {
     private static readonly VariableTable ConstantTable = VariableTable.CreateDefault();
     private static readonly ExpressionContext ConstantContext = new(ConstantTable);

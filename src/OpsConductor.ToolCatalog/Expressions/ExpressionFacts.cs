@@ -1,7 +1,7 @@
 namespace OpsConductor.ToolCatalog.Expressions;
 
 /// <summary>What <see cref="ExpressionAnalysis.Analyze"/> found out about an expression without evaluating it for a context.</summary>
-public sealed record ExpressionFacts
+internal sealed record ExpressionFacts
 {
     /// <summary>The text analysed.</summary>
     public required string Text { get; init; }

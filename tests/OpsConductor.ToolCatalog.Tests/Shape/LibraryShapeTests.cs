@@ -2,6 +2,8 @@ using ArchUnitNET.Domain;
 using ArchUnitNET.Fluent.Slices;
 using ArchUnitNET.Loader;
 using ArchUnitNET.NUnit;
+using System.Runtime.CompilerServices;
+using OpsConductor.ToolCatalog.LocalPostgres;
 using OpsConductor.ToolCatalog.Runtime;
 
 namespace OpsConductor.ToolCatalog.Tests.Shape;
@@ -53,5 +55,19 @@ public sealed class LibraryShapeTests
 
         Assert.That(strays, Is.Empty, "Exception types that do not derive from ToolCatalogException.");
         Assert.That(typeof(ToolCatalogException).Namespace, Is.EqualTo("OpsConductor.ToolCatalog"));
+    }
+
+    [TestCase(typeof(IToolCatalog))]
+    [TestCase(typeof(LocalPostgresServer))]
+    public void Internals_are_visible_to_test_and_benchmark_projects_only(System.Type fromAssembly)
+    {
+        // The command-line tool is a host like any other: it uses the public surface (PublicAPI.*.txt), never internals.
+        var friends = fromAssembly.Assembly.GetCustomAttributes(typeof(InternalsVisibleToAttribute), inherit: false)
+            .Cast<InternalsVisibleToAttribute>()
+            .Select(attribute => attribute.AssemblyName)
+            .ToList();
+
+        Assert.That(friends, Is.Not.Empty);
+        Assert.That(friends, Has.All.Matches<string>(name => name.EndsWith(".Tests", StringComparison.Ordinal) || name.EndsWith(".Benchmarks", StringComparison.Ordinal)));
     }
 }
