@@ -20,7 +20,7 @@ public class SnapshotApplyBenchmarks
 {
     private CatalogSnapshot _snapshot = null!;
     private ToolDefinition[] _changedCatalog = [];
-    private ToolChange[] _change = [];
+    private ToolState[] _change = [];
 
     [Params(100_000)]
     public int Tools { get; set; }
@@ -35,7 +35,7 @@ public class SnapshotApplyBenchmarks
             Version = "2.0",
             Capabilities = [.. tools[Tools / 2].Capabilities.Select(c => c with { Patterns = [.. c.Patterns.Select(p => p with { TimeEstimateMs = "42 + 3 * N" })] })],
         };
-        _change = [new ToolChange(changed.Name, changed)];
+        _change = [new ToolState(changed.Name, changed)];
         _changedCatalog = [.. tools];
         _changedCatalog[Tools / 2] = changed;
     }

@@ -70,7 +70,7 @@ internal static class EstimateCommand
         else
         {
             output = EstimateExpression.TryCompile(text, table, out var compiled, out error) && compiled.TryEvaluate(values, out var value, out error)
-                ? PythonNumber.Format(value + 0.0)
+                ? EstimateExpression.FormatValue(value + 0.0)
                 : "";
         }
 
@@ -125,7 +125,7 @@ internal static class EstimateCommand
         }
 
         return facts.IsConstant
-            ? $"'{name}' is a constant of the expression language ({PythonNumber.Format(facts.ConstantValue ?? double.NaN)}) and cannot be overridden"
+            ? $"'{name}' is a constant of the expression language ({EstimateExpression.FormatValue(facts.ConstantValue ?? double.NaN)}) and cannot be overridden"
             : $"'{name}' is a reserved word of the expression language (a function or keyword), not a variable";
     }
 

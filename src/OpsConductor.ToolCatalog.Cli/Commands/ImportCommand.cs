@@ -56,7 +56,7 @@ internal static class ImportCommand
             var json = result.GetValue(format) == "json";
             if (!set.IsValid && !options.PerFile)
             {
-                var refused = new CatalogImportResult(set, null, [], refusedByValidation: true, options.DryRun);
+                var refused = CatalogImportResult.RefusedByInvalidFiles(set, options.DryRun);
                 await (json ? WriteJsonAsync(context.Output, refused) : WriteTextAsync(context.Output, refused, verbose: true));
                 return ExitCodes.Failure;
             }

@@ -23,7 +23,7 @@ internal static class ShowCommand
                 ?? throw new ToolNotFoundException(toolName, result.GetValue(version));
             if (result.GetValue(format) == "json")
             {
-                await context.Output.WriteLineAsync(ToolDocument.ToJson(stored.Definition));
+                await context.Output.WriteLineAsync(ToolJson.ToJson(stored.Definition));
                 return ExitCodes.Success;
             }
 

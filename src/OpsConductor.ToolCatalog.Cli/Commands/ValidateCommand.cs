@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using OpsConductor.ToolCatalog.Files;
+using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Validation;
 using OpsConductor.ToolCatalog.Yaml;

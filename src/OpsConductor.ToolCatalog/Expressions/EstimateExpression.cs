@@ -72,6 +72,12 @@ public sealed class EstimateExpression
         return expression;
     }
 
+    /// <summary>
+    /// Writes an estimate's value as the original (Python) printed it: <c>inf</c>, <c>nan</c>, exponents as
+    /// <c>1e+200</c>. For output shown to people; a host that stores values keeps the <see cref="double"/>.
+    /// </summary>
+    public static string FormatValue(double value) => PythonNumber.Format(value);
+
     /// <summary>Compiles <paramref name="text"/> with the default limits; on failure says why and where, without throwing.</summary>
     public static bool TryCompile(
         string text, VariableTable variables,

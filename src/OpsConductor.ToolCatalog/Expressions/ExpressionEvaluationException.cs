@@ -7,7 +7,7 @@ namespace OpsConductor.ToolCatalog.Expressions;
 /// (division by zero, a math domain error, an overflow, …). The message keeps the original's form,
 /// <c>Error evaluating expression '…': …</c>.
 /// </summary>
-public sealed class ExpressionEvaluationException : Exception
+public sealed class ExpressionEvaluationException : ToolCatalogException
 {
     /// <summary>Creates the exception with a generic message.</summary>
     public ExpressionEvaluationException()

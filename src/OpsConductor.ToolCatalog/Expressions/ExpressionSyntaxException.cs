@@ -6,7 +6,7 @@ namespace OpsConductor.ToolCatalog.Expressions;
 /// An expression could not be compiled: a syntax error, a construct outside the language, a wrong number of function
 /// arguments, or a length or depth limit. <see cref="Error"/> says which, and <see cref="Column"/> where.
 /// </summary>
-public sealed class ExpressionSyntaxException : Exception
+public sealed class ExpressionSyntaxException : ToolCatalogException
 {
     /// <summary>Creates the exception with a generic message.</summary>
     public ExpressionSyntaxException()

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace OpsConductor.ToolCatalog.Expressions;
@@ -103,7 +104,7 @@ public sealed class VariableTable
     }
 
     /// <summary>Whether <paramref name="name"/> could be a variable in an expression (an ASCII Python identifier).</summary>
-    internal static bool IsValidName(string? name)
+    public static bool IsValidName([NotNullWhen(true)] string? name)
     {
         if (string.IsNullOrEmpty(name) || !Lexer.IsNameStart(name[0]))
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Storage;
 using OpsConductor.ToolCatalog.Validation;
@@ -312,7 +313,7 @@ public sealed class CatalogFiles
     /// once among <paramref name="files"/> (display path and the tools of each valid file, in reading order). Returns, by
     /// file index, the errors of each later file that repeats a version, naming the file that defined it first.
     /// </summary>
-    internal static IReadOnlyDictionary<int, List<ValidationFinding>> FindDuplicates(IReadOnlyList<(string Display, IReadOnlyList<ToolDefinition> Tools)> files)
+    public static IReadOnlyDictionary<int, List<ValidationFinding>> FindDuplicates(IReadOnlyList<(string Display, IReadOnlyList<ToolDefinition> Tools)> files)
     {
         var result = new Dictionary<int, List<ValidationFinding>>();
         var firstFile = new Dictionary<(string, string), int>();

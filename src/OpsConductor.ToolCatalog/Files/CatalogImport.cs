@@ -31,6 +31,17 @@ public sealed record CatalogImportItem(string File, string Name, string Version,
 /// <summary>What an import of files did (or, in a dry run, would do).</summary>
 public sealed class CatalogImportResult
 {
+    /// <summary>
+    /// The result of an import refused because <paramref name="files"/> has invalid files, before any store is
+    /// contacted: what <see cref="CatalogFiles.ImportAsync(Storage.ToolCatalogStore, CatalogFileSet, CatalogImportOptions?, IProgress{CatalogFileProgress}?, CancellationToken)"/>
+    /// returns for such a set in all-or-nothing mode, for a host that checks the files before it connects.
+    /// </summary>
+    public static CatalogImportResult RefusedByInvalidFiles(CatalogFileSet files, bool dryRun)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        return new CatalogImportResult(files, null, [], refusedByValidation: true, dryRun);
+    }
+
     internal CatalogImportResult(CatalogFileSet files, ImportReport? report, IReadOnlyList<CatalogImportItem> items, bool refusedByValidation, bool dryRun, bool perFile = false)
     {
         PerFile = perFile;
@@ -93,7 +104,7 @@ public sealed record ExportedFile(string RelativePath, string Name, string Versi
 
 /// <summary>An import or export could not be done as asked (the folder is not empty, a path does not exist, …); the
 /// message says what to do.</summary>
-public sealed class CatalogFilesException : Exception
+public sealed class CatalogFilesException : ToolCatalogException
 {
     /// <summary>Creates the exception with no message.</summary>
     public CatalogFilesException()

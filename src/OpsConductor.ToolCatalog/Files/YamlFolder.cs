@@ -3,10 +3,12 @@ namespace OpsConductor.ToolCatalog.Files;
 /// <summary>A directory entry a folder walk left out, and why.</summary>
 /// <param name="Path">The full path.</param>
 /// <param name="Reason">Why it was not read, e.g. "a FIFO (named pipe), not a regular file".</param>
-internal sealed record SkippedEntry(string Path, string Reason);
+public sealed record SkippedEntry(string Path, string Reason);
 
 /// <summary>The YAML files of a folder, in reading order, and the entries that looked like them but were left out.</summary>
-internal sealed record YamlFolderContents(IReadOnlyList<string> Files, IReadOnlyList<SkippedEntry> Skipped);
+/// <param name="Files">The full paths of the regular *.yaml and *.yml files, in reading order.</param>
+/// <param name="Skipped">The entries left out, with the reason for each.</param>
+public sealed record YamlFolderContents(IReadOnlyList<string> Files, IReadOnlyList<SkippedEntry> Skipped);
 
 /// <summary>
 /// Walks a folder for tool files, the one walk every reader of folders uses (validate, import, select over files, the
@@ -16,7 +18,7 @@ internal sealed record YamlFolderContents(IReadOnlyList<string> Files, IReadOnly
 /// <see cref="YamlFolderContents.Skipped"/> so that callers can say so. Folders deeper than <see cref="MaxDepth"/>
 /// are not entered (and are listed).
 /// </summary>
-internal static class YamlFolder
+public static class YamlFolder
 {
     /// <summary>How many folder levels below the root are entered.</summary>
     public const int MaxDepth = 64;

@@ -5,7 +5,7 @@ namespace OpsConductor.ToolCatalog.Profiles;
 /// <c>ValueError("Invalid optimization profiles config: …")</c>). The runtime catalog keeps serving its last good
 /// snapshot.
 /// </summary>
-public sealed class ProfileLoadException : Exception
+public sealed class ProfileLoadException : ToolCatalogException
 {
     /// <summary>Creates the exception.</summary>
     public ProfileLoadException()

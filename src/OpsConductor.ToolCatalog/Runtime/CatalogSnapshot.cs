@@ -176,7 +176,7 @@ public sealed class CatalogSnapshot
     /// merging, in order), so one changed tool in a 100,000-tool catalog costs under a millisecond plus the
     /// compilation of its own expressions. This snapshot is not modified.
     /// </summary>
-    public CatalogSnapshot Apply(IReadOnlyList<ToolChange> changes, long revision, DateTimeOffset loadedAt)
+    internal CatalogSnapshot Apply(IReadOnlyList<ToolState> changes, long revision, DateTimeOffset loadedAt)
     {
         ArgumentNullException.ThrowIfNull(changes);
         if (changes.Count == 0)

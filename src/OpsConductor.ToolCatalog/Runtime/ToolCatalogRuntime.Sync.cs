@@ -71,7 +71,7 @@ public sealed partial class ToolCatalogRuntime
             }
 
             // The held revision stays: the next catch-up reads this tool again if it changed after that revision (harmless).
-            var next = held.Apply([new ToolChange(toolName, latest)], held.Revision, _time.GetUtcNow());
+            var next = held.Apply([new ToolState(toolName, latest)], held.Revision, _time.GetUtcNow());
             var change = ToolChangeDescriber.Classify(toolName, held.FindTool(toolName), next.FindTool(toolName), compareContent: true);
             _metrics.Reload("tool", CatalogChangeOrigin.ToolReload, held.Source, true, _time.GetElapsedTime(started));
             if (_logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
@@ -139,10 +139,10 @@ public sealed partial class ToolCatalogRuntime
                     }
                     else if (changes.Revision != held.Revision || changes.Changes.Count > 0)
                     {
-                        var toApply = new ToolChange[changes.Changes.Count];
+                        var toApply = new ToolState[changes.Changes.Count];
                         for (var i = 0; i < toApply.Length; i++)
                         {
-                            toApply[i] = new ToolChange(changes.Changes[i].Name, changes.Changes[i].Current?.Definition);
+                            toApply[i] = new ToolState(changes.Changes[i].Name, changes.Changes[i].Current?.Definition);
                         }
 
                         var next = held.Apply(toApply, changes.Revision, _time.GetUtcNow());

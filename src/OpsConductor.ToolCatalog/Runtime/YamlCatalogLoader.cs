@@ -138,7 +138,7 @@ internal sealed class YamlCatalogLoader
 }
 
 /// <summary>The catalog could not be loaded from its source; the catalog keeps serving its last good snapshot.</summary>
-public sealed class CatalogLoadException : Exception
+public sealed class CatalogLoadException : ToolCatalogException
 {
     /// <summary>Creates the exception.</summary>
     public CatalogLoadException()

@@ -9,7 +9,7 @@ namespace OpsConductor.ToolCatalog.Selection;
 /// This detector compares the two candidates' real normalised features and asks about the dimension on which
 /// they differ most; below <see cref="MinimumDifference"/> it falls back to the original's question.
 /// </remarks>
-public static class AmbiguityDetector
+internal static class AmbiguityDetector
 {
     /// <summary>Two scores closer than this (strictly) are ambiguous: 0.08.</summary>
     public const double DefaultEpsilon = 0.08;

@@ -9,7 +9,7 @@ namespace OpsConductor.ToolCatalog.Selection;
 /// expressions. Unlike the original, a pattern that cannot be evaluated is not dropped silently: it is reported
 /// with the reason (the missing variable, the expression error).
 /// </summary>
-public sealed class CandidateEnumerator
+internal sealed class CandidateEnumerator
 {
     private readonly CapabilityAliases _aliases;
 

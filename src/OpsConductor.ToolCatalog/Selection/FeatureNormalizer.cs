@@ -42,7 +42,7 @@ public sealed record NormalizationConfig
 /// <summary>
 /// Maps raw features to [0, 1] where higher is always better, exactly as the original's <c>FeatureNormalizer</c>.
 /// </summary>
-public sealed class FeatureNormalizer
+internal sealed class FeatureNormalizer
 {
     private readonly double _timeMin;
     private readonly double _timeMax;

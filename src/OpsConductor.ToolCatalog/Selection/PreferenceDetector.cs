@@ -9,7 +9,7 @@ namespace OpsConductor.ToolCatalog.Selection;
 /// Cheap, Simple; no match means <see cref="PreferenceMode.Balanced"/>. Note that "all" and "every" count for
 /// Thorough, as in the original.
 /// </summary>
-public static partial class PreferenceDetector
+internal static partial class PreferenceDetector
 {
     /// <summary>The keywords of each mode, in the original's order (Fast, Accurate, Thorough, Cheap, Simple).</summary>
     public static IReadOnlyDictionary<PreferenceMode, IReadOnlyList<string>> Keywords { get; } = new Dictionary<PreferenceMode, IReadOnlyList<string>>

@@ -5,7 +5,7 @@ namespace OpsConductor.ToolCatalog.Selection;
 /// …") or every candidate violates a policy ("All candidates violate policies. Violations: …"), with the
 /// original's messages. <see cref="Excluded"/> says why each pattern was left out.
 /// </summary>
-public sealed class ToolSelectionException : Exception
+public sealed class ToolSelectionException : ToolCatalogException
 {
     /// <summary>Creates the exception.</summary>
     public ToolSelectionException(string message, IReadOnlyList<ExcludedCandidate> excluded)

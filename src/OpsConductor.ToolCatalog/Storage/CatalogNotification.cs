@@ -11,7 +11,7 @@ namespace OpsConductor.ToolCatalog.Storage;
 /// </summary>
 /// <param name="Revision">The revision the write committed.</param>
 /// <param name="Tools">The tools it touched, or null when there were too many to list.</param>
-public sealed record CatalogNotification(long Revision, IReadOnlyList<string>? Tools)
+internal sealed record CatalogNotification(long Revision, IReadOnlyList<string>? Tools)
 {
     /// <summary>The LISTEN/NOTIFY channel: <c>tool_catalog</c>.</summary>
     public const string Channel = Sql.NotificationChannel;

@@ -1,27 +1,5 @@
 namespace OpsConductor.ToolCatalog.Storage;
 
-/// <summary>The base of every error the catalog store raises on purpose. The message names the tool (and version,
-/// capability or pattern) concerned and the rule that was broken, and says what is allowed.</summary>
-public class ToolCatalogException : Exception
-{
-    /// <summary>Creates the exception with no message.</summary>
-    public ToolCatalogException()
-    {
-    }
-
-    /// <summary>Creates the exception with a message.</summary>
-    public ToolCatalogException(string message)
-        : base(message)
-    {
-    }
-
-    /// <summary>Creates the exception with a message and its cause.</summary>
-    public ToolCatalogException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
-
 /// <summary>The tool, or the version of it, does not exist (or was deleted).</summary>
 public sealed class ToolNotFoundException : ToolCatalogException
 {

@@ -165,7 +165,7 @@ public sealed record CatalogState(long Revision, IReadOnlyList<StoredTool> Tools
 /// <summary>How one tool changed after a given revision.</summary>
 /// <param name="Name">The tool.</param>
 /// <param name="Current">Its latest version now, or null when the tool was removed (deleted).</param>
-public sealed record ToolChange(string Name, StoredTool? Current)
+internal sealed record StoredToolState(string Name, StoredTool? Current)
 {
     /// <summary>Whether the tool no longer exists.</summary>
     public bool IsRemoved => Current is null;
@@ -177,7 +177,7 @@ public sealed record ToolChange(string Name, StoredTool? Current)
 /// <param name="IsGap">True when the change feed can no longer answer for <paramref name="SinceRevision"/> (pruned, or
 /// the revision is ahead of the database): reload the whole catalog instead. <paramref name="Changes"/> is then empty.</param>
 /// <param name="Changes">The tools changed after <paramref name="SinceRevision"/>, by name.</param>
-public sealed record CatalogChangeSet(long SinceRevision, long Revision, bool IsGap, IReadOnlyList<ToolChange> Changes);
+internal sealed record CatalogChangeSet(long SinceRevision, long Revision, bool IsGap, IReadOnlyList<StoredToolState> Changes);
 
 /// <summary>How to delete.</summary>
 public sealed record DeleteOptions

@@ -64,7 +64,7 @@ public sealed partial class ToolCatalogStore
         if (versions.TryGetValue(reference.VersionId, out var stored))
         {
             var created = stored.Definition with { Status = reference.Status, Enabled = reference.Enabled };
-            return ToolDocument.ContentSha256(created) == reference.Sha256
+            return ToolJson.ContentSha256(created) == reference.Sha256
                 ? (AuditContent.Expand(created), AuditContentCheck.Verified)
                 : (null, AuditContentCheck.Mismatch);
         }

@@ -446,7 +446,7 @@ public sealed partial class ToolCatalogStore
 
         private static string DifferentContentMessage(ToolDefinition stored, ToolDefinition tool, List<VersionHead> versions)
         {
-            var diff = JsonDiff.Compute(ToolDocument.ToNode(stored with { Status = tool.Status, Enabled = tool.Enabled }), ToolDocument.ToNode(tool));
+            var diff = JsonDiff.Compute(ToolJson.ToNode(stored with { Status = tool.Status, Enabled = tool.Enabled }), ToolJson.ToNode(tool));
             var fields = diff.Select(d => d.Key).ToList();
             var shown = string.Join(", ", fields.Take(5)) + (fields.Count > 5 ? $" and {fields.Count - 5} more" : "");
             var highest = versions.Count > 0 ? versions[^1].Version : tool.Version;

@@ -155,7 +155,7 @@ public sealed partial class ToolCatalogStore
     /// that revision (pruned, or a revision the database never reached) the result is a gap: reload everything with
     /// <see cref="LoadCatalogAsync"/>.
     /// </summary>
-    public async Task<CatalogChangeSet> LoadChangesSinceAsync(long sinceRevision, CancellationToken cancellationToken = default)
+    internal async Task<CatalogChangeSet> LoadChangesSinceAsync(long sinceRevision, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(sinceRevision);
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -189,7 +189,7 @@ public sealed partial class ToolCatalogStore
 
                 var current = latest.ToDictionary(t => t.Definition.Name, StringComparer.Ordinal);
                 var changes = names.Order(StringComparer.Ordinal)
-                    .Select(n => new ToolChange(n, current.GetValueOrDefault(n)))
+                    .Select(n => new StoredToolState(n, current.GetValueOrDefault(n)))
                     .ToList();
                 return new CatalogChangeSet(sinceRevision, revision.Revision, IsGap: false, changes);
             }

@@ -156,8 +156,8 @@ public sealed partial class ToolCatalogStore
                 // (AuditContent), so this row is where their content lives on.
                 var removed = await LoadByIdsAsync(scope.Connection, scope.Transaction, ids, scope.CancellationToken).ConfigureAwait(false);
                 var doc = removed.Single(t => t.Id == entityId).Definition;
-                changes = JsonDiff.Compute(ToolDocument.ToNode(doc), null);
-                changes[AuditContent.HashField] = new JsonObject { ["old"] = ToolDocument.ContentSha256(doc), ["new"] = null };
+                changes = JsonDiff.Compute(ToolJson.ToNode(doc), null);
+                changes[AuditContent.HashField] = new JsonObject { ["old"] = ToolJson.ContentSha256(doc), ["new"] = null };
                 changes["versions"] = new JsonObject { ["old"] = versions, ["new"] = null };
                 var others = removed.Where(t => t.Id != entityId).OrderBy(t => t.Id).ToList();
                 if (others.Count > 0)

@@ -51,8 +51,9 @@ public sealed partial class ToolCatalogStore
         _logger = logger;
     }
 
-    /// <summary>The data source the store reads and writes through (the runtime's listener clones its settings).</summary>
-    internal NpgsqlDataSource DataSource => _dataSource;
+    /// <summary>The data source the store reads and writes through, as given to the constructor (a host that made the
+    /// store can hand the same source to a <see cref="Runtime.ToolCatalogRuntime"/>; the runtime's listener clones its settings).</summary>
+    public NpgsqlDataSource DataSource => _dataSource;
 
     /// <summary>Creates a store with the system clock and no logging.</summary>
     public ToolCatalogStore(NpgsqlDataSource dataSource)
@@ -405,9 +406,9 @@ public sealed partial class ToolCatalogStore
     private static string Diff(ToolDefinition? before, ToolDefinition? after) => (before, after) switch
     {
         (null, null) => "{}",
-        (null, { } created) => ModelJson.Serialize(created, static (w, t) => ToolDocument.Write(w, t, ToolDocument.FieldMode.AsNew)),
-        ({ } removed, null) => ModelJson.Serialize(removed, static (w, t) => ToolDocument.Write(w, t, ToolDocument.FieldMode.AsOld)),
-        _ => JsonDiff.ToJson(JsonDiff.Compute(ToolDocument.ToNode(before), ToolDocument.ToNode(after))),
+        (null, { } created) => ModelJson.Serialize(created, static (w, t) => ToolJson.Write(w, t, ToolJson.FieldMode.AsNew)),
+        ({ } removed, null) => ModelJson.Serialize(removed, static (w, t) => ToolJson.Write(w, t, ToolJson.FieldMode.AsOld)),
+        _ => JsonDiff.ToJson(JsonDiff.Compute(ToolJson.ToNode(before), ToolJson.ToNode(after))),
     };
 
     private static string StateDiff(string field, bool before, bool after) =>

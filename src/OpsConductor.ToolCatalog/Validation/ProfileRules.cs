@@ -1,3 +1,4 @@
+using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Yaml;
 
 namespace OpsConductor.ToolCatalog.Validation;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Yaml;
 
 namespace OpsConductor.ToolCatalog.Validation;

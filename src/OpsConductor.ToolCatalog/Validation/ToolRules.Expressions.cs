@@ -1,4 +1,5 @@
 using OpsConductor.ToolCatalog.Expressions;
+using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Yaml;
 
 namespace OpsConductor.ToolCatalog.Validation;

@@ -1,9 +1,10 @@
+using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Validation;
 
 namespace OpsConductor.ToolCatalog.Yaml;
 
 /// <summary>Thrown by the throwing APIs when a YAML document cannot be read as tools; carries the first error's place.</summary>
-public sealed class ToolYamlException : Exception
+public sealed class ToolYamlException : ToolCatalogException
 {
     /// <summary>Creates the exception from the finding that made the document unreadable.</summary>
     public ToolYamlException(ValidationFinding finding)

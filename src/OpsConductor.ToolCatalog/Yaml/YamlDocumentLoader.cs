@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Validation;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Validation;
 
 namespace OpsConductor.ToolCatalog.Yaml;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using OpsConductor.ToolCatalog.Files;
+using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Tests.Support;
 using OpsConductor.ToolCatalog.Validation;
 

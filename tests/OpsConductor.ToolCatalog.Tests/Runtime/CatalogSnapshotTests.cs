@@ -103,7 +103,7 @@ public sealed class CatalogSnapshotTests
         var random = new Random(7);
 
         var current = tools.ToDictionary(t => t.Name);
-        var changes = new List<ToolChange>();
+        var changes = new List<ToolState>();
         for (var i = 0; i < 60; i++)
         {
             var name = SyntheticCatalog.ToolName(random.Next(320));
@@ -113,7 +113,7 @@ public sealed class CatalogSnapshotTests
                 1 => current.TryGetValue(name, out var t) ? t with { Enabled = !t.Enabled } : SyntheticCatalog.Generate(1, seed: i)[0] with { Name = name },
                 _ => SyntheticCatalog.Generate(1, distinctCapabilities: 20, seed: 1000 + i)[0] with { Name = name, Version = $"2.{i}" },
             };
-            changes.Add(new ToolChange(name, next));
+            changes.Add(new ToolState(name, next));
             if (next is null)
             {
                 current.Remove(name);
@@ -142,7 +142,7 @@ public sealed class CatalogSnapshotTests
     public void A_file_catalog_keeps_a_changed_tool_in_place_and_appends_new_ones()
     {
         var snapshot = CatalogSnapshot.Create([Tool("b"), Tool("a"), Tool("c")], 0, CatalogSource.Yaml, At, keepFileOrder: true);
-        var next = snapshot.Apply([new ToolChange("a", Tool("a", patterns: ["x"])), new ToolChange("0new", Tool("0new"))], 0, At);
+        var next = snapshot.Apply([new ToolState("a", Tool("a", patterns: ["x"])), new ToolState("0new", Tool("0new"))], 0, At);
         Assert.That(Names(next.PatternsFor("service_control")), Is.EqualTo(new[]
         {
             "b.service_control.default", "a.service_control.x", "c.service_control.default", "0new.service_control.default",
@@ -154,8 +154,8 @@ public sealed class CatalogSnapshotTests
     {
         var on = Tool("svc", patterns: ["start", "stop"]);
         var snapshot = CatalogSnapshot.Create([on, Tool("other")], 1, CatalogSource.Database, At);
-        var disabled = snapshot.Apply([new ToolChange("svc", on with { Enabled = false })], 2, At);
-        var enabled = disabled.Apply([new ToolChange("svc", on)], 3, At);
+        var disabled = snapshot.Apply([new ToolState("svc", on with { Enabled = false })], 2, At);
+        var enabled = disabled.Apply([new ToolState("svc", on)], 3, At);
 
         Assert.That(Names(disabled.PatternsFor("service_control")), Is.EqualTo(new[] { "other.service_control.default" }));
         Assert.That(Names(enabled.PatternsFor("service_control")), Is.EqualTo(Names(snapshot.PatternsFor("service_control"))));
@@ -166,6 +166,6 @@ public sealed class CatalogSnapshotTests
     public void A_change_whose_definition_has_another_name_is_refused()
     {
         var snapshot = CatalogSnapshot.Create([Tool("a")], 1, CatalogSource.Database, At);
-        Assert.That(() => snapshot.Apply([new ToolChange("a", Tool("b"))], 2, At), Throws.ArgumentException.With.Message.Contains("'a'").And.Message.Contains("'b'"));
+        Assert.That(() => snapshot.Apply([new ToolState("a", Tool("b"))], 2, At), Throws.ArgumentException.With.Message.Contains("'a'").And.Message.Contains("'b'"));
     }
 }

@@ -62,7 +62,7 @@ public sealed class AuditTests
         var reference = audit.Changes["$content"]!;
         Assert.That(reference["version_id"]!.GetValue<long>(), Is.EqualTo(stored!.Id));
         Assert.That(audit.ToolId, Is.EqualTo(stored.Id));
-        Assert.That(reference["content_sha256"]!.GetValue<string>(), Has.Length.EqualTo(64).And.EqualTo(ToolDocument.ContentSha256(tool)));
+        Assert.That(reference["content_sha256"]!.GetValue<string>(), Has.Length.EqualTo(64).And.EqualTo(ToolJson.ContentSha256(tool)));
         Assert.That(reference["status"]!.GetValue<string>(), Is.EqualTo("testing"));
         Assert.That(reference["enabled"]!.GetValue<bool>(), Is.False);
     }
@@ -96,8 +96,8 @@ public sealed class AuditTests
         Assert.That(trail[0].Content, Is.EqualTo(AuditContentCheck.Verified), "rebuilt from the hard delete's record of version 1.0");
         Assert.That(JsonNode.DeepEquals(Changes(trail[0]), EveryFieldAsNew(v1)), Is.True);
         var hardDelete = Changes(trail[2]);
-        Assert.That(hardDelete["removed_versions"]!["old"]!["1.0"]!["content_sha256"]!.GetValue<string>(), Is.EqualTo(ToolDocument.ContentSha256(v1)));
-        Assert.That(hardDelete["content_sha256"]!["old"]!.GetValue<string>(), Is.EqualTo(ToolDocument.ContentSha256(v2)));
+        Assert.That(hardDelete["removed_versions"]!["old"]!["1.0"]!["content_sha256"]!.GetValue<string>(), Is.EqualTo(ToolJson.ContentSha256(v1)));
+        Assert.That(hardDelete["content_sha256"]!["old"]!.GetValue<string>(), Is.EqualTo(ToolJson.ContentSha256(v2)));
     }
 
     [Test]
@@ -297,7 +297,7 @@ public sealed class AuditTests
 
     /// <summary>What the audit of a creation held in full before creations were audited by reference.</summary>
     private static JsonObject EveryFieldAsNew(ToolDefinition tool) =>
-        JsonDiff.Compute(null, ToolDocument.ToNode(tool));
+        JsonDiff.Compute(null, ToolJson.ToNode(tool));
 
     private static JsonObject Changes(AuditRecord record) => (JsonObject)JsonNode.Parse(record.Changes)!;
 

@@ -1,4 +1,5 @@
 using OpsConductor.ToolCatalog.Expressions;
+using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Tests.Support;
 using OpsConductor.ToolCatalog.Validation;
 using OpsConductor.ToolCatalog.Yaml;

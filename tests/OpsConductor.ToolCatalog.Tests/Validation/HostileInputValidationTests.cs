@@ -1,4 +1,5 @@
 using OpsConductor.ToolCatalog.Expressions;
+using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Storage;
 using OpsConductor.ToolCatalog.Validation;

@@ -1,4 +1,5 @@
 using System.Reflection;
+using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Tests.Support;
 using OpsConductor.ToolCatalog.Validation;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Validation;
 using OpsConductor.ToolCatalog.Yaml;
 

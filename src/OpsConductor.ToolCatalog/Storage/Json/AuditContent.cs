@@ -11,7 +11,7 @@ namespace OpsConductor.ToolCatalog.Storage.Json;
 /// <para>The diff of a creation is every field of the new version (old values null): the version's whole content, which
 /// the version rows already hold and never change. So a creation's audit row stores, instead of a second copy,
 /// <c>{"$content": {"version_id": 42, "content_sha256": "…", "status": "active", "enabled": true}}</c>: the version
-/// row, the SHA-256 of its content (<see cref="ToolDocument.ContentSha256"/>) and the state it was created in (state
+/// row, the SHA-256 of its content (<see cref="ToolJson.ContentSha256"/>) and the state it was created in (state
 /// changes in place and is audited separately).</para>
 /// <para>Content leaves the version tables only through a hard delete, whose audit row keeps all of it: every field of
 /// the version it names (as old values) with <c>"content_sha256": {"old": hash, "new": null}</c>, and for every other
@@ -35,7 +35,7 @@ internal static class AuditContent
 
     /// <summary>The changes of the audit row of <paramref name="tool"/>, created as version row <paramref name="versionId"/>.</summary>
     public static string Created(long versionId, ToolDefinition tool) =>
-        ModelJson.Serialize(new ContentReference(versionId, ToolDocument.ContentSha256(tool), tool.Status, tool.Enabled), static (w, r) =>
+        ModelJson.Serialize(new ContentReference(versionId, ToolJson.ContentSha256(tool), tool.Status, tool.Enabled), static (w, r) =>
         {
             w.WriteStartObject();
             w.WriteStartObject(ReferenceKey);
@@ -73,7 +73,7 @@ internal static class AuditContent
 
     /// <summary>The creation diff of <paramref name="tool"/>: every field, old values null.</summary>
     public static string Expand(ToolDefinition tool) =>
-        ModelJson.Serialize(tool, static (w, t) => ToolDocument.Write(w, t, ToolDocument.FieldMode.AsNew));
+        ModelJson.Serialize(tool, static (w, t) => ToolJson.Write(w, t, ToolJson.FieldMode.AsNew));
 
     /// <summary>The hard-delete changes that hold what was removed of version <paramref name="versionId"/>: the
     /// document's fields (as a field → value object) and their recorded hash; null when this hard delete did not remove
@@ -134,8 +134,8 @@ internal static class AuditContent
     public static JsonObject RemovedVersion(long versionId, ToolDefinition removed) => new()
     {
         [VersionIdKey] = versionId,
-        [HashField] = ToolDocument.ContentSha256(removed),
-        [ContentKey] = JsonNode.Parse(ToolDocument.ToJson(removed, indented: false)),
+        [HashField] = ToolJson.ContentSha256(removed),
+        [ContentKey] = JsonNode.Parse(ToolJson.ToJson(removed, indented: false)),
     };
 }
 

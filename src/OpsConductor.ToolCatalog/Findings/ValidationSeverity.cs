@@ -1,4 +1,4 @@
-namespace OpsConductor.ToolCatalog.Validation;
+namespace OpsConductor.ToolCatalog.Findings;
 
 /// <summary>How serious a <see cref="ValidationFinding"/> is.</summary>
 public enum ValidationSeverity

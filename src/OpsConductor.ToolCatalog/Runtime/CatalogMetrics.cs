@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using OpsConductor.ToolCatalog.Runtime;
+using OpsConductor.ToolCatalog.Diagnostics;
 
-namespace OpsConductor.ToolCatalog.Diagnostics;
+namespace OpsConductor.ToolCatalog.Runtime;
 
 /// <summary>What the catalog's observable gauges read, sampled when a listener collects.</summary>
 internal readonly record struct CatalogObservation(CatalogSource Source, long Revision, int ToolCount, long RevisionLag, double StalenessSeconds);

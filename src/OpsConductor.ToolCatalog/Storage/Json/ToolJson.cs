@@ -8,12 +8,13 @@ namespace OpsConductor.ToolCatalog.Storage.Json;
 
 /// <summary>
 /// A whole tool version as one JSON document in the shape of the canonical YAML (capabilities and patterns as
-/// objects keyed by name, in file order). Used for audit diffs and for <c>toolcatalog show --format json</c>.
+/// objects keyed by name, in file order, with the tool file's own field names). Used for audit diffs, stored content
+/// hashes and <c>toolcatalog show --format json</c>.
 /// </summary>
-internal static class ToolDocument
+public static class ToolJson
 {
     /// <summary>How <see cref="Write(Utf8JsonWriter, ToolDefinition, FieldMode)"/> writes each top-level field.</summary>
-    public enum FieldMode
+    internal enum FieldMode
     {
         /// <summary><c>"field": value</c>: the document itself.</summary>
         Plain,
@@ -25,11 +26,11 @@ internal static class ToolDocument
         AsOld,
     }
 
-    public static void Write(Utf8JsonWriter writer, ToolDefinition tool) => Write(writer, tool, FieldMode.Plain);
+    internal static void Write(Utf8JsonWriter writer, ToolDefinition tool) => Write(writer, tool, FieldMode.Plain);
 
     /// <summary>Writes the document, or (<paramref name="mode"/>) the field-by-field diff from or to nothing, which is
     /// what <see cref="JsonDiff.Compute"/> gives against a missing side, without building a tree.</summary>
-    public static void Write(Utf8JsonWriter writer, ToolDefinition tool, FieldMode mode) => Write(writer, tool, mode, includeState: true);
+    internal static void Write(Utf8JsonWriter writer, ToolDefinition tool, FieldMode mode) => Write(writer, tool, mode, includeState: true);
 
     private static void Write(Utf8JsonWriter writer, ToolDefinition tool, FieldMode mode, bool includeState)
     {
@@ -99,7 +100,7 @@ internal static class ToolDocument
         writer.WriteEndObject();
     }
 
-    public static void WriteCapability(Utf8JsonWriter writer, CapabilityDefinition capability)
+    internal static void WriteCapability(Utf8JsonWriter writer, CapabilityDefinition capability)
     {
         writer.WriteStartObject();
         writer.WriteString("description", capability.Description);
@@ -116,7 +117,7 @@ internal static class ToolDocument
         writer.WriteEndObject();
     }
 
-    public static void WritePattern(Utf8JsonWriter writer, PatternDefinition pattern)
+    internal static void WritePattern(Utf8JsonWriter writer, PatternDefinition pattern)
     {
         writer.WriteStartObject();
         writer.WriteString("description", pattern.Description);
@@ -148,9 +149,11 @@ internal static class ToolDocument
         writer.WriteEndObject();
     }
 
-    /// <summary>The document as indented JSON text.</summary>
+    /// <summary>A tool version as JSON text (indented unless <paramref name="indented"/> is false), in the shape of its
+    /// canonical YAML file.</summary>
     public static string ToJson(ToolDefinition tool, bool indented = true)
     {
+        ArgumentNullException.ThrowIfNull(tool);
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var writer = new Utf8JsonWriter(buffer, ModelJson.WriterOptions with { Indented = indented }))
         {
@@ -166,7 +169,7 @@ internal static class ToolDocument
     /// <see cref="DataMap"/> compares without regard to order). Equal definitions give equal hashes; the audit row of a
     /// created tool stores this hash with a reference to the version row instead of a copy of the content.
     /// </summary>
-    public static string ContentSha256(ToolDefinition tool)
+    internal static string ContentSha256(ToolDefinition tool)
     {
         var scratch = t_hashScratch ??= new HashScratch();
         scratch.Buffer.ResetWrittenCount();
@@ -200,6 +203,6 @@ internal static class ToolDocument
     }
 
     /// <summary>The document as a mutable JSON tree (for diffs).</summary>
-    public static JsonObject ToNode(ToolDefinition tool) =>
+    internal static JsonObject ToNode(ToolDefinition tool) =>
         (JsonObject)JsonNode.Parse(ToJson(tool, indented: false))!;
 }

@@ -1,4 +1,4 @@
-namespace OpsConductor.ToolCatalog.Validation;
+namespace OpsConductor.ToolCatalog.Findings;
 
 /// <summary>
 /// The stable codes of every validation rule, grouped by what they check. Codes never change meaning;

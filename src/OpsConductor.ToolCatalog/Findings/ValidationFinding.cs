@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace OpsConductor.ToolCatalog.Validation;
+namespace OpsConductor.ToolCatalog.Findings;
 
 /// <summary>
 /// One problem found in a tool document: a stable <paramref name="Code"/> (see <see cref="ValidationCodes"/>),
