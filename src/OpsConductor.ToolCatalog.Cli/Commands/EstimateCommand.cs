@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using OpsConductor.ToolCatalog.Compatibility;
 using OpsConductor.ToolCatalog.Expressions;
 
 namespace OpsConductor.ToolCatalog.Cli.Commands;
@@ -65,7 +66,7 @@ internal static class EstimateCommand
         else
         {
             output = EstimateExpression.TryCompile(text, table, out var compiled, out error) && compiled.TryEvaluate(values, out var value, out error)
-                ? PythonNumber.Format(value + 0.0)
+                ? PythonRepr.Float(value + 0.0)
                 : "";
         }
 

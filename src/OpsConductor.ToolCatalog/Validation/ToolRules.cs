@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using OpsConductor.ToolCatalog.Compatibility;
 using OpsConductor.ToolCatalog.Yaml;
 
 namespace OpsConductor.ToolCatalog.Validation;
