@@ -19,7 +19,8 @@ namespace OpsConductor.ToolCatalog.Benchmarks.Storage;
 /// <list type="bullet">
 /// <item><b>hand-written encoder</b>: <see cref="HandEncodedRowWriter"/> (our own binary COPY encoder writing straight
 /// into a buffer sent through Npgsql's raw binary COPY stream; the import's writer until this measurement).</item>
-/// <item><b>NpgsqlBinaryImporter</b>: <see cref="ImporterRowWriter"/> (Npgsql's importer, one typed write per field).</item>
+/// <item><b>NpgsqlBinaryImporter</b>: the library's <see cref="CopyRowWriter"/> (Npgsql's importer, one typed write per
+/// field).</item>
 /// </list>
 /// Each is measured twice per round: into the migrated schema (keys, indexes, checks: what an import pays) and into
 /// "bare" tables of the same columns and types without keys, indexes or checks (unlogged), where the server does the
@@ -50,7 +51,7 @@ internal static class CopyWriterMeasurement
         Console.WriteLine($"Server: {(local is null ? "TOOLCATALOG_BENCH_CONNECTION" : local.ToString())}");
 
         var catalog = GeneratedTools.CreateMany(toolCount);
-        var writers = new (string Name, IRowWriter Writer)[] { ("hand-written", CopyRowWriter.Instance), ("NpgsqlBinaryImporter", ImporterRowWriter.Instance) };
+        var writers = new (string Name, IRowWriter Writer)[] { ("hand-written", HandEncodedRowWriter.Instance), ("NpgsqlBinaryImporter", CopyRowWriter.Instance) };
         var modes = new[] { "schema", "bare" };
         Console.WriteLine($"Writing the rows of {toolCount} tools ({catalog.Count + catalog.Sum(t => t.Capabilities.Count) + catalog.Sum(t => t.Capabilities.Sum(c => c.Patterns.Count))} tool/capability/pattern rows, {toolCount} audit and {toolCount} change-feed rows), {rounds} round(s), order rotating.");
 
