@@ -8,8 +8,8 @@ namespace OpsConductor.ToolCatalog.Benchmarks.Storage;
 
 /// <summary>The bulk import's row writer until decision 0403's measurement replaced it with Npgsql's importer
 /// (<see cref="CopyRowWriter"/>); kept here as the other side of <c>copy-writers</c>. Binary COPY of every row, one COPY
-/// per table, encoded by <see cref="BinaryCopyWriter"/> (JSON written straight into the COPY buffer). Each COPY streams while the server stores the rows it has received, so client
-/// encoding and server work overlap.</summary>
+/// per table, encoded by <see cref="BinaryCopyWriter"/> (JSON written straight into the COPY buffer). Each COPY streams
+/// while the server stores the rows it has received, so client encoding and server work overlap.</summary>
 internal sealed class HandEncodedRowWriter : IRowWriter
 {
     public static readonly HandEncodedRowWriter Instance = new();
