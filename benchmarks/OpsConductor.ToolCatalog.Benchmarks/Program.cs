@@ -3,11 +3,17 @@ using BenchmarkDotNet.Running;
 // Run one suite:   dotnet run -c Release --project benchmarks/OpsConductor.ToolCatalog.Benchmarks -- --filter '*Expression*'
 // Run everything:  dotnet run -c Release --project benchmarks/OpsConductor.ToolCatalog.Benchmarks -- --filter '*'
 // End-to-end bulk import (not BenchmarkDotNet): ... -- bulk-import [--tools 10000] [--rounds 3]
+// Bulk import's row writers side by side (decision 0403): ... -- copy-writers [--tools 10000] [--rounds 5]
+// DynamicExpresso side by side with the engine (decision 0001): ... -- dynamicexpresso [--rounds 5]
 // Hot reload across processes and after a killed listener: ... -- propagation [--changes 1000] | staleness [--rounds 20]
 switch (args.FirstOrDefault())
 {
     case "bulk-import":
         return await OpsConductor.ToolCatalog.Benchmarks.BulkImportMeasurement.RunAsync(args[1..]);
+    case "copy-writers":
+        return await OpsConductor.ToolCatalog.Benchmarks.Storage.CopyWriterMeasurement.RunAsync(args[1..]);
+    case "dynamicexpresso":
+        return OpsConductor.ToolCatalog.Benchmarks.Expressions.DynamicExpressoMeasurement.Run(args[1..]);
     case "propagation":
         return await OpsConductor.ToolCatalog.Benchmarks.Runtime.PropagationMeasurement.RunAsync(args[1..]);
     case "propagation-child":

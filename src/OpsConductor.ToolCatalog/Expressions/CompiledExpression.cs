@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using OpsConductor.ToolCatalog.Compatibility;
 
 namespace OpsConductor.ToolCatalog.Expressions;
 
@@ -374,8 +375,8 @@ internal sealed class CompiledExpression
     [MethodImpl(MethodImplOptions.NoInlining)]
     public ExpressionError CreateError(in EvalState state, double result)
     {
-        static string F(double x) => PythonNumber.Format(x);
-        static string Base(double x) => x < 0 || double.IsNegative(x) ? $"({PythonNumber.Format(x)})" : PythonNumber.Format(x);
+        static string F(double x) => PythonRepr.Float(x);
+        static string Base(double x) => x < 0 || double.IsNegative(x) ? $"({PythonRepr.Float(x)})" : PythonRepr.Float(x);
         static string Name(MathFunction f) => f switch
         {
             MathFunction.Log => "log",

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using OpsConductor.ToolCatalog.Compatibility;
 
 namespace OpsConductor.ToolCatalog.Expressions;
 
@@ -73,10 +74,10 @@ public sealed class EstimateExpression
     }
 
     /// <summary>
-    /// Writes an estimate's value as the original (Python) printed it: <c>inf</c>, <c>nan</c>, exponents as
-    /// <c>1e+200</c>. For output shown to people; a host that stores values keeps the <see cref="double"/>.
+    /// Writes an estimate's value as the original printed its <c>float</c> result (Python's <c>repr</c>): <c>2150.0</c>,
+    /// <c>inf</c>, <c>nan</c>, exponents as <c>1e+200</c>. For output shown to people; a host that stores values keeps the <see cref="double"/>.
     /// </summary>
-    public static string FormatValue(double value) => PythonNumber.Format(value);
+    public static string FormatValue(double value) => PythonRepr.Float(value);
 
     /// <summary>Compiles <paramref name="text"/> with the default limits; on failure says why and where, without throwing.</summary>
     public static bool TryCompile(

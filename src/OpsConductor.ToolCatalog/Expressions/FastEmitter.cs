@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using OpsConductor.ToolCatalog.Compatibility;
 
 namespace OpsConductor.ToolCatalog.Expressions;
 

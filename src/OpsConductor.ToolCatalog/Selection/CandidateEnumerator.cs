@@ -1,3 +1,4 @@
+using OpsConductor.ToolCatalog.Compatibility;
 using OpsConductor.ToolCatalog.Expressions;
 using OpsConductor.ToolCatalog.Runtime;
 
@@ -208,7 +209,7 @@ internal sealed class CandidateEnumerator
 
     private static ExcludedCandidate Impossible(CompiledPattern pattern, string field, string text, double value) =>
         new(pattern.ToolName, pattern.CapabilityName, pattern.PatternName, ExclusionRule.ImpossibleEstimate,
-            $"{field} '{text}' evaluates to {PythonNumber.Format(value)} for this request; an estimate must be a finite number ≥ 0");
+            $"{field} '{text}' evaluates to {PythonRepr.Float(value)} for this request; an estimate must be a finite number ≥ 0");
 
     private static ExcludedCandidate Failure(CompiledPattern pattern, string field, string text, ExpressionError error) =>
         error.MissingVariable is { } variable

@@ -1,3 +1,4 @@
+using OpsConductor.ToolCatalog.Compatibility;
 using OpsConductor.ToolCatalog.Runtime;
 
 namespace OpsConductor.ToolCatalog.Selection;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using OpsConductor.ToolCatalog.Compatibility;
 using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Yaml;
 

@@ -1,3 +1,4 @@
+using OpsConductor.ToolCatalog.Compatibility;
 using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Yaml;

@@ -3,11 +3,11 @@ namespace OpsConductor.ToolCatalog.Cli.Tests.Commands;
 public sealed class EstimateCommandTests
 {
     [Test]
-    public async Task Prints_the_value_of_an_estimate_for_the_given_variables()
+    public async Task Prints_the_value_of_an_estimate_for_the_given_variables_as_Python_prints_the_original_evaluators_float()
     {
         var result = await CliHarness.RunAsync("estimate", "300 * ceil(N / 100) + 5 * N", "--var", "N=250");
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
-        Assert.That(result.Output, Is.EqualTo("2150" + Environment.NewLine));
+        Assert.That(result.Output, Is.EqualTo("2150.0" + Environment.NewLine));
         Assert.That(result.Error, Is.Empty);
     }
 

@@ -95,7 +95,7 @@ public sealed class CompiledTierTests
         Assert.That((error!.Kind, error.Column), Is.EqualTo((ExpressionErrorKind.DivisionByZero, 19)));
         context.Set("N", 7);
         Assert.That(expression.TryEvaluate(context, out _, out error), Is.False);
-        Assert.That((error!.Kind, error.Column, error.Message), Is.EqualTo((ExpressionErrorKind.MathDomain, 31, "math domain error: log(-3); the argument must be positive")));
+        Assert.That((error!.Kind, error.Column, error.Message), Is.EqualTo((ExpressionErrorKind.MathDomain, 31, "math domain error: log(-3.0); the argument must be positive")));
         context.Set("N", 110);
         Assert.That(expression.Evaluate(context), Is.EqualTo(2 + (1.0 / 105) + Math.Log(100)));
     }

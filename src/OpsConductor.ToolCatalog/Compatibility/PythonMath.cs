@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
+using OpsConductor.ToolCatalog.Expressions;
 
-namespace OpsConductor.ToolCatalog.Expressions;
+namespace OpsConductor.ToolCatalog.Compatibility;
 
 /// <summary>
 /// Python 3's numeric semantics over doubles, operation by operation, with the original evaluator's extra checks
