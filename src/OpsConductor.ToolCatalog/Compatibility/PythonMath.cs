@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using OpsConductor.ToolCatalog.Expressions;
 
 namespace OpsConductor.ToolCatalog.Compatibility;
 
@@ -216,12 +215,4 @@ internal static class PythonMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Floor(double x, ref EvalFailure failure) =>
         double.IsFinite(x) ? Math.Floor(x) : Fail(ref failure, double.IsNaN(x) ? EvalFailure.IntegerFromNaN : EvalFailure.IntegerFromInfinity);
-
-    /// <summary>Whether a raw slot value is the undefined marker (the compiled fast path checks every variable first).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool IsUndefined(double x) => BitConverter.DoubleToInt64Bits(x) == ExpressionContext.UndefinedBits;
-
-    /// <summary>Reads a slot without checking it: beyond the array, the undefined marker.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double RawLoad(double[] values, int slot) => (uint)slot < (uint)values.Length ? values[slot] : ExpressionContext.Undefined;
 }

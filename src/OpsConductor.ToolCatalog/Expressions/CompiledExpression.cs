@@ -204,18 +204,18 @@ internal sealed class CompiledExpression
         switch (_shape)
         {
             case Shape.Affine:
-                r = _offset + (_scale * PythonMath.RawLoad(values, _slot));
+                r = _offset + (_scale * ExpressionContext.RawLoad(values, _slot));
                 break;
             case Shape.Constant:
                 r = _offset;
                 break;
             case Shape.StepAffine:
                 // ceil of a non-finite quotient is non-finite, and stays so through k* and +: the tree then names the error.
-                r = (_stepScale * Math.Ceiling(PythonMath.RawLoad(values, _stepSlot) / _stepDivisor))
-                    + (_offset + (_scale * PythonMath.RawLoad(values, _slot)));
+                r = (_stepScale * Math.Ceiling(ExpressionContext.RawLoad(values, _stepSlot) / _stepDivisor))
+                    + (_offset + (_scale * ExpressionContext.RawLoad(values, _slot)));
                 break;
             case Shape.Step:
-                r = _offset + (_stepScale * Math.Ceiling(PythonMath.RawLoad(values, _stepSlot) / _stepDivisor));
+                r = _offset + (_stepScale * Math.Ceiling(ExpressionContext.RawLoad(values, _stepSlot) / _stepDivisor));
                 break;
             default:
                 r = _delegate is { } fast ? fast(values) : RunTree(values);

@@ -140,10 +140,10 @@ public sealed class EstimateExpression
             // Exactly as CompiledExpression.TryRun computes these shapes. A missing variable reads as a NaN, and the ceiling
             // of a non-finite quotient is non-finite: either way the result is not finite and Explain says why.
             var values = context.Values;
-            result = _offset + (_scale * PythonMath.RawLoad(values, _slot));
+            result = _offset + (_scale * ExpressionContext.RawLoad(values, _slot));
             if (_hasStep)
             {
-                result = (_stepScale * Math.Ceiling(PythonMath.RawLoad(values, _stepSlot) / _stepDivisor)) + result;
+                result = (_stepScale * Math.Ceiling(ExpressionContext.RawLoad(values, _stepSlot) / _stepDivisor)) + result;
             }
 
             ok = double.IsFinite(result);

@@ -1,25 +1,7 @@
 using System.Runtime.CompilerServices;
+using OpsConductor.ToolCatalog.Compatibility;
 
 namespace OpsConductor.ToolCatalog.Expressions;
-
-/// <summary>Why an evaluation step failed; turned into an <see cref="ExpressionError"/> only after evaluation.</summary>
-internal enum EvalFailure : byte
-{
-    None = 0,
-    UndefinedVariable,
-    DivisionByZero,
-    FloorDivisionByZero,
-    ModuloByZero,
-    ZeroToNegativePower,
-    ExponentTooLarge,
-    ComplexResult,
-    PowerOverflow,
-    MathDomain,
-    MathRange,
-    IntegerFromInfinity,
-    IntegerFromNaN,
-    LogBaseOne,
-}
 
 /// <summary>
 /// The error channel of one evaluation, kept on the caller's stack. The first failure wins, as the original stopped at

@@ -1,3 +1,5 @@
+using OpsConductor.ToolCatalog.Compatibility;
+
 namespace OpsConductor.ToolCatalog.Expressions;
 
 /// <summary>

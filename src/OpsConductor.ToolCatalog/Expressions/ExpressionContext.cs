@@ -15,6 +15,10 @@ public sealed class ExpressionContext
 
     internal static readonly double Undefined = BitConverter.Int64BitsToDouble(UndefinedBits);
 
+    /// <summary>Reads a slot without checking it: beyond the array, the undefined marker.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double RawLoad(double[] values, int slot) => (uint)slot < (uint)values.Length ? values[slot] : Undefined;
+
     private double[] _values;
 
     /// <summary>Creates a context over <paramref name="variables"/> holding only the default values.</summary>

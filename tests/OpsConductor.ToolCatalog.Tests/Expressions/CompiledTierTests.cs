@@ -1,3 +1,4 @@
+using OpsConductor.ToolCatalog.Compatibility;
 using OpsConductor.ToolCatalog.Expressions;
 
 namespace OpsConductor.ToolCatalog.Tests.Expressions;

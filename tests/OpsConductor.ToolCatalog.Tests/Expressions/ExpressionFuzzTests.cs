@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OpsConductor.ToolCatalog.Compatibility;
 using OpsConductor.ToolCatalog.Expressions;
 
 namespace OpsConductor.ToolCatalog.Tests.Expressions;

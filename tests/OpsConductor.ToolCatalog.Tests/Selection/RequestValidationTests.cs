@@ -201,7 +201,7 @@ public sealed class RequestValidationTests
         var excluded = evaluation.Excluded.Single();
         Assert.That(excluded.Rule, Is.EqualTo(ExclusionRule.ImpossibleEstimate));
         Assert.That(excluded.IsPolicyViolation, Is.False);
-        Assert.That(excluded.Reason, Is.EqualTo("time_estimate_ms '1000 + 100 * delta' evaluates to -4000 for this request; an estimate must be a finite number ≥ 0"));
+        Assert.That(excluded.Reason, Is.EqualTo("time_estimate_ms '1000 + 100 * delta' evaluates to -4000.0 for this request; an estimate must be a finite number ≥ 0"));
     }
 
     [Test]

@@ -125,7 +125,8 @@ public sealed class WriteSafetyTests
         // "COPY operation has already ended" would replace the failure that matters (the server went away).
         await using var connection = await _db.DataSource.OpenConnectionAsync();
         var pid = connection.ProcessID;
-        var copy = await connection.BeginBinaryImportAsync(Sql.CopyTools);
+        await connection.ExecuteAsync("CREATE TEMP TABLE copied (n bigint)");
+        var copy = await connection.BeginBinaryImportAsync("COPY copied (n) FROM STDIN (FORMAT BINARY)");
         await using (var admin = await _db.CreateDataSource().OpenConnectionAsync())
         {
             await admin.ExecuteAsync("SELECT pg_terminate_backend(@pid)", new { pid });
