@@ -6,8 +6,8 @@ using OpsConductor.ToolCatalog.Storage;
 namespace OpsConductor.ToolCatalog.Tests.Support;
 
 /// <summary>
-/// A fresh database of a test's own, on the run's shared server (see <see cref="TestServer"/>), migrated by default,
-/// dropped on dispose. Fixtures using their own database can run in parallel.
+/// A fresh database of a test's own, on the run's shared server (see <see cref="TestServer"/>), migrated by default
+/// (copied from the server's migrated template), dropped on dispose. Fixtures using their own database can run in parallel.
 /// <code>
 /// await using var db = await TestDatabase.CreateAsync();
 /// var store = db.CreateStore();            // or use db.DataSource / db.ConnectionString
@@ -41,16 +41,14 @@ internal sealed class TestDatabase : IAsyncDisposable
     public static async Task<TestDatabase> CreateAsync(bool migrate = true, CancellationToken cancellationToken = default) =>
         await CreateAsync(await TestServer.GetSharedAsync(cancellationToken), migrate, cancellationToken);
 
-    /// <summary>Creates a fresh database on <paramref name="server"/>.</summary>
+    /// <summary>Creates a fresh database on <paramref name="server"/>: a copy of the server's migrated template
+    /// (<see cref="TestServer.GetTemplateAsync"/>) when <paramref name="migrate"/> is true, else an empty database
+    /// (from <c>template1</c>, so that migration tests start from nothing).</summary>
     public static async Task<TestDatabase> CreateAsync(TestServer server, bool migrate = true, CancellationToken cancellationToken = default)
     {
         var name = "tc_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Pooling = false }.ConnectionString))
-        {
-            await admin.OpenAsync(cancellationToken);
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
+        var template = migrate ? $" TEMPLATE \"{await server.GetTemplateAsync(cancellationToken)}\"" : "";
+        await server.ExecuteAdminAsync($"CREATE DATABASE \"{name}\"{template}", cancellationToken);
 
         var connectionString = new NpgsqlConnectionStringBuilder(server.GetConnectionString(name))
         {
@@ -58,13 +56,7 @@ internal sealed class TestDatabase : IAsyncDisposable
             AutoPrepareMinUsages = 2,
             IncludeErrorDetail = true,
         }.ConnectionString;
-        var database = new TestDatabase(server, name, connectionString, NpgsqlDataSource.Create(connectionString));
-        if (migrate)
-        {
-            await database.CreateStore().MigrateAsync(cancellationToken);
-        }
-
-        return database;
+        return new TestDatabase(server, name, connectionString, NpgsqlDataSource.Create(connectionString));
     }
 
     /// <summary>A store over <see cref="DataSource"/> (system clock unless one is given, no logging).</summary>
@@ -84,10 +76,7 @@ internal sealed class TestDatabase : IAsyncDisposable
         await DataSource.DisposeAsync();
         try
         {
-            await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server.AdminConnectionString) { Pooling = false }.ConnectionString);
-            await admin.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
+            await Server.ExecuteAdminAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
         }
         catch (NpgsqlException)
         {
