@@ -46,8 +46,13 @@ internal sealed class TestDatabase : IAsyncDisposable
     /// (from <c>template1</c>, so that migration tests start from nothing).</summary>
     public static async Task<TestDatabase> CreateAsync(TestServer server, bool migrate = true, CancellationToken cancellationToken = default)
     {
-        var name = "tc_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var template = migrate ? $" TEMPLATE \"{await server.GetTemplateAsync(cancellationToken)}\"" : "";
+        return await CreateFromAsync(server, template, cancellationToken);
+    }
+
+    private static async Task<TestDatabase> CreateFromAsync(TestServer server, string template, CancellationToken cancellationToken)
+    {
+        var name = "tc_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         await server.ExecuteAdminAsync($"CREATE DATABASE \"{name}\"{template}", cancellationToken);
 
         var connectionString = new NpgsqlConnectionStringBuilder(server.GetConnectionString(name))
@@ -57,6 +62,18 @@ internal sealed class TestDatabase : IAsyncDisposable
             IncludeErrorDetail = true,
         }.ConnectionString;
         return new TestDatabase(server, name, connectionString, NpgsqlDataSource.Create(connectionString));
+    }
+
+    /// <summary>
+    /// A new database holding a copy of this one (<c>CREATE DATABASE … TEMPLATE</c>), dropped on its own dispose: a
+    /// fixture fills one database once (for example with the samples) and gives each test a copy, which is cheaper than
+    /// filling a database per test. This database's pooled connections are closed first; none may be open meanwhile
+    /// (PostgreSQL refuses to copy a database in use), so only copy a database the tests themselves do not use.
+    /// </summary>
+    public async Task<TestDatabase> CopyAsync(CancellationToken cancellationToken = default)
+    {
+        DataSource.Clear();
+        return await CreateFromAsync(Server, $" TEMPLATE \"{Name}\"", cancellationToken);
     }
 
     /// <summary>A store over <see cref="DataSource"/> (system clock unless one is given, no logging).</summary>
