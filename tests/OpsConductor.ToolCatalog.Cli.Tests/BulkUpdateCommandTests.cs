@@ -6,20 +6,32 @@ using OpsConductor.ToolCatalog.Tests.Support;
 namespace OpsConductor.ToolCatalog.Cli.Tests;
 
 /// <summary><c>toolcatalog bulk-update</c> against a test database holding the samples.</summary>
-[Parallelizable(ParallelScope.Self)]
+/// <remarks>The samples are imported once into a seed database; each test gets a copy of it (revision 1, 29 tools).</remarks>
+[Parallelizable(ParallelScope.All)]
+[FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public sealed class BulkUpdateCommandTests
 {
+    private static TestDatabase _seed = null!;
     private TestDatabase _db = null!;
     private ToolCatalogStore _store = null!;
 
     private Dictionary<string, string> Env => new() { ["TOOLCATALOG_CONNECTION"] = _db.ConnectionString };
 
+    [OneTimeSetUp]
+    public static async Task ImportTheSamplesOnce()
+    {
+        _seed = await TestDatabase.CreateAsync();
+        await CatalogFiles.ImportAsync(_seed.CreateStore(), new CatalogFiles().Load(CliPaths.Samples));
+    }
+
+    [OneTimeTearDown]
+    public static async Task DropTheSeed() => await _seed.DisposeAsync();
+
     [SetUp]
     public async Task CreateDatabase()
     {
-        _db = await TestDatabase.CreateAsync();
+        _db = await _seed.CopyAsync();
         _store = _db.CreateStore();
-        await CatalogFiles.ImportAsync(_store, new CatalogFiles().Load(CliPaths.Samples));
     }
 
     [TearDown]

@@ -5,7 +5,8 @@ using OpsConductor.ToolCatalog.Tests.Support;
 namespace OpsConductor.ToolCatalog.Cli.Tests;
 
 /// <summary>The database verbs against a real test database.</summary>
-[Parallelizable(ParallelScope.Self)]
+[Parallelizable(ParallelScope.All)]
+[FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public sealed class CatalogCommandTests
 {
     private TestDatabase _db = null!;

@@ -6,7 +6,8 @@ using Spectre.Console.Testing;
 namespace OpsConductor.ToolCatalog.Cli.Tests;
 
 /// <summary><c>import</c> and <c>export</c> against a real test database.</summary>
-[Parallelizable(ParallelScope.Self)]
+[Parallelizable(ParallelScope.All)]
+[FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public sealed class ImportExportCommandTests
 {
     private TestDatabase _db = null!;

@@ -15,7 +15,7 @@ using OpsConductor.ToolCatalog.Tests.Support;
 namespace OpsConductor.ToolCatalog.Tests.DependencyInjection;
 
 /// <summary><c>services.AddToolCatalog(…)</c> in a real host: options checked at start, idempotent, health, metrics.</summary>
-[Parallelizable(ParallelScope.Self)]
+[Parallelizable(ParallelScope.All)]
 public sealed class AddToolCatalogTests
 {
     private const string Unreachable = "Host=127.0.0.1;Port=1;Username=nobody;Password=secret;Database=none;Timeout=3";

@@ -9,7 +9,8 @@ using OpsConductor.ToolCatalog.Yaml;
 namespace OpsConductor.ToolCatalog.Tests.Files;
 
 /// <summary>Importing YAML files and folders into the store, and exporting the store to a folder tree (issue 4).</summary>
-[Parallelizable(ParallelScope.Self)]
+[Parallelizable(ParallelScope.All)]
+[FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public sealed class CatalogFilesTests
 {
     private readonly List<string> _folders = [];

@@ -6,32 +6,34 @@ namespace OpsConductor.ToolCatalog.Tests.LocalPostgres;
 
 /// <summary>Starts real private servers from the machine's binaries (these tests are what the test database and the
 /// CLI's embedded default stand on).</summary>
-[Parallelizable(ParallelScope.Self)]
+/// <remarks>Each test has a folder of its own, so the tests run in parallel. The tests that only look at a running
+/// persistent server share one (<see cref="_running"/>), initialised once for the fixture.</remarks>
+[Parallelizable(ParallelScope.All)]
+[FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class LocalPostgresServerTests
 {
+    private static string _runningParent = null!;
+    private static LocalPostgresServer _running = null!;
     private string _parent = null!;
 
-    [SetUp]
-    public void CreateFolder()
+    private static string RunningInstance => Path.Combine(_runningParent, "instance");
+
+    [OneTimeSetUp]
+    public static async Task StartOneRunningServer()
     {
-        // Under /tmp (not under /root, mode 0700), so that the service account can enter it when we run as root.
-        _parent = Path.Combine("/tmp", "tc-localpg-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(_parent);
-        File.SetUnixFileMode(_parent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        _runningParent = NewParentFolder();
+        _running = await LocalPostgresServer.StartPersistentAsync(RunningInstance);
     }
+
+    [OneTimeTearDown]
+    public static async Task StopTheRunningServer() => await StopAndDeleteAsync(_runningParent);
+
+    [SetUp]
+    public void CreateFolder() => _parent = NewParentFolder();
 
     [TearDown]
-    public async Task StopAndDelete()
-    {
-        var instance = Path.Combine(_parent, "instance");
-        if (Directory.Exists(instance))
-        {
-            await LocalPostgresServer.StopPersistentAsync(instance);
-        }
-
-        Directory.Delete(_parent, recursive: true);
-    }
+    public async Task StopAndDelete() => await StopAndDeleteAsync(_parent);
 
     [Test]
     public async Task A_persistent_server_is_initialised_once_reused_while_running_and_keeps_its_data_across_stop_and_start()
@@ -67,8 +69,8 @@ public sealed class LocalPostgresServerTests
     [Test]
     public async Task The_secret_is_stored_readable_by_its_owner_only_and_the_server_listens_on_loopback_with_a_password()
     {
-        var instance = Path.Combine(_parent, "instance");
-        var server = await LocalPostgresServer.StartPersistentAsync(instance);
+        var instance = RunningInstance;
+        var server = _running;
 
         var mode = File.GetUnixFileMode(Path.Combine(instance, "instance.json"));
         Assert.That(mode, Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
@@ -82,8 +84,7 @@ public sealed class LocalPostgresServerTests
     [Test]
     public async Task When_run_as_root_the_server_runs_as_an_unprivileged_account_that_owns_the_data()
     {
-        var instance = Path.Combine(_parent, "instance");
-        var server = await LocalPostgresServer.StartPersistentAsync(instance);
+        var server = _running;
 
         var owner = await RunAsync("stat", "-c", "%U", server.DataDirectory);
         var serverUser = await ScalarAsync(server.ConnectionString, "SELECT current_setting('data_directory')");
@@ -162,6 +163,26 @@ public sealed class LocalPostgresServerTests
 
         Assert.That(Directory.Exists(folder), Is.False);
         Assert.ThrowsAsync<NpgsqlException>(() => ExecuteAsync(server.ConnectionString, "SELECT 1"));
+    }
+
+    private static string NewParentFolder()
+    {
+        // Under /tmp (not under /root, mode 0700), so that the service account can enter it when we run as root.
+        var parent = Path.Combine("/tmp", "tc-localpg-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(parent);
+        File.SetUnixFileMode(parent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        return parent;
+    }
+
+    private static async Task StopAndDeleteAsync(string parent)
+    {
+        var instance = Path.Combine(parent, "instance");
+        if (Directory.Exists(instance))
+        {
+            await LocalPostgresServer.StopPersistentAsync(instance);
+        }
+
+        Directory.Delete(parent, recursive: true);
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)

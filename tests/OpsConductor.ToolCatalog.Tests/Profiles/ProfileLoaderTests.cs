@@ -12,7 +12,7 @@ namespace OpsConductor.ToolCatalog.Tests.Profiles;
 /// The ProfileLoader facade: the original's behaviours (ORIGINAL-BEHAVIOUR.md §2, the 16 tests of
 /// <c>test_profile_loader.py</c>, §4.9) on the original's profile files, and what it does better.
 /// </summary>
-[Parallelizable(ParallelScope.Self)]
+[Parallelizable(ParallelScope.All)]
 public sealed class ProfileLoaderTests
 {
     private static async Task<(RuntimeHarness Catalog, ProfileLoader Loader)> LoadProfilesAsync(string file = "tool_optimization_profiles.44c1a4bf.yaml")

@@ -8,7 +8,7 @@ using static OpsConductor.ToolCatalog.Tests.Runtime.RuntimeHarness;
 namespace OpsConductor.ToolCatalog.Tests.Runtime;
 
 /// <summary>Hot reload over LISTEN/NOTIFY between catalog instances on separate connections (standing for processes).</summary>
-[Parallelizable(ParallelScope.Self)]
+[Parallelizable(ParallelScope.All)]
 public sealed class HotReloadTests
 {
     [Test]

@@ -96,6 +96,14 @@ internal sealed class RuntimeHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>Forgets the listener state changes so far, so that the next one read happened after this call.</summary>
+    public void ForgetStates()
+    {
+        while (_states.Reader.TryRead(out _))
+        {
+        }
+    }
+
     /// <summary>Published snapshots received and not yet read.</summary>
     public int PendingChanges => _changes.Reader.Count;
 

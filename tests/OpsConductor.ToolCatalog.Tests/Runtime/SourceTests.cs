@@ -56,6 +56,7 @@ public sealed class SourceTests
         Assert.That(logs.GetSnapshot().Where(l => l.Id.Id == 5000).Select(l => l.Message), Has.Some.Contains("now served from Database"));
         Assert.That(tools.LastMeasurement.Tags["source"], Is.EqualTo("database"));
 
+        catalog.ForgetStates(); // the failed attempts before the database came up were recorded too
         await server.StopAsync();
         await catalog.NextStateAsync(ListenerState.Disconnected);
         Assert.That(catalog.Catalog.Source, Is.EqualTo(CatalogSource.Database), "once the database was reached, an outage keeps its last snapshot, never the YAML");

@@ -7,7 +7,8 @@ using OpsConductor.ToolCatalog.Tests.Support;
 
 namespace OpsConductor.ToolCatalog.Tests.Storage;
 
-[Parallelizable(ParallelScope.Self)]
+[Parallelizable(ParallelScope.All)]
+[FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public sealed class ImportExportTests
 {
     private TestDatabase _db = null!;

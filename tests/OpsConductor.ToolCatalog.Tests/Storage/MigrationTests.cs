@@ -4,7 +4,7 @@ using OpsConductor.ToolCatalog.Tests.Support;
 
 namespace OpsConductor.ToolCatalog.Tests.Storage;
 
-[Parallelizable(ParallelScope.Self)]
+[Parallelizable(ParallelScope.All)]
 public sealed class MigrationTests
 {
     [Test]

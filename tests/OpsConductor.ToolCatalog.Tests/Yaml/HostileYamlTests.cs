@@ -298,7 +298,9 @@ public sealed class HostileYamlTests
                 Assert.That(error.Line, Is.Not.Null, $"mutant {i}: {error}");
             }
 
-            Assert.That(report.Findings, Is.Not.Null);
+            Assert.That(report.Findings.Take(document.ParseErrors.Count), Is.EqualTo(document.ParseErrors), $"mutant {i}: the report carries the reading errors");
+            Assert.That(document.ParseErrors.Count > 0 && report.IsValid, Is.False, $"mutant {i}: a file with reading errors is never valid");
+            Assert.That(report.Errors.Where(e => e.Line is null).Select(e => e.ToString()), Is.Empty, $"mutant {i}: every error has a position");
         }
     }
 

@@ -6,8 +6,8 @@ using OpsConductor.ToolCatalog.Storage;
 namespace OpsConductor.ToolCatalog.Tests.Support;
 
 /// <summary>
-/// A fresh database of a test's own, on the run's shared server (see <see cref="TestServer"/>), migrated by default,
-/// dropped on dispose. Fixtures using their own database can run in parallel.
+/// A fresh database of a test's own, on the run's shared server (see <see cref="TestServer"/>), migrated by default
+/// (copied from the server's migrated template), dropped on dispose. Fixtures using their own database can run in parallel.
 /// <code>
 /// await using var db = await TestDatabase.CreateAsync();
 /// var store = db.CreateStore();            // or use db.DataSource / db.ConnectionString
@@ -41,16 +41,19 @@ internal sealed class TestDatabase : IAsyncDisposable
     public static async Task<TestDatabase> CreateAsync(bool migrate = true, CancellationToken cancellationToken = default) =>
         await CreateAsync(await TestServer.GetSharedAsync(cancellationToken), migrate, cancellationToken);
 
-    /// <summary>Creates a fresh database on <paramref name="server"/>.</summary>
+    /// <summary>Creates a fresh database on <paramref name="server"/>: a copy of the server's migrated template
+    /// (<see cref="TestServer.GetTemplateAsync"/>) when <paramref name="migrate"/> is true, else an empty database
+    /// (from <c>template1</c>, so that migration tests start from nothing).</summary>
     public static async Task<TestDatabase> CreateAsync(TestServer server, bool migrate = true, CancellationToken cancellationToken = default)
     {
+        var template = migrate ? $" TEMPLATE \"{await server.GetTemplateAsync(cancellationToken)}\"" : "";
+        return await CreateFromAsync(server, template, cancellationToken);
+    }
+
+    private static async Task<TestDatabase> CreateFromAsync(TestServer server, string template, CancellationToken cancellationToken)
+    {
         var name = "tc_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Pooling = false }.ConnectionString))
-        {
-            await admin.OpenAsync(cancellationToken);
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await server.ExecuteAdminAsync($"CREATE DATABASE \"{name}\"{template}", cancellationToken);
 
         var connectionString = new NpgsqlConnectionStringBuilder(server.GetConnectionString(name))
         {
@@ -58,13 +61,19 @@ internal sealed class TestDatabase : IAsyncDisposable
             AutoPrepareMinUsages = 2,
             IncludeErrorDetail = true,
         }.ConnectionString;
-        var database = new TestDatabase(server, name, connectionString, NpgsqlDataSource.Create(connectionString));
-        if (migrate)
-        {
-            await database.CreateStore().MigrateAsync(cancellationToken);
-        }
+        return new TestDatabase(server, name, connectionString, NpgsqlDataSource.Create(connectionString));
+    }
 
-        return database;
+    /// <summary>
+    /// A new database holding a copy of this one (<c>CREATE DATABASE … TEMPLATE</c>), dropped on its own dispose: a
+    /// fixture fills one database once (for example with the samples) and gives each test a copy, which is cheaper than
+    /// filling a database per test. This database's pooled connections are closed first; none may be open meanwhile
+    /// (PostgreSQL refuses to copy a database in use), so only copy a database the tests themselves do not use.
+    /// </summary>
+    public async Task<TestDatabase> CopyAsync(CancellationToken cancellationToken = default)
+    {
+        DataSource.Clear();
+        return await CreateFromAsync(Server, $" TEMPLATE \"{Name}\"", cancellationToken);
     }
 
     /// <summary>A store over <see cref="DataSource"/> (system clock unless one is given, no logging).</summary>
@@ -84,10 +93,7 @@ internal sealed class TestDatabase : IAsyncDisposable
         await DataSource.DisposeAsync();
         try
         {
-            await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server.AdminConnectionString) { Pooling = false }.ConnectionString);
-            await admin.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
+            await Server.ExecuteAdminAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
         }
         catch (NpgsqlException)
         {
