@@ -37,9 +37,9 @@ public sealed class ToolYamlReader
                 return Unreadable(path, ValidationCodes.FileUnreadable, "the file does not exist");
             }
 
-            if (Files.FileKinds.Of(path, followLinks: true) is var kind and not (Files.FileKind.Regular or Files.FileKind.Unknown))
+            if (FileKinds.Of(path, followLinks: true) is var kind and not (FileKind.Regular or FileKind.Unknown))
             {
-                return Unreadable(path, ValidationCodes.FileUnreadable, $"it is {Files.FileKinds.Describe(kind)}, not a regular file; only regular files are read");
+                return Unreadable(path, ValidationCodes.FileUnreadable, $"it is {FileKinds.Describe(kind)}, not a regular file; only regular files are read");
             }
 
             if (info.Length > Options.MaxFileBytes)
@@ -127,15 +127,15 @@ public sealed class ToolYamlReader
     }
 
     /// <summary>The YAML files <see cref="ReadFolder"/> reads, in the order it reads them: regular files only (FIFOs,
-    /// sockets, devices and symbolic links are left out; see <see cref="Files.YamlFolder"/> for the list of what was).</summary>
+    /// sockets, devices and symbolic links are left out; see <see cref="YamlFolder"/> for the list of what was).</summary>
     public static IReadOnlyList<string> EnumerateYamlFiles(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Files.YamlFolder.Walk(path).Files;
+        return YamlFolder.Walk(path).Files;
     }
 
     /// <summary>Whether the file name ends in <c>.yaml</c> or <c>.yml</c> (any case).</summary>
-    public static bool IsYamlFile(string path) => Files.YamlFolder.IsYamlName(path);
+    public static bool IsYamlFile(string path) => YamlFolder.IsYamlName(path);
 
     private ToolDocument Parse(string text, string source)
     {

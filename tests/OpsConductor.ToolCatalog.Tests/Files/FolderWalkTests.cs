@@ -4,6 +4,7 @@ using OpsConductor.ToolCatalog.Files;
 using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Tests.Support;
 using OpsConductor.ToolCatalog.Validation;
+using OpsConductor.ToolCatalog.Yaml;
 
 namespace OpsConductor.ToolCatalog.Tests.Files;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
-namespace OpsConductor.ToolCatalog.Files;
+namespace OpsConductor.ToolCatalog.Yaml;
 
 /// <summary>What a directory entry is. Only <see cref="Regular"/> files are ever opened for reading.</summary>
 internal enum FileKind

@@ -1,4 +1,4 @@
-namespace OpsConductor.ToolCatalog.Files;
+namespace OpsConductor.ToolCatalog.Yaml;
 
 /// <summary>A directory entry a folder walk left out, and why.</summary>
 /// <param name="Path">The full path.</param>
