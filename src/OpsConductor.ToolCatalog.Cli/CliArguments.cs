@@ -57,7 +57,8 @@ internal static class CliArguments
                     option.Validators.Add(r => CheckEach(r, r.Tokens, option.Name, "the path", CheckPath));
                     break;
                 case "--connection":
-                    option.Validators.Add(r => CheckEach(r, r.Tokens, option.Name, "the connection string", CheckConnection));
+                    // Never echoed: a connection string may hold a password.
+                    option.Validators.Add(r => CheckEach(r, r.Tokens, option.Name, "the connection string", CheckConnection, echo: false));
                     break;
             }
         }
@@ -68,13 +69,13 @@ internal static class CliArguments
         }
     }
 
-    private static void CheckEach(SymbolResult result, IReadOnlyList<Token> tokens, string symbol, string what, Func<string, string?> check)
+    private static void CheckEach(SymbolResult result, IReadOnlyList<Token> tokens, string symbol, string what, Func<string, string?> check, bool echo = true)
     {
         foreach (var token in tokens)
         {
             if (check(token.Value) is { } problem)
             {
-                result.AddError($"{symbol}: {what} {Quote(token.Value)} {problem}.");
+                result.AddError(echo ? $"{symbol}: {what} {Quote(token.Value)} {problem}." : $"{symbol}: {what} {problem}.");
                 return;
             }
         }

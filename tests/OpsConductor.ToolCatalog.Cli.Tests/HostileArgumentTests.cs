@@ -25,7 +25,7 @@ public sealed class HostileArgumentTests
         yield return new TestCaseData((object)new[] { "import", "" }, "path: the path '' is empty");
         yield return new TestCaseData((object)new[] { "validate", "" }, "path: the path '' is empty; give a file or folder (use '.' for the current folder)");
         yield return new TestCaseData((object)new[] { "export", "" }, "dir: the path '' is empty");
-        yield return new TestCaseData((object)new[] { "list", "--connection", "" }, "--connection: the connection string '' is empty");
+        yield return new TestCaseData((object)new[] { "list", "--connection", "" }, "--connection: the connection string is empty");
         yield return new TestCaseData((object)new[] { "list", "--connection", "Host=localhost;Port=999999" }, "Port=999999 is not a TCP port");
         yield return new TestCaseData((object)new[] { "show", "df", "--connection", "Host=localhost;Port=abc" }, "--connection: the connection string");
         yield return new TestCaseData((object)new[] { "list", "--connection", "Host=localhost;Timeout=-5" }, "Timeout");
@@ -54,6 +54,21 @@ public sealed class HostileArgumentTests
 
         Assert.That(result.ExitCode, Is.EqualTo(2), result.Error);
         Assert.That(result.Error, Does.Contain("$TOOLCATALOG_CONNECTION is not valid: Port=999999 is not a TCP port"));
+    }
+
+    [TestCase("Host=localhost;Password=hunter2-secret;Port=999999")]
+    [TestCase("Host=localhost;Password=hunter2-secret;Bogus=1")]
+    [TestCase("Host=localhost;Password=hunter2-secret;Maximum Pool Size=0")]
+    public async Task A_connection_string_that_cannot_be_used_is_refused_without_echoing_its_password(string connection)
+    {
+        var result = await CliHarness.RunAsync("list", "--connection", connection);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2), result.Error);
+            Assert.That(result.Error, Does.Contain("--connection: the connection string is not valid"));
+            Assert.That(result.Error + result.Output, Does.Not.Contain("hunter2"));
+        });
     }
 
     [Test]

@@ -20,7 +20,11 @@ internal static class ConnectionStrings
         }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException or OverflowException)
         {
-            return e.Message;
+            // Npgsql names the key in lower case ("Couldn't set timeout"); name it as the user wrote it, never its value.
+            var detail = e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
+            return e is ArgumentException { ParamName: { } key }
+                ? $"the value of {KeyAsWritten(connectionString, key)} cannot be used: {detail}"
+                : detail;
         }
 
         if (builder.Port is < 1 or > 65535)
@@ -47,6 +51,21 @@ internal static class ConnectionStrings
         }
 
         return null;
+    }
+
+    private static string KeyAsWritten(string connectionString, string key)
+    {
+        foreach (var part in connectionString.Split(';'))
+        {
+            var equals = part.IndexOf('=', StringComparison.Ordinal);
+            var written = (equals < 0 ? part : part[..equals]).Trim();
+            if (string.Equals(written.Replace(" ", "", StringComparison.Ordinal), key.Replace(" ", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase))
+            {
+                return written;
+            }
+        }
+
+        return key;
     }
 
     /// <summary>Throws a usage <see cref="CliException"/> naming <paramref name="origin"/> when <paramref name="connectionString"/> is unusable.</summary>

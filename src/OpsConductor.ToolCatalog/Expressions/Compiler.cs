@@ -158,14 +158,14 @@ internal static class Compiler
     private static EvalNode Compare(CompareNode node, EvalNode[] operands)
     {
         EvalNode compare = operands.Length == 2
-            ? new CompareNode2(operands[0], node.Operators[0], operands[1])
+            ? new ComparePairNode(operands[0], node.Operators[0], operands[1])
             : new CompareChainNode(operands, node.Operators);
         return operands.All(o => o is ConstNode) && TryFold(compare, out var folded) ? folded : compare;
     }
 
     private static EvalNode Boolean(BooleanNode node, EvalNode[] operands)
     {
-        EvalNode boolean = new BooleanNode2(operands, node.IsAnd);
+        EvalNode boolean = new AndOrNode(operands, node.IsAnd);
         return operands.All(o => o is ConstNode) && TryFold(boolean, out var folded) ? folded : boolean;
     }
 

@@ -354,7 +354,7 @@ internal sealed class CompareChainNode(EvalNode[] operands, CompareOperator[] op
 }
 
 /// <summary><c>a op b</c> for one comparison.</summary>
-internal sealed class CompareNode2(EvalNode left, CompareOperator op, EvalNode right) : EvalNode
+internal sealed class ComparePairNode(EvalNode left, CompareOperator op, EvalNode right) : EvalNode
 {
     public override double Eval(double[] values, ref EvalState state)
     {
@@ -370,7 +370,7 @@ internal sealed class CompareNode2(EvalNode left, CompareOperator op, EvalNode r
 /// Python's <c>and</c>/<c>or</c>: returns the first operand that decides (falsy for <c>and</c>, truthy for
 /// <c>or</c>), else the last; operands after it are not evaluated. Truthiness is "not zero" (NaN is truthy, as in Python).
 /// </summary>
-internal sealed class BooleanNode2(EvalNode[] operands, bool isAnd) : EvalNode
+internal sealed class AndOrNode(EvalNode[] operands, bool isAnd) : EvalNode
 {
     public override double Eval(double[] values, ref EvalState state)
     {

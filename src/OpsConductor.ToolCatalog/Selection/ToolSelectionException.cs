@@ -2,8 +2,10 @@ namespace OpsConductor.ToolCatalog.Selection;
 
 /// <summary>
 /// Selection found nothing to choose: no candidate for the capabilities ("No viable tools found for capabilities:
-/// …") or every candidate violates a policy ("All candidates violate policies. Violations: …"), with the
-/// original's messages. <see cref="Excluded"/> says why each pattern was left out.
+/// …") or every candidate violates a policy ("All candidates violate policies. Violations: …"). The messages start as
+/// the original's did and go on to say what excluded each pattern (tool, capability, pattern and reason);
+/// <see cref="Excluded"/> holds the same as data. A request that is wrong in itself is refused before selection with
+/// <see cref="InvalidSelectionRequestException"/> instead.
 /// </summary>
 public sealed class ToolSelectionException : ToolCatalogException
 {

@@ -16,12 +16,14 @@ internal sealed class ProfileRules
     private static readonly string[] PreferenceKeys = ["speed", "accuracy", "cost", "complexity", "completeness"];
 
     private readonly FindingSink _sink;
-    private readonly ToolRules _shared;
+
+    /// <summary>The per-tool file rules, applied to the entries a profiles file shares with tool files (policy, preference scores, expression variables).</summary>
+    private readonly ToolRules _toolRules;
 
     public ProfileRules(ValidationOptions options, FindingSink sink)
     {
         _sink = sink;
-        _shared = new ToolRules(options with { Strict = false }, sink);
+        _toolRules = new ToolRules(options with { Strict = false }, sink);
     }
 
     public void Run(YamlMapping root)
@@ -163,7 +165,7 @@ internal sealed class ProfileRules
         {
             if (policyNode is YamlMapping policy)
             {
-                _shared.PolicyEntries(policy, FieldPath.Child(path, "policy"), where);
+                _toolRules.PolicyEntries(policy, FieldPath.Child(path, "policy"), where);
             }
             else
             {
@@ -180,7 +182,7 @@ internal sealed class ProfileRules
                 {
                     if (preferences.Get(scoreKey) is { } score)
                     {
-                        _shared.PreferenceScore(score, FieldPath.Child(FieldPath.Child(path, "preference_match"), scoreKey), scoreKey, "", where);
+                        _toolRules.PreferenceScore(score, FieldPath.Child(FieldPath.Child(path, "preference_match"), scoreKey), scoreKey, "", where);
                     }
                 }
             }
@@ -191,13 +193,13 @@ internal sealed class ProfileRules
             }
         }
 
-        _shared.CheckExpressionVariables(RequiresInputs(pattern), where);
+        _toolRules.CheckExpressionVariables(RequiresInputs(pattern), where);
     }
 
     private void ScoresAndExpressions(YamlMapping fields, string path, string where)
     {
-        _shared.Expression(fields.Get("time_estimate_ms"), FieldPath.Child(path, "time_estimate_ms"), ExpressionRole.TimeEstimate, where);
-        _shared.Expression(fields.Get("cost_estimate"), FieldPath.Child(path, "cost_estimate"), ExpressionRole.CostEstimate, where);
+        _toolRules.Expression(fields.Get("time_estimate_ms"), FieldPath.Child(path, "time_estimate_ms"), ExpressionRole.TimeEstimate, where);
+        _toolRules.Expression(fields.Get("cost_estimate"), FieldPath.Child(path, "cost_estimate"), ExpressionRole.CostEstimate, where);
 
         if (fields.Get("complexity_score") is { } complexity)
         {

@@ -20,7 +20,7 @@ internal sealed partial class ToolRules
         var facts = ExpressionAnalysis.Analyze(text.Text, language);
         if (facts.Error is { } error)
         {
-            BeyondAt(ValidationCodes.PatternExpressionSyntax, path, PositionOf(text, error.Column),
+            ReportAddedRuleAt(ValidationCodes.PatternExpressionSyntax, path, PositionOf(text, error.Column),
                 error.Column > 0
                     ? $"{field} of {where} does not compile at column {error.Column} of '{text.Text}': {error.Message}"
                     : $"{field} of {where} does not compile ('{text.Text}'): {error.Message}");
@@ -29,7 +29,7 @@ internal sealed partial class ToolRules
 
         if (facts.FailsForEveryInput is { } failure)
         {
-            BeyondAt(ValidationCodes.PatternExpressionAlwaysFails, path, PositionOf(text, failure.Column),
+            ReportAddedRuleAt(ValidationCodes.PatternExpressionAlwaysFails, path, PositionOf(text, failure.Column),
                 failure.Column > 0
                     ? $"{field} of {where} can never be evaluated: at column {failure.Column} of '{text.Text}', {failure.Message}; every selection would exclude the pattern, so fix the expression"
                     : $"{field} of {where} can never be evaluated ('{text.Text}'): {failure.Message}; every selection would exclude the pattern, so fix the expression");

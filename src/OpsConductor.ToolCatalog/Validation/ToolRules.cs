@@ -189,7 +189,7 @@ internal sealed partial class ToolRules
             }
             else if (field != "version" && value is not YamlScalar { IsString: true })
             {
-                Beyond(ValidationCodes.ToolNotAString, field, value,
+                ReportAddedRule(ValidationCodes.ToolNotAString, field, value,
                     $"'{field}' is {value.Describe()}; it must be text (quote it)");
             }
         }
@@ -212,12 +212,12 @@ internal sealed partial class ToolRules
             {
                 if (version is not YamlScalar { IsString: true } versionText)
                 {
-                    Beyond(ValidationCodes.ToolVersionNotString, "version", version,
+                    ReportAddedRule(ValidationCodes.ToolVersionNotString, "version", version,
                         $"version is {version.Describe()}; write it as a quoted string (version: \"{(version as YamlScalar)?.Text ?? "1.0"}\"), since an unquoted 1.10 is the number 1.1");
                 }
                 else if (!NamePatterns.IsValidVersion(versionText.Text))
                 {
-                    Beyond(ValidationCodes.ToolVersionForm, "version", version,
+                    ReportAddedRule(ValidationCodes.ToolVersionForm, "version", version,
                         $"version '{versionText.Text}' is not of the form {NamePatterns.VersionRule}");
                 }
             }
@@ -228,7 +228,7 @@ internal sealed partial class ToolRules
 
         if (map.Get("tool_name") is YamlScalar { IsString: true } name && name.Text.Length > 0 && !NamePatterns.IsValidName(name.Text))
         {
-            Beyond(ValidationCodes.ToolName, "tool_name", name,
+            ReportAddedRule(ValidationCodes.ToolName, "tool_name", name,
                 $"tool_name '{name.Text}' does not follow the name pattern: {NamePatterns.NameRule}");
         }
     }
@@ -274,7 +274,7 @@ internal sealed partial class ToolRules
             if (entry.Key.Text is "accuracy_level" or "freshness" or "data_source" or "scope" or "completeness" &&
                 entry.Value is not YamlScalar { IsString: true } and not YamlScalar { IsNull: true })
             {
-                Beyond(ValidationCodes.ToolNotAString, FieldPath.Child("defaults", entry.Key.Text), entry.Value,
+                ReportAddedRule(ValidationCodes.ToolNotAString, FieldPath.Child("defaults", entry.Key.Text), entry.Value,
                     $"defaults.{entry.Key.Text} is {entry.Value.Describe()}; it must be text");
             }
         }
@@ -319,7 +319,7 @@ internal sealed partial class ToolRules
         var path = FieldPath.Child("capabilities", name);
         if (!NamePatterns.IsValidName(name))
         {
-            Beyond(ValidationCodes.CapabilityName, path, key, $"the capability name '{name}' does not follow the name pattern: {NamePatterns.NameRule}");
+            ReportAddedRule(ValidationCodes.CapabilityName, path, key, $"the capability name '{name}' does not follow the name pattern: {NamePatterns.NameRule}");
         }
 
         if (node is not YamlMapping capability)
@@ -338,7 +338,7 @@ internal sealed partial class ToolRules
         }
         else if (capability.Get("description") is not YamlScalar { IsString: true } description || description.Text.Length == 0)
         {
-            Beyond(ValidationCodes.ToolNotAString, FieldPath.Child(path, "description"), capability.Get("description"),
+            ReportAddedRule(ValidationCodes.ToolNotAString, FieldPath.Child(path, "description"), capability.Get("description"),
                 $"the description of capability '{name}' is {capability.Get("description")!.Describe()}; it must be non-empty text");
         }
 
@@ -389,7 +389,7 @@ internal sealed partial class ToolRules
         var where = $"pattern '{name}' of capability '{capability}'";
         if (!NamePatterns.IsValidName(name))
         {
-            Beyond(ValidationCodes.PatternName, path, key, $"the pattern name '{name}' does not follow the name pattern: {NamePatterns.NameRule}");
+            ReportAddedRule(ValidationCodes.PatternName, path, key, $"the pattern name '{name}' does not follow the name pattern: {NamePatterns.NameRule}");
         }
 
         if (node is not YamlMapping pattern)
@@ -468,7 +468,7 @@ internal sealed partial class ToolRules
             }
             else
             {
-                Beyond(ValidationCodes.PatternListField, FieldPath.Child(path, "optional_inputs"), optional,
+                ReportAddedRule(ValidationCodes.PatternListField, FieldPath.Child(path, "optional_inputs"), optional,
                     $"optional_inputs of {where} is {optional.Describe()}; it must be a list of {{name, type, description, default, …}}");
             }
         }
@@ -489,7 +489,7 @@ internal sealed partial class ToolRules
 
         if (pattern.Get("examples") is { } examples and not YamlSequence)
         {
-            Beyond(ValidationCodes.PatternListField, FieldPath.Child(path, "examples"), examples,
+            ReportAddedRule(ValidationCodes.PatternListField, FieldPath.Child(path, "examples"), examples,
                 $"examples of {where} is {examples.Describe()}; it must be a list");
         }
 
@@ -534,7 +534,7 @@ internal sealed partial class ToolRules
 
         if (score is not YamlScalar { IsNumber: true } number)
         {
-            Beyond(ValidationCodes.PatternComplexityNotNumber, scorePath, score,
+            ReportAddedRule(ValidationCodes.PatternComplexityNotNumber, scorePath, score,
                 $"complexity_score of {where} is {score.Describe()}; it must be a number between 0.0 and 1.0 (not a string or a boolean)");
         }
         else if (!_strict && !(number.AsDouble() >= 0.0 && number.AsDouble() <= 1.0))
@@ -580,7 +580,7 @@ internal sealed partial class ToolRules
         {
             if (policy.Get(key) is { } flag and not YamlScalar { IsBoolean: true })
             {
-                Beyond(ValidationCodes.PatternPolicyBoolean, FieldPath.Child(policyPath, key), flag,
+                ReportAddedRule(ValidationCodes.PatternPolicyBoolean, FieldPath.Child(policyPath, key), flag,
                     $"policy.{key} of {where} is {flag.Describe()}; it must be true or false (unquoted)");
             }
         }
@@ -590,7 +590,7 @@ internal sealed partial class ToolRules
             if (policy.Get(key) is { } limit and not YamlScalar { IsNull: true } &&
                 !(limit is YamlScalar { IsNumber: true } n && n.AsDouble() >= 0 && double.IsFinite(n.AsDouble())))
             {
-                Beyond(ValidationCodes.PatternPolicyNumber, FieldPath.Child(policyPath, key), limit,
+                ReportAddedRule(ValidationCodes.PatternPolicyNumber, FieldPath.Child(policyPath, key), limit,
                     $"policy.{key} of {where} is {limit.Describe()}; it must be a non-negative number{(key == "max_execution_time" ? " of seconds" : "")}");
             }
         }
@@ -598,7 +598,7 @@ internal sealed partial class ToolRules
         if (policy.Get("max_N_immediate") is { } maxN and not YamlScalar { IsNull: true } &&
             !(maxN is YamlScalar { Kind: ScalarKind.Integer } i && (long)i.Value! >= 0))
         {
-            Beyond(ValidationCodes.PatternPolicyNumber, FieldPath.Child(policyPath, "max_N_immediate"), maxN,
+            ReportAddedRule(ValidationCodes.PatternPolicyNumber, FieldPath.Child(policyPath, "max_N_immediate"), maxN,
                 $"policy.max_N_immediate of {where} is {maxN.Describe()}; it must be a non-negative whole number");
         }
 
@@ -610,7 +610,7 @@ internal sealed partial class ToolRules
             }
             else
             {
-                Beyond(ValidationCodes.PatternExpression, FieldPath.Child(policyPath, "requires_background_if"), condition,
+                ReportAddedRule(ValidationCodes.PatternExpression, FieldPath.Child(policyPath, "requires_background_if"), condition,
                     $"policy.requires_background_if of {where} is {condition.Describe()}; it must be a condition string such as \"N > 50\"");
             }
         }
@@ -672,7 +672,7 @@ internal sealed partial class ToolRules
 
         if (score is not YamlScalar { IsNumber: true } number)
         {
-            Beyond(ValidationCodes.PatternPreferenceNotNumber, path, score,
+            ReportAddedRule(ValidationCodes.PatternPreferenceNotNumber, path, score,
                 $"preference_match.{key} of {where} is {score.Describe()}; it must be a number between 0.0 and 1.0 (not a string or a boolean)");
         }
         else if (!_strict && !(number.AsDouble() >= 0.0 && number.AsDouble() <= 1.0))
@@ -689,7 +689,7 @@ internal sealed partial class ToolRules
             var path = FieldPath.Item(listPath, i);
             if (list.Items[i] is not YamlMapping input)
             {
-                Beyond(ValidationCodes.InputNotMapping, path, list.Items[i],
+                ReportAddedRule(ValidationCodes.InputNotMapping, path, list.Items[i],
                     $"input {i} of {where} is {list.Items[i].Describe()}; each input is a mapping {{name, type, description, …}}");
                 continue;
             }
@@ -697,12 +697,12 @@ internal sealed partial class ToolRules
             var name = input.Get("name") is YamlScalar { IsString: true } n && n.Text.Length > 0 ? n.Text : null;
             if (name is null)
             {
-                Beyond(ValidationCodes.InputName, FieldPath.Child(path, "name"), input.Get("name") ?? input,
+                ReportAddedRule(ValidationCodes.InputName, FieldPath.Child(path, "name"), input.Get("name") ?? input,
                     $"input {i} of {where} has no name; give it name: \"...\" (text)");
             }
             else if (seen.TryGetValue(name, out var first))
             {
-                Beyond(ValidationCodes.PatternDuplicateInput, FieldPath.Child(path, "name"), input,
+                ReportAddedRule(ValidationCodes.PatternDuplicateInput, FieldPath.Child(path, "name"), input,
                     $"the input '{name}' of {where} is declared twice (line {first.Start.Line} and line {input.Start.Line}); input names must be unique across required_inputs and optional_inputs");
             }
             else
@@ -713,12 +713,12 @@ internal sealed partial class ToolRules
             var label = name is null ? $"input {i} of {where}" : $"input '{name}' of {where}";
             if (input.Get("type") is not { } type)
             {
-                Beyond(ValidationCodes.InputType, FieldPath.Child(path, "type"), input,
+                ReportAddedRule(ValidationCodes.InputType, FieldPath.Child(path, "type"), input,
                     $"{label} has no type; allowed: {_options.InputTypes}");
             }
             else if (type is not YamlScalar { IsString: true } typeText)
             {
-                Beyond(ValidationCodes.InputType, FieldPath.Child(path, "type"), type, $"the type of {label} is {type.Describe()}; allowed: {_options.InputTypes}");
+                ReportAddedRule(ValidationCodes.InputType, FieldPath.Child(path, "type"), type, $"the type of {label} is {type.Describe()}; allowed: {_options.InputTypes}");
             }
             else
             {
@@ -743,13 +743,13 @@ internal sealed partial class ToolRules
             {
                 if (input.Get(key) is { } values and not YamlSequence)
                 {
-                    Beyond(ValidationCodes.InputLists, FieldPath.Child(path, key), values, $"{key} of {label} is {values.Describe()}; it must be a list");
+                    ReportAddedRule(ValidationCodes.InputLists, FieldPath.Child(path, key), values, $"{key} of {label} is {values.Describe()}; it must be a list");
                 }
             }
 
             if (input.Get("required") is { } requiredFlag and not YamlScalar { IsBoolean: true })
             {
-                Beyond(ValidationCodes.RequiredFlag, FieldPath.Child(path, "required"), requiredFlag, $"required of {label} is {requiredFlag.Describe()}; it must be true or false");
+                ReportAddedRule(ValidationCodes.RequiredFlag, FieldPath.Child(path, "required"), requiredFlag, $"required of {label} is {requiredFlag.Describe()}; it must be true or false");
             }
 
             AllowedValues(input, path, label);
@@ -788,7 +788,7 @@ internal sealed partial class ToolRules
             var path = FieldPath.Item(listPath, i);
             if (list.Items[i] is not YamlMapping output || output.Get("name") is not YamlScalar { IsString: true, Text.Length: > 0 } name)
             {
-                Beyond(ValidationCodes.OutputItem, path, list.Items[i],
+                ReportAddedRule(ValidationCodes.OutputItem, path, list.Items[i],
                     $"output {i} of {where} is not a mapping with a name; each output is {{name, type, description}}");
                 continue;
             }
@@ -796,7 +796,7 @@ internal sealed partial class ToolRules
             var label = $"output '{name.Text}' of {where}";
             if (output.Get("required") is { } requiredFlag and not YamlScalar { IsBoolean: true })
             {
-                Beyond(ValidationCodes.RequiredFlag, FieldPath.Child(path, "required"), requiredFlag, $"required of {label} is {requiredFlag.Describe()}; it must be true or false");
+                ReportAddedRule(ValidationCodes.RequiredFlag, FieldPath.Child(path, "required"), requiredFlag, $"required of {label} is {requiredFlag.Describe()}; it must be true or false");
             }
 
             UnknownKeys(output, path, KnownOutput, ValidationCodes.ItemUnknownKey, label);
@@ -823,7 +823,7 @@ internal sealed partial class ToolRules
             var path = FieldPath.Item("dependencies", i);
             if (list.Items[i] is not YamlMapping dependency || dependency.Get("name") is not YamlScalar { IsString: true, Text.Length: > 0 } name)
             {
-                Beyond(ValidationCodes.DependencyItem, path, list.Items[i],
+                ReportAddedRule(ValidationCodes.DependencyItem, path, list.Items[i],
                     $"dependency {i} is not a mapping with a name; each dependency is {{name, type, required, version}}");
                 continue;
             }
@@ -831,7 +831,7 @@ internal sealed partial class ToolRules
             var label = $"dependency '{name.Text}'";
             if (dependency.Get("type") is not YamlScalar { IsString: true } type)
             {
-                Beyond(ValidationCodes.DependencyType, FieldPath.Child(path, "type"), dependency.Get("type") ?? dependency,
+                ReportAddedRule(ValidationCodes.DependencyType, FieldPath.Child(path, "type"), dependency.Get("type") ?? dependency,
                     $"{label} has no type; allowed: {_options.DependencyTypes}");
             }
             else
@@ -841,7 +841,7 @@ internal sealed partial class ToolRules
 
             if (dependency.Get("required") is { } requiredFlag and not YamlScalar { IsBoolean: true })
             {
-                Beyond(ValidationCodes.DependencyRequired, FieldPath.Child(path, "required"), requiredFlag, $"required of {label} is {requiredFlag.Describe()}; it must be true or false");
+                ReportAddedRule(ValidationCodes.DependencyRequired, FieldPath.Child(path, "required"), requiredFlag, $"required of {label} is {requiredFlag.Describe()}; it must be true or false");
             }
 
             UnknownKeys(dependency, path, KnownDependency, ValidationCodes.ItemUnknownKey, label);
@@ -863,18 +863,18 @@ internal sealed partial class ToolRules
         if (map.Get("status") is { } status &&
             !(status is YamlScalar { IsString: true } s && Model.ToolStatusNames.All.Contains(s.Text)))
         {
-            Beyond(ValidationCodes.ToolStatus, "status", status,
+            ReportAddedRule(ValidationCodes.ToolStatus, "status", status,
                 $"status is {status.Describe()}; it must be one of {string.Join(", ", Model.ToolStatusNames.All)}");
         }
 
         if (map.Get("enabled") is { } enabled and not YamlScalar { IsBoolean: true })
         {
-            Beyond(ValidationCodes.ToolEnabled, "enabled", enabled, $"enabled is {enabled.Describe()}; it must be true or false");
+            ReportAddedRule(ValidationCodes.ToolEnabled, "enabled", enabled, $"enabled is {enabled.Describe()}; it must be true or false");
         }
 
         if (map.Get("execution_location") is { } location && location is not YamlScalar { IsString: true, Text.Length: > 0 })
         {
-            Beyond(ValidationCodes.ToolExecutionLocation, "execution_location", location,
+            ReportAddedRule(ValidationCodes.ToolExecutionLocation, "execution_location", location,
                 $"execution_location is {location.Describe()}; it must name the executing service, e.g. automation-service");
         }
 
@@ -890,7 +890,7 @@ internal sealed partial class ToolRules
 
         if (node is not YamlSequence list)
         {
-            Beyond(ValidationCodes.ToolExamples, "examples", node, $"examples is {node.Describe()}; it must be a list of {{name, description, inputs, expected_time_ms, expected_cost}}");
+            ReportAddedRule(ValidationCodes.ToolExamples, "examples", node, $"examples is {node.Describe()}; it must be a list of {{name, description, inputs, expected_time_ms, expected_cost}}");
             return;
         }
 
@@ -899,7 +899,7 @@ internal sealed partial class ToolRules
             var path = FieldPath.Item("examples", i);
             if (list.Items[i] is not YamlMapping example)
             {
-                Beyond(ValidationCodes.ToolExamples, path, list.Items[i], $"example {i} is {list.Items[i].Describe()}; it must be a mapping");
+                ReportAddedRule(ValidationCodes.ToolExamples, path, list.Items[i], $"example {i} is {list.Items[i].Describe()}; it must be a mapping");
                 continue;
             }
 
@@ -908,13 +908,13 @@ internal sealed partial class ToolRules
                 if (example.Get(key) is { } value and not YamlScalar { IsNull: true } &&
                     !(value is YamlScalar { IsNumber: true } n && n.AsDouble() >= 0))
                 {
-                    Beyond(ValidationCodes.ToolExamples, FieldPath.Child(path, key), value, $"{key} of example {i} is {value.Describe()}; it must be a non-negative number");
+                    ReportAddedRule(ValidationCodes.ToolExamples, FieldPath.Child(path, key), value, $"{key} of example {i} is {value.Describe()}; it must be a non-negative number");
                 }
             }
 
             if (example.Get("inputs") is { } inputs and not YamlMapping and not YamlScalar { IsNull: true })
             {
-                Beyond(ValidationCodes.ToolExamples, FieldPath.Child(path, "inputs"), inputs, $"inputs of example {i} is {inputs.Describe()}; it must be a mapping of input name to value");
+                ReportAddedRule(ValidationCodes.ToolExamples, FieldPath.Child(path, "inputs"), inputs, $"inputs of example {i} is {inputs.Describe()}; it must be a mapping of input name to value");
             }
         }
     }
@@ -978,7 +978,7 @@ internal sealed partial class ToolRules
     {
         if (map.Get(key) is { } value and not YamlScalar { IsString: true } and not YamlScalar { IsNull: true })
         {
-            Beyond(ValidationCodes.PatternNotAString, FieldPath.Child(path, key), value, $"the {key} of {where} is {value.Describe()}; it must be text");
+            ReportAddedRule(ValidationCodes.PatternNotAString, FieldPath.Child(path, key), value, $"the {key} of {where} is {value.Describe()}; it must be text");
         }
     }
 
@@ -988,7 +988,7 @@ internal sealed partial class ToolRules
         if (map.Get(key) is YamlScalar { IsString: true } value && value.Text.Length > max)
         {
             var path = FieldPath.Child(parentPath, key);
-            Beyond(ValidationCodes.ToolTooLongForStore, path, value,
+            ReportAddedRule(ValidationCodes.ToolTooLongForStore, path, value,
                 $"{path} is {value.Text.Length} characters long; the catalog database stores at most {max} (its column is VARCHAR({max}))");
         }
     }
@@ -1002,11 +1002,11 @@ internal sealed partial class ToolRules
 
         if (value is not YamlSequence list)
         {
-            Beyond(ValidationCodes.PatternStringList, FieldPath.Child(path, key), value, $"{key} of {where} is {value.Describe()}; it must be a list of strings");
+            ReportAddedRule(ValidationCodes.PatternStringList, FieldPath.Child(path, key), value, $"{key} of {where} is {value.Describe()}; it must be a list of strings");
         }
         else if (list.Items.FirstOrDefault(i => i is not YamlScalar { IsString: true }) is { } item)
         {
-            Beyond(ValidationCodes.PatternStringList, FieldPath.Child(path, key), item, $"{key} of {where} has an item that is {item.Describe()}; it must be a list of strings");
+            ReportAddedRule(ValidationCodes.PatternStringList, FieldPath.Child(path, key), item, $"{key} of {where} has an item that is {item.Describe()}; it must be a list of strings");
         }
     }
 
@@ -1028,7 +1028,7 @@ internal sealed partial class ToolRules
         {
             if (!double.IsFinite(number.AsDouble()))
             {
-                Beyond(ValidationCodes.PatternExpressionAlwaysFails, path, node,
+                ReportAddedRule(ValidationCodes.PatternExpressionAlwaysFails, path, node,
                     $"{field} of {where} is {number.Text}, which is not a finite number; every selection would exclude the pattern, so give a number or an expression such as \"1500 + 350 * N\"");
             }
 
@@ -1037,20 +1037,20 @@ internal sealed partial class ToolRules
 
         if (node is not YamlScalar { IsString: true } text)
         {
-            Beyond(ValidationCodes.PatternExpression, path, node,
+            ReportAddedRule(ValidationCodes.PatternExpression, path, node,
                 $"{field} of {where} is {node.Describe()}; it must be an expression string such as \"1500 + 350 * N\"{(role == ExpressionRole.BackgroundCondition ? "" : " (or a number)")}");
             return;
         }
 
         if (string.IsNullOrWhiteSpace(text.Text))
         {
-            Beyond(ValidationCodes.PatternExpression, path, node, $"{field} of {where} is empty; write an expression such as \"1500 + 350 * N\"");
+            ReportAddedRule(ValidationCodes.PatternExpression, path, node, $"{field} of {where} is empty; write an expression such as \"1500 + 350 * N\"");
             return;
         }
 
         if (text.Text.Length > 500)
         {
-            Beyond(ValidationCodes.PatternExpression, path, node, $"{field} of {where} is {text.Text.Length} characters long; at most 500 are allowed (the database column's size)");
+            ReportAddedRule(ValidationCodes.PatternExpression, path, node, $"{field} of {where} is {text.Text.Length} characters long; at most 500 are allowed (the database column's size)");
             return;
         }
 
@@ -1070,11 +1070,11 @@ internal sealed partial class ToolRules
     }
 
     /// <summary>Reports a rule beyond the original at a position inside a scalar (for expression errors).</summary>
-    private void BeyondAt(string code, string path, SourceMark position, string message) =>
+    private void ReportAddedRuleAt(string code, string path, SourceMark position, string message) =>
         _sink.Report(code, Severity(code), path, position, message);
 
     /// <summary>A rule the original did not have: an error in both modes, unless strict mode demotes it (see <see cref="StrictWarningCodes"/>).</summary>
-    private void Beyond(string code, string path, YamlNode? at, string message) => _sink.Report(code, Severity(code), path, at, message);
+    private void ReportAddedRule(string code, string path, YamlNode? at, string message) => _sink.Report(code, Severity(code), path, at, message);
 
     private ValidationSeverity Severity(string code) =>
         _strict && StrictWarningCodes.Contains(code) ? ValidationSeverity.Warning : ValidationSeverity.Error;

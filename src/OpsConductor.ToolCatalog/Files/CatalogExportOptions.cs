@@ -1,0 +1,16 @@
+using OpsConductor.ToolCatalog.Storage;
+
+namespace OpsConductor.ToolCatalog.Files;
+
+/// <summary>How to export the catalog to files.</summary>
+public sealed record CatalogExportOptions
+{
+    /// <summary>Which tools (every tool by default).</summary>
+    public ToolFilter Filter { get; init; } = ToolFilter.All;
+
+    /// <summary>Every version that is not deleted, instead of each tool's latest only.</summary>
+    public bool AllVersions { get; init; }
+
+    /// <summary>Allow a folder that already holds files (files of the same name are replaced; others are left alone).</summary>
+    public bool Overwrite { get; init; }
+}
