@@ -1,0 +1,143 @@
+using System.Text.RegularExpressions;
+using OpsConductor.ToolCatalog.Compatibility;
+using OpsConductor.ToolCatalog.Findings;
+using OpsConductor.ToolCatalog.Yaml;
+
+namespace OpsConductor.ToolCatalog.Validation;
+
+/// <content>The rules of the capability level: the capabilities mapping (or list), each capability, and its patterns as a list.</content>
+internal sealed partial class ToolRules
+{
+    private void PatternItems(YamlSequence patterns, string listPath, string capability)
+    {
+        var seen = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        for (var i = 0; i < patterns.Items.Count; i++)
+        {
+            var path = FieldPath.Item(listPath, i);
+            if (patterns.Items[i] is not YamlMapping item)
+            {
+                _sink.Error(ValidationCodes.PatternNotMapping, path, patterns.Items[i],
+                    $"pattern item {i} of capability '{capability}' is {patterns.Items[i].Describe()}; each item is a mapping {{pattern_name, description, …}}");
+                continue;
+            }
+
+            if (ListFormNormalizer.ItemName(item, ListFormNormalizer.PatternNameKey) is not { } name)
+            {
+                _sink.Error(ValidationCodes.PatternItemName, path, item,
+                    $"pattern item {i} of capability '{capability}' has no pattern_name (or name); give it one, e.g. pattern_name: \"search_files\"");
+                continue;
+            }
+
+            if (seen.TryGetValue(name.Text, out var first))
+            {
+                _sink.Error(ValidationCodes.PatternDuplicate, path, item,
+                    $"the pattern '{name.Text}' of capability '{capability}' is defined twice (line {first.Start.Line} and line {item.Start.Line}); pattern names must be unique within a capability");
+                continue;
+            }
+
+            seen.Add(name.Text, item);
+        }
+    }
+
+    private void Capabilities(YamlMapping map, bool listForm)
+    {
+        var node = map.Get("capabilities");
+        if (node is null)
+        {
+            _sink.Error(ValidationCodes.ToolCapabilitiesMissing, "capabilities", map, _strict
+                ? "Missing required section: 'capabilities'"
+                : "the 'capabilities' section is missing; a tool needs at least one capability with at least one pattern");
+            return;
+        }
+
+        if (node is not YamlMapping capabilities)
+        {
+            _sink.Error(ValidationCodes.ToolCapabilitiesNotMapping, "capabilities", node, _strict
+                ? "'capabilities' must be a dictionary"
+                : $"capabilities is {node.Describe()}; it must be a mapping of capability name to {{description, patterns}} (or, in list form, a list of {{capability_name, description, patterns}})");
+            return;
+        }
+
+        if (capabilities.Count == 0)
+        {
+            _sink.Error(ValidationCodes.ToolNoCapabilities, "capabilities", capabilities, _strict
+                ? "At least one capability must be defined"
+                : "capabilities is empty; define at least one capability with at least one pattern");
+            return;
+        }
+
+        foreach (var entry in capabilities.Entries)
+        {
+            Capability(entry.Key, entry.Value, listForm);
+        }
+    }
+
+    private void Capability(YamlScalar key, YamlNode node, bool listForm)
+    {
+        var name = key.Text;
+        var path = FieldPath.Child("capabilities", name);
+        if (!NamePatterns.IsValidName(name))
+        {
+            ReportAddedRule(ValidationCodes.CapabilityName, path, key, $"the capability name '{name}' does not follow the name pattern: {NamePatterns.NameRule}");
+        }
+
+        if (node is not YamlMapping capability)
+        {
+            _sink.Error(ValidationCodes.CapabilityNotMapping, path, node, _strict
+                ? $"Capability '{name}' must be a dictionary"
+                : $"capability '{name}' is {node.Describe()}; it must be a mapping with description and patterns");
+            return;
+        }
+
+        if (!capability.Contains("description"))
+        {
+            _sink.Warning(ValidationCodes.CapabilityMissingDescription, FieldPath.Child(path, "description"), capability, _strict
+                ? $"Capability '{name}' missing description"
+                : $"capability '{name}' has no description; describe what it does");
+        }
+        else if (capability.Get("description") is not YamlScalar { IsString: true } description || description.Text.Length == 0)
+        {
+            ReportAddedRule(ValidationCodes.ToolNotAString, FieldPath.Child(path, "description"), capability.Get("description"),
+                $"the description of capability '{name}' is {capability.Get("description")!.Describe()}; it must be non-empty text");
+        }
+
+        var patternsNode = capability.Get("patterns");
+        if (patternsNode is null)
+        {
+            _sink.Error(ValidationCodes.CapabilityPatternsMissing, FieldPath.Child(path, "patterns"), capability, _strict
+                ? $"Capability '{name}' missing 'patterns' section"
+                : $"capability '{name}' has no patterns section; give it at least one pattern");
+            return;
+        }
+
+        if (patternsNode is not YamlMapping patterns)
+        {
+            _sink.Error(ValidationCodes.CapabilityPatternsNotMapping, FieldPath.Child(path, "patterns"), patternsNode, _strict
+                ? $"Capability '{name}' patterns must be a dictionary"
+                : $"the patterns of capability '{name}' are {patternsNode.Describe()}; they must be a mapping of pattern name to pattern{(listForm ? " (in list form, a list of {pattern_name, …})" : "")}");
+            return;
+        }
+
+        if (patterns.Count == 0)
+        {
+            _sink.Error(ValidationCodes.CapabilityNoPatterns, FieldPath.Child(path, "patterns"), patterns, _strict
+                ? $"Capability '{name}' must have at least one pattern"
+                : $"capability '{name}' has no patterns; give it at least one");
+            return;
+        }
+
+        if (patterns.Count > _options.MaxPatternsPerCapability)
+        {
+            _sink.Warning(ValidationCodes.CapabilityTooManyPatterns, FieldPath.Child(path, "patterns"), patterns,
+                $"capability '{name}' has {patterns.Count} patterns; at most {_options.MaxPatternsPerCapability} are recommended (the original ProfileLoader refused the whole catalog with more: \"Too many patterns ({patterns.Count}). Max 5 per capability.\")");
+        }
+
+        foreach (var entry in patterns.Entries)
+        {
+            Pattern(name, entry.Key, entry.Value, FieldPath.Child(FieldPath.Child(path, "patterns"), entry.Key.Text));
+        }
+
+        UnknownKeys(capability, path, new HashSet<string>(StringComparer.Ordinal) { "description", "patterns" },
+            ValidationCodes.CapabilityUnknownKey, $"capability '{name}'");
+    }
+}
