@@ -77,8 +77,11 @@ internal sealed class CandidateEnumerator
             {
                 if (!table.TryGetSlot(name, out var slot))
                 {
+                    // No expression of this catalog reads it, so it can change no estimate: checked, then left out.
+                    // Adding it would grow the snapshot's shared table with every name a caller makes up.
                     SelectionRequestRules.CheckNewName(name, value);
-                    slot = table.GetOrAddSlot(name);
+                    SelectionRequestRules.CheckValue("Variables", name, value);
+                    continue;
                 }
 
                 SelectionRequestRules.CheckValue("Variables", table, slot, value);

@@ -55,6 +55,29 @@ public sealed class RequestValidationTests
         Assert.That(excluded.Reason, Is.EqualTo("Tool not marked as production-safe"));
     }
 
+    [Test]
+    public void Variables_no_expression_reads_are_checked_but_never_added_to_the_catalogs_shared_variable_table()
+    {
+        var set = new CatalogFiles().Load(TestPaths.SampleTools);
+        var snapshot = CatalogSnapshot.Create(set.Tools, 0, CatalogSource.Yaml, DateTimeOffset.UnixEpoch, keepFileOrder: true);
+        var before = snapshot.Variables.Count;
+        var baseline = Selector.Evaluate(snapshot, ServiceControl());
+
+        for (var i = 0; i < 1_000; i++)
+        {
+            var request = ServiceControl() with
+            {
+                Variables = new Dictionary<string, double> { ["N"] = 5, [$"made_up_{i}"] = i },
+            };
+            var evaluation = Selector.Evaluate(snapshot, request);
+            Assert.That(evaluation.Ranked.Select(r => r.Score), Is.EqualTo(baseline.Ranked.Select(r => r.Score)));
+        }
+
+        Assert.That(snapshot.Variables.Count, Is.EqualTo(before), "a caller's made-up names must not grow the shared table");
+        var refused = Refused(ServiceControl() with { Variables = new Dictionary<string, double> { ["made_up"] = double.NaN } });
+        Assert.That(refused.Field, Is.EqualTo("Variables[\"made_up\"]"));
+    }
+
     [TestCase("prod")]
     [TestCase("live")]
     [TestCase("customer-eu")]
