@@ -8,6 +8,47 @@ namespace OpsConductor.ToolCatalog.Validation;
 /// <content>The rules of the capability level: the capabilities mapping (or list), each capability, and its patterns as a list.</content>
 internal sealed partial class ToolRules
 {
+    /// <summary>The list-form items' own rules (names present and unique), on the raw list before normalisation.</summary>
+    public void RunListItems(YamlMapping root)
+    {
+        if (root.Get("capabilities") is not YamlSequence capabilities)
+        {
+            return;
+        }
+
+        var seen = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        for (var i = 0; i < capabilities.Items.Count; i++)
+        {
+            var path = FieldPath.Item("capabilities", i);
+            if (capabilities.Items[i] is not YamlMapping item)
+            {
+                _sink.Error(ValidationCodes.CapabilityNotMapping, path, capabilities.Items[i],
+                    $"capability item {i} is {capabilities.Items[i].Describe()}; each item of a list-form capabilities list is a mapping {{capability_name, description, patterns}}");
+                continue;
+            }
+
+            if (ListFormNormalizer.ItemName(item, ListFormNormalizer.CapabilityNameKey) is not { } name)
+            {
+                _sink.Error(ValidationCodes.CapabilityItemName, path, item,
+                    $"capability item {i} has no capability_name (or name); give it one, e.g. capability_name: \"text_search\"");
+                continue;
+            }
+
+            if (seen.TryGetValue(name.Text, out var first))
+            {
+                _sink.Error(ValidationCodes.CapabilityDuplicate, path, item,
+                    $"the capability '{name.Text}' is defined twice (line {first.Start.Line} and line {item.Start.Line}); capability names must be unique within a tool");
+                continue;
+            }
+
+            seen.Add(name.Text, item);
+            if (item.Get("patterns") is YamlSequence patterns)
+            {
+                PatternItems(patterns, FieldPath.Child(path, "patterns"), name.Text);
+            }
+        }
+    }
+
     private void PatternItems(YamlSequence patterns, string listPath, string capability)
     {
         var seen = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
