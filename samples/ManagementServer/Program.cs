@@ -1,0 +1,18 @@
+// The tool catalog's management server mapped into an ASP.NET Core host of your own: the catalog (as an orchestrator
+// embeds it), the server's services on top, and the API's endpoints. `toolcatalog serve` is the ready-made host.
+//
+//   ConnectionStrings__ToolCatalog="Host=…;Database=…" dotnet run --project samples/ManagementServer
+#region management-host
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddToolCatalog(options =>
+    options.ConnectionString = builder.Configuration.GetConnectionString("ToolCatalog"));
+builder.Services.AddToolCatalogServer();
+
+var app = builder.Build();
+app.MapToolCatalogApi();
+app.Run();
+#endregion
+
+/// <summary>The sample's entry point, public so the server tests can start it (<c>WebApplicationFactory&lt;Program&gt;</c>).</summary>
+public partial class Program;

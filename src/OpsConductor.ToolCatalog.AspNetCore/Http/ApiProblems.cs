@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using OpsConductor.ToolCatalog.Findings;
+
+namespace OpsConductor.ToolCatalog.AspNetCore.Http;
+
+/// <summary>
+/// Every error the API returns, as an RFC 9457 problem (<c>application/problem+json</c>) whose <c>type</c> points at
+/// the section of docs/api.md that explains it. Never a stack trace, never an exception's text from below the API.
+/// </summary>
+internal static class ApiProblems
+{
+    /// <summary>Where the problem types are explained.</summary>
+    public const string TypeBase = "https://github.com/opsconductor/OpsConductor.ToolCatalog/blob/main/docs/api.md#problem-";
+
+    /// <summary>400 with every finding (code, path, message, and line/column when the body was a file).</summary>
+    public static IResult Validation(IEnumerable<ValidationFinding> findings, string detail = "The tool is not valid; nothing was written.")
+    {
+        var errors = findings.Select(static f => new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["code"] = f.Code,
+            ["severity"] = f.Severity == ValidationSeverity.Error ? "error" : "warning",
+            ["path"] = f.Path,
+            ["message"] = f.Message,
+            ["line"] = f.Line,
+            ["column"] = f.Column,
+        }).ToList();
+        return Problem(StatusCodes.Status400BadRequest, "validation", "The request is not valid", detail, new() { ["errors"] = errors });
+    }
+
+    /// <summary>400 for a request that breaks a rule of the API itself (a bad query value, a missing field).</summary>
+    public static IResult BadRequest(string detail, string? field = null) =>
+        Problem(StatusCodes.Status400BadRequest, "bad-request", "The request is not valid", detail, field is null ? null : new() { ["field"] = field });
+
+    /// <summary>400 for a body that is not JSON, or JSON of the wrong shape, naming where.</summary>
+    public static IResult MalformedJson(JsonException exception)
+    {
+        var where = exception.Path is { Length: > 0 } path ? $" at {path}" : string.Empty;
+        var line = exception.LineNumber is { } l ? $" (line {l + 1}, position {(exception.BytePositionInLine ?? 0) + 1})" : string.Empty;
+        return Problem(
+            StatusCodes.Status400BadRequest,
+            "malformed-json",
+            "The body is not valid JSON for this endpoint",
+            $"The JSON body could not be read{where}{line}: {FirstSentence(exception.Message)}",
+            new() { ["path"] = exception.Path, ["line"] = exception.LineNumber + 1, ["position"] = exception.BytePositionInLine + 1 });
+    }
+
+    /// <summary>404 for a tool (or a version of it) the catalog does not hold.</summary>
+    public static IResult ToolNotFound(string name, string? version = null) =>
+        Problem(
+            StatusCodes.Status404NotFound,
+            "not-found",
+            "Not found",
+            version is null ? $"The catalog has no tool '{name}'." : $"The catalog has no version '{version}' of tool '{name}'.",
+            new() { ["tool"] = name, ["version"] = version });
+
+    /// <summary>404 for anything else that is not there.</summary>
+    public static IResult NotFound(string detail) => Problem(StatusCodes.Status404NotFound, "not-found", "Not found", detail);
+
+    /// <summary>409: the write conflicts with what is stored (it exists already, the version does not grow, …).</summary>
+    public static IResult Conflict(string detail, Dictionary<string, object?>? extensions = null) =>
+        Problem(StatusCodes.Status409Conflict, "conflict", "The request conflicts with the catalog", detail, extensions);
+
+    /// <summary>412: the <c>If-Match</c> precondition names another state of the tool than the current one.</summary>
+    public static IResult PreconditionFailed(string detail, string? currentETag, long revision) =>
+        Problem(
+            StatusCodes.Status412PreconditionFailed,
+            "precondition-failed",
+            "The tool changed since it was read",
+            detail,
+            new() { ["current_etag"] = currentETag, ["revision"] = revision });
+
+    /// <summary>415 for a body of a content type the endpoint does not take.</summary>
+    public static IResult UnsupportedMediaType(string? contentType, params string[] accepted) =>
+        Problem(
+            StatusCodes.Status415UnsupportedMediaType,
+            "unsupported-media-type",
+            "Unsupported content type",
+            $"The body's content type '{contentType ?? "(none)"}' is not one this endpoint takes: {string.Join(", ", accepted)}.",
+            new() { ["accepted"] = accepted });
+
+    /// <summary>A problem of any status; <paramref name="slug"/> names its section in docs/api.md.</summary>
+    public static IResult Problem(int status, string slug, string title, string detail, Dictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(new ProblemDetails
+        {
+            Status = status,
+            Type = TypeBase + slug,
+            Title = title,
+            Detail = detail,
+            Extensions = extensions ?? [],
+        });
+
+    private static string FirstSentence(string message)
+    {
+        // System.Text.Json appends "Path: … | LineNumber: … | BytePositionInLine: …" to its messages; the problem has them apart.
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}

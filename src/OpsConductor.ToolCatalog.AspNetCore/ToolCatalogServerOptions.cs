@@ -1,0 +1,20 @@
+namespace OpsConductor.ToolCatalog.AspNetCore;
+
+/// <summary>
+/// Settings of the management server (<c>AddToolCatalogServer</c>): list sizes and request limits. Sign-in, rate limits
+/// and the other parts of the server keep their settings in their own sections of this class.
+/// </summary>
+public sealed class ToolCatalogServerOptions
+{
+    /// <summary>How many items a list endpoint returns when the request names no <c>limit</c> (50).</summary>
+    public int DefaultListLimit { get; set; } = 50;
+
+    /// <summary>The largest <c>limit</c> a list endpoint accepts (500); a larger one is refused with 400.</summary>
+    public int MaxListLimit { get; set; } = 500;
+
+    /// <summary>The largest request body, in bytes, of any endpoint but import (1 MiB); a larger one gets 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The largest body of <c>POST /api/v1/tools/import</c>, in bytes (32 MiB); a larger one gets 413.</summary>
+    public long MaxImportBodyBytes { get; set; } = 32L * 1024 * 1024;
+}
