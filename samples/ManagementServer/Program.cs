@@ -7,9 +7,10 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddToolCatalog(options =>
     options.ConnectionString = builder.Configuration.GetConnectionString("ToolCatalog"));
-builder.Services.AddToolCatalogServer();
+builder.Services.AddToolCatalogServer(options => builder.Configuration.GetSection("ToolCatalog:Server").Bind(options));
 
 var app = builder.Build();
+app.UseToolCatalogServer();
 app.MapToolCatalogApi();
 app.Run();
 #endregion

@@ -17,4 +17,12 @@ public sealed class ToolCatalogServerOptions
 
     /// <summary>The largest body of <c>POST /api/v1/tools/import</c>, in bytes (32 MiB); a larger one gets 413.</summary>
     public long MaxImportBodyBytes { get; set; } = 32L * 1024 * 1024;
+
+    // ---- Sign-in and rate limits (fix/auth) ----
+
+    /// <summary>Sign-in: API keys and bearer tokens from an OpenID Connect provider.</summary>
+    public ToolCatalogAuthenticationOptions Authentication { get; set; } = new();
+
+    /// <summary>The API's rate limit per principal (per IP address when not signed in).</summary>
+    public ToolCatalogRateLimitOptions RateLimit { get; set; } = new();
 }

@@ -41,6 +41,7 @@ public static class ToolCatalogServerServiceCollectionExtensions
             .AddPolicy(ToolCatalogPolicies.Viewer, static p => p.RequireAuthenticatedUser().RequireRole(ToolCatalogRoles.Admin, ToolCatalogRoles.Owner, ToolCatalogRoles.Viewer))
             .AddPolicy(ToolCatalogPolicies.Admin, static p => p.RequireAuthenticatedUser().RequireRole(ToolCatalogRoles.Admin))
             .AddPolicy(ToolCatalogPolicies.ToolOwner, static p => p.RequireAuthenticatedUser().AddRequirements(new ToolOwnerRequirement()));
+        ToolCatalogSecurityServiceCollectionExtensions.AddToolCatalogSecurity(services);
         return services;
     }
 }

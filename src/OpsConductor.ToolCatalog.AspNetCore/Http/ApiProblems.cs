@@ -91,6 +91,18 @@ internal static class ApiProblems
             Extensions = extensions ?? [],
         });
 
+    /// <summary>401: the request is not signed in, or its key or token is not valid.</summary>
+    public static IResult Unauthorized(string detail) =>
+        Problem(StatusCodes.Status401Unauthorized, "unauthorized", "Sign-in required", detail);
+
+    /// <summary>403: the signed-in principal's role does not allow the request.</summary>
+    public static IResult Forbidden(string detail) =>
+        Problem(StatusCodes.Status403Forbidden, "forbidden", "Not allowed", detail);
+
+    /// <summary>429: the principal's rate limit is used up; <paramref name="retryAfterSeconds"/> says when to come back.</summary>
+    public static IResult TooManyRequests(string detail, int? retryAfterSeconds) =>
+        Problem(StatusCodes.Status429TooManyRequests, "too-many-requests", "Too many requests", detail, new() { ["retry_after"] = retryAfterSeconds });
+
     private static string FirstSentence(string message)
     {
         // System.Text.Json appends "Path: … | LineNumber: … | BytePositionInLine: …" to its messages; the problem has them apart.
