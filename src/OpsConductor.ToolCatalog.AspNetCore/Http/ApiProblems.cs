@@ -103,6 +103,15 @@ internal static class ApiProblems
     public static IResult TooManyRequests(string detail, int? retryAfterSeconds) =>
         Problem(StatusCodes.Status429TooManyRequests, "too-many-requests", "Too many requests", detail, new() { ["retry_after"] = retryAfterSeconds });
 
+    /// <summary>503: the request's API key could not be checked (the catalog's database did not answer); try again later.</summary>
+    public static IResult SignInUnavailable(int retryAfterSeconds) =>
+        Problem(
+            StatusCodes.Status503ServiceUnavailable,
+            "sign-in-unavailable",
+            "Sign-in is unavailable",
+            $"The API key could not be checked: the catalog's database did not answer. Nothing was done; try again in {retryAfterSeconds} s (Retry-After).",
+            new() { ["retry_after"] = retryAfterSeconds });
+
     private static string FirstSentence(string message)
     {
         // System.Text.Json appends "Path: … | LineNumber: … | BytePositionInLine: …" to its messages; the problem has them apart.

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Npgsql;
 using OpsConductor.ToolCatalog.AspNetCore.Http;
 
 namespace OpsConductor.ToolCatalog.AspNetCore.Security;
@@ -52,6 +53,8 @@ internal sealed class ApiKeyAuthenticationHandler(
     /// <summary>The claim holding the key's public id (which key of that name signed in).</summary>
     public const string KeyIdClaim = "toolcatalog:key_id";
 
+    private const string UnavailableItem = "ToolCatalog.SignInUnavailable";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var key = RequestCredentials.ApiKey(Request);
@@ -62,7 +65,18 @@ internal sealed class ApiKeyAuthenticationHandler(
                 : AuthenticateResult.Fail("The bearer token is not an API key (tc_…), and this server accepts no other tokens.");
         }
 
-        var record = await keys.ValidateAsync(key, Context.RequestAborted).ConfigureAwait(false);
+        ApiKeyRecord? record;
+        try
+        {
+            record = await keys.ValidateAsync(key, Context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (NpgsqlException e)
+        {
+            // The key could not be checked: not the caller's fault, and not a reason to tell it its key is bad.
+            Context.Items[UnavailableItem] = true;
+            return AuthenticateResult.Fail(e);
+        }
+
         if (record is null)
         {
             return AuthenticateResult.Fail("The API key is not valid: unknown, mistyped or revoked.");
@@ -81,6 +95,13 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items.ContainsKey(UnavailableItem))
+        {
+            Response.Headers.RetryAfter = "5";
+            await ApiProblems.SignInUnavailable(5).ExecuteAsync(Context).ConfigureAwait(false);
+            return;
+        }
+
         var presented = RequestCredentials.Any(Request);
         Response.Headers.WWWAuthenticate = presented ? "Bearer error=\"invalid_token\"" : "Bearer";
         await ApiProblems.Unauthorized(presented

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using OpsConductor.ToolCatalog.AspNetCore.Security;
 using OpsConductor.ToolCatalog.Server.Tests.Support;
 using OpsConductor.ToolCatalog.Tests.Support;
@@ -163,5 +164,43 @@ public sealed class ApiKeySignInTests
             Assert.That(row.Reason, Is.EqualTo("ticket OPS-42"));
             Assert.That(row.IpAddress, Is.EqualTo("203.0.113.7"));
         });
+    }
+}
+
+/// <summary>Signing in with a key while the key store's database does not answer.</summary>
+[TestFixture]
+public sealed class ApiKeySignInWithoutDatabaseTests
+{
+    private ServerHost _host = null!;
+    private NpgsqlDataSource _unreachable = null!;
+
+    [OneTimeSetUp]
+    public async Task StartHost()
+    {
+        // Port 1 on loopback: nothing listens, the connection is refused at once.
+        _unreachable = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Username=nobody;Password=x;Database=none;Timeout=2");
+        _host = await ServerHost.StartAsync(h => h.UseRealSignIn().ConfigureServices(services =>
+            services.AddSingleton(new ApiKeyStore(_unreachable))));
+    }
+
+    [OneTimeTearDown]
+    public async Task StopHost()
+    {
+        await _host.DisposeAsync();
+        await _unreachable.DisposeAsync();
+    }
+
+    [Test]
+    public async Task A_key_that_cannot_be_checked_gets_503_with_Retry_After_not_401_and_never_a_500()
+    {
+        using var client = _host.ClientWithKey("tc_AAAAAAAA_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB");
+
+        using var response = await client.GetAsync("/api/v1/revision");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(response.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(5)));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(problem.GetProperty("type").GetString(), Does.EndWith("#problem-sign-in-unavailable"));
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Not.Contain("127.0.0.1"), "nothing of the connection");
     }
 }
