@@ -10,7 +10,7 @@ builder.Services.AddToolCatalog(options =>
 builder.Services.AddToolCatalogServer();
 
 var app = builder.Build();
-app.MapToolCatalogApi();
+app.MapToolCatalogServer(); // the API, its OpenAPI document and reference page, health and metrics
 app.Run();
 #endregion
 
