@@ -108,4 +108,18 @@ public sealed class ServeCommandTests
 
         return await line;
     }
+
+    [Test]
+    public async Task Quickstart_says_how_to_start_the_server_and_where_to_reach_it()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+
+        var result = await CliHarness.RunAsync("quickstart", "--connection", db.ConnectionString);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        var lines = result.Output.Split('\n').Select(l => l.Trim()).ToList();
+        var serve = lines.FindIndex(l => l.EndsWith(" serve", StringComparison.Ordinal));
+        Assert.That(serve, Is.GreaterThan(0), "a suggested 'serve' command");
+        Assert.That(lines[serve - 1], Does.Contain("http://127.0.0.1:8080/api/v1").And.Contain("http://127.0.0.1:8080/api/docs"));
+    }
 }
