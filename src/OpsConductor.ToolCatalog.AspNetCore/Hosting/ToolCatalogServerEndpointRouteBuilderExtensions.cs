@@ -60,7 +60,8 @@ public static class ToolCatalogServerEndpointRouteBuilderExtensions
         var document = endpoints.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         var reference = endpoints.MapScalarApiReference(ApiDocsPath, static options => options
                 .WithTitle(ToolCatalogOpenApi.Title)
-                .WithOpenApiRoutePattern(OpenApiDocumentPath))
+                .WithOpenApiRoutePattern(OpenApiDocumentPath)
+                .AddPreferredSecuritySchemes([ToolCatalogOpenApi.BearerScheme]))
             .AllowAnonymous();
         return new Conventions([document, reference]);
     }
