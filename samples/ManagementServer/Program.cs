@@ -11,7 +11,7 @@ builder.Services.AddToolCatalogServer(options => builder.Configuration.GetSectio
 
 var app = builder.Build();
 app.UseToolCatalogServer();
-app.MapToolCatalogApi();
+app.MapToolCatalogServer(); // the API, its OpenAPI document and reference page, health and metrics
 app.Run();
 #endregion
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsConductor.ToolCatalog.AspNetCore;
+using OpsConductor.ToolCatalog.AspNetCore.Hosting;
 using OpsConductor.ToolCatalog.AspNetCore.Security;
 using OpsConductor.ToolCatalog.Storage;
 
@@ -35,6 +36,7 @@ public static class ToolCatalogServerServiceCollectionExtensions
         services.TryAddSingleton<ServerStore>();
         services.TryAddSingleton(static sp => sp.GetRequiredService<ServerStore>().Store);
         services.AddProblemDetails();
+        ToolCatalogHosting.Add(services); // OpenAPI document, health checks, metrics (Hosting/)
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, ToolOwnerAuthorizationHandler>());
         services.AddAuthorizationBuilder()

@@ -144,6 +144,7 @@ internal static class QuickstartCommand
             ("bulk-update --filter platform=linux --set policy.requires_approval=true --dry-run", "preview a change across tools"),
             ("export ./catalog", "write the catalog as platform/tool.yaml files"),
             ($"validate {Quote(Shorten(context, samplesFolder))}", "check YAML files without a database"),
+            ("serve", $"the management server: the REST API at {ServeCommand.DefaultUrls}/api/v1, its reference page at {ServeCommand.DefaultUrls}/api/docs (Ctrl+C stops it)"),
         ];
         if (origin.Source == ConnectionSource.Embedded)
         {

@@ -175,9 +175,10 @@ internal static class EmbeddedDatabase
                 await using var create = new NpgsqlCommand($"CREATE DATABASE \"{DatabaseName}\"", admin);
                 await create.ExecuteNonQueryAsync(cancellationToken);
             }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
             {
-                // Another process created it first.
+                // Another process created it first: 42P04 once its CREATE DATABASE has committed, 23505 (on
+                // pg_database's name index) when both ran at the same moment.
             }
         }
     }
