@@ -31,3 +31,28 @@ internal sealed record ToolSummaryResponse(
     [property: JsonPropertyName("enabled")] bool Enabled,
     [property: JsonPropertyName("capabilities")] IReadOnlyList<string> Capabilities,
     [property: JsonPropertyName("tags")] IReadOnlyList<string> Tags);
+
+/// <summary>One version in a tool's history.</summary>
+/// <param name="Id">The version's row id (what telemetry and experiments reference).</param>
+/// <param name="Version">The version string.</param>
+/// <param name="Status">Its lifecycle status.</param>
+/// <param name="Enabled">Whether it is enabled.</param>
+/// <param name="IsLatest">Whether it is the tool's latest version.</param>
+/// <param name="DeletedAt">When it was soft-deleted; null if it was not.</param>
+/// <param name="ParentVersion">The version it was published after; null for the first.</param>
+/// <param name="CreatedAt">When it was stored.</param>
+/// <param name="CreatedBy">Who stored it.</param>
+/// <param name="UpdatedAt">When its row last changed (state changes included).</param>
+/// <param name="UpdatedBy">Who changed it last.</param>
+internal sealed record ToolVersionResponse(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("enabled")] bool Enabled,
+    [property: JsonPropertyName("is_latest")] bool IsLatest,
+    [property: JsonPropertyName("deleted_at")] DateTimeOffset? DeletedAt,
+    [property: JsonPropertyName("parent_version")] string? ParentVersion,
+    [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
+    [property: JsonPropertyName("created_by")] string? CreatedBy,
+    [property: JsonPropertyName("updated_at")] DateTimeOffset UpdatedAt,
+    [property: JsonPropertyName("updated_by")] string? UpdatedBy);
