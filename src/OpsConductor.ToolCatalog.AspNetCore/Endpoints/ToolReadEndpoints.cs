@@ -204,7 +204,7 @@ internal static class ToolReadEndpoints
         // Oldest first is row-id order; the cursor carries the last row id of the page.
         var rest = versions.Where(v => v.Id > after).ToList();
         var items = rest.Take(page.Limit).Select(ToVersion).ToList();
-        return TypedResults.Ok(new PageResponse<ToolVersionResponse>(items, rest.Count > page.Limit ? Cursor.Encode(VersionsCursor, items[^1].Id) : null));
+        return ToolRepresentation.Json(new PageResponse<ToolVersionResponse>(items, rest.Count > page.Limit ? Cursor.Encode(VersionsCursor, items[^1].Id) : null));
     }
 
     private static async Task<IResult> GetVersion(HttpRequest request, ToolCatalogStore store, string name, string version, CancellationToken cancellationToken)
@@ -213,8 +213,8 @@ internal static class ToolReadEndpoints
         return stored is null ? ApiProblems.ToolNotFound(name, version) : ToolRepresentation.Ok(request, stored.Definition);
     }
 
-    private static Ok<PageResponse<ToolSummaryResponse>> Tools(IToolCatalog catalog, PageRequest page, Func<ToolDefinition, bool> match) =>
-        TypedResults.Ok(Paging.Cut(ByName(catalog.Current), static t => t.Name, t => match(t.Definition), page, ToolsCursor, static t => ToolRepresentation.Summary(t.Definition)));
+    private static JsonHttpResult<PageResponse<ToolSummaryResponse>> Tools(IToolCatalog catalog, PageRequest page, Func<ToolDefinition, bool> match) =>
+        ToolRepresentation.Json(Paging.Cut(ByName(catalog.Current), static t => t.Name, t => match(t.Definition), page, ToolsCursor, static t => ToolRepresentation.Summary(t.Definition)));
 
     private static bool Matches(ToolDefinition tool, string text)
     {

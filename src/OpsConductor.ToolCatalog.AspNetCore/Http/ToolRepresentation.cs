@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
-using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using OpsConductor.ToolCatalog.AspNetCore.Contracts;
 using OpsConductor.ToolCatalog.Model;
@@ -17,6 +18,7 @@ namespace OpsConductor.ToolCatalog.AspNetCore.Http;
 internal static class ToolRepresentation
 {
     private static readonly ConditionalWeakTable<ToolDefinition, Rendered> Cache = [];
+    private static readonly JsonSerializerOptions EscapedJson = new() { Encoder = JavaScriptEncoder.Default };
 
     /// <summary>The tool's document as compact UTF-8 JSON (do not modify the array).</summary>
     public static byte[] Utf8(ToolDefinition tool) => Render(tool).Utf8;
@@ -32,6 +34,12 @@ internal static class ToolRepresentation
         NoneMatch(request.Headers.IfNoneMatch.ToString(), tool)
             ? new NotModifiedResult(ToolETag.Of(tool))
             : new DocumentResult(tool);
+
+    /// <summary>
+    /// <c>200</c> with <paramref name="value"/> as the API's JSON (<see cref="ApiJson.Options"/>): its own escaping of
+    /// what HTML would interpret, whatever the host's JSON settings, so text from the catalog is inert everywhere.
+    /// </summary>
+    public static JsonHttpResult<T> Json<T>(T value) => TypedResults.Json(value, ApiJson.Options);
 
     /// <summary>The tool's line in a list.</summary>
     public static ToolSummaryResponse Summary(ToolDefinition tool) => new(
@@ -72,17 +80,20 @@ internal static class ToolRepresentation
     private static Rendered Render(ToolDefinition tool)
     {
         ArgumentNullException.ThrowIfNull(tool);
-        return Cache.GetValue(tool, static t => new Rendered(Encoding.UTF8.GetBytes(ToolJson.ToJson(t, indented: false))));
+        return Cache.GetValue(tool, static t =>
+        {
+            // ToolJson writes text as it is (relaxed escaping, for files and diffs); the API escapes what HTML would
+            // interpret (<, >, &, ', +) and non-ASCII, so a hostile name or description is inert wherever it lands.
+            var element = JsonElement.Parse(ToolJson.ToJson(t, indented: false));
+            return new Rendered(JsonSerializer.SerializeToUtf8Bytes(element, EscapedJson), element);
+        });
     }
 
-    private sealed class Rendered(byte[] utf8)
+    private sealed class Rendered(byte[] utf8, JsonElement element)
     {
-        private JsonElement? _element;
-
         public byte[] Utf8 { get; } = utf8;
 
-        // JsonElement.Parse makes a copy that needs no disposal; races only build the same value twice.
-        public JsonElement Element => _element ??= JsonElement.Parse(Utf8);
+        public JsonElement Element { get; } = element;
     }
 
     /// <summary>The document, its <c>ETag</c>, as <c>application/json</c>.</summary>
