@@ -56,3 +56,25 @@ internal sealed record ToolVersionResponse(
     [property: JsonPropertyName("created_by")] string? CreatedBy,
     [property: JsonPropertyName("updated_at")] DateTimeOffset UpdatedAt,
     [property: JsonPropertyName("updated_by")] string? UpdatedBy);
+
+/// <summary>A capability of the catalog and how many selectable tools offer it.</summary>
+/// <param name="Name">The capability's name.</param>
+/// <param name="Tools">How many selectable tools (enabled and active) offer it.</param>
+internal sealed record CapabilityResponse(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("tools")] int Tools);
+
+/// <summary>A tool offering a capability, with the names of its patterns for it.</summary>
+/// <param name="ToolName">The tool's name.</param>
+/// <param name="Version">Its latest version.</param>
+/// <param name="Description">What it does.</param>
+/// <param name="Platform">Where it runs.</param>
+/// <param name="Category">What kind of tool it is.</param>
+/// <param name="Patterns">Its patterns for the capability, in file order.</param>
+internal sealed record CapabilityToolResponse(
+    [property: JsonPropertyName("tool_name")] string ToolName,
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("description")] string Description,
+    [property: JsonPropertyName("platform")] string Platform,
+    [property: JsonPropertyName("category")] string Category,
+    [property: JsonPropertyName("patterns")] IReadOnlyList<string> Patterns);

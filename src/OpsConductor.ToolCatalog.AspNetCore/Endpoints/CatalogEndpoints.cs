@@ -1,8 +1,12 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using OpsConductor.ToolCatalog.AspNetCore.Contracts;
+using OpsConductor.ToolCatalog.AspNetCore.Http;
 using OpsConductor.ToolCatalog.Runtime;
 
 namespace OpsConductor.ToolCatalog.AspNetCore.Endpoints;
@@ -14,7 +18,83 @@ internal static class CatalogEndpoints
     {
         api.MapGet("/revision", GetRevision)
             .WithName("GetRevision")
-            .WithSummary("The catalog's revision as this server's snapshot holds it.");
+            .WithSummary("The catalog's revision as this server's snapshot holds it.")
+            .Produces<RevisionResponse>();
+
+        api.MapGet("/capabilities", ListCapabilities)
+            .WithName("ListCapabilities")
+            .WithSummary("The capabilities that selectable tools (enabled and active) offer, by name, with how many tools offer each; paged.")
+            .Produces<PageResponse<CapabilityResponse>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        api.MapGet("/capabilities/{name}/tools", ListCapabilityTools)
+            .WithName("ListCapabilityTools")
+            .WithSummary("The selectable tools offering a capability, by name, with the names of their patterns for it; paged.")
+            .Produces<PageResponse<CapabilityToolResponse>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    /// <summary>The cursor kind of the capability list (keyed by capability name).</summary>
+    public const string CapabilitiesCursor = "capabilities";
+
+    private static readonly ConditionalWeakTable<CatalogSnapshot, string[]> CapabilityOrder = [];
+
+    private static IResult ListCapabilities(IToolCatalog catalog, IOptions<ToolCatalogServerOptions> options, string? limit, string? cursor)
+    {
+        if (!PageRequest.TryRead(limit, cursor, CapabilitiesCursor, options.Value, out var page, out var problem))
+        {
+            return problem!;
+        }
+
+        var snapshot = catalog.Current;
+        var names = CapabilityOrder.GetValue(snapshot, static s =>
+        {
+            string[] sorted = [.. s.CapabilityNames];
+            Array.Sort(sorted, StringComparer.Ordinal);
+            return sorted;
+        });
+        return ToolRepresentation.Json(Paging.Cut(names, static n => n, static _ => true, page, CapabilitiesCursor, n => new CapabilityResponse(n, Offering(snapshot, n).Count)));
+    }
+
+    private static IResult ListCapabilityTools(IToolCatalog catalog, IOptions<ToolCatalogServerOptions> options, string name, string? limit, string? cursor)
+    {
+        if (!PageRequest.TryRead(limit, cursor, ToolReadEndpoints.ToolsCursor, options.Value, out var page, out var problem))
+        {
+            return problem!;
+        }
+
+        var offering = Offering(catalog.Current, name);
+        if (offering.Count == 0)
+        {
+            return ApiProblems.NotFound($"No selectable tool (enabled and active) offers the capability '{name}'.");
+        }
+
+        return ToolRepresentation.Json(Paging.Cut(offering, static o => o.Tool.Name, static _ => true, page, ToolReadEndpoints.ToolsCursor, static o =>
+        {
+            var tool = o.Tool.Definition;
+            return new CapabilityToolResponse(tool.Name, tool.Version, tool.Description, tool.Platform, tool.Category, o.Patterns);
+        }));
+    }
+
+    /// <summary>The tools offering <paramref name="capability"/> in the snapshot's index, by name, each with its patterns' names in file order.</summary>
+    private static List<(CatalogTool Tool, List<string> Patterns)> Offering(CatalogSnapshot snapshot, string capability)
+    {
+        var byTool = new Dictionary<CatalogTool, List<string>>(ReferenceEqualityComparer.Instance);
+        var result = new List<(CatalogTool Tool, List<string> Patterns)>();
+        foreach (var pattern in snapshot.PatternsFor(capability))
+        {
+            if (!byTool.TryGetValue(pattern.Tool, out var patterns))
+            {
+                byTool[pattern.Tool] = patterns = [];
+                result.Add((pattern.Tool, patterns));
+            }
+
+            patterns.Add(pattern.PatternName);
+        }
+
+        result.Sort(static (x, y) => string.CompareOrdinal(x.Tool.Name, y.Tool.Name));
+        return result;
     }
 
     private static Ok<RevisionResponse> GetRevision(IToolCatalog catalog)
