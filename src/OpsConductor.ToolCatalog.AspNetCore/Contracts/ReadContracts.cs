@@ -78,3 +78,32 @@ internal sealed record CapabilityToolResponse(
     [property: JsonPropertyName("platform")] string Platform,
     [property: JsonPropertyName("category")] string Category,
     [property: JsonPropertyName("patterns")] IReadOnlyList<string> Patterns);
+
+/// <summary>One row of the audit log.</summary>
+/// <param name="Id">The row's id (rows are numbered in the order they were written).</param>
+/// <param name="Revision">The catalog revision of the write.</param>
+/// <param name="ToolName">The tool.</param>
+/// <param name="Version">The version concerned; null for whole-tool operations.</param>
+/// <param name="Action">What was done: <c>created</c>, <c>published</c>, <c>updated</c>, <c>enabled</c>, <c>disabled</c>,
+/// <c>deprecated</c>, <c>rolled_back</c>, <c>deleted</c>, <c>hard_deleted</c> or <c>restored</c>.</param>
+/// <param name="Changes">The field-by-field diff, <c>{"path": {"old": …, "new": …}}</c>.</param>
+/// <param name="ChangedBy">Who made the change (the signed-in principal for writes through the API).</param>
+/// <param name="ChangedAt">When.</param>
+/// <param name="Reason">Why, when given (<c>X-Change-Reason</c>).</param>
+/// <param name="IpAddress">From which address, when known.</param>
+/// <param name="UserAgent">With which client, when known.</param>
+/// <param name="Content">How the diff was obtained: <c>stored</c>, <c>verified</c> (a creation rebuilt from its version and
+/// checked against its hash), <c>mismatch</c> or <c>unavailable</c>.</param>
+internal sealed record AuditEntryResponse(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("revision")] long Revision,
+    [property: JsonPropertyName("tool_name")] string ToolName,
+    [property: JsonPropertyName("version")] string? Version,
+    [property: JsonPropertyName("action")] string Action,
+    [property: JsonPropertyName("changes")] JsonElement Changes,
+    [property: JsonPropertyName("changed_by")] string ChangedBy,
+    [property: JsonPropertyName("changed_at")] DateTimeOffset ChangedAt,
+    [property: JsonPropertyName("reason")] string? Reason,
+    [property: JsonPropertyName("ip_address")] string? IpAddress,
+    [property: JsonPropertyName("user_agent")] string? UserAgent,
+    [property: JsonPropertyName("content")] string Content);
