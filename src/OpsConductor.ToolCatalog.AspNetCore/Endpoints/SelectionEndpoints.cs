@@ -20,7 +20,6 @@ internal static class SelectionEndpoints
         api.MapPost("/select", SelectAsync)
             .WithName("Select")
             .WithSummary("Chooses the best tool pattern for capabilities and a request's variables: the choice, the ranking with each score's reasons, every exclusion with its rule and values. Nothing viable is a 200 with selected null and the error.")
-            .Accepts<SelectRequestBody>("application/json")
             .Produces<SelectResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
@@ -28,7 +27,6 @@ internal static class SelectionEndpoints
         api.MapPost("/estimate", EstimateAsync)
             .WithName("Estimate")
             .WithSummary("The time and cost of a tool's patterns for a capability and a request's variables, evaluated as selection does (no policy applied).")
-            .Accepts<EstimateRequestBody>("application/json")
             .Produces<EstimateResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
