@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.OpenApi;
 using OpsConductor.ToolCatalog.AspNetCore.Contracts;
 using OpsConductor.ToolCatalog.AspNetCore.Http;
 using OpsConductor.ToolCatalog.Runtime;
@@ -20,6 +21,7 @@ internal static class SelectionEndpoints
         api.MapPost("/select", SelectAsync)
             .WithName("Select")
             .WithSummary("Chooses the best tool pattern for capabilities and a request's variables: the choice, the ranking with each score's reasons, every exclusion with its rule and values. Nothing viable is a 200 with selected null and the error.")
+            .JsonBody<SelectRequestBody>()
             .Produces<SelectResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
@@ -27,11 +29,27 @@ internal static class SelectionEndpoints
         api.MapPost("/estimate", EstimateAsync)
             .WithName("Estimate")
             .WithSummary("The time and cost of a tool's patterns for a capability and a request's variables, evaluated as selection does (no policy applied).")
+            .JsonBody<EstimateRequestBody>()
             .Produces<EstimateResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
     }
+
+    /// <summary>
+    /// Describes the JSON request body in the OpenAPI document only. (<c>Accepts&lt;T&gt;</c> would also make routing answer
+    /// another content type with a bare 415 before the handler; <see cref="ApiJson"/> answers it with a problem instead.)
+    /// </summary>
+    private static RouteHandlerBuilder JsonBody<T>(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer(static async (operation, context, cancellationToken) =>
+        {
+            var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, cancellationToken).ConfigureAwait(false);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal) { ["application/json"] = new() { Schema = schema } },
+            };
+        });
 
     private static async Task<IResult> SelectAsync(HttpRequest http, IToolCatalog catalog, ToolSelector selector, CancellationToken cancellationToken)
     {
