@@ -74,7 +74,7 @@ internal static class CatalogEndpoints
 
         if (fromAt is not null && toAt is not null && fromAt >= toAt)
         {
-            return ApiProblems.BadRequest($"The query parameter 'from' ({from}) must be earlier than 'to' ({to}): the range is from inclusive, to exclusive.", "from");
+            return ApiProblems.BadRequest($"The query parameter 'from' ({ToolRepresentation.Echo(from!)}) must be earlier than 'to' ({ToolRepresentation.Echo(to!)}): the range is from inclusive, to exclusive.", "from");
         }
 
         var query = new AuditQuery
@@ -163,7 +163,7 @@ internal static class CatalogEndpoints
         var offering = Offering(catalog.Current, name);
         if (offering.Count == 0)
         {
-            return ApiProblems.NotFound($"No selectable tool (enabled and active) offers the capability '{name}'.");
+            return ApiProblems.NotFound($"No selectable tool (enabled and active) offers the capability '{ToolRepresentation.Echo(name)}'.");
         }
 
         return ToolRepresentation.Json(Paging.Cut(offering, static o => o.Tool.Name, static _ => true, page, ToolReadEndpoints.ToolsCursor, static o =>

@@ -133,14 +133,14 @@ internal static class SelectionEndpoints
 
         if (tool.Definition.FindCapability(body.Capability) is null)
         {
-            return ApiProblems.NotFound($"Tool '{tool.Name}' {tool.Definition.Version} has no capability '{body.Capability}'.");
+            return ApiProblems.NotFound($"Tool '{tool.Name}' {tool.Definition.Version} has no capability '{ToolRepresentation.Echo(body.Capability)}'.");
         }
 
         var patterns = tool.Patterns.Where(p => string.Equals(p.CapabilityName, body.Capability, StringComparison.Ordinal)
             && (body.Pattern is null || string.Equals(p.PatternName, body.Pattern, StringComparison.Ordinal))).ToList();
         if (patterns.Count == 0)
         {
-            return ApiProblems.NotFound($"Capability '{body.Capability}' of tool '{tool.Name}' {tool.Definition.Version} has no pattern '{body.Pattern}'.");
+            return ApiProblems.NotFound($"Capability '{ToolRepresentation.Echo(body.Capability)}' of tool '{tool.Name}' {tool.Definition.Version} has no pattern '{ToolRepresentation.Echo(body.Pattern!)}'.");
         }
 
         IReadOnlyList<PatternEstimate> estimates;

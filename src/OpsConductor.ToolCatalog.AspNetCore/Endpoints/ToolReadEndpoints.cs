@@ -123,7 +123,7 @@ internal static class ToolReadEndpoints
         {
             if (!ToolStatusNames.TryParse(status, out var parsed))
             {
-                return ApiProblems.BadRequest($"The query parameter 'status' is '{status}': it must be one of {string.Join(", ", ToolStatusNames.All)}.", "status");
+                return ApiProblems.BadRequest($"The query parameter 'status' is '{ToolRepresentation.Echo(status)}': it must be one of {string.Join(", ", ToolStatusNames.All)}.", "status");
             }
 
             wantedStatus = parsed;
@@ -134,7 +134,7 @@ internal static class ToolReadEndpoints
         {
             if (!bool.TryParse(enabled, out var parsed))
             {
-                return ApiProblems.BadRequest($"The query parameter 'enabled' is '{enabled}': it must be true or false.", "enabled");
+                return ApiProblems.BadRequest($"The query parameter 'enabled' is '{ToolRepresentation.Echo(enabled)}': it must be true or false.", "enabled");
             }
 
             wantedEnabled = parsed;

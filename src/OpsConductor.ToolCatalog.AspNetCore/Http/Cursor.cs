@@ -78,7 +78,7 @@ internal readonly record struct PageRequest(int Limit, string? After)
             && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size < 1 || size > options.MaxListLimit))
         {
             problem = ApiProblems.BadRequest(
-                $"The query parameter 'limit' is '{limit}': it must be a whole number from 1 to {options.MaxListLimit.ToString(CultureInfo.InvariantCulture)}.",
+                $"The query parameter 'limit' is '{ToolRepresentation.Echo(limit)}': it must be a whole number from 1 to {options.MaxListLimit.ToString(CultureInfo.InvariantCulture)}.",
                 "limit");
             return false;
         }

@@ -41,6 +41,9 @@ internal static class ToolRepresentation
     /// </summary>
     public static JsonHttpResult<T> Json<T>(T value) => TypedResults.Json(value, ApiJson.Options);
 
+    /// <summary>A caller's value as a problem's detail repeats it: at most 100 characters (then an ellipsis), so a huge value is not sent back whole.</summary>
+    public static string Echo(string value) => value.Length <= 100 ? value : string.Concat(value.AsSpan(0, 100), "…");
+
     /// <summary>The tool's line in a list.</summary>
     public static ToolSummaryResponse Summary(ToolDefinition tool) => new(
         tool.Name,

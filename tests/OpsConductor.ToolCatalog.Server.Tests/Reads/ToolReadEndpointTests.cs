@@ -125,6 +125,14 @@ public sealed class ToolReadEndpointTests
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("from 1 to 500"));
     }
 
+    [Test]
+    public async Task A_huge_bad_value_is_not_sent_back_whole()
+    {
+        var problem = await _viewer.ProblemAsync($"/api/v1/tools?status={new string('x', 5000)}", HttpStatusCode.BadRequest, "status");
+
+        Assert.That(problem.GetProperty("detail").GetString()!.Length, Is.LessThan(300));
+    }
+
     [TestCase("!!!")]
     [TestCase("bm90LWEtY3Vyc29y")] // "not-a-cursor"
     [TestCase("dmVyc2lvbnM6MTI")] // a cursor of a tool's versions, "versions:12"
