@@ -14,7 +14,7 @@ using OpsConductor.ToolCatalog.Storage;
 
 namespace OpsConductor.ToolCatalog.AspNetCore.Endpoints;
 
-/// <summary>Endpoints about the catalog as a whole: its revision (capabilities, audit, selection and estimates join here).</summary>
+/// <summary>Endpoints about the catalog as a whole: its revision and capabilities (from the snapshot) and the audit log (from the store).</summary>
 internal static class CatalogEndpoints
 {
     public static void Map(RouteGroupBuilder api)
@@ -84,7 +84,8 @@ internal static class CatalogEndpoints
             From = fromAt,
             To = toAt,
         };
-        var result = await store.QueryAuditAsync(query, before, page.Limit, cancellationToken).ConfigureAwait(false);
+        // A host may allow longer lists than the store pages; such a page is just shorter, its cursor still right.
+        var result = await store.QueryAuditAsync(query, before, Math.Min(page.Limit, ToolCatalogStore.MaxPageSize), cancellationToken).ConfigureAwait(false);
         var items = result.Items.Select(static a => new AuditEntryResponse(
             a.Id,
             a.Revision,

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Server.Tests.Support;
 using OpsConductor.ToolCatalog.Tests.Support;
@@ -152,4 +153,34 @@ public sealed class CatalogReadEndpointTests
             tool.Capabilities[1] with { Name = index % 2 == 0 ? "capn_even" : "capn_odd" },
         ],
     };
+}
+
+[TestFixture]
+public sealed class LargeListLimitTests
+{
+    private ServerHost _host = null!;
+
+    [OneTimeSetUp]
+    public async Task StartHostAllowingLongLists() => _host = await ServerHost.StartAsync(host =>
+        host.ConfigureServices(services => services.Configure<OpsConductor.ToolCatalog.AspNetCore.ToolCatalogServerOptions>(o => o.MaxListLimit = 5000)));
+
+    [OneTimeTearDown]
+    public async Task StopHost() => await _host.DisposeAsync();
+
+    [Test]
+    public async Task A_limit_above_the_stores_page_size_is_a_shorter_audit_page_not_an_error()
+    {
+        var report = await _host.Store.ImportAsync(GeneratedTools.CreateMany(1001, capabilities: 1, patterns: 1, prefix: "many"));
+        await _host.Catalog.WaitForRevisionAsync(report.Revision);
+        using var viewer = _host.ClientAs("viewer");
+
+        var pages = await viewer.AllPagesAsync("/api/v1/audit?limit=2000");
+        var tools = await viewer.GetJsonAsync("/api/v1/tools?limit=2000");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(pages.Select(p => p.GetProperty("items").GetArrayLength()), Is.EqualTo(new[] { 1000, 1 }));
+            Assert.That(tools.GetProperty("items").GetArrayLength(), Is.EqualTo(1001), "the snapshot's lists take the host's limit");
+        });
+    }
 }
