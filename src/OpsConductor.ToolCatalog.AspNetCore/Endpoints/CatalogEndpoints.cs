@@ -111,7 +111,7 @@ internal static class CatalogEndpoints
     {
         value = null;
         problem = null;
-        if (text is null)
+        if (string.IsNullOrEmpty(text))
         {
             return true;
         }

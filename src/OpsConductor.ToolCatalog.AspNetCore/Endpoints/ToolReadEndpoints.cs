@@ -118,6 +118,13 @@ internal static class ToolReadEndpoints
             return problem!;
         }
 
+        // An empty filter (?platform=) is no filter, as a form leaves it.
+        platform = NullIfEmpty(platform);
+        category = NullIfEmpty(category);
+        status = NullIfEmpty(status);
+        enabled = NullIfEmpty(enabled);
+        capability = NullIfEmpty(capability);
+        tag = NullIfEmpty(tag);
         ToolStatus? wantedStatus = null;
         if (status is not null)
         {
@@ -225,6 +232,8 @@ internal static class ToolReadEndpoints
 
     private static JsonHttpResult<PageResponse<ToolSummaryResponse>> Tools(IToolCatalog catalog, PageRequest page, Func<ToolDefinition, bool> match) =>
         ToolRepresentation.Json(Paging.Cut(ByName(catalog.Current), static t => t.Name, t => match(t.Definition), page, ToolsCursor, static t => ToolRepresentation.Summary(t.Definition)));
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static bool Matches(ToolDefinition tool, string text)
     {

@@ -124,6 +124,7 @@ public sealed class CatalogReadEndpointTests
         var toExclusive = await _viewer.GetJsonAsync($"/api/v1/audit?actor=erin&to={at}");
         var window = await _viewer.GetJsonAsync($"/api/v1/audit?actor=erin&from={at}&to={justAfter}");
         var byDay = await _viewer.GetJsonAsync($"/api/v1/audit?actor=erin&from={row.ChangedAt.UtcDateTime:yyyy-MM-dd}");
+        var emptyIsNone = await _viewer.GetJsonAsync("/api/v1/audit?actor=erin&from=&to=&tool=");
 
         Assert.Multiple(() =>
         {
@@ -131,6 +132,7 @@ public sealed class CatalogReadEndpointTests
             Assert.That(toExclusive.GetProperty("items").GetArrayLength(), Is.Zero, "to is exclusive");
             Assert.That(window.GetProperty("items").GetArrayLength(), Is.EqualTo(1));
             Assert.That(byDay.GetProperty("items").GetArrayLength(), Is.EqualTo(1), "a date alone is midnight UTC");
+            Assert.That(emptyIsNone.GetProperty("items").GetArrayLength(), Is.EqualTo(1), "an empty filter is no filter");
         });
     }
 

@@ -87,6 +87,7 @@ public sealed class ToolReadEndpointTests
     [TestCase("capability=capability_2", CatalogSize)]
     [TestCase("capability=capability_9", 0)]
     [TestCase("platform=Linux", 0)]
+    [TestCase("platform=&category=&status=&enabled=&capability=&tag=", CatalogSize)]
     public async Task Filters_combine_and_every_page_honours_them(string query, int expected)
     {
         var pages = await _viewer.AllPagesAsync($"/api/v1/tools?{query}&limit=5");
