@@ -128,7 +128,7 @@ internal static class SelectionEndpoints
         var snapshot = catalog.Current;
         if (snapshot.FindTool(body.Tool) is not { } tool)
         {
-            return ApiProblems.ToolNotFound(body.Tool);
+            return ApiProblems.ToolNotFound(ToolRepresentation.Echo(body.Tool));
         }
 
         if (tool.Definition.FindCapability(body.Capability) is null)

@@ -173,6 +173,15 @@ public sealed class SelectionEndpointTests
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain(named));
     }
 
+    [Test]
+    public async Task Estimate_of_an_unknown_tool_with_a_huge_name_does_not_send_the_name_back_whole()
+    {
+        using var response = await _viewer.PostAsync("/api/v1/estimate", Json($$"""{"tool": "{{new string('t', 100_000)}}", "capability": "sel_cap"}"""));
+
+        var problem = await response.ProblemAsync(HttpStatusCode.NotFound);
+        Assert.That(problem.ToString().Length, Is.LessThan(1000));
+    }
+
     [TestCase("""{"tool": "sel-00001", "capability": "sel_cap", "variables": {"N": -1}}""", "variables.N")]
     [TestCase("""{"tool": "sel-00001", "capability": "sel_cap", "variables": {"pi": 3}}""", "variables.pi")]
     [TestCase("""{"capability": "sel_cap"}""", "tool")]
