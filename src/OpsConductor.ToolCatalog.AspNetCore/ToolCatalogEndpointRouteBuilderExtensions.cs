@@ -25,6 +25,7 @@ public static class ToolCatalogEndpointRouteBuilderExtensions
             .WithTags("ToolCatalog");
         CatalogEndpoints.Map(api);
         ToolReadEndpoints.Map(api);
+        SelectionEndpoints.Map(api);
         ToolWriteEndpoints.Map(api);
         return api;
     }

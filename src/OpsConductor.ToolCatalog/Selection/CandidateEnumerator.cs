@@ -134,7 +134,7 @@ internal sealed class CandidateEnumerator
         }
     }
 
-    private static void Evaluate(CompiledPattern pattern, ExpressionContext context, List<ToolCandidate> candidates, List<ExcludedCandidate>? excluded)
+    internal static void Evaluate(CompiledPattern pattern, ExpressionContext context, List<ToolCandidate> candidates, List<ExcludedCandidate>? excluded)
     {
         if (!pattern.IsCompiled)
         {

@@ -175,6 +175,37 @@ public sealed class ToolSelector
         return new ToolSelectionResult(evaluation, deterministic, SelectionMethod.Deterministic, justification, ambiguous, question, note);
     }
 
+    /// <summary>
+    /// The time and cost of <paramref name="patterns"/> for <paramref name="variables"/>, evaluated exactly as
+    /// <see cref="Evaluate"/> evaluates candidates (the same variable rules and defaults, each pattern's declared input
+    /// defaults), whether or not their tool is selectable; no policy is applied. The patterns must be
+    /// <paramref name="snapshot"/>'s (<see cref="CatalogTool.Patterns"/> of a tool it holds).
+    /// </summary>
+    /// <param name="snapshot">The snapshot the patterns belong to.</param>
+    /// <param name="patterns">The patterns to estimate, in the order wanted.</param>
+    /// <param name="variables">The request's variables by name; null or missing ones take the evaluator's defaults.</param>
+    /// <returns>One estimate per pattern, in order.</returns>
+    /// <exception cref="InvalidSelectionRequestException">A variable breaks a rule (<see cref="SelectionRequest.Variables"/>); the message names it.</exception>
+    public static IReadOnlyList<PatternEstimate> Estimate(CatalogSnapshot snapshot, IEnumerable<CompiledPattern> patterns, IReadOnlyDictionary<string, double>? variables)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(patterns);
+        var context = CandidateEnumerator.CreateContext(snapshot, variables, null);
+        var candidates = new List<ToolCandidate>(1);
+        var excluded = new List<ExcludedCandidate>(1);
+        var result = new List<PatternEstimate>();
+        foreach (var pattern in patterns)
+        {
+            ArgumentNullException.ThrowIfNull(pattern, nameof(patterns));
+            candidates.Clear();
+            excluded.Clear();
+            CandidateEnumerator.Evaluate(pattern, context, candidates, excluded);
+            result.Add(new PatternEstimate(pattern, candidates.Count > 0 ? candidates[0] : null, excluded.Count > 0 ? excluded[0] : null));
+        }
+
+        return result;
+    }
+
     private static (bool Ambiguous, string? Question) CheckAmbiguity(SelectionEvaluation evaluation)
     {
         if (evaluation.Ranked.Count == 0)

@@ -183,6 +183,30 @@ internal static class Sql
         ORDER BY a.id
         """;
 
+    // Every criterion is optional: a null parameter switches its condition off.
+    public const string SelectAuditPage = """
+        SELECT a.id AS Id, a.revision AS Revision, a.tool_id AS ToolId, a.tool_name AS ToolName, a.version AS Version,
+            a.action AS Action, a.changes::text AS Changes, a.changed_by AS ChangedBy, a.changed_at AS ChangedAt,
+            a.reason AS Reason, host(a.ip_address) AS IpAddress, a.user_agent AS UserAgent
+        FROM tool_catalog.tool_audit_log a
+        WHERE (@Tool::text IS NULL OR a.tool_name = @Tool::text)
+            AND (@Actor::text IS NULL OR a.changed_by = @Actor::text)
+            AND (@From::timestamptz IS NULL OR a.changed_at >= @From::timestamptz)
+            AND (@To::timestamptz IS NULL OR a.changed_at < @To::timestamptz)
+            AND (@Before::bigint IS NULL OR a.id < @Before::bigint)
+        ORDER BY a.id DESC
+        LIMIT @Limit
+        """;
+
+    public const string SelectHardDeletes = """
+        SELECT a.id AS Id, a.revision AS Revision, a.tool_id AS ToolId, a.tool_name AS ToolName, a.version AS Version,
+            a.action AS Action, a.changes::text AS Changes, a.changed_by AS ChangedBy, a.changed_at AS ChangedAt,
+            a.reason AS Reason, host(a.ip_address) AS IpAddress, a.user_agent AS UserAgent
+        FROM tool_catalog.tool_audit_log a
+        WHERE a.tool_name = ANY(@Names) AND a.action = 'hard_deleted'
+        ORDER BY a.id
+        """;
+
     // ---- Reading versions ----
 
     public const string SelectVersionHeads = """

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Dapper;
+using Npgsql;
 using OpsConductor.ToolCatalog.Storage.Json;
 
 namespace OpsConductor.ToolCatalog.Storage;
@@ -24,38 +25,106 @@ public sealed partial class ToolCatalogStore
             {
                 var rows = (await connection.QueryAsync<AuditLogRow>(new CommandDefinition(
                     Sql.SelectAudit, new { Name = toolName }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
-                var parsed = rows.Select(r => JsonNode.Parse(r.Changes) as JsonObject ?? []).ToList();
-                var references = parsed.Select(AuditContent.ReadReference).ToList();
-                var wanted = references.Where(r => r is not null).Select(r => r!.VersionId).Distinct().ToArray();
-                var versions = (await LoadByIdsAsync(connection, transaction, wanted, cancellationToken).ConfigureAwait(false)).ToDictionary(t => t.Id);
+                var result = await MaterializeAsync(connection, transaction, rows, allOfOneTool: true, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-
-                var result = new List<AuditRecord>(rows.Count);
-                for (var i = 0; i < rows.Count; i++)
-                {
-                    var row = rows[i];
-                    var (changes, check) = references[i] is { } reference
-                        ? Rebuild(reference, versions, rows, parsed)
-                        : (row.Changes, AuditContentCheck.Stored);
-                    result.Add(new AuditRecord(
-                        row.Id,
-                        row.Revision,
-                        row.ToolId,
-                        row.ToolName,
-                        row.Version,
-                        row.Action,
-                        changes ?? row.Changes,
-                        row.ChangedBy,
-                        ToolAssembler.ToOffset(row.ChangedAt),
-                        row.Reason,
-                        row.IpAddress,
-                        row.UserAgent,
-                        check));
-                }
-
                 return result;
             }
         }
+    }
+
+    /// <summary>
+    /// One page of the whole audit log, newest first, filtered by tool, actor and time (every criterion optional; they
+    /// combine with AND). Keyset pagination on the row id: pass the previous page's <see cref="AuditPage.NextBefore"/> as
+    /// <paramref name="before"/>; pages stay consistent while new rows are written. Each row is as
+    /// <see cref="GetAuditAsync"/> gives it (a creation's diff rebuilt and checked). Read in one REPEATABLE READ snapshot.
+    /// </summary>
+    /// <param name="query">Which rows (default: all).</param>
+    /// <param name="before">Only rows whose id is lower than this (a cursor); null for the newest page.</param>
+    /// <param name="limit">Page size, 1 to <see cref="MaxPageSize"/>.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    public async Task<AuditPage> QueryAuditAsync(AuditQuery? query = null, long? before = null, int limit = 50, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
+        query ??= AuditQuery.All;
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var rows = (await connection.QueryAsync<AuditLogRow>(new CommandDefinition(
+                    Sql.SelectAuditPage,
+                    new
+                    {
+                        Tool = query.ToolName,
+                        query.Actor,
+                        From = query.From?.UtcDateTime,
+                        To = query.To?.UtcDateTime,
+                        Before = before,
+                        Limit = limit + 1,
+                    },
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+                var more = rows.Count > limit;
+                if (more)
+                {
+                    rows.RemoveAt(rows.Count - 1);
+                }
+
+                var items = await MaterializeAsync(connection, transaction, rows, allOfOneTool: false, cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return new AuditPage(items, more ? rows[^1].Id : null);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The records of <paramref name="rows"/>, creations audited by reference rebuilt from their version rows (or from the
+    /// hard delete that removed them: among <paramref name="rows"/> when they are the whole trail of one tool, else read).
+    /// </summary>
+    private static async Task<List<AuditRecord>> MaterializeAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<AuditLogRow> rows, bool allOfOneTool, CancellationToken cancellationToken)
+    {
+        var parsed = rows.Select(r => JsonNode.Parse(r.Changes) as JsonObject ?? []).ToList();
+        var references = parsed.Select(AuditContent.ReadReference).ToList();
+        var wanted = references.Where(r => r is not null).Select(r => r!.VersionId).Distinct().ToArray();
+        var versions = (await LoadByIdsAsync(connection, transaction, wanted, cancellationToken).ConfigureAwait(false)).ToDictionary(t => t.Id);
+
+        List<AuditLogRow> deletes = rows;
+        List<JsonObject> deletesParsed = parsed;
+        if (!allOfOneTool)
+        {
+            var orphaned = rows.Where((_, i) => references[i] is { } r && !versions.ContainsKey(r.VersionId)).Select(r => r.ToolName).Distinct(StringComparer.Ordinal).ToArray();
+            deletes = orphaned.Length == 0 ? [] : (await connection.QueryAsync<AuditLogRow>(new CommandDefinition(
+                Sql.SelectHardDeletes, new { Names = orphaned }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+            deletesParsed = deletes.Select(r => JsonNode.Parse(r.Changes) as JsonObject ?? []).ToList();
+        }
+
+        var result = new List<AuditRecord>(rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            var (changes, check) = references[i] is { } reference
+                ? Rebuild(reference, versions, deletes, deletesParsed)
+                : (row.Changes, AuditContentCheck.Stored);
+            result.Add(new AuditRecord(
+                row.Id,
+                row.Revision,
+                row.ToolId,
+                row.ToolName,
+                row.Version,
+                row.Action,
+                changes ?? row.Changes,
+                row.ChangedBy,
+                ToolAssembler.ToOffset(row.ChangedAt),
+                row.Reason,
+                row.IpAddress,
+                row.UserAgent,
+                check));
+        }
+
+        return result;
     }
 
     /// <summary>The full diff of a creation audited by reference (null changes: show the row as stored).</summary>

@@ -1,0 +1,205 @@
+using System.Text.Json.Serialization;
+
+namespace OpsConductor.ToolCatalog.AspNetCore.Contracts;
+
+/// <summary>The body of <c>POST /api/v1/select</c>: the selection request in snake_case.</summary>
+internal sealed record SelectRequestBody
+{
+    /// <summary>The required capabilities (exact names or aliases); or give <see cref="Capability"/>.</summary>
+    [JsonPropertyName("capabilities")]
+    public IReadOnlyList<string?>? Capabilities { get; init; }
+
+    /// <summary>One required capability (shorthand for <c>capabilities: [name]</c>).</summary>
+    [JsonPropertyName("capability")]
+    public string? Capability { get; init; }
+
+    /// <summary>The user's request in words; its keywords choose the mode when <see cref="Mode"/> is not given.</summary>
+    [JsonPropertyName("query")]
+    public string? Query { get; init; }
+
+    /// <summary>The preference: <c>fast</c>, <c>accurate</c>, <c>thorough</c>, <c>cheap</c>, <c>simple</c> or <c>balanced</c>.</summary>
+    [JsonPropertyName("mode")]
+    public string? Mode { get; init; }
+
+    /// <summary>The request's variables (<c>N</c>, <c>pages</c>, …), numbers; missing ones take the evaluator's defaults.</summary>
+    [JsonPropertyName("variables")]
+    public Dictionary<string, double>? Variables { get; init; }
+
+    /// <summary>Where the tool would run (<c>production</c> when absent).</summary>
+    [JsonPropertyName("environment")]
+    public string? Environment { get; init; }
+
+    /// <summary>Whether production requires production-safe patterns (true when absent).</summary>
+    [JsonPropertyName("require_production_safe")]
+    public bool? RequireProductionSafe { get; init; }
+
+    /// <summary>Candidates whose estimated cost is above this are excluded.</summary>
+    [JsonPropertyName("cost_limit")]
+    public double? CostLimit { get; init; }
+
+    /// <summary>The permissions the request has (<c>read</c>, <c>write</c>, <c>execute</c>, <c>admin</c> when absent).</summary>
+    [JsonPropertyName("permissions")]
+    public IReadOnlyList<string>? Permissions { get; init; }
+}
+
+/// <summary>The answer of <c>POST /api/v1/select</c>: the choice, the whole ranking with each score's reasons, and every exclusion.</summary>
+/// <param name="Revision">The catalog revision the selection read.</param>
+/// <param name="Mode">The preference mode used.</param>
+/// <param name="Weights">The weight of each feature in that mode.</param>
+/// <param name="Selected">The chosen candidate; null when nothing is viable (see <paramref name="Error"/>).</param>
+/// <param name="Error">Why nothing could be chosen (the original's message); null when a candidate was.</param>
+/// <param name="Ranked">The candidates that passed every policy, best first.</param>
+/// <param name="Excluded">The patterns left out, in enumeration order, with the rule and the values.</param>
+/// <param name="Explanation">The same as text a person reads, one line per candidate and exclusion.</param>
+internal sealed record SelectResponse(
+    [property: JsonPropertyName("revision")] long Revision,
+    [property: JsonPropertyName("mode")] string Mode,
+    [property: JsonPropertyName("weights")] IReadOnlyDictionary<string, double> Weights,
+    [property: JsonPropertyName("selected")] SelectedResponse? Selected,
+    [property: JsonPropertyName("error")] string? Error,
+    [property: JsonPropertyName("ranked")] IReadOnlyList<RankedResponse> Ranked,
+    [property: JsonPropertyName("excluded")] IReadOnlyList<ExclusionResponse> Excluded,
+    [property: JsonPropertyName("explanation")] string Explanation);
+
+/// <summary>The chosen candidate, with the original's result fields.</summary>
+/// <param name="Tool">The tool.</param>
+/// <param name="Capability">The capability.</param>
+/// <param name="Pattern">The pattern.</param>
+/// <param name="Score">Its score.</param>
+/// <param name="EstimatedTimeMs">Its estimated time for the request.</param>
+/// <param name="EstimatedCost">Its estimated cost for the request.</param>
+/// <param name="ExecutionModeHint"><c>immediate</c>, <c>background</c> or <c>approval_required</c>.</param>
+/// <param name="SlaClass"><c>interactive</c>, <c>batch</c> or <c>background</c>.</param>
+/// <param name="Justification">Why it was chosen.</param>
+/// <param name="SelectionMethod"><c>deterministic</c> or <c>llm_tiebreaker</c>.</param>
+/// <param name="Alternatives">The next three of the ranking, as <c>tool.pattern</c>.</param>
+/// <param name="IsAmbiguous">Whether the top two were within epsilon.</param>
+/// <param name="ClarifyingQuestion">The question that tells the top two apart, when ambiguous.</param>
+/// <param name="TieBreakNote">What happened to the tie-breaker, when one was consulted.</param>
+/// <param name="NumCandidates">Candidates before policy filtering.</param>
+/// <param name="NumPolicyViolations">Candidates refused by a policy.</param>
+internal sealed record SelectedResponse(
+    [property: JsonPropertyName("tool")] string Tool,
+    [property: JsonPropertyName("capability")] string Capability,
+    [property: JsonPropertyName("pattern")] string Pattern,
+    [property: JsonPropertyName("score")] double Score,
+    [property: JsonPropertyName("estimated_time_ms")] double EstimatedTimeMs,
+    [property: JsonPropertyName("estimated_cost")] double EstimatedCost,
+    [property: JsonPropertyName("execution_mode_hint")] string ExecutionModeHint,
+    [property: JsonPropertyName("sla_class")] string SlaClass,
+    [property: JsonPropertyName("justification")] string Justification,
+    [property: JsonPropertyName("selection_method")] string SelectionMethod,
+    [property: JsonPropertyName("alternatives")] IReadOnlyList<string> Alternatives,
+    [property: JsonPropertyName("is_ambiguous")] bool IsAmbiguous,
+    [property: JsonPropertyName("clarifying_question")] string? ClarifyingQuestion,
+    [property: JsonPropertyName("tie_break_note")] string? TieBreakNote,
+    [property: JsonPropertyName("num_candidates")] int NumCandidates,
+    [property: JsonPropertyName("num_policy_violations")] int NumPolicyViolations);
+
+/// <summary>A ranked candidate with its score's reasons.</summary>
+/// <param name="Rank">1 for the best.</param>
+/// <param name="Tool">The tool.</param>
+/// <param name="Capability">The capability.</param>
+/// <param name="Pattern">The pattern.</param>
+/// <param name="Score">Its score, the sum of the features' contributions.</param>
+/// <param name="EstimatedTimeMs">Its estimated time for the request.</param>
+/// <param name="EstimatedCost">Its estimated cost for the request.</param>
+/// <param name="ExecutionModeHint">How it would run.</param>
+/// <param name="SlaClass">Its response-time class.</param>
+/// <param name="RequiresApproval">Whether a person must approve the run.</param>
+/// <param name="RequiresBackground">Whether the run must go to the background for this request.</param>
+/// <param name="Features">Each feature's normalised value, weight and contribution, largest first.</param>
+/// <param name="Notes">The soft policies that apply, in words.</param>
+internal sealed record RankedResponse(
+    [property: JsonPropertyName("rank")] int Rank,
+    [property: JsonPropertyName("tool")] string Tool,
+    [property: JsonPropertyName("capability")] string Capability,
+    [property: JsonPropertyName("pattern")] string Pattern,
+    [property: JsonPropertyName("score")] double Score,
+    [property: JsonPropertyName("estimated_time_ms")] double EstimatedTimeMs,
+    [property: JsonPropertyName("estimated_cost")] double EstimatedCost,
+    [property: JsonPropertyName("execution_mode_hint")] string ExecutionModeHint,
+    [property: JsonPropertyName("sla_class")] string SlaClass,
+    [property: JsonPropertyName("requires_approval")] bool RequiresApproval,
+    [property: JsonPropertyName("requires_background")] bool RequiresBackground,
+    [property: JsonPropertyName("features")] IReadOnlyList<FeatureResponse> Features,
+    [property: JsonPropertyName("notes")] IReadOnlyList<string> Notes);
+
+/// <summary>One feature's share of a score.</summary>
+/// <param name="Feature">The feature (<c>time</c>, <c>cost</c>, <c>complexity</c>, <c>accuracy</c>, <c>completeness</c>, or a declared score).</param>
+/// <param name="Value">Its normalised value in [0, 1].</param>
+/// <param name="Weight">Its weight in the mode.</param>
+/// <param name="Contribution">Value × weight.</param>
+internal sealed record FeatureResponse(
+    [property: JsonPropertyName("feature")] string Feature,
+    [property: JsonPropertyName("value")] double Value,
+    [property: JsonPropertyName("weight")] double Weight,
+    [property: JsonPropertyName("contribution")] double Contribution);
+
+/// <summary>A pattern left out of a selection (or one whose estimate failed), with the rule and the values involved.</summary>
+/// <param name="Tool">The tool.</param>
+/// <param name="Capability">The capability.</param>
+/// <param name="Pattern">The pattern.</param>
+/// <param name="Rule">The rule (<c>invalid_expression</c>, <c>missing_variable</c>, <c>evaluation_error</c>, <c>impossible_estimate</c>,
+/// <c>cost_limit</c>, <c>pattern_max_cost</c>, <c>not_production_safe</c>, <c>missing_permission</c>, <c>environment_not_allowed</c>).</param>
+/// <param name="Reason">What a person reads: the rule and the values.</param>
+/// <param name="Variable">The missing variable, for <c>missing_variable</c>.</param>
+/// <param name="EstimatedTimeMs">The evaluated time, when it was evaluated.</param>
+/// <param name="EstimatedCost">The evaluated cost, when it was evaluated.</param>
+internal sealed record ExclusionResponse(
+    [property: JsonPropertyName("tool")] string Tool,
+    [property: JsonPropertyName("capability")] string Capability,
+    [property: JsonPropertyName("pattern")] string Pattern,
+    [property: JsonPropertyName("rule")] string Rule,
+    [property: JsonPropertyName("reason")] string Reason,
+    [property: JsonPropertyName("variable")] string? Variable,
+    [property: JsonPropertyName("estimated_time_ms")] double? EstimatedTimeMs,
+    [property: JsonPropertyName("estimated_cost")] double? EstimatedCost);
+
+/// <summary>The body of <c>POST /api/v1/estimate</c>.</summary>
+internal sealed record EstimateRequestBody
+{
+    /// <summary>The tool (required).</summary>
+    [JsonPropertyName("tool")]
+    public string? Tool { get; init; }
+
+    /// <summary>The capability (required).</summary>
+    [JsonPropertyName("capability")]
+    public string? Capability { get; init; }
+
+    /// <summary>One pattern; every pattern of the capability when absent.</summary>
+    [JsonPropertyName("pattern")]
+    public string? Pattern { get; init; }
+
+    /// <summary>The request's variables (<c>N</c>, <c>pages</c>, …); missing ones take the evaluator's defaults.</summary>
+    [JsonPropertyName("variables")]
+    public Dictionary<string, double>? Variables { get; init; }
+}
+
+/// <summary>The answer of <c>POST /api/v1/estimate</c>: time and cost per pattern, as selection evaluates them.</summary>
+/// <param name="Revision">The catalog revision read.</param>
+/// <param name="Tool">The tool.</param>
+/// <param name="Version">Its latest version, whose patterns were evaluated.</param>
+/// <param name="Capability">The capability.</param>
+/// <param name="Patterns">One estimate per pattern, in file order.</param>
+internal sealed record EstimateResponse(
+    [property: JsonPropertyName("revision")] long Revision,
+    [property: JsonPropertyName("tool")] string Tool,
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("capability")] string Capability,
+    [property: JsonPropertyName("patterns")] IReadOnlyList<PatternEstimateResponse> Patterns);
+
+/// <summary>A pattern's estimates for the request, or why they could not be evaluated.</summary>
+/// <param name="Pattern">The pattern.</param>
+/// <param name="TimeEstimateMs">Its <c>time_estimate_ms</c> expression.</param>
+/// <param name="CostEstimate">Its <c>cost_estimate</c> expression.</param>
+/// <param name="EstimatedTimeMs">The time evaluated for the request; null when it could not be.</param>
+/// <param name="EstimatedCost">The cost evaluated for the request; null when it could not be.</param>
+/// <param name="Error">Why not (rule, reason, variable), as selection would exclude the pattern; null when evaluated.</param>
+internal sealed record PatternEstimateResponse(
+    [property: JsonPropertyName("pattern")] string Pattern,
+    [property: JsonPropertyName("time_estimate_ms")] string TimeEstimateMs,
+    [property: JsonPropertyName("cost_estimate")] string CostEstimate,
+    [property: JsonPropertyName("estimated_time_ms")] double? EstimatedTimeMs,
+    [property: JsonPropertyName("estimated_cost")] double? EstimatedCost,
+    [property: JsonPropertyName("error")] ExclusionResponse? Error);
