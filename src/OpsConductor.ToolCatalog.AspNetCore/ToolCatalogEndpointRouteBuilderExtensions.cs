@@ -26,6 +26,7 @@ public static class ToolCatalogEndpointRouteBuilderExtensions
         CatalogEndpoints.Map(api);
         ToolReadEndpoints.Map(api);
         ToolWriteEndpoints.Map(api);
+        ImportExportEndpoints.Map(api);
         return api;
     }
 }
