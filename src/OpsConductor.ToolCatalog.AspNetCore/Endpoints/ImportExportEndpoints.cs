@@ -35,7 +35,6 @@ internal static class ImportExportEndpoints
             .RequireAuthorization(ToolCatalogPolicies.Admin)
             .WithName("ImportTools")
             .WithSummary("Imports YAML tool files (multipart/form-data, or one application/zip), all or nothing, after validating every file (?dry_run=true: report only).")
-            .Accepts<IFormFileCollection>("multipart/form-data", "application/zip")
             .Produces<ImportResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -47,7 +46,6 @@ internal static class ImportExportEndpoints
         api.MapPost("/tools/export", ExportAsync)
             .WithName("ExportTools")
             .WithSummary("Exports the catalog (or the tools the optional filter body selects) as a zip of canonical YAML files, platform/tool.yaml.")
-            .Accepts<ExportRequest>(true, "application/json")
             .Produces(StatusCodes.Status200OK, contentType: "application/zip")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -143,7 +141,7 @@ internal static class ImportExportEndpoints
                 await ToolWriteEndpoints.SeenAsync(catalog, limits, revision, cancellationToken).ConfigureAwait(false);
             }
 
-            return TypedResults.Ok(new ImportResponse(dryRun, result.Applied, result.Revision ?? catalog.Current.Revision, tools, notTools));
+            return ToolWriteEndpoints.Json(new ImportResponse(dryRun, result.Applied, result.Revision ?? catalog.Current.Revision, tools, notTools));
         }
         catch (CatalogBusyException e)
         {

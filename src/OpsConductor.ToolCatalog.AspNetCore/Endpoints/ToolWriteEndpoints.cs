@@ -28,7 +28,6 @@ internal static class ToolWriteEndpoints
             .RequireAuthorization(ToolCatalogPolicies.Admin)
             .WithName("CreateTool")
             .WithSummary("Creates a tool from its file's structure as JSON, or from its YAML file (?dry_run=true: validate and report only).")
-            .Accepts<JsonElement>(false, "application/json", "application/yaml", "application/x-yaml", "text/yaml")
             .Produces<ToolWriteResponse>(StatusCodes.Status201Created)
             .Produces<ToolWriteResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -41,7 +40,6 @@ internal static class ToolWriteEndpoints
             .RequireAuthorization(ToolCatalogPolicies.ToolOwner)
             .WithName("PublishTool")
             .WithSummary("Publishes a changed tool as a new version (?bump=patch|minor|major, ?allow_breaking=true, ?dry_run=true); an unchanged body is a no-op.")
-            .Accepts<JsonElement>(false, "application/json", "application/yaml", "application/x-yaml", "text/yaml")
             .Produces<ToolWriteResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -70,7 +68,6 @@ internal static class ToolWriteEndpoints
             .RequireAuthorization(ToolCatalogPolicies.ToolOwner)
             .WithName("RollbackTool")
             .WithSummary("Makes an earlier version the latest again (body {\"to_version\": \"1.2\"}).")
-            .Accepts<RollbackRequest>("application/json")
             .Produces<ToolWriteResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -83,7 +80,6 @@ internal static class ToolWriteEndpoints
         api.MapPost("/tools/{name}/validate", ValidateAsync)
             .WithName("ValidateTool")
             .WithSummary("Validates a tool body (JSON or YAML) with the catalog's rules; writes nothing. 200 with every finding, valid or not.")
-            .Accepts<JsonElement>(false, "application/json", "application/yaml", "application/x-yaml", "text/yaml")
             .Produces<ValidateResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -132,14 +128,15 @@ internal static class ToolWriteEndpoints
                     return Exists(tool.Name, existing.Definition.Version);
                 }
 
-                return TypedResults.Ok(new ToolWriteResponse("created", tool.Name, tool.Version, true, true, catalog.Current.Revision, ToolETag.Of(tool), ToJson(tool), null, warnings));
+                return Json(new ToolWriteResponse("created", tool.Name, tool.Version, true, true, catalog.Current.Revision, ToolETag.Of(tool), ToJson(tool), null, warnings));
             }
 
             var result = await store.CreateAsync(tool, HttpChangeContext.From(http), cancellationToken).ConfigureAwait(false);
             var (etag, written) = await WrittenAsync(catalog, options.Value, result, tool, cancellationToken).ConfigureAwait(false);
             http.Response.Headers.ETag = etag;
             var location = $"{http.Request.PathBase}{ToolCatalogEndpointPaths.Tool(tool.Name)}";
-            return TypedResults.Created(location, new ToolWriteResponse("created", tool.Name, tool.Version, true, false, result.Revision, etag, ToJson(written), null, warnings));
+            http.Response.Headers.Location = location;
+            return Json(new ToolWriteResponse("created", tool.Name, tool.Version, true, false, result.Revision, etag, ToJson(written), null, warnings), StatusCodes.Status201Created);
         }
         catch (CatalogOperationException e) when (e.Message.Contains("exists already", StringComparison.Ordinal))
         {
@@ -220,7 +217,7 @@ internal static class ToolWriteEndpoints
             var warnings = Warnings(body);
             if (tool == previous)
             {
-                return TypedResults.Ok(new ToolWriteResponse("unchanged", name, previous.Version, false, dryRun, snapshot.Revision, ToolETag.Of(previous), ToJson(previous), null, warnings));
+                return Json(new ToolWriteResponse("unchanged", name, previous.Version, false, dryRun, snapshot.Revision, ToolETag.Of(previous), ToJson(previous), null, warnings));
             }
 
             if (tool with { Status = previous.Status, Enabled = previous.Enabled } == previous)
@@ -254,7 +251,7 @@ internal static class ToolWriteEndpoints
 
             if (dryRun)
             {
-                return TypedResults.Ok(new ToolWriteResponse("published", name, tool.Version, true, true, snapshot.Revision, ToolETag.Of(tool), ToJson(tool), compatibility, warnings));
+                return Json(new ToolWriteResponse("published", name, tool.Version, true, true, snapshot.Revision, ToolETag.Of(tool), ToJson(tool), compatibility, warnings));
             }
 
             var change = HttpChangeContext.From(http) with
@@ -265,7 +262,7 @@ internal static class ToolWriteEndpoints
             var result = await store.PublishAsync(tool, change, cancellationToken).ConfigureAwait(false);
             var (etag, written) = await WrittenAsync(catalog, options.Value, result, tool, cancellationToken).ConfigureAwait(false);
             http.Response.Headers.ETag = etag;
-            return TypedResults.Ok(new ToolWriteResponse("published", name, tool.Version, true, false, result.Revision, etag, ToJson(written), compatibility, warnings));
+            return Json(new ToolWriteResponse("published", name, tool.Version, true, false, result.Revision, etag, ToJson(written), compatibility, warnings));
         }
         catch (ToolCatalogException e)
         {
@@ -300,7 +297,7 @@ internal static class ToolWriteEndpoints
                 var target = await store.GetAsync(name, version, cancellationToken).ConfigureAwait(false);
                 return target is null
                     ? ApiProblems.ToolNotFound(name, version)
-                    : TypedResults.Ok(new ToolWriteResponse("deleted", name, version, true, true, snapshot.Revision, null, null));
+                    : Json(new ToolWriteResponse("deleted", name, version, true, true, snapshot.Revision, null, null));
             }
 
             var options2 = new DeleteOptions { Version = version, Hard = hard, Force = force };
@@ -314,7 +311,7 @@ internal static class ToolWriteEndpoints
                 document = ToJson(remaining.Definition);
             }
 
-            return TypedResults.Ok(new ToolWriteResponse("deleted", name, version, result.Changed, false, result.Revision, etag, document));
+            return Json(new ToolWriteResponse("deleted", name, version, result.Changed, false, result.Revision, etag, document));
         }
         catch (ToolCatalogException e)
         {
@@ -353,7 +350,7 @@ internal static class ToolWriteEndpoints
                     Enabled = action switch { "enabled" => true, "disabled" => false, _ => target.Definition.Enabled },
                     Status = action == "deprecated" ? ToolStatus.Deprecated : target.Definition.Status,
                 };
-                return TypedResults.Ok(new ToolWriteResponse(action, name, would.Version, would != target.Definition, true, snapshot.Revision, ToolETag.Of(would), ToJson(would)));
+                return Json(new ToolWriteResponse(action, name, would.Version, would != target.Definition, true, snapshot.Revision, ToolETag.Of(would), ToJson(would)));
             }
 
             var change = HttpChangeContext.From(http) with { ExpectedRevision = expected };
@@ -414,7 +411,7 @@ internal static class ToolWriteEndpoints
                     return ApiProblems.Conflict($"Version '{body.ToVersion}' is already the latest version of tool '{name}'; there is nothing to roll back.", new() { ["tool"] = name });
                 }
 
-                return TypedResults.Ok(new ToolWriteResponse("rolled_back", name, body.ToVersion, true, true, snapshot.Revision, ToolETag.Of(target.Definition), ToJson(target.Definition)));
+                return Json(new ToolWriteResponse("rolled_back", name, body.ToVersion, true, true, snapshot.Revision, ToolETag.Of(target.Definition), ToJson(target.Definition)));
             }
 
             var result = await store.RollbackAsync(name, body.ToVersion, HttpChangeContext.From(http) with { ExpectedRevision = expected }, cancellationToken).ConfigureAwait(false);
@@ -443,7 +440,7 @@ internal static class ToolWriteEndpoints
                 "API001", "error", "tool_name", $"the body's tool_name '{tool.Name}' is not the tool of the path, '{name}'", null, null, ToolBodyReader.SourceName));
         }
 
-        return TypedResults.Ok(new ValidateResponse(findings.All(f => f.Severity != "error"), body.Tool?.Name, body.Tool?.Version, findings));
+        return Json(new ValidateResponse(findings.All(f => f.Severity != "error"), body.Tool?.Name, body.Tool?.Version, findings));
     }
 
     // ---- Shared ----
@@ -460,7 +457,7 @@ internal static class ToolWriteEndpoints
         }
 
         var revision = result.Changed ? result.Revision : catalog.Current.Revision;
-        return TypedResults.Ok(new ToolWriteResponse(action, result.ToolName, result.Version, result.Changed, false, revision, etag, tool is null ? null : ToJson(tool)));
+        return Json(new ToolWriteResponse(action, result.ToolName, result.Version, result.Changed, false, revision, etag, tool is null ? null : ToJson(tool)));
     }
 
     /// <summary>Waits (bounded) until the server's snapshot holds <paramref name="result"/>; gives the written tool's tag and document from it.</summary>
@@ -512,6 +509,12 @@ internal static class ToolWriteEndpoints
         }
     }
 
+    /// <summary>
+    /// A response body written with the API's own JSON options (not the host's, which by default leave <c>&lt;</c>, <c>&gt;</c>
+    /// and quotes unescaped): names and descriptions holding markup come back JSON-escaped, inert wherever they are shown.
+    /// </summary>
+    internal static IResult Json<T>(T value, int status = StatusCodes.Status200OK) => TypedResults.Json(value, ApiJson.Options, statusCode: status);
+
     private static IResult Exists(string name, string version) =>
         ApiProblems.Conflict($"Tool '{name}' exists already (latest version '{version}'); publish the change as a new version with PUT /api/v1/tools/{name}.", new() { ["tool"] = name });
 
@@ -520,11 +523,18 @@ internal static class ToolWriteEndpoints
 
     private static string SafeBumpBase(string version) => char.IsAsciiDigit(version.FirstOrDefault()) ? version : "1.0";
 
+    /// <summary>
+    /// The tool's document (<see cref="ToolJson"/>) with every string escaped for HTML as the API's other JSON is
+    /// (<c>&lt;</c> as <c>\u003C</c>, …): a JSON element is written as it was read, so it is re-encoded here once.
+    /// </summary>
     internal static JsonElement ToJson(ToolDefinition tool)
     {
-        using var document = JsonDocument.Parse(ToolJson.ToJson(tool, indented: false));
+        var node = System.Text.Json.Nodes.JsonNode.Parse(ToolJson.ToJson(tool, indented: false));
+        using var document = JsonDocument.Parse(node!.ToJsonString(EscapedJson));
         return document.RootElement.Clone();
     }
+
+    private static readonly JsonSerializerOptions EscapedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default };
 
     /// <summary>A problem with a <c>Retry-After</c> header.</summary>
     private sealed class RetryAfter(IResult inner, int seconds) : IResult
