@@ -63,7 +63,7 @@ internal sealed record CompatibilityResponse(
 /// <param name="Changed">Whether the catalog changed (or, in a dry run, would change).</param>
 /// <param name="DryRun">Whether this was a dry run: nothing was written.</param>
 /// <param name="Revision">The catalog revision after the write (the current one for a dry run or a no-op).</param>
-/// <param name="ETag">The tool's entity tag after the write (as <c>GET /tools/{name}</c> returns it); null when deleted.</param>
+/// <param name="ETag">The tool's entity tag after the write (as <c>GET /tools/{name}</c> returns it); null when deleted, and in dry runs (nothing was written).</param>
 /// <param name="Tool">The tool's document after the write (the tool file's fields); null when deleted.</param>
 /// <param name="Compatibility">For a publish: its compatibility with the version it replaces.</param>
 /// <param name="Warnings">Validation warnings of the body, if any.</param>

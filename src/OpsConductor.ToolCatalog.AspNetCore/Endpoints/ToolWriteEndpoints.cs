@@ -128,7 +128,7 @@ internal static class ToolWriteEndpoints
                     return Exists(tool.Name, existing.Definition.Version);
                 }
 
-                return Json(new ToolWriteResponse("created", tool.Name, tool.Version, true, true, catalog.Current.Revision, ToolETag.Of(tool), ToJson(tool), null, warnings));
+                return Json(new ToolWriteResponse("created", tool.Name, tool.Version, true, true, catalog.Current.Revision, null, ToJson(tool), null, warnings));
             }
 
             var result = await store.CreateAsync(tool, HttpChangeContext.From(http), cancellationToken).ConfigureAwait(false);
@@ -217,7 +217,9 @@ internal static class ToolWriteEndpoints
             var warnings = Warnings(body);
             if (tool == previous)
             {
-                return Json(new ToolWriteResponse("unchanged", name, previous.Version, false, dryRun, snapshot.Revision, ToolETag.Of(previous), ToJson(previous), null, warnings));
+                var shown = snapshot.FindTool(name)?.Definition ?? previous;
+                http.Response.Headers.ETag = ToolETag.Of(shown);
+                return Json(new ToolWriteResponse("unchanged", name, previous.Version, false, dryRun, snapshot.Revision, ToolETag.Of(shown), ToJson(shown), null, warnings));
             }
 
             if (tool with { Status = previous.Status, Enabled = previous.Enabled } == previous)
@@ -251,7 +253,7 @@ internal static class ToolWriteEndpoints
 
             if (dryRun)
             {
-                return Json(new ToolWriteResponse("published", name, tool.Version, true, true, snapshot.Revision, ToolETag.Of(tool), ToJson(tool), compatibility, warnings));
+                return Json(new ToolWriteResponse("published", name, tool.Version, true, true, snapshot.Revision, null, ToJson(tool), compatibility, warnings));
             }
 
             var change = HttpChangeContext.From(http) with
@@ -350,7 +352,7 @@ internal static class ToolWriteEndpoints
                     Enabled = action switch { "enabled" => true, "disabled" => false, _ => target.Definition.Enabled },
                     Status = action == "deprecated" ? ToolStatus.Deprecated : target.Definition.Status,
                 };
-                return Json(new ToolWriteResponse(action, name, would.Version, would != target.Definition, true, snapshot.Revision, ToolETag.Of(would), ToJson(would)));
+                return Json(new ToolWriteResponse(action, name, would.Version, would != target.Definition, true, snapshot.Revision, null, ToJson(would)));
             }
 
             var change = HttpChangeContext.From(http) with { ExpectedRevision = expected };
@@ -411,7 +413,7 @@ internal static class ToolWriteEndpoints
                     return ApiProblems.Conflict($"Version '{body.ToVersion}' is already the latest version of tool '{name}'; there is nothing to roll back.", new() { ["tool"] = name });
                 }
 
-                return Json(new ToolWriteResponse("rolled_back", name, body.ToVersion, true, true, snapshot.Revision, ToolETag.Of(target.Definition), ToJson(target.Definition)));
+                return Json(new ToolWriteResponse("rolled_back", name, body.ToVersion, true, true, snapshot.Revision, null, ToJson(target.Definition)));
             }
 
             var result = await store.RollbackAsync(name, body.ToVersion, HttpChangeContext.From(http) with { ExpectedRevision = expected }, cancellationToken).ConfigureAwait(false);
@@ -504,8 +506,13 @@ internal static class ToolWriteEndpoints
                 return new RetryAfter(ApiProblems.Busy(busy.Message), 1);
             case CatalogOperationException operation:
                 return ApiProblems.Conflict(operation.Message, new() { ["tool"] = name });
+            case CatalogConnectionLostException lost:
+                return new RetryAfter(ApiProblems.Busy(lost.Message), 1);
+            case CatalogSchemaException schema:
+                return ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "busy", "The catalog cannot be written", schema.Message);
             default:
-                throw e;
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+                return null!; // not reached
         }
     }
 

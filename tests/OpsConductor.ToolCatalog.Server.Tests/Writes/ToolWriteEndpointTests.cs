@@ -43,6 +43,7 @@ public sealed class ToolWriteEndpointTests
             Assert.That(response.Headers.Location!.ToString(), Is.EqualTo($"/api/v1/tools/{tool.Name}"));
             Assert.That(response.Headers.ETag, Is.Not.Null);
             Assert.That(body.GetProperty("etag").GetString(), Is.EqualTo(response.Headers.ETag!.Tag));
+            Assert.That(response.Headers.ETag!.Tag, Is.EqualTo(SnapshotETag(tool.Name)), "the tag a GET gives");
             Assert.That(body.GetProperty("action").GetString(), Is.EqualTo("created"));
             Assert.That(body.GetProperty("tool").GetProperty("tool_name").GetString(), Is.EqualTo(tool.Name));
             Assert.That(_host.Catalog.Current.Revision, Is.GreaterThanOrEqualTo(body.GetProperty("revision").GetInt64()), "read-your-writes");
@@ -310,6 +311,7 @@ public sealed class ToolWriteEndpointTests
         Assert.Multiple(async () =>
         {
             Assert.That((await response.BodyAsync()).GetProperty("changed").GetBoolean(), Is.False);
+            Assert.That(response.Headers.ETag!.Tag, Is.EqualTo(SnapshotETag(tool.Name)), "the tag a GET gives");
             Assert.That(await _host.Store.GetRevisionAsync(), Is.EqualTo(revision));
             Assert.That(await _host.AuditCountAsync(tool.Name), Is.EqualTo(audits));
         });
