@@ -34,6 +34,7 @@ internal static class ImportExportEndpoints
         api.MapPost("/tools/import", ImportAsync)
             .RequireAuthorization(ToolCatalogPolicies.Admin)
             .WithName("ImportTools")
+            .AddOpenApiOperationTransformer(ToolBodyDocs.Import)
             .WithSummary("Imports YAML tool files (multipart/form-data, or one application/zip), all or nothing, after validating every file (?dry_run=true: report only).")
             .Produces<ImportResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -45,6 +46,7 @@ internal static class ImportExportEndpoints
 
         api.MapPost("/tools/export", ExportAsync)
             .WithName("ExportTools")
+            .AddOpenApiOperationTransformer(ToolBodyDocs.Json("the optional filter: platform, category, status, enabled, capability, tag, all_versions", required: false))
             .WithSummary("Exports the catalog (or the tools the optional filter body selects) as a zip of canonical YAML files, platform/tool.yaml.")
             .Produces(StatusCodes.Status200OK, contentType: "application/zip")
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -38,8 +38,13 @@ public sealed class KestrelBodyLimitTests
         });
         builder.Services.AddAuthentication(TestAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, null);
+        // Through a delegate: a direct call would be intercepted by the OpenAPI XML-comment generator, which this
+        // test project does not enable (the document's shape is what is tested here, not its comments).
+        Func<IServiceCollection, IServiceCollection> addOpenApi = OpenApiServiceCollectionExtensions.AddOpenApi;
+        addOpenApi(builder.Services);
         _app = builder.Build();
         _app.MapToolCatalogApi();
+        _app.MapOpenApi();
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _client = new HttpClient { BaseAddress = new Uri(address) };
@@ -75,6 +80,24 @@ public sealed class KestrelBodyLimitTests
             Assert.That(streamed.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
             Assert.That(streamed.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
             Assert.That(await streamed.Content.ReadAsStringAsync(), Does.Contain("#problem-payload-too-large"));
+        });
+    }
+
+    [Test]
+    public async Task The_openapi_document_describes_the_tool_and_import_bodies_by_content_type()
+    {
+        using var response = await _client.GetAsync("/openapi/v1.json");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        using var document = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var paths = document.RootElement.GetProperty("paths");
+        var create = paths.GetProperty("/api/v1/tools").GetProperty("post");
+        var import = paths.GetProperty("/api/v1/tools/import").GetProperty("post");
+        Assert.Multiple(() =>
+        {
+            Assert.That(create.GetProperty("requestBody").GetProperty("content").EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "application/json", "application/yaml", "application/x-yaml", "text/yaml" }));
+            Assert.That(create.GetProperty("responses").EnumerateObject().Select(p => p.Name), Is.SupersetOf(new[] { "201", "400", "409", "413", "415" }));
+            Assert.That(import.GetProperty("requestBody").GetProperty("content").EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "multipart/form-data", "application/zip" }));
         });
     }
 
