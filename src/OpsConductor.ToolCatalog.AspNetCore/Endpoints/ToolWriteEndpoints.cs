@@ -306,8 +306,8 @@ internal static class ToolWriteEndpoints
                     : Json(new ToolWriteResponse("deleted", name, version, true, true, snapshot.Revision, null, null));
             }
 
-            var options2 = new DeleteOptions { Version = version, Hard = hard, Force = force };
-            var result = await store.DeleteAsync(name, options2, HttpChangeContext.From(http) with { ExpectedRevision = expected }, cancellationToken).ConfigureAwait(false);
+            var deletion = new DeleteOptions { Version = version, Hard = hard, Force = force };
+            var result = await store.DeleteAsync(name, deletion, HttpChangeContext.From(http) with { ExpectedRevision = expected }, cancellationToken).ConfigureAwait(false);
             await SeenAsync(catalog, options.Value, result.Revision, cancellationToken).ConfigureAwait(false);
             string? etag = null;
             JsonElement? document = null;
