@@ -142,10 +142,6 @@ internal static class ToolWriteEndpoints
             http.Response.Headers.Location = location;
             return Json(new ToolWriteResponse("created", tool.Name, tool.Version, true, false, result.Revision, etag, ToJson(written), null, warnings), StatusCodes.Status201Created);
         }
-        catch (CatalogOperationException e) when (e.Message.Contains("exists already", StringComparison.Ordinal))
-        {
-            return ApiProblems.Conflict(e.Message, new() { ["tool"] = tool.Name });
-        }
         catch (ToolCatalogException e)
         {
             return await FailureAsync(e, tool.Name, catalog, store, options.Value, cancellationToken).ConfigureAwait(false);
