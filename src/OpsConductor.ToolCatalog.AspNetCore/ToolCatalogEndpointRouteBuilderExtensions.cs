@@ -27,6 +27,7 @@ public static class ToolCatalogEndpointRouteBuilderExtensions
         ToolReadEndpoints.Map(api);
         SelectionEndpoints.Map(api);
         ToolWriteEndpoints.Map(api);
+        ImportExportEndpoints.Map(api);
         return api;
     }
 }

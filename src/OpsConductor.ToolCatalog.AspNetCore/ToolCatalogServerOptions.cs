@@ -25,4 +25,18 @@ public sealed class ToolCatalogServerOptions
 
     /// <summary>The API's rate limit per principal (per IP address when not signed in).</summary>
     public ToolCatalogRateLimitOptions RateLimit { get; set; } = new();
+
+    // ---- Writes and import (fix/writes) ----
+
+    /// <summary>The most files one import takes (multipart parts or zip entries; 10,000); more gets 413.</summary>
+    public int MaxImportFiles { get; set; } = 10_000;
+
+    /// <summary>The most bytes the files of one zip import may expand to (256 MiB); more gets 413 (a zip bomb stops there).</summary>
+    public long MaxImportUncompressedBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>The largest expansion ratio of one zip entry over 64 KiB (200×); a larger one gets 400 as a likely zip bomb.</summary>
+    public int MaxImportCompressionRatio { get; set; } = 200;
+
+    /// <summary>How long a write waits for the server's own snapshot to show it before answering (5 s; read-your-writes).</summary>
+    public TimeSpan WriteVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

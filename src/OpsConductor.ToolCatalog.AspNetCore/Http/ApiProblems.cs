@@ -112,6 +112,21 @@ internal static class ApiProblems
             $"The API key could not be checked: the catalog's database did not answer. Nothing was done; try again in {retryAfterSeconds} s (Retry-After).",
             new() { ["retry_after"] = retryAfterSeconds });
 
+    /// <summary>413 for a request body over the endpoint's limit (nothing past the limit was read).</summary>
+    public static IResult PayloadTooLarge(long limit, long? declared) =>
+        Problem(
+            StatusCodes.Status413PayloadTooLarge,
+            "payload-too-large",
+            "The request body is too large",
+            declared is { } length
+                ? $"The body is {length} bytes; this endpoint takes at most {limit} bytes. Nothing was read or written."
+                : $"The body is longer than this endpoint's limit of {limit} bytes. Nothing was written.",
+            new() { ["limit"] = limit });
+
+    /// <summary>503 while the database is busy (a lock wait gave up); the request may be sent again after <c>Retry-After</c>.</summary>
+    public static IResult Busy(string detail) =>
+        Problem(StatusCodes.Status503ServiceUnavailable, "busy", "The catalog is busy", detail);
+
     private static string FirstSentence(string message)
     {
         // System.Text.Json appends "Path: … | LineNumber: … | BytePositionInLine: …" to its messages; the problem has them apart.

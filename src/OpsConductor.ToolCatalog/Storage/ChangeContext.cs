@@ -26,4 +26,12 @@ public sealed record ChangeContext
     /// tools since then do not matter.
     /// </summary>
     public long? ExpectedRevision { get; init; }
+
+    /// <summary>
+    /// The compatibility verdict of a publish with the version it replaces, as a JSON object (for example
+    /// <c>{"verdict": "breaking", "allowed": true, "changes": […]}</c>), recorded in the audit row of the published version
+    /// under <c>$compatibility</c> (<c>{"old": null, "new": verdict}</c>, the shape of the row's other fields). Only
+    /// <see cref="ToolCatalogStore.PublishAsync"/> records it; other writes ignore it.
+    /// </summary>
+    public string? Compatibility { get; init; }
 }

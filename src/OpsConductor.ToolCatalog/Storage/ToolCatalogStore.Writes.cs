@@ -198,6 +198,7 @@ public sealed partial class ToolCatalogStore
     private async Task<CatalogWriteResult> PublishCoreAsync(ToolDefinition tool, ChangeContext change, bool mustBeNew, CancellationToken cancellationToken)
     {
         StorageRules.Check(tool);
+        var compatibility = CompatibilityNode(change.Compatibility);
         var operation = mustBeNew ? "create" : "publish";
         var (version, revision, changed) = await RunWriteAsync(operation, tool.Name, change, StatementRowWriter.Instance, async scope =>
         {
@@ -236,10 +237,42 @@ public sealed partial class ToolCatalogStore
             await StatementRowWriter.Instance.InsertVersionsAsync(scope.Connection, scope.Transaction, [row], scope.Now, scope.Change.Actor, scope.CancellationToken).ConfigureAwait(false);
             scope.Record(previous is null
                 ? new AuditEntry(row.Id, tool.Name, tool.Version, AuditActions.Created, AuditContent.Created(row.Id, tool))
-                : new AuditEntry(row.Id, tool.Name, tool.Version, AuditActions.Published, Diff(previousTool, tool)));
+                : new AuditEntry(row.Id, tool.Name, tool.Version, AuditActions.Published, WithCompatibility(Diff(previousTool, tool), compatibility)));
             return tool.Version;
         }, cancellationToken).ConfigureAwait(false);
         return new CatalogWriteResult(revision, tool.Name, version, changed);
+    }
+
+    /// <summary><see cref="ChangeContext.Compatibility"/> parsed, checked before anything is written.</summary>
+    private static JsonObject? CompatibilityNode(string? compatibility)
+    {
+        if (compatibility is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(compatibility) as JsonObject
+                ?? throw new ArgumentException("ChangeContext.Compatibility must be a JSON object.", nameof(compatibility));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new ArgumentException($"ChangeContext.Compatibility is not valid JSON: {e.Message}", nameof(compatibility), e);
+        }
+    }
+
+    /// <summary>A publish's diff with the compatibility verdict added as <c>$compatibility: {old: null, new: verdict}</c> (a name no tool field has).</summary>
+    private static string WithCompatibility(string diff, JsonObject? compatibility)
+    {
+        if (compatibility is null)
+        {
+            return diff;
+        }
+
+        var changes = JsonNode.Parse(diff) as JsonObject ?? [];
+        changes["$compatibility"] = new JsonObject { ["old"] = null, ["new"] = compatibility.DeepClone() };
+        return JsonDiff.ToJson(changes);
     }
 
     private async Task<CatalogWriteResult> SetStateAsync(
