@@ -530,18 +530,8 @@ internal static class ToolWriteEndpoints
 
     private static string SafeBumpBase(string version) => char.IsAsciiDigit(version.FirstOrDefault()) ? version : "1.0";
 
-    /// <summary>
-    /// The tool's document (<see cref="ToolJson"/>) with every string escaped for HTML as the API's other JSON is
-    /// (<c>&lt;</c> as <c>\u003C</c>, …): a JSON element is written as it was read, so it is re-encoded here once.
-    /// </summary>
-    internal static JsonElement ToJson(ToolDefinition tool)
-    {
-        var node = System.Text.Json.Nodes.JsonNode.Parse(ToolJson.ToJson(tool, indented: false));
-        using var document = JsonDocument.Parse(node!.ToJsonString(EscapedJson));
-        return document.RootElement.Clone();
-    }
-
-    private static readonly JsonSerializerOptions EscapedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default };
+    /// <summary>The tool's document as every response of the API gives it (<see cref="ToolRepresentation.Document"/>: escaped, cached per definition).</summary>
+    internal static JsonElement ToJson(ToolDefinition tool) => ToolRepresentation.Document(tool);
 
     /// <summary>A problem with a <c>Retry-After</c> header.</summary>
     private sealed class RetryAfter(IResult inner, int seconds) : IResult
