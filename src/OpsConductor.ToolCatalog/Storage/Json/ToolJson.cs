@@ -35,19 +35,19 @@ public static class ToolJson
     private static void Write(Utf8JsonWriter writer, ToolDefinition tool, FieldMode mode, bool includeState)
     {
         writer.WriteStartObject();
-        Field(writer, mode, "tool_name", tool.Name, static (w, v) => w.WriteStringValue(v));
-        Field(writer, mode, "version", tool.Version, static (w, v) => w.WriteStringValue(v));
-        Field(writer, mode, "description", tool.Description, static (w, v) => w.WriteStringValue(v));
-        Field(writer, mode, "platform", tool.Platform, static (w, v) => w.WriteStringValue(v));
-        Field(writer, mode, "category", tool.Category, static (w, v) => w.WriteStringValue(v));
+        Field(writer, mode, ToolFields.ToolName, tool.Name, static (w, v) => w.WriteStringValue(v));
+        Field(writer, mode, ToolFields.Version, tool.Version, static (w, v) => w.WriteStringValue(v));
+        Field(writer, mode, ToolFields.Description, tool.Description, static (w, v) => w.WriteStringValue(v));
+        Field(writer, mode, ToolFields.Platform, tool.Platform, static (w, v) => w.WriteStringValue(v));
+        Field(writer, mode, ToolFields.Category, tool.Category, static (w, v) => w.WriteStringValue(v));
         if (includeState)
         {
-            Field(writer, mode, "status", tool.Status.ToWire(), static (w, v) => w.WriteStringValue(v));
-            Field(writer, mode, "enabled", tool.Enabled, static (w, v) => w.WriteBooleanValue(v));
+            Field(writer, mode, ToolFields.Status, tool.Status.ToWire(), static (w, v) => w.WriteStringValue(v));
+            Field(writer, mode, ToolFields.Enabled, tool.Enabled, static (w, v) => w.WriteBooleanValue(v));
         }
 
-        Field(writer, mode, "defaults", tool.Defaults, ModelJson.WriteDefaults);
-        Field(writer, mode, "capabilities", tool.Capabilities, static (w, capabilities) =>
+        Field(writer, mode, ToolFields.Defaults, tool.Defaults, ModelJson.WriteDefaults);
+        Field(writer, mode, ToolFields.Capabilities, tool.Capabilities, static (w, capabilities) =>
         {
             w.WriteStartObject();
             foreach (var capability in capabilities)
@@ -58,17 +58,17 @@ public static class ToolJson
 
             w.WriteEndObject();
         });
-        Field(writer, mode, "dependencies", tool.Dependencies, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteDependency));
-        Field(writer, mode, "metadata", tool.Metadata, ModelJson.WriteMap);
+        Field(writer, mode, ToolFields.Dependencies, tool.Dependencies, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteDependency));
+        Field(writer, mode, ToolFields.Metadata, tool.Metadata, ModelJson.WriteMap);
         if (tool.ExecutionLocation is not null)
         {
-            Field(writer, mode, "execution_location", tool.ExecutionLocation, static (w, v) => w.WriteStringValue(v));
+            Field(writer, mode, ToolFields.ExecutionLocation, tool.ExecutionLocation, static (w, v) => w.WriteStringValue(v));
         }
 
-        Field(writer, mode, "examples", tool.Examples, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteExample));
+        Field(writer, mode, ToolFields.Examples, tool.Examples, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteExample));
         if (!tool.Extensions.IsEmpty)
         {
-            Field(writer, mode, "extensions", tool.Extensions, ModelJson.WriteMap);
+            Field(writer, mode, ToolFields.Extensions, tool.Extensions, ModelJson.WriteMap);
         }
 
         writer.WriteEndObject();
@@ -103,8 +103,8 @@ public static class ToolJson
     internal static void WriteCapability(Utf8JsonWriter writer, CapabilityDefinition capability)
     {
         writer.WriteStartObject();
-        writer.WriteString("description", capability.Description);
-        writer.WritePropertyName("patterns");
+        writer.WriteString(ToolFields.Description, capability.Description);
+        writer.WritePropertyName(ToolFields.Patterns);
         writer.WriteStartObject();
         foreach (var pattern in capability.Patterns)
         {
@@ -120,30 +120,30 @@ public static class ToolJson
     internal static void WritePattern(Utf8JsonWriter writer, PatternDefinition pattern)
     {
         writer.WriteStartObject();
-        writer.WriteString("description", pattern.Description);
-        writer.WritePropertyName("typical_use_cases");
+        writer.WriteString(ToolFields.Description, pattern.Description);
+        writer.WritePropertyName(ToolFields.TypicalUseCases);
         ModelJson.WriteStrings(writer, pattern.TypicalUseCases);
-        writer.WriteString("time_estimate_ms", pattern.TimeEstimateMs);
-        writer.WriteString("cost_estimate", pattern.CostEstimate);
-        ModelJson.WriteDouble(writer, "complexity_score", pattern.ComplexityScore);
-        ModelJson.WriteOptionalString(writer, "scope", pattern.Scope);
-        ModelJson.WriteOptionalString(writer, "completeness", pattern.Completeness);
-        ModelJson.WriteOptionalString(writer, "accuracy_level", pattern.AccuracyLevel);
-        ModelJson.WriteOptionalString(writer, "freshness", pattern.Freshness);
-        ModelJson.WriteOptionalString(writer, "data_source", pattern.DataSource);
-        writer.WritePropertyName("limitations");
+        writer.WriteString(ToolFields.TimeEstimateMs, pattern.TimeEstimateMs);
+        writer.WriteString(ToolFields.CostEstimate, pattern.CostEstimate);
+        ModelJson.WriteDouble(writer, ToolFields.ComplexityScore, pattern.ComplexityScore);
+        ModelJson.WriteOptionalString(writer, ToolFields.Scope, pattern.Scope);
+        ModelJson.WriteOptionalString(writer, ToolFields.Completeness, pattern.Completeness);
+        ModelJson.WriteOptionalString(writer, ToolFields.AccuracyLevel, pattern.AccuracyLevel);
+        ModelJson.WriteOptionalString(writer, ToolFields.Freshness, pattern.Freshness);
+        ModelJson.WriteOptionalString(writer, ToolFields.DataSource, pattern.DataSource);
+        writer.WritePropertyName(ToolFields.Limitations);
         ModelJson.WriteStrings(writer, pattern.Limitations);
-        writer.WritePropertyName("policy");
+        writer.WritePropertyName(ToolFields.Policy);
         ModelJson.WritePolicy(writer, pattern.Policy);
-        writer.WritePropertyName("preference_match");
+        writer.WritePropertyName(ToolFields.PreferenceMatch);
         ModelJson.WritePreferences(writer, pattern.PreferenceMatch);
-        writer.WritePropertyName("required_inputs");
+        writer.WritePropertyName(ToolFields.RequiredInputs);
         ModelJson.WriteArray(writer, pattern.RequiredInputs, ModelJson.WriteInput);
-        writer.WritePropertyName("optional_inputs");
+        writer.WritePropertyName(ToolFields.OptionalInputs);
         ModelJson.WriteArray(writer, pattern.OptionalInputs, ModelJson.WriteInput);
-        writer.WritePropertyName("expected_outputs");
+        writer.WritePropertyName(ToolFields.ExpectedOutputs);
         ModelJson.WriteArray(writer, pattern.ExpectedOutputs, ModelJson.WriteOutput);
-        writer.WritePropertyName("examples");
+        writer.WritePropertyName(ToolFields.Examples);
         ModelJson.WriteValues(writer, pattern.Examples);
         ModelJson.WriteExtensions(writer, pattern.Extensions);
         writer.WriteEndObject();
