@@ -60,28 +60,29 @@ public sealed class JsonBytesTests
     /// <summary>Each JSON column value of the tool, its capabilities and patterns, one per line, as the store sends it.</summary>
     internal static List<string> Columns(ToolDefinition tool)
     {
+        var f = ModelJson.Stored;
         var lines = new List<string>
         {
-            "defaults " + ModelJson.Serialize(tool.Defaults, ModelJson.WriteDefaults),
-            "dependencies " + ModelJson.Serialize(tool.Dependencies, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteDependency)),
-            "metadata " + ModelJson.Serialize(tool.Metadata, ModelJson.WriteMap),
-            "examples " + ModelJson.Serialize(tool.Examples, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteExample)),
-            "extensions " + ModelJson.Serialize(tool.Extensions, ModelJson.WriteMap),
+            "defaults " + ModelJson.Serialize(tool.Defaults, f.Defaults),
+            "dependencies " + ModelJson.Serialize(tool.Dependencies, f.Dependencies),
+            "metadata " + ModelJson.Serialize(tool.Metadata, f.Map),
+            "examples " + ModelJson.Serialize(tool.Examples, f.Examples),
+            "extensions " + ModelJson.Serialize(tool.Extensions, f.Map),
         };
         foreach (var capability in tool.Capabilities)
         {
-            lines.Add("capability.extensions " + ModelJson.Serialize(capability.Extensions, ModelJson.WriteMap));
+            lines.Add("capability.extensions " + ModelJson.Serialize(capability.Extensions, f.Map));
             foreach (var pattern in capability.Patterns)
             {
-                lines.Add("typical_use_cases " + ModelJson.Serialize(pattern.TypicalUseCases, ModelJson.WriteStrings));
-                lines.Add("limitations " + ModelJson.Serialize(pattern.Limitations, ModelJson.WriteStrings));
-                lines.Add("policy " + ModelJson.Serialize(pattern.Policy, ModelJson.WritePolicy));
-                lines.Add("preference_match " + ModelJson.Serialize(pattern.PreferenceMatch, ModelJson.WritePreferences));
-                lines.Add("required_inputs " + ModelJson.Serialize(pattern.RequiredInputs, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteInput)));
-                lines.Add("optional_inputs " + ModelJson.Serialize(pattern.OptionalInputs, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteInput)));
-                lines.Add("expected_outputs " + ModelJson.Serialize(pattern.ExpectedOutputs, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteOutput)));
-                lines.Add("examples " + ModelJson.Serialize(pattern.Examples, ModelJson.WriteValues));
-                lines.Add("pattern.extensions " + ModelJson.Serialize(pattern.Extensions, ModelJson.WriteMap));
+                lines.Add("typical_use_cases " + ModelJson.Serialize(pattern.TypicalUseCases, f.Strings));
+                lines.Add("limitations " + ModelJson.Serialize(pattern.Limitations, f.Strings));
+                lines.Add("policy " + ModelJson.Serialize(pattern.Policy, f.Policy));
+                lines.Add("preference_match " + ModelJson.Serialize(pattern.PreferenceMatch, f.Preferences));
+                lines.Add("required_inputs " + ModelJson.Serialize(pattern.RequiredInputs, f.Inputs));
+                lines.Add("optional_inputs " + ModelJson.Serialize(pattern.OptionalInputs, f.Inputs));
+                lines.Add("expected_outputs " + ModelJson.Serialize(pattern.ExpectedOutputs, f.Outputs));
+                lines.Add("examples " + ModelJson.Serialize(pattern.Examples, f.Values));
+                lines.Add("pattern.extensions " + ModelJson.Serialize(pattern.Extensions, f.Map));
             }
         }
 
