@@ -224,7 +224,7 @@ internal sealed class CopyRowWriter : IRowWriter
         {
             _buffer.ResetWrittenCount();
             _writer.Reset(_buffer);
-            JsonSerializer.Serialize(_writer, value, info);
+            ModelJson.Stored.Write(_writer, value, info);
             _writer.Flush();
             return _buffer.WrittenMemory;
         }

@@ -179,6 +179,22 @@ internal sealed class ModelJsonFormat
     /// <summary>A typed double: a JSON number, or <c>"NaN"</c>, <c>"Infinity"</c>, <c>"-Infinity"</c>.</summary>
     public JsonTypeInfo<double> Number { get; }
 
+    /// <summary>Writes <paramref name="value"/> as <paramref name="info"/> (one of this format's) describes it: lists and
+    /// free-form maps straight through this library's converter (a document of many small parts would otherwise pay the
+    /// serializer's per-call set-up for each), model parts and numbers through the serializer (which applies the
+    /// options' number handling and the field table's names).</summary>
+    public void Write<T>(Utf8JsonWriter writer, T value, JsonTypeInfo<T> info)
+    {
+        if (info.Converter is IModelJsonConverter)
+        {
+            ((JsonConverter<T>)info.Converter).Write(writer, value, Options);
+        }
+        else
+        {
+            JsonSerializer.Serialize(writer, value, info);
+        }
+    }
+
     private JsonTypeInfo<T> Get<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
 }
 

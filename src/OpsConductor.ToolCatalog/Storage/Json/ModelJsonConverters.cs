@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using OpsConductor.ToolCatalog.Model;
 
 namespace OpsConductor.ToolCatalog.Storage.Json;
@@ -12,7 +11,7 @@ namespace OpsConductor.ToolCatalog.Storage.Json;
 /// <see cref="ModelJson"/>). The instance carries the map order (<paramref name="sortMaps"/>: keys in ordinal order,
 /// for content hashes).
 /// </summary>
-internal sealed class DataValueConverter(bool sortMaps) : JsonConverter<DataValue>
+internal sealed class DataValueConverter(bool sortMaps) : JsonConverter<DataValue>, IModelJsonConverter
 {
     /// <inheritdoc />
     public override bool HandleNull => true;
@@ -27,7 +26,7 @@ internal sealed class DataValueConverter(bool sortMaps) : JsonConverter<DataValu
 }
 
 /// <summary>A free-form map (<see cref="DataMap"/>) as a JSON object; never null. See <see cref="DataValueConverter"/>.</summary>
-internal sealed class DataMapConverter(bool sortMaps) : JsonConverter<DataMap>
+internal sealed class DataMapConverter(bool sortMaps) : JsonConverter<DataMap>, IModelJsonConverter
 {
     /// <inheritdoc />
     public override bool HandleNull => true;
@@ -43,9 +42,9 @@ internal sealed class DataMapConverter(bool sortMaps) : JsonConverter<DataMap>
 
 /// <summary>An <see cref="EquatableArray{T}"/> as a JSON array, each item as the options describe <typeparamref name="T"/>;
 /// an empty array reads as the default (empty) value.</summary>
-internal sealed class EquatableArrayConverter<T> : JsonConverter<EquatableArray<T>>
+internal sealed class EquatableArrayConverter<T> : JsonConverter<EquatableArray<T>>, IModelJsonConverter
 {
-    private JsonTypeInfo<T>? _item;
+    private JsonConverter<T>? _item;
 
     /// <inheritdoc />
     public override EquatableArray<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
@@ -59,7 +58,7 @@ internal sealed class EquatableArrayConverter<T> : JsonConverter<EquatableArray<
         List<T>? items = null;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            (items ??= []).Add(JsonSerializer.Deserialize(ref reader, item)!);
+            (items ??= []).Add(item.Read(ref reader, typeof(T), options)!);
         }
 
         return items is null ? default : new EquatableArray<T>([.. items]);
@@ -72,14 +71,18 @@ internal sealed class EquatableArrayConverter<T> : JsonConverter<EquatableArray<
         writer.WriteStartArray();
         foreach (var element in value.AsSpan())
         {
-            JsonSerializer.Serialize(writer, element, item);
+            item.Write(writer, element, options);
         }
 
         writer.WriteEndArray();
     }
 
-    private JsonTypeInfo<T> Item(JsonSerializerOptions options) => _item ??= (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
+    /// <summary>The items' converter (a converter of this library, or the source-generated one of a model part).</summary>
+    private JsonConverter<T> Item(JsonSerializerOptions options) => _item ??= (JsonConverter<T>)options.GetConverter(typeof(T));
 }
+
+/// <summary>A converter of this library: safe to call directly, outside the serializer (<see cref="ModelJsonFormat.Write{T}"/>).</summary>
+internal interface IModelJsonConverter;
 
 /// <summary>The reading and writing of free-form data shared by the converters.</summary>
 internal static class DataJson

@@ -49,7 +49,7 @@ public static class ToolJson
             EndField(writer, mode);
         }
 
-        Field(writer, mode, ToolFields.Defaults, tool.Defaults, format.Defaults);
+        Field(writer, mode, ToolFields.Defaults, tool.Defaults, format.Defaults, format);
         BeginField(writer, mode, ToolFields.Capabilities);
         writer.WriteStartObject();
         foreach (var capability in tool.Capabilities)
@@ -60,17 +60,17 @@ public static class ToolJson
 
         writer.WriteEndObject();
         EndField(writer, mode);
-        Field(writer, mode, ToolFields.Dependencies, tool.Dependencies, format.Dependencies);
-        Field(writer, mode, ToolFields.Metadata, tool.Metadata, format.Map);
+        Field(writer, mode, ToolFields.Dependencies, tool.Dependencies, format.Dependencies, format);
+        Field(writer, mode, ToolFields.Metadata, tool.Metadata, format.Map, format);
         if (tool.ExecutionLocation is not null)
         {
             Text(writer, mode, ToolFields.ExecutionLocation, tool.ExecutionLocation);
         }
 
-        Field(writer, mode, ToolFields.Examples, tool.Examples, format.Examples);
+        Field(writer, mode, ToolFields.Examples, tool.Examples, format.Examples, format);
         if (!tool.Extensions.IsEmpty)
         {
-            Field(writer, mode, ToolFields.Extensions, tool.Extensions, format.Map);
+            Field(writer, mode, ToolFields.Extensions, tool.Extensions, format.Map, format);
         }
 
         writer.WriteEndObject();
@@ -83,10 +83,10 @@ public static class ToolJson
         EndField(writer, mode);
     }
 
-    private static void Field<T>(Utf8JsonWriter writer, FieldMode mode, string name, T value, JsonTypeInfo<T> info)
+    private static void Field<T>(Utf8JsonWriter writer, FieldMode mode, string name, T value, JsonTypeInfo<T> info, ModelJsonFormat format)
     {
         BeginField(writer, mode, name);
-        JsonSerializer.Serialize(writer, value, info);
+        format.Write(writer, value, info);
         EndField(writer, mode);
     }
 
@@ -144,30 +144,30 @@ public static class ToolJson
     {
         writer.WriteStartObject();
         writer.WriteString(ToolFields.Description, pattern.Description);
-        Property(writer, ToolFields.TypicalUseCases, pattern.TypicalUseCases, format.Strings);
+        Property(writer, ToolFields.TypicalUseCases, pattern.TypicalUseCases, format.Strings, format);
         writer.WriteString(ToolFields.TimeEstimateMs, pattern.TimeEstimateMs);
         writer.WriteString(ToolFields.CostEstimate, pattern.CostEstimate);
-        Property(writer, ToolFields.ComplexityScore, pattern.ComplexityScore, format.Number);
+        Property(writer, ToolFields.ComplexityScore, pattern.ComplexityScore, format.Number, format);
         OptionalText(writer, ToolFields.Scope, pattern.Scope);
         OptionalText(writer, ToolFields.Completeness, pattern.Completeness);
         OptionalText(writer, ToolFields.AccuracyLevel, pattern.AccuracyLevel);
         OptionalText(writer, ToolFields.Freshness, pattern.Freshness);
         OptionalText(writer, ToolFields.DataSource, pattern.DataSource);
-        Property(writer, ToolFields.Limitations, pattern.Limitations, format.Strings);
-        Property(writer, ToolFields.Policy, pattern.Policy, format.Policy);
-        Property(writer, ToolFields.PreferenceMatch, pattern.PreferenceMatch, format.Preferences);
-        Property(writer, ToolFields.RequiredInputs, pattern.RequiredInputs, format.Inputs);
-        Property(writer, ToolFields.OptionalInputs, pattern.OptionalInputs, format.Inputs);
-        Property(writer, ToolFields.ExpectedOutputs, pattern.ExpectedOutputs, format.Outputs);
-        Property(writer, ToolFields.Examples, pattern.Examples, format.Values);
+        Property(writer, ToolFields.Limitations, pattern.Limitations, format.Strings, format);
+        Property(writer, ToolFields.Policy, pattern.Policy, format.Policy, format);
+        Property(writer, ToolFields.PreferenceMatch, pattern.PreferenceMatch, format.Preferences, format);
+        Property(writer, ToolFields.RequiredInputs, pattern.RequiredInputs, format.Inputs, format);
+        Property(writer, ToolFields.OptionalInputs, pattern.OptionalInputs, format.Inputs, format);
+        Property(writer, ToolFields.ExpectedOutputs, pattern.ExpectedOutputs, format.Outputs, format);
+        Property(writer, ToolFields.Examples, pattern.Examples, format.Values, format);
         Extensions(writer, pattern.Extensions, format);
         writer.WriteEndObject();
     }
 
-    private static void Property<T>(Utf8JsonWriter writer, string name, T value, JsonTypeInfo<T> info)
+    private static void Property<T>(Utf8JsonWriter writer, string name, T value, JsonTypeInfo<T> info, ModelJsonFormat format)
     {
         writer.WritePropertyName(name);
-        JsonSerializer.Serialize(writer, value, info);
+        format.Write(writer, value, info);
     }
 
     private static void OptionalText(Utf8JsonWriter writer, string name, string? value)
@@ -182,7 +182,7 @@ public static class ToolJson
     {
         if (!extensions.IsEmpty)
         {
-            Property(writer, ToolFields.Extensions, extensions, format.Map);
+            Property(writer, ToolFields.Extensions, extensions, format.Map, format);
         }
     }
 

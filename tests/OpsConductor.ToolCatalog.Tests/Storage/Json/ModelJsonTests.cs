@@ -107,8 +107,11 @@ public sealed class ModelJsonTests
 
         var json = ModelJson.Serialize(policy, Format.Policy);
 
+        EquatableArray<ToolExample> examples = [new ToolExample { ExpectedTimeMs = double.NegativeInfinity }];
+
         Assert.That(json, Is.EqualTo("""{"max_cost":"Infinity","requires_approval":false,"production_safe":true,"max_execution_time":"NaN"}"""));
         Assert.That(ModelJson.Deserialize(json, Format.Policy), Is.EqualTo(policy));
+        Assert.That(ModelJson.Serialize(examples, Format.Examples), Is.EqualTo("""[{"expected_time_ms":"-Infinity"}]"""), "inside a list too");
     }
 
     [Test]
