@@ -185,7 +185,7 @@ internal static class ToolFields
 
     /// <summary>A pattern's <c>preference_match</c> (<see cref="Model.PreferenceMatch"/>).</summary>
     public static readonly FieldLevel PreferencesLevel = new(
-        "preference_match",
+        PreferenceMatch,
         typeof(Model.PreferenceMatch),
         [
             new(Speed, nameof(Model.PreferenceMatch.Speed), FieldUse.Required),
