@@ -71,6 +71,12 @@ public sealed class ModelJsonTests
     }
 
     [Test]
+    public void An_input_without_its_name_is_refused_rather_than_read_nameless()
+    {
+        Assert.Throws<JsonException>(() => ModelJson.Deserialize("""[{"type":"string"}]""", Format.Inputs));
+    }
+
+    [Test]
     public void Keys_written_by_a_newer_version_are_ignored_and_an_explicit_null_default_stays_null_data()
     {
         var inputs = ModelJson.Deserialize("""[{"name":"n","type":"integer","future_key":{"a":[1]},"default":null}]""", Format.Inputs);
