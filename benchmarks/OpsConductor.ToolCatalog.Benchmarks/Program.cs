@@ -4,6 +4,7 @@ using BenchmarkDotNet.Running;
 // Run everything:  dotnet run -c Release --project benchmarks/OpsConductor.ToolCatalog.Benchmarks -- --filter '*'
 // End-to-end bulk import (not BenchmarkDotNet): ... -- bulk-import [--tools 10000] [--rounds 3]
 // Bulk import's row writers side by side (decision 0403): ... -- copy-writers [--tools 10000] [--rounds 5]
+// The JSON columns, source-generated vs hand-written, interleaved (decision 1301): ... -- model-json [--rounds 15] [--repeat 5]
 // DynamicExpresso side by side with the engine (decision 0001): ... -- dynamicexpresso [--rounds 5]
 // Hot reload across processes and after a killed listener: ... -- propagation [--changes 1000] | staleness [--rounds 20]
 switch (args.FirstOrDefault())
@@ -12,6 +13,8 @@ switch (args.FirstOrDefault())
         return await OpsConductor.ToolCatalog.Benchmarks.BulkImportMeasurement.RunAsync(args[1..]);
     case "copy-writers":
         return await OpsConductor.ToolCatalog.Benchmarks.Storage.CopyWriterMeasurement.RunAsync(args[1..]);
+    case "model-json":
+        return OpsConductor.ToolCatalog.Benchmarks.Storage.ModelJsonMeasurement.Run(args[1..]);
     case "dynamicexpresso":
         return OpsConductor.ToolCatalog.Benchmarks.Expressions.DynamicExpressoMeasurement.Run(args[1..]);
     case "propagation":

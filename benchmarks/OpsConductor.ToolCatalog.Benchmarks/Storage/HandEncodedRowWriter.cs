@@ -35,14 +35,14 @@ internal sealed class HandEncodedRowWriter : IRowWriter
                 copy.Text(tool.Category);
                 copy.Text(tool.Status.ToWire());
                 copy.Boolean(tool.Enabled);
-                copy.Jsonb(tool.Defaults, ModelJson.WriteDefaults);
+                copy.Jsonb(tool.Defaults, HandWrittenModelJson.WriteDefaults);
                 if (tool.Dependencies.IsEmpty)
                 {
                     copy.JsonbText(EmptyArray);
                 }
                 else
                 {
-                    copy.Jsonb(tool.Dependencies, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteDependency));
+                    copy.Jsonb(tool.Dependencies, static (w, v) => HandWrittenModelJson.WriteArray(w, v, HandWrittenModelJson.WriteDependency));
                 }
 
                 JsonbMap(copy, tool.Metadata);
@@ -53,7 +53,7 @@ internal sealed class HandEncodedRowWriter : IRowWriter
                 }
                 else
                 {
-                    copy.Jsonb(tool.Examples, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteExample));
+                    copy.Jsonb(tool.Examples, static (w, v) => HandWrittenModelJson.WriteArray(w, v, HandWrittenModelJson.WriteExample));
                 }
 
                 JsonbMap(copy, tool.Extensions);
@@ -181,26 +181,26 @@ internal sealed class HandEncodedRowWriter : IRowWriter
         copy.Text(pattern.Freshness);
         copy.Text(pattern.DataSource);
         JsonStrings(copy, pattern.Limitations);
-        copy.Json(pattern.Policy, ModelJson.WritePolicy);
-        copy.Json(pattern.PreferenceMatch, ModelJson.WritePreferences);
-        JsonArray(copy, pattern.RequiredInputs, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteInput));
-        JsonArray(copy, pattern.OptionalInputs, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteInput));
-        JsonArray(copy, pattern.ExpectedOutputs, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteOutput));
-        JsonArray(copy, pattern.Examples, ModelJson.WriteValues);
+        copy.Json(pattern.Policy, HandWrittenModelJson.WritePolicy);
+        copy.Json(pattern.PreferenceMatch, HandWrittenModelJson.WritePreferences);
+        JsonArray(copy, pattern.RequiredInputs, static (w, v) => HandWrittenModelJson.WriteArray(w, v, HandWrittenModelJson.WriteInput));
+        JsonArray(copy, pattern.OptionalInputs, static (w, v) => HandWrittenModelJson.WriteArray(w, v, HandWrittenModelJson.WriteInput));
+        JsonArray(copy, pattern.ExpectedOutputs, static (w, v) => HandWrittenModelJson.WriteArray(w, v, HandWrittenModelJson.WriteOutput));
+        JsonArray(copy, pattern.Examples, HandWrittenModelJson.WriteValues);
         if (pattern.Extensions.IsEmpty)
         {
             copy.JsonText(EmptyObject);
         }
         else
         {
-            copy.Json(pattern.Extensions, ModelJson.WriteMap);
+            copy.Json(pattern.Extensions, HandWrittenModelJson.WriteMap);
         }
 
         copy.TimestampTz(now);
     }
 
     private static void JsonStrings(BinaryCopyWriter copy, EquatableArray<string> values) =>
-        JsonArray(copy, values, ModelJson.WriteStrings);
+        JsonArray(copy, values, HandWrittenModelJson.WriteStrings);
 
     private static void JsonArray<T>(BinaryCopyWriter copy, EquatableArray<T> values, Action<Utf8JsonWriter, EquatableArray<T>> write)
     {
@@ -222,7 +222,7 @@ internal sealed class HandEncodedRowWriter : IRowWriter
         }
         else
         {
-            copy.Jsonb(map, ModelJson.WriteMap);
+            copy.Jsonb(map, HandWrittenModelJson.WriteMap);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -70,19 +71,17 @@ public sealed record ToolEdit(ToolDefinition Original, ToolDefinition Updated, I
 /// </remarks>
 public static partial class ToolEditor
 {
-    private static readonly HashSet<string> PatternFields = new(StringComparer.Ordinal)
-    {
-        "policy", "preference_match", "time_estimate_ms", "cost_estimate", "complexity_score", "scope", "completeness",
-        "typical_use_cases", "limitations", "required_inputs", "optional_inputs", "expected_outputs", "accuracy_level",
-        "freshness", "data_source",
-    };
+    /// <summary>The pattern fields a path may start with: every field of a pattern that is not also a field of the tool
+    /// (<c>description</c> and <c>examples</c> are both, so they keep their tool-level meaning).</summary>
+    private static readonly FrozenSet<string> PatternFields =
+        ToolFields.PatternLevel.Names.Where(name => !ToolFields.ToolLevel.IsField(name)).ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly Dictionary<string, string> Forbidden = new(StringComparer.Ordinal)
     {
-        ["tool_name"] = "a tool's name cannot be changed by an edit (export it, rename the file's tool_name and import it as a new tool)",
-        ["version"] = "the version is bumped automatically when an edit is published",
-        ["status"] = "status is a state of a version: use 'toolcatalog enable|disable|deprecate'",
-        ["enabled"] = "enabled is a state of a version: use 'toolcatalog enable|disable'",
+        [ToolFields.ToolName] = "a tool's name cannot be changed by an edit (export it, rename the file's tool_name and import it as a new tool)",
+        [ToolFields.Version] = "the version is bumped automatically when an edit is published",
+        [ToolFields.Status] = "status is a state of a version: use 'toolcatalog enable|disable|deprecate'",
+        [ToolFields.Enabled] = "enabled is a state of a version: use 'toolcatalog enable|disable'",
     };
 
     /// <summary>Checks a path without applying it; null when usable, else what is wrong and what is allowed.</summary>
@@ -100,7 +99,7 @@ public static partial class ToolEditor
             return $"the field path '{path}' cannot be set: {why}";
         }
 
-        if (segments[0] == "capabilities" && segments.Length < 2)
+        if (segments[0] == ToolFields.Capabilities && segments.Length < 2)
         {
             return $"the field path '{path}' would replace every capability; name a field inside one, such as capabilities.*.description";
         }
@@ -184,7 +183,7 @@ public static partial class ToolEditor
     {
         var segments = path.Trim().Split('.');
         return segments.Length > 0 && PatternFields.Contains(segments[0])
-            ? ["capabilities", "*", "patterns", "*", .. segments]
+            ? [ToolFields.Capabilities, "*", ToolFields.Patterns, "*", .. segments]
             : segments;
     }
 
@@ -279,7 +278,7 @@ public static partial class ToolEditor
 
     /// <summary>Whether <c>segments[index]</c> names a capability (under <c>capabilities</c>) or a pattern (under <c>patterns</c>).</summary>
     private static bool IsNamedCollection(string[] segments, int index) =>
-        (index == 1 && segments[0] == "capabilities") || (index == 3 && segments[0] == "capabilities" && segments[2] == "patterns");
+        (index == 1 && segments[0] == ToolFields.Capabilities) || (index == 3 && segments[0] == ToolFields.Capabilities && segments[2] == ToolFields.Patterns);
 
     private static YamlNode Replace(YamlNode? current, YamlNode value, string path, List<FieldChange> changes)
     {

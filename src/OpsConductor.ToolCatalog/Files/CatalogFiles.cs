@@ -332,7 +332,7 @@ public sealed class CatalogFiles
                     duplicate = new ValidationFinding(
                         DuplicateToolCode,
                         ValidationSeverity.Error,
-                        "tool_name",
+                        ToolFields.ToolName,
                         $"tool '{tool.Name}' version '{tool.Version}' is also defined in '{files[first].Display}'; each version may be imported once (change the version of one of them, or leave one file out)")
                     { File = display };
                 }

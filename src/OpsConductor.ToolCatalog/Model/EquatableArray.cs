@@ -10,7 +10,7 @@ namespace OpsConductor.ToolCatalog.Model;
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
 [CollectionBuilder(typeof(EquatableArray), nameof(EquatableArray.Create))]
-public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
+public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>, IEquatableArray
 {
     private readonly T[]? _items;
 
@@ -99,4 +99,11 @@ public static class EquatableArray
         var array = items.ToArray();
         return array.Length == 0 ? default : new(array);
     }
+}
+
+/// <summary>What every <see cref="EquatableArray{T}"/> has, whatever its element type (for code that sees it as an object).</summary>
+internal interface IEquatableArray
+{
+    /// <summary>The number of elements.</summary>
+    int Count { get; }
 }

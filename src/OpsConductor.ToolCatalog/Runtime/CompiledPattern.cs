@@ -18,8 +18,8 @@ public sealed class CompiledPattern
         Definition = pattern.WithDefaults(tool.Definition.Defaults);
 
         var problems = new List<string>(0);
-        TimeEstimate = compiler.CompileEstimate(Definition.TimeEstimateMs, "time_estimate_ms", problems);
-        CostEstimate = compiler.CompileEstimate(Definition.CostEstimate, "cost_estimate", problems);
+        TimeEstimate = compiler.CompileEstimate(Definition.TimeEstimateMs, ToolFields.TimeEstimateMs, problems);
+        CostEstimate = compiler.CompileEstimate(Definition.CostEstimate, ToolFields.CostEstimate, problems);
         if (Definition.Policy.RequiresBackgroundIf is { } condition)
         {
             BackgroundCondition = compiler.CompileCondition(condition, "policy.requires_background_if", problems);

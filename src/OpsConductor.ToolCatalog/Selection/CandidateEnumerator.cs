@@ -1,6 +1,7 @@
 using OpsConductor.ToolCatalog.Compatibility;
 using OpsConductor.ToolCatalog.Expressions;
 using OpsConductor.ToolCatalog.Runtime;
+using OpsConductor.ToolCatalog.Model;
 
 namespace OpsConductor.ToolCatalog.Selection;
 
@@ -149,25 +150,25 @@ internal sealed class CandidateEnumerator
         {
             if (!pattern.TimeEstimate!.TryEvaluate(context, out var time, out var timeError))
             {
-                excluded?.Add(Failure(pattern, "time_estimate_ms", pattern.TimeEstimate.Text, timeError));
+                excluded?.Add(Failure(pattern, ToolFields.TimeEstimateMs, pattern.TimeEstimate.Text, timeError));
                 return;
             }
 
             if (!pattern.CostEstimate!.TryEvaluate(context, out var cost, out var costError))
             {
-                excluded?.Add(Failure(pattern, "cost_estimate", pattern.CostEstimate.Text, costError));
+                excluded?.Add(Failure(pattern, ToolFields.CostEstimate, pattern.CostEstimate.Text, costError));
                 return;
             }
 
             if (!(time >= 0 && double.IsFinite(time)))
             {
-                excluded?.Add(Impossible(pattern, "time_estimate_ms", pattern.TimeEstimate.Text, time));
+                excluded?.Add(Impossible(pattern, ToolFields.TimeEstimateMs, pattern.TimeEstimate.Text, time));
                 return;
             }
 
             if (!(cost >= 0 && double.IsFinite(cost)))
             {
-                excluded?.Add(Impossible(pattern, "cost_estimate", pattern.CostEstimate.Text, cost));
+                excluded?.Add(Impossible(pattern, ToolFields.CostEstimate, pattern.CostEstimate.Text, cost));
                 return;
             }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Npgsql;
 using NpgsqlTypes;
 using OpsConductor.ToolCatalog.Model;
@@ -41,14 +42,14 @@ internal sealed class CopyRowWriter : IRowWriter
                 await TextAsync(copy, tool.Category, cancellationToken).ConfigureAwait(false);
                 await TextAsync(copy, tool.Status.ToWire(), cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(tool.Enabled, NpgsqlDbType.Boolean, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(json.Write(tool.Defaults, ModelJson.WriteDefaults), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(json.Write(tool.Defaults, ModelJson.Stored.Defaults), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(
-                    tool.Dependencies.IsEmpty ? EmptyArray : json.Write(tool.Dependencies, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteDependency)),
+                    tool.Dependencies.IsEmpty ? EmptyArray : json.Write(tool.Dependencies, ModelJson.Stored.Dependencies),
                     NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
                 await MapAsync(copy, json, tool.Metadata, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
                 await TextAsync(copy, tool.ExecutionLocation, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(
-                    tool.Examples.IsEmpty ? EmptyArray : json.Write(tool.Examples, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteExample)),
+                    tool.Examples.IsEmpty ? EmptyArray : json.Write(tool.Examples, ModelJson.Stored.Examples),
                     NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
                 await MapAsync(copy, json, tool.Extensions, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
                 if (version.ParentId is { } parent)
@@ -178,7 +179,7 @@ internal sealed class CopyRowWriter : IRowWriter
         await copy.WriteAsync(ordinal, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
         await TextAsync(copy, pattern.Name, cancellationToken).ConfigureAwait(false);
         await TextAsync(copy, pattern.Description, cancellationToken).ConfigureAwait(false);
-        await ArrayAsync(copy, json, pattern.TypicalUseCases, ModelJson.WriteStrings, cancellationToken).ConfigureAwait(false);
+        await ArrayAsync(copy, json, pattern.TypicalUseCases, ModelJson.Stored.Strings, cancellationToken).ConfigureAwait(false);
         await TextAsync(copy, pattern.TimeEstimateMs, cancellationToken).ConfigureAwait(false);
         await TextAsync(copy, pattern.CostEstimate, cancellationToken).ConfigureAwait(false);
         await copy.WriteAsync(pattern.ComplexityScore, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
@@ -187,13 +188,13 @@ internal sealed class CopyRowWriter : IRowWriter
         await TextAsync(copy, pattern.AccuracyLevel, cancellationToken).ConfigureAwait(false);
         await TextAsync(copy, pattern.Freshness, cancellationToken).ConfigureAwait(false);
         await TextAsync(copy, pattern.DataSource, cancellationToken).ConfigureAwait(false);
-        await ArrayAsync(copy, json, pattern.Limitations, ModelJson.WriteStrings, cancellationToken).ConfigureAwait(false);
-        await copy.WriteAsync(json.Write(pattern.Policy, ModelJson.WritePolicy), NpgsqlDbType.Json, cancellationToken).ConfigureAwait(false);
-        await copy.WriteAsync(json.Write(pattern.PreferenceMatch, ModelJson.WritePreferences), NpgsqlDbType.Json, cancellationToken).ConfigureAwait(false);
-        await ArrayAsync(copy, json, pattern.RequiredInputs, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteInput), cancellationToken).ConfigureAwait(false);
-        await ArrayAsync(copy, json, pattern.OptionalInputs, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteInput), cancellationToken).ConfigureAwait(false);
-        await ArrayAsync(copy, json, pattern.ExpectedOutputs, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteOutput), cancellationToken).ConfigureAwait(false);
-        await ArrayAsync(copy, json, pattern.Examples, ModelJson.WriteValues, cancellationToken).ConfigureAwait(false);
+        await ArrayAsync(copy, json, pattern.Limitations, ModelJson.Stored.Strings, cancellationToken).ConfigureAwait(false);
+        await copy.WriteAsync(json.Write(pattern.Policy, ModelJson.Stored.Policy), NpgsqlDbType.Json, cancellationToken).ConfigureAwait(false);
+        await copy.WriteAsync(json.Write(pattern.PreferenceMatch, ModelJson.Stored.Preferences), NpgsqlDbType.Json, cancellationToken).ConfigureAwait(false);
+        await ArrayAsync(copy, json, pattern.RequiredInputs, ModelJson.Stored.Inputs, cancellationToken).ConfigureAwait(false);
+        await ArrayAsync(copy, json, pattern.OptionalInputs, ModelJson.Stored.Inputs, cancellationToken).ConfigureAwait(false);
+        await ArrayAsync(copy, json, pattern.ExpectedOutputs, ModelJson.Stored.Outputs, cancellationToken).ConfigureAwait(false);
+        await ArrayAsync(copy, json, pattern.Examples, ModelJson.Stored.Values, cancellationToken).ConfigureAwait(false);
         await MapAsync(copy, json, pattern.Extensions, NpgsqlDbType.Json, cancellationToken).ConfigureAwait(false);
         await copy.WriteAsync(at, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
     }
@@ -204,11 +205,11 @@ internal sealed class CopyRowWriter : IRowWriter
     private static Task Int64Async(NpgsqlBinaryImporter copy, long? value, CancellationToken cancellationToken) =>
         value is { } number ? copy.WriteAsync(number, NpgsqlDbType.Bigint, cancellationToken) : copy.WriteNullAsync(cancellationToken);
 
-    private static Task ArrayAsync<T>(NpgsqlBinaryImporter copy, JsonScratch json, EquatableArray<T> values, Action<Utf8JsonWriter, EquatableArray<T>> write, CancellationToken cancellationToken) =>
-        copy.WriteAsync(values.IsEmpty ? EmptyArray : json.Write(values, write), NpgsqlDbType.Json, cancellationToken);
+    private static Task ArrayAsync<T>(NpgsqlBinaryImporter copy, JsonScratch json, EquatableArray<T> values, JsonTypeInfo<EquatableArray<T>> info, CancellationToken cancellationToken) =>
+        copy.WriteAsync(values.IsEmpty ? EmptyArray : json.Write(values, info), NpgsqlDbType.Json, cancellationToken);
 
     private static Task MapAsync(NpgsqlBinaryImporter copy, JsonScratch json, DataMap map, NpgsqlDbType type, CancellationToken cancellationToken) =>
-        copy.WriteAsync(map.IsEmpty ? EmptyObject : json.Write(map, ModelJson.WriteMap), type, cancellationToken);
+        copy.WriteAsync(map.IsEmpty ? EmptyObject : json.Write(map, ModelJson.Stored.Map), type, cancellationToken);
 
     /// <summary>One reused buffer and JSON writer: each document is written, handed to the importer (which copies it
     /// into its own buffer before the write completes), then overwritten by the next.</summary>
@@ -219,11 +220,11 @@ internal sealed class CopyRowWriter : IRowWriter
 
         public JsonScratch() => _writer = new Utf8JsonWriter(_buffer, ModelJson.WriterOptions);
 
-        public ReadOnlyMemory<byte> Write<T>(T value, Action<Utf8JsonWriter, T> write)
+        public ReadOnlyMemory<byte> Write<T>(T value, JsonTypeInfo<T> info)
         {
             _buffer.ResetWrittenCount();
             _writer.Reset(_buffer);
-            write(_writer, value);
+            ModelJson.Stored.Write(_writer, value, info);
             _writer.Flush();
             return _buffer.WrittenMemory;
         }

@@ -10,13 +10,14 @@ namespace OpsConductor.ToolCatalog.Storage;
 /// </summary>
 internal static class StorageRules
 {
-    public const int NameLength = 100;
-    public const int VersionLength = 20;
-    public const int PlatformLength = 50;
-    public const int CategoryLength = 50;
-    public const int VocabularyLength = 50;
-    public const int DataSourceLength = 100;
-    public const int ExecutionLocationLength = 100;
+    // Column lengths of the tool format's fields live in the field table (ToolFields); the actor is not a field.
+    public const int NameLength = ToolFields.NameLength;
+    public const int VersionLength = ToolFields.VersionLength;
+    public const int PlatformLength = ToolFields.PlatformLength;
+    public const int CategoryLength = ToolFields.CategoryLength;
+    public const int VocabularyLength = ToolFields.VocabularyLength;
+    public const int DataSourceLength = ToolFields.DataSourceLength;
+    public const int ExecutionLocationLength = ToolFields.ExecutionLocationLength;
     public const int ActorLength = 100;
 
     /// <summary>The first problem that would stop <paramref name="tool"/> from being stored, or null.</summary>
@@ -26,14 +27,14 @@ internal static class StorageRules
     {
         var at = new Where(tool, null, null);
         var problem =
-            Length(at, "tool_name", tool.Name, NameLength, required: true)
-            ?? Length(at, "version", tool.Version, VersionLength, required: true)
-            ?? Length(at, "platform", tool.Platform, PlatformLength)
-            ?? Length(at, "category", tool.Category, CategoryLength)
-            ?? Length(at, "execution_location", tool.ExecutionLocation, ExecutionLocationLength)
-            ?? Text(at, "description", tool.Description)
-            ?? Map(at, "metadata", tool.Metadata)
-            ?? Map(at, "extensions", tool.Extensions)
+            Length(at, ToolFields.ToolName, tool.Name, NameLength, required: true)
+            ?? Length(at, ToolFields.Version, tool.Version, VersionLength, required: true)
+            ?? Length(at, ToolFields.Platform, tool.Platform, PlatformLength)
+            ?? Length(at, ToolFields.Category, tool.Category, CategoryLength)
+            ?? Length(at, ToolFields.ExecutionLocation, tool.ExecutionLocation, ExecutionLocationLength)
+            ?? Text(at, ToolFields.Description, tool.Description)
+            ?? Map(at, ToolFields.Metadata, tool.Metadata)
+            ?? Map(at, ToolFields.Extensions, tool.Extensions)
             ?? Map(at, "defaults.extensions", tool.Defaults.Extensions);
         if (problem is not null)
         {
@@ -45,10 +46,10 @@ internal static class StorageRules
         {
             var capability = capabilities[c];
             var capabilityAt = new Where(tool, capability, null);
-            problem = Length(capabilityAt, "name", capability.Name, NameLength, required: true)
+            problem = Length(capabilityAt, ToolFields.Name, capability.Name, NameLength, required: true)
                 ?? (AppearsBefore(capabilities, c, static x => x.Name) ? $"{at}: the capability name '{capability.Name}' appears twice; capability names must be unique within a tool." : null)
-                ?? Text(capabilityAt, "description", capability.Description)
-                ?? Map(capabilityAt, "extensions", capability.Extensions);
+                ?? Text(capabilityAt, ToolFields.Description, capability.Description)
+                ?? Map(capabilityAt, ToolFields.Extensions, capability.Extensions);
             if (problem is not null)
             {
                 return problem;
@@ -59,21 +60,21 @@ internal static class StorageRules
             {
                 var pattern = patterns[p];
                 var patternAt = new Where(tool, capability, pattern);
-                problem = Length(patternAt, "name", pattern.Name, NameLength, required: true)
+                problem = Length(patternAt, ToolFields.Name, pattern.Name, NameLength, required: true)
                     ?? (AppearsBefore(patterns, p, static x => x.Name) ? $"{capabilityAt}: the pattern name '{pattern.Name}' appears twice; pattern names must be unique within a capability." : null)
-                    ?? Length(patternAt, "scope", pattern.Scope, VocabularyLength)
-                    ?? Length(patternAt, "completeness", pattern.Completeness, VocabularyLength)
-                    ?? Length(patternAt, "accuracy_level", pattern.AccuracyLevel, VocabularyLength)
-                    ?? Length(patternAt, "freshness", pattern.Freshness, VocabularyLength)
-                    ?? Length(patternAt, "data_source", pattern.DataSource, DataSourceLength)
-                    ?? Text(patternAt, "description", pattern.Description)
-                    ?? Text(patternAt, "time_estimate_ms", pattern.TimeEstimateMs)
-                    ?? Text(patternAt, "cost_estimate", pattern.CostEstimate)
-                    ?? Map(patternAt, "extensions", pattern.Extensions)
+                    ?? Length(patternAt, ToolFields.Scope, pattern.Scope, VocabularyLength)
+                    ?? Length(patternAt, ToolFields.Completeness, pattern.Completeness, VocabularyLength)
+                    ?? Length(patternAt, ToolFields.AccuracyLevel, pattern.AccuracyLevel, VocabularyLength)
+                    ?? Length(patternAt, ToolFields.Freshness, pattern.Freshness, VocabularyLength)
+                    ?? Length(patternAt, ToolFields.DataSource, pattern.DataSource, DataSourceLength)
+                    ?? Text(patternAt, ToolFields.Description, pattern.Description)
+                    ?? Text(patternAt, ToolFields.TimeEstimateMs, pattern.TimeEstimateMs)
+                    ?? Text(patternAt, ToolFields.CostEstimate, pattern.CostEstimate)
+                    ?? Map(patternAt, ToolFields.Extensions, pattern.Extensions)
                     ?? Map(patternAt, "policy.extensions", pattern.Policy.Extensions)
-                    ?? Texts(patternAt, "typical_use_cases", pattern.TypicalUseCases)
-                    ?? Texts(patternAt, "limitations", pattern.Limitations)
-                    ?? Values(patternAt, "examples", pattern.Examples);
+                    ?? Texts(patternAt, ToolFields.TypicalUseCases, pattern.TypicalUseCases)
+                    ?? Texts(patternAt, ToolFields.Limitations, pattern.Limitations)
+                    ?? Values(patternAt, ToolFields.Examples, pattern.Examples);
                 if (problem is not null)
                 {
                     return problem;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using OpsConductor.ToolCatalog.Model;
 
 namespace OpsConductor.ToolCatalog.Validation;
 
@@ -8,10 +9,10 @@ internal static partial class NamePatterns
     /// <summary>Tool, capability and pattern names: a letter, then letters, digits, '_' or '-'; at most 100 characters
     /// (the database columns are VARCHAR(100)). Every canonical name of the original corpus fits: grep, Get-Service,
     /// Axis-VAPIX-Device-Info, asset-query, primary_capability.</summary>
-    public static bool IsValidName(string name) => name.Length <= Storage.StorageRules.NameLength && Name().IsMatch(name);
+    public static bool IsValidName(string name) => name.Length <= ToolFields.NameLength && Name().IsMatch(name);
 
     /// <summary>Versions: MAJOR.MINOR[.PATCH][-PRERELEASE], at most 20 characters (VARCHAR(20)): 1.0, 2.1.3, 1.0-rc.1.</summary>
-    public static bool IsValidVersion(string version) => version.Length <= Storage.StorageRules.VersionLength && Version().IsMatch(version);
+    public static bool IsValidVersion(string version) => version.Length <= ToolFields.VersionLength && Version().IsMatch(version);
 
     public const string NameRule = "a letter, then letters, digits, '_' or '-', at most 100 characters (e.g. grep, Get-Service, asset-query, text_search)";
 

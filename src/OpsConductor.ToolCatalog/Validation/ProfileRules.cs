@@ -1,5 +1,6 @@
 using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Yaml;
+using OpsConductor.ToolCatalog.Model;
 
 namespace OpsConductor.ToolCatalog.Validation;
 
@@ -12,8 +13,8 @@ namespace OpsConductor.ToolCatalog.Validation;
 /// </summary>
 internal sealed class ProfileRules
 {
-    private static readonly string[] OptionalTextFields = ["accuracy_level", "freshness", "data_source", "scope", "completeness"];
-    private static readonly string[] PreferenceKeys = ["speed", "accuracy", "cost", "complexity", "completeness"];
+    private static readonly string[] OptionalTextFields = [ToolFields.AccuracyLevel, ToolFields.Freshness, ToolFields.DataSource, ToolFields.Scope, ToolFields.Completeness];
+    private static readonly IReadOnlyList<string> PreferenceKeys = ToolFields.PreferencesLevel.Names;
 
     private readonly FindingSink _sink;
 
@@ -141,13 +142,13 @@ internal sealed class ProfileRules
                 $"{where} needs a description (text); the original's PatternProfile requires it");
         }
 
-        if (!pattern.Contains("time_estimate_ms"))
+        if (!pattern.Contains(ToolFields.TimeEstimateMs))
         {
-            _sink.Error(ValidationCodes.ProfileTimeEstimateMissing, FieldPath.Child(path, "time_estimate_ms"), pattern,
+            _sink.Error(ValidationCodes.ProfileTimeEstimateMissing, FieldPath.Child(path, ToolFields.TimeEstimateMs), pattern,
                 $"{where} has no time_estimate_ms; the original's PatternProfile requires it (an expression such as \"120 + 0.02 * N\", or a number)");
         }
 
-        foreach (var field in new[] { "typical_use_cases", "limitations", "requires_inputs" })
+        foreach (var field in new[] { ToolFields.TypicalUseCases, ToolFields.Limitations, "requires_inputs" })
         {
             if (pattern.Get(field) is { } list &&
                 !(list is YamlSequence seq && seq.Items.All(i => i is YamlScalar { IsString: true })))
@@ -158,7 +159,7 @@ internal sealed class ProfileRules
 
         OptionalText(pattern, path, where);
         var fields = new YamlMapping(
-            [.. pattern.Entries.Where(e => e.Key.Text is "time_estimate_ms" or "cost_estimate" or "complexity_score")], pattern.Start);
+            [.. pattern.Entries.Where(e => e.Key.Text is ToolFields.TimeEstimateMs or ToolFields.CostEstimate or ToolFields.ComplexityScore)], pattern.Start);
         ScoresAndExpressions(fields, path, where);
 
         if (pattern.Get("policy") is { } policyNode)
@@ -174,7 +175,7 @@ internal sealed class ProfileRules
             }
         }
 
-        if (pattern.Get("preference_match") is { } preferenceNode)
+        if (pattern.Get(ToolFields.PreferenceMatch) is { } preferenceNode)
         {
             if (preferenceNode is YamlMapping preferences)
             {
@@ -182,13 +183,13 @@ internal sealed class ProfileRules
                 {
                     if (preferences.Get(scoreKey) is { } score)
                     {
-                        _toolRules.PreferenceScore(score, FieldPath.Child(FieldPath.Child(path, "preference_match"), scoreKey), scoreKey, "", where);
+                        _toolRules.PreferenceScore(score, FieldPath.Child(FieldPath.Child(path, ToolFields.PreferenceMatch), scoreKey), scoreKey, "", where);
                     }
                 }
             }
             else
             {
-                _sink.Error(ValidationCodes.PatternPreferenceNotMapping, FieldPath.Child(path, "preference_match"), preferenceNode,
+                _sink.Error(ValidationCodes.PatternPreferenceNotMapping, FieldPath.Child(path, ToolFields.PreferenceMatch), preferenceNode,
                     $"preference_match of {where} is {preferenceNode.Describe()}; it must be a mapping of scores");
             }
         }
@@ -198,19 +199,19 @@ internal sealed class ProfileRules
 
     private void ScoresAndExpressions(YamlMapping fields, string path, string where)
     {
-        _toolRules.Expression(fields.Get("time_estimate_ms"), FieldPath.Child(path, "time_estimate_ms"), ExpressionRole.TimeEstimate, where);
-        _toolRules.Expression(fields.Get("cost_estimate"), FieldPath.Child(path, "cost_estimate"), ExpressionRole.CostEstimate, where);
+        _toolRules.Expression(fields.Get(ToolFields.TimeEstimateMs), FieldPath.Child(path, ToolFields.TimeEstimateMs), ExpressionRole.TimeEstimate, where);
+        _toolRules.Expression(fields.Get(ToolFields.CostEstimate), FieldPath.Child(path, ToolFields.CostEstimate), ExpressionRole.CostEstimate, where);
 
-        if (fields.Get("complexity_score") is { } complexity)
+        if (fields.Get(ToolFields.ComplexityScore) is { } complexity)
         {
             if (complexity is not YamlScalar { IsNumber: true } number)
             {
-                _sink.Error(ValidationCodes.PatternComplexityNotNumber, FieldPath.Child(path, "complexity_score"), complexity,
+                _sink.Error(ValidationCodes.PatternComplexityNotNumber, FieldPath.Child(path, ToolFields.ComplexityScore), complexity,
                     $"complexity_score of {where} is {complexity.Describe()}; it must be a number between 0.0 and 1.0");
             }
             else if (!(number.AsDouble() >= 0 && number.AsDouble() <= 1))
             {
-                _sink.Error(ValidationCodes.PatternComplexityRange, FieldPath.Child(path, "complexity_score"), complexity,
+                _sink.Error(ValidationCodes.PatternComplexityRange, FieldPath.Child(path, ToolFields.ComplexityScore), complexity,
                     $"complexity_score of {where} is {number.Text}; it must be between 0.0 and 1.0");
             }
         }

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using OpsConductor.ToolCatalog.Compatibility;
 using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Yaml;
+using OpsConductor.ToolCatalog.Model;
 
 namespace OpsConductor.ToolCatalog.Validation;
 
@@ -11,7 +12,7 @@ internal sealed partial class ToolRules
     /// <summary>The list-form items' own rules (names present and unique), on the raw list before normalisation.</summary>
     public void RunListItems(YamlMapping root)
     {
-        if (root.Get("capabilities") is not YamlSequence capabilities)
+        if (root.Get(ToolFields.Capabilities) is not YamlSequence capabilities)
         {
             return;
         }
@@ -19,7 +20,7 @@ internal sealed partial class ToolRules
         var seen = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
         for (var i = 0; i < capabilities.Items.Count; i++)
         {
-            var path = FieldPath.Item("capabilities", i);
+            var path = FieldPath.Item(ToolFields.Capabilities, i);
             if (capabilities.Items[i] is not YamlMapping item)
             {
                 _sink.Error(ValidationCodes.CapabilityNotMapping, path, capabilities.Items[i],
@@ -42,9 +43,9 @@ internal sealed partial class ToolRules
             }
 
             seen.Add(name.Text, item);
-            if (item.Get("patterns") is YamlSequence patterns)
+            if (item.Get(ToolFields.Patterns) is YamlSequence patterns)
             {
-                PatternItems(patterns, FieldPath.Child(path, "patterns"), name.Text);
+                PatternItems(patterns, FieldPath.Child(path, ToolFields.Patterns), name.Text);
             }
         }
     }
@@ -82,10 +83,10 @@ internal sealed partial class ToolRules
 
     private void Capabilities(YamlMapping map, bool listForm)
     {
-        var node = map.Get("capabilities");
+        var node = map.Get(ToolFields.Capabilities);
         if (node is null)
         {
-            _sink.Error(ValidationCodes.ToolCapabilitiesMissing, "capabilities", map, _strict
+            _sink.Error(ValidationCodes.ToolCapabilitiesMissing, ToolFields.Capabilities, map, _strict
                 ? "Missing required section: 'capabilities'"
                 : "the 'capabilities' section is missing; a tool needs at least one capability with at least one pattern");
             return;
@@ -93,7 +94,7 @@ internal sealed partial class ToolRules
 
         if (node is not YamlMapping capabilities)
         {
-            _sink.Error(ValidationCodes.ToolCapabilitiesNotMapping, "capabilities", node, _strict
+            _sink.Error(ValidationCodes.ToolCapabilitiesNotMapping, ToolFields.Capabilities, node, _strict
                 ? "'capabilities' must be a dictionary"
                 : $"capabilities is {node.Describe()}; it must be a mapping of capability name to {{description, patterns}} (or, in list form, a list of {{capability_name, description, patterns}})");
             return;
@@ -101,7 +102,7 @@ internal sealed partial class ToolRules
 
         if (capabilities.Count == 0)
         {
-            _sink.Error(ValidationCodes.ToolNoCapabilities, "capabilities", capabilities, _strict
+            _sink.Error(ValidationCodes.ToolNoCapabilities, ToolFields.Capabilities, capabilities, _strict
                 ? "At least one capability must be defined"
                 : "capabilities is empty; define at least one capability with at least one pattern");
             return;
@@ -116,7 +117,7 @@ internal sealed partial class ToolRules
     private void Capability(YamlScalar key, YamlNode node, bool listForm)
     {
         var name = key.Text;
-        var path = FieldPath.Child("capabilities", name);
+        var path = FieldPath.Child(ToolFields.Capabilities, name);
         if (!NamePatterns.IsValidName(name))
         {
             ReportAddedRule(ValidationCodes.CapabilityName, path, key, $"the capability name '{name}' does not follow the name pattern: {NamePatterns.NameRule}");
@@ -130,22 +131,22 @@ internal sealed partial class ToolRules
             return;
         }
 
-        if (!capability.Contains("description"))
+        if (!capability.Contains(ToolFields.Description))
         {
-            _sink.Warning(ValidationCodes.CapabilityMissingDescription, FieldPath.Child(path, "description"), capability, _strict
+            _sink.Warning(ValidationCodes.CapabilityMissingDescription, FieldPath.Child(path, ToolFields.Description), capability, _strict
                 ? $"Capability '{name}' missing description"
                 : $"capability '{name}' has no description; describe what it does");
         }
-        else if (capability.Get("description") is not YamlScalar { IsString: true } description || description.Text.Length == 0)
+        else if (capability.Get(ToolFields.Description) is not YamlScalar { IsString: true } description || description.Text.Length == 0)
         {
-            ReportAddedRule(ValidationCodes.ToolNotAString, FieldPath.Child(path, "description"), capability.Get("description"),
-                $"the description of capability '{name}' is {capability.Get("description")!.Describe()}; it must be non-empty text");
+            ReportAddedRule(ValidationCodes.ToolNotAString, FieldPath.Child(path, ToolFields.Description), capability.Get(ToolFields.Description),
+                $"the description of capability '{name}' is {capability.Get(ToolFields.Description)!.Describe()}; it must be non-empty text");
         }
 
-        var patternsNode = capability.Get("patterns");
+        var patternsNode = capability.Get(ToolFields.Patterns);
         if (patternsNode is null)
         {
-            _sink.Error(ValidationCodes.CapabilityPatternsMissing, FieldPath.Child(path, "patterns"), capability, _strict
+            _sink.Error(ValidationCodes.CapabilityPatternsMissing, FieldPath.Child(path, ToolFields.Patterns), capability, _strict
                 ? $"Capability '{name}' missing 'patterns' section"
                 : $"capability '{name}' has no patterns section; give it at least one pattern");
             return;
@@ -153,7 +154,7 @@ internal sealed partial class ToolRules
 
         if (patternsNode is not YamlMapping patterns)
         {
-            _sink.Error(ValidationCodes.CapabilityPatternsNotMapping, FieldPath.Child(path, "patterns"), patternsNode, _strict
+            _sink.Error(ValidationCodes.CapabilityPatternsNotMapping, FieldPath.Child(path, ToolFields.Patterns), patternsNode, _strict
                 ? $"Capability '{name}' patterns must be a dictionary"
                 : $"the patterns of capability '{name}' are {patternsNode.Describe()}; they must be a mapping of pattern name to pattern{(listForm ? " (in list form, a list of {pattern_name, …})" : "")}");
             return;
@@ -161,7 +162,7 @@ internal sealed partial class ToolRules
 
         if (patterns.Count == 0)
         {
-            _sink.Error(ValidationCodes.CapabilityNoPatterns, FieldPath.Child(path, "patterns"), patterns, _strict
+            _sink.Error(ValidationCodes.CapabilityNoPatterns, FieldPath.Child(path, ToolFields.Patterns), patterns, _strict
                 ? $"Capability '{name}' must have at least one pattern"
                 : $"capability '{name}' has no patterns; give it at least one");
             return;
@@ -169,16 +170,16 @@ internal sealed partial class ToolRules
 
         if (patterns.Count > _options.MaxPatternsPerCapability)
         {
-            _sink.Warning(ValidationCodes.CapabilityTooManyPatterns, FieldPath.Child(path, "patterns"), patterns,
+            _sink.Warning(ValidationCodes.CapabilityTooManyPatterns, FieldPath.Child(path, ToolFields.Patterns), patterns,
                 $"capability '{name}' has {patterns.Count} patterns; at most {_options.MaxPatternsPerCapability} are recommended (the original ProfileLoader refused the whole catalog with more: \"Too many patterns ({patterns.Count}). Max 5 per capability.\")");
         }
 
         foreach (var entry in patterns.Entries)
         {
-            Pattern(name, entry.Key, entry.Value, FieldPath.Child(FieldPath.Child(path, "patterns"), entry.Key.Text));
+            Pattern(name, entry.Key, entry.Value, FieldPath.Child(FieldPath.Child(path, ToolFields.Patterns), entry.Key.Text));
         }
 
-        UnknownKeys(capability, path, new HashSet<string>(StringComparer.Ordinal) { "description", "patterns" },
+        UnknownKeys(capability, path, ToolFields.CapabilityLevel,
             ValidationCodes.CapabilityUnknownKey, $"capability '{name}'");
     }
 }

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using OpsConductor.ToolCatalog.Compatibility;
 using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Yaml;
+using OpsConductor.ToolCatalog.Model;
 
 namespace OpsConductor.ToolCatalog.Validation;
 
@@ -20,15 +21,15 @@ internal sealed partial class ToolRules
                 continue;
             }
 
-            var name = input.Get("name") is YamlScalar { IsString: true } n && n.Text.Length > 0 ? n.Text : null;
+            var name = input.Get(ToolFields.Name) is YamlScalar { IsString: true } n && n.Text.Length > 0 ? n.Text : null;
             if (name is null)
             {
-                ReportAddedRule(ValidationCodes.InputName, FieldPath.Child(path, "name"), input.Get("name") ?? input,
+                ReportAddedRule(ValidationCodes.InputName, FieldPath.Child(path, ToolFields.Name), input.Get(ToolFields.Name) ?? input,
                     $"input {i} of {where} has no name; give it name: \"...\" (text)");
             }
             else if (seen.TryGetValue(name, out var first))
             {
-                ReportAddedRule(ValidationCodes.PatternDuplicateInput, FieldPath.Child(path, "name"), input,
+                ReportAddedRule(ValidationCodes.PatternDuplicateInput, FieldPath.Child(path, ToolFields.Name), input,
                     $"the input '{name}' of {where} is declared twice (line {first.Start.Line} and line {input.Start.Line}); input names must be unique across required_inputs and optional_inputs");
             }
             else
@@ -37,35 +38,35 @@ internal sealed partial class ToolRules
             }
 
             var label = name is null ? $"input {i} of {where}" : $"input '{name}' of {where}";
-            if (input.Get("type") is not { } type)
+            if (input.Get(ToolFields.Type) is not { } type)
             {
-                ReportAddedRule(ValidationCodes.InputType, FieldPath.Child(path, "type"), input,
+                ReportAddedRule(ValidationCodes.InputType, FieldPath.Child(path, ToolFields.Type), input,
                     $"{label} has no type; allowed: {_options.InputTypes}");
             }
             else if (type is not YamlScalar { IsString: true } typeText)
             {
-                ReportAddedRule(ValidationCodes.InputType, FieldPath.Child(path, "type"), type, $"the type of {label} is {type.Describe()}; allowed: {_options.InputTypes}");
+                ReportAddedRule(ValidationCodes.InputType, FieldPath.Child(path, ToolFields.Type), type, $"the type of {label} is {type.Describe()}; allowed: {_options.InputTypes}");
             }
             else
             {
-                VocabularyValue(typeText, _options.InputTypes, ValidationCodes.InputType, FieldPath.Child(path, "type"), $"the type of {label}", unknownIsError: true);
+                VocabularyValue(typeText, _options.InputTypes, ValidationCodes.InputType, FieldPath.Child(path, ToolFields.Type), $"the type of {label}", unknownIsError: true);
             }
 
-            if (input.Get("validation") is { } validation and not YamlScalar { IsNull: true })
+            if (input.Get(ToolFields.Validation) is { } validation and not YamlScalar { IsNull: true })
             {
                 if (validation is not YamlScalar { IsString: true } regex)
                 {
-                    _sink.Warning(ValidationCodes.InputValidation, FieldPath.Child(path, "validation"), validation,
+                    _sink.Warning(ValidationCodes.InputValidation, FieldPath.Child(path, ToolFields.Validation), validation,
                         $"the validation of {label} is {validation.Describe()}; it should be a regular expression string");
                 }
                 else if (RegexError(regex.Text) is { } error)
                 {
-                    _sink.Warning(ValidationCodes.InputValidation, FieldPath.Child(path, "validation"), validation,
+                    _sink.Warning(ValidationCodes.InputValidation, FieldPath.Child(path, ToolFields.Validation), validation,
                         $"the validation of {label} is not a valid regular expression: {error}");
                 }
             }
 
-            foreach (var key in new[] { "examples", "allowed_values" })
+            foreach (var key in new[] { ToolFields.Examples, ToolFields.AllowedValues })
             {
                 if (input.Get(key) is { } values and not YamlSequence)
                 {
@@ -73,35 +74,35 @@ internal sealed partial class ToolRules
                 }
             }
 
-            if (input.Get("required") is { } requiredFlag and not YamlScalar { IsBoolean: true })
+            if (input.Get(ToolFields.Required) is { } requiredFlag and not YamlScalar { IsBoolean: true })
             {
-                ReportAddedRule(ValidationCodes.RequiredFlag, FieldPath.Child(path, "required"), requiredFlag, $"required of {label} is {requiredFlag.Describe()}; it must be true or false");
+                ReportAddedRule(ValidationCodes.RequiredFlag, FieldPath.Child(path, ToolFields.Required), requiredFlag, $"required of {label} is {requiredFlag.Describe()}; it must be true or false");
             }
 
             AllowedValues(input, path, label);
-            UnknownKeys(input, path, KnownInput, ValidationCodes.ItemUnknownKey, label);
+            UnknownKeys(input, path, ToolFields.InputLevel, ValidationCodes.ItemUnknownKey, label);
         }
     }
 
     private void AllowedValues(YamlMapping input, string path, string label)
     {
-        if (input.Get("allowed_values") is not YamlSequence { Items.Count: > 0 } allowed)
+        if (input.Get(ToolFields.AllowedValues) is not YamlSequence { Items.Count: > 0 } allowed)
         {
             return;
         }
 
         var values = allowed.Items.OfType<YamlScalar>().Select(s => s.Text).ToHashSet(StringComparer.Ordinal);
-        if (input.Get("default") is YamlScalar { IsNull: false } d && !values.Contains(d.Text) && d.Text.Length > 0)
+        if (input.Get(ToolFields.Default) is YamlScalar { IsNull: false } d && !values.Contains(d.Text) && d.Text.Length > 0)
         {
-            _sink.Warning(ValidationCodes.NotAllowedValue, FieldPath.Child(path, "default"), d,
+            _sink.Warning(ValidationCodes.NotAllowedValue, FieldPath.Child(path, ToolFields.Default), d,
                 $"the default '{d.Text}' of {label} is not among its allowed_values ({string.Join(", ", values)})");
         }
 
-        if (input.Get("examples") is YamlSequence examples)
+        if (input.Get(ToolFields.Examples) is YamlSequence examples)
         {
             foreach (var example in examples.Items.OfType<YamlScalar>().Where(e => !values.Contains(e.Text)))
             {
-                _sink.Warning(ValidationCodes.NotAllowedValue, FieldPath.Child(path, "examples"), example,
+                _sink.Warning(ValidationCodes.NotAllowedValue, FieldPath.Child(path, ToolFields.Examples), example,
                     $"the example '{example.Text}' of {label} is not among its allowed_values ({string.Join(", ", values)})");
             }
         }
@@ -112,7 +113,7 @@ internal sealed partial class ToolRules
         for (var i = 0; i < list.Items.Count; i++)
         {
             var path = FieldPath.Item(listPath, i);
-            if (list.Items[i] is not YamlMapping output || output.Get("name") is not YamlScalar { IsString: true, Text.Length: > 0 } name)
+            if (list.Items[i] is not YamlMapping output || output.Get(ToolFields.Name) is not YamlScalar { IsString: true, Text.Length: > 0 } name)
             {
                 ReportAddedRule(ValidationCodes.OutputItem, path, list.Items[i],
                     $"output {i} of {where} is not a mapping with a name; each output is {{name, type, description}}");
@@ -120,12 +121,12 @@ internal sealed partial class ToolRules
             }
 
             var label = $"output '{name.Text}' of {where}";
-            if (output.Get("required") is { } requiredFlag and not YamlScalar { IsBoolean: true })
+            if (output.Get(ToolFields.Required) is { } requiredFlag and not YamlScalar { IsBoolean: true })
             {
-                ReportAddedRule(ValidationCodes.RequiredFlag, FieldPath.Child(path, "required"), requiredFlag, $"required of {label} is {requiredFlag.Describe()}; it must be true or false");
+                ReportAddedRule(ValidationCodes.RequiredFlag, FieldPath.Child(path, ToolFields.Required), requiredFlag, $"required of {label} is {requiredFlag.Describe()}; it must be true or false");
             }
 
-            UnknownKeys(output, path, KnownOutput, ValidationCodes.ItemUnknownKey, label);
+            UnknownKeys(output, path, ToolFields.OutputLevel, ValidationCodes.ItemUnknownKey, label);
         }
     }
 }

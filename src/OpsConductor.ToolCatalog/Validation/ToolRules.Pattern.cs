@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using OpsConductor.ToolCatalog.Compatibility;
 using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Yaml;
+using OpsConductor.ToolCatalog.Model;
 
 namespace OpsConductor.ToolCatalog.Validation;
 
@@ -33,7 +34,7 @@ internal sealed partial class ToolRules
                 continue;
             }
 
-            if (_strict || field is "description" or "time_estimate_ms")
+            if (_strict || field is ToolFields.Description or ToolFields.TimeEstimateMs)
             {
                 _sink.Error(ValidationCodes.PatternMissingField, FieldPath.Child(path, field), pattern, _strict
                     ? $"{prefix}: Missing required field '{field}'"
@@ -46,103 +47,103 @@ internal sealed partial class ToolRules
             }
         }
 
-        TextField(pattern, "description", path, where);
+        TextField(pattern, ToolFields.Description, path, where);
         ComplexityScore(pattern, path, prefix, where);
-        VocabularyRule(pattern, "scope", _options.Scopes, ValidationCodes.PatternScope, originalIsError: true, unknownIsError: true,
+        VocabularyRule(pattern, ToolFields.Scope, _options.Scopes, ValidationCodes.PatternScope, originalIsError: true, unknownIsError: true,
             v => $"{prefix}: Invalid scope '{v}'. Must be one of: {_options.Scopes}", path, where);
-        VocabularyRule(pattern, "completeness", _options.CompletenessValues, ValidationCodes.PatternCompleteness, originalIsError: true, unknownIsError: true,
+        VocabularyRule(pattern, ToolFields.Completeness, _options.CompletenessValues, ValidationCodes.PatternCompleteness, originalIsError: true, unknownIsError: true,
             v => $"{prefix}: Invalid completeness '{v}'. Must be one of: {_options.CompletenessValues}", path, where);
-        foreach (var field in new[] { "accuracy_level", "freshness", "data_source" })
+        foreach (var field in new[] { ToolFields.AccuracyLevel, ToolFields.Freshness, ToolFields.DataSource })
         {
             TextField(pattern, field, path, where);
         }
 
-        foreach (var field in new[] { "scope", "completeness", "accuracy_level", "freshness" })
+        foreach (var field in new[] { ToolFields.Scope, ToolFields.Completeness, ToolFields.AccuracyLevel, ToolFields.Freshness })
         {
-            MaxLength(pattern, field, path, Storage.StorageRules.VocabularyLength);
+            MaxLength(pattern, field, path, ToolFields.VocabularyLength);
         }
 
-        MaxLength(pattern, "data_source", path, Storage.StorageRules.DataSourceLength);
+        MaxLength(pattern, ToolFields.DataSource, path, ToolFields.DataSourceLength);
 
-        Expression(pattern.Get("time_estimate_ms"), FieldPath.Child(path, "time_estimate_ms"), ExpressionRole.TimeEstimate, where);
-        Expression(pattern.Get("cost_estimate"), FieldPath.Child(path, "cost_estimate"), ExpressionRole.CostEstimate, where);
-        StringList(pattern, "typical_use_cases", path, where);
-        StringList(pattern, "limitations", path, where);
+        Expression(pattern.Get(ToolFields.TimeEstimateMs), FieldPath.Child(path, ToolFields.TimeEstimateMs), ExpressionRole.TimeEstimate, where);
+        Expression(pattern.Get(ToolFields.CostEstimate), FieldPath.Child(path, ToolFields.CostEstimate), ExpressionRole.CostEstimate, where);
+        StringList(pattern, ToolFields.TypicalUseCases, path, where);
+        StringList(pattern, ToolFields.Limitations, path, where);
         Policy(pattern, path, prefix, where);
         Preferences(pattern, path, prefix, where);
 
         var inputNames = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
-        if (pattern.Get("required_inputs") is { } required)
+        if (pattern.Get(ToolFields.RequiredInputs) is { } required)
         {
             if (required is YamlSequence list)
             {
-                Inputs(list, FieldPath.Child(path, "required_inputs"), where, inputNames);
+                Inputs(list, FieldPath.Child(path, ToolFields.RequiredInputs), where, inputNames);
             }
             else
             {
-                _sink.Error(ValidationCodes.PatternRequiredInputsNotList, FieldPath.Child(path, "required_inputs"), required, _strict
+                _sink.Error(ValidationCodes.PatternRequiredInputsNotList, FieldPath.Child(path, ToolFields.RequiredInputs), required, _strict
                     ? $"{prefix}: 'required_inputs' must be a list"
                     : $"required_inputs of {where} is {required.Describe()}; it must be a list of {{name, type, description, …}}");
             }
         }
 
-        if (pattern.Get("optional_inputs") is { } optional)
+        if (pattern.Get(ToolFields.OptionalInputs) is { } optional)
         {
             if (optional is YamlSequence list)
             {
-                Inputs(list, FieldPath.Child(path, "optional_inputs"), where, inputNames);
+                Inputs(list, FieldPath.Child(path, ToolFields.OptionalInputs), where, inputNames);
             }
             else
             {
-                ReportAddedRule(ValidationCodes.PatternListField, FieldPath.Child(path, "optional_inputs"), optional,
+                ReportAddedRule(ValidationCodes.PatternListField, FieldPath.Child(path, ToolFields.OptionalInputs), optional,
                     $"optional_inputs of {where} is {optional.Describe()}; it must be a list of {{name, type, description, default, …}}");
             }
         }
 
-        if (pattern.Get("expected_outputs") is { } outputs)
+        if (pattern.Get(ToolFields.ExpectedOutputs) is { } outputs)
         {
             if (outputs is YamlSequence list)
             {
-                Outputs(list, FieldPath.Child(path, "expected_outputs"), where);
+                Outputs(list, FieldPath.Child(path, ToolFields.ExpectedOutputs), where);
             }
             else
             {
-                _sink.Error(ValidationCodes.PatternExpectedOutputsNotList, FieldPath.Child(path, "expected_outputs"), outputs, _strict
+                _sink.Error(ValidationCodes.PatternExpectedOutputsNotList, FieldPath.Child(path, ToolFields.ExpectedOutputs), outputs, _strict
                     ? $"{prefix}: 'expected_outputs' must be a list"
                     : $"expected_outputs of {where} is {outputs.Describe()}; it must be a list of {{name, type, description}}");
             }
         }
 
-        if (pattern.Get("examples") is { } examples and not YamlSequence)
+        if (pattern.Get(ToolFields.Examples) is { } examples and not YamlSequence)
         {
-            ReportAddedRule(ValidationCodes.PatternListField, FieldPath.Child(path, "examples"), examples,
+            ReportAddedRule(ValidationCodes.PatternListField, FieldPath.Child(path, ToolFields.Examples), examples,
                 $"examples of {where} is {examples.Describe()}; it must be a list");
         }
 
         CheckExpressionVariables(inputNames.Keys, where);
-        UnknownKeys(pattern, path, KnownPattern, ValidationCodes.PatternUnknownKey, where);
+        UnknownKeys(pattern, path, ToolFields.PatternLevel, ValidationCodes.PatternUnknownKey, where);
     }
 
     private static string AssumedWhenMissing(string field) => field switch
     {
-        "typical_use_cases" => "no use cases are assumed",
-        "cost_estimate" => "a cost of \"1\" is assumed",
-        "complexity_score" => "0.5 is assumed",
-        "scope" or "completeness" => "the tool's default, if any, is used",
-        "policy" => "production-safe, no approval and no limits are assumed",
-        "preference_match" => "0.5 is assumed for every score",
-        "required_inputs" => "no inputs are assumed",
+        ToolFields.TypicalUseCases => "no use cases are assumed",
+        ToolFields.CostEstimate => "a cost of \"1\" is assumed",
+        ToolFields.ComplexityScore => "0.5 is assumed",
+        ToolFields.Scope or ToolFields.Completeness => "the tool's default, if any, is used",
+        ToolFields.Policy => "production-safe, no approval and no limits are assumed",
+        ToolFields.PreferenceMatch => "0.5 is assumed for every score",
+        ToolFields.RequiredInputs => "no inputs are assumed",
         _ => "callers will not know what the pattern returns",
     };
 
     private void ComplexityScore(YamlMapping pattern, string path, string prefix, string where)
     {
-        if (pattern.Get("complexity_score") is not { } score)
+        if (pattern.Get(ToolFields.ComplexityScore) is not { } score)
         {
             return;
         }
 
-        var scorePath = FieldPath.Child(path, "complexity_score");
+        var scorePath = FieldPath.Child(path, ToolFields.ComplexityScore);
         if (_strict)
         {
             if (!PythonSemantics.TryFloat(score, out var value))
@@ -172,12 +173,12 @@ internal sealed partial class ToolRules
 
     private void Policy(YamlMapping pattern, string path, string prefix, string where)
     {
-        if (pattern.Get("policy") is not { } node)
+        if (pattern.Get(ToolFields.Policy) is not { } node)
         {
             return;
         }
 
-        var policyPath = FieldPath.Child(path, "policy");
+        var policyPath = FieldPath.Child(path, ToolFields.Policy);
         if (node is not YamlMapping policy)
         {
             _sink.Error(ValidationCodes.PatternPolicyNotMapping, policyPath, node, _strict
@@ -186,13 +187,13 @@ internal sealed partial class ToolRules
             return;
         }
 
-        foreach (var key in new[] { "max_cost", "requires_approval", "production_safe" })
+        foreach (var key in new[] { ToolFields.MaxCost, ToolFields.RequiresApproval, ToolFields.ProductionSafe })
         {
             if (!policy.Contains(key))
             {
                 _sink.Warning(ValidationCodes.PatternPolicyKeyMissing, FieldPath.Child(policyPath, key), policy, _strict
                     ? $"{prefix}: policy missing '{key}'"
-                    : $"the policy of {where} does not say '{key}'; {(key == "max_cost" ? "no cost limit is assumed" : key == "requires_approval" ? "no approval is assumed" : "production-safe is assumed")}");
+                    : $"the policy of {where} does not say '{key}'; {(key == ToolFields.MaxCost ? "no cost limit is assumed" : key == ToolFields.RequiresApproval ? "no approval is assumed" : "production-safe is assumed")}");
             }
         }
 
@@ -202,7 +203,7 @@ internal sealed partial class ToolRules
     /// <summary>The policy rules beyond the original (shared with the profiles rules).</summary>
     internal void PolicyEntries(YamlMapping policy, string policyPath, string where)
     {
-        foreach (var key in new[] { "requires_approval", "production_safe" })
+        foreach (var key in new[] { ToolFields.RequiresApproval, ToolFields.ProductionSafe })
         {
             if (policy.Get(key) is { } flag and not YamlScalar { IsBoolean: true })
             {
@@ -211,48 +212,48 @@ internal sealed partial class ToolRules
             }
         }
 
-        foreach (var key in new[] { "max_cost", "max_execution_time" })
+        foreach (var key in new[] { ToolFields.MaxCost, ToolFields.MaxExecutionTime })
         {
             if (policy.Get(key) is { } limit and not YamlScalar { IsNull: true } &&
                 !(limit is YamlScalar { IsNumber: true } n && n.AsDouble() >= 0 && double.IsFinite(n.AsDouble())))
             {
                 ReportAddedRule(ValidationCodes.PatternPolicyNumber, FieldPath.Child(policyPath, key), limit,
-                    $"policy.{key} of {where} is {limit.Describe()}; it must be a non-negative number{(key == "max_execution_time" ? " of seconds" : "")}");
+                    $"policy.{key} of {where} is {limit.Describe()}; it must be a non-negative number{(key == ToolFields.MaxExecutionTime ? " of seconds" : "")}");
             }
         }
 
-        if (policy.Get("max_N_immediate") is { } maxN and not YamlScalar { IsNull: true } &&
+        if (policy.Get(ToolFields.MaxNImmediate) is { } maxN and not YamlScalar { IsNull: true } &&
             !(maxN is YamlScalar { Kind: ScalarKind.Integer } i && (long)i.Value! >= 0))
         {
-            ReportAddedRule(ValidationCodes.PatternPolicyNumber, FieldPath.Child(policyPath, "max_N_immediate"), maxN,
+            ReportAddedRule(ValidationCodes.PatternPolicyNumber, FieldPath.Child(policyPath, ToolFields.MaxNImmediate), maxN,
                 $"policy.max_N_immediate of {where} is {maxN.Describe()}; it must be a non-negative whole number");
         }
 
-        if (policy.Get("requires_background_if") is { } condition and not YamlScalar { IsNull: true })
+        if (policy.Get(ToolFields.RequiresBackgroundIf) is { } condition and not YamlScalar { IsNull: true })
         {
             if (condition is YamlScalar { IsString: true } text)
             {
-                Expression(text, FieldPath.Child(policyPath, "requires_background_if"), ExpressionRole.BackgroundCondition, where);
+                Expression(text, FieldPath.Child(policyPath, ToolFields.RequiresBackgroundIf), ExpressionRole.BackgroundCondition, where);
             }
             else
             {
-                ReportAddedRule(ValidationCodes.PatternExpression, FieldPath.Child(policyPath, "requires_background_if"), condition,
+                ReportAddedRule(ValidationCodes.PatternExpression, FieldPath.Child(policyPath, ToolFields.RequiresBackgroundIf), condition,
                     $"policy.requires_background_if of {where} is {condition.Describe()}; it must be a condition string such as \"N > 50\"");
             }
         }
 
-        StringList(policy, "allowed_environments", policyPath, where);
-        UnknownKeys(policy, policyPath, KnownPolicy, ValidationCodes.PatternUnknownKey, $"the policy of {where}");
+        StringList(policy, ToolFields.AllowedEnvironments, policyPath, where);
+        UnknownKeys(policy, policyPath, ToolFields.PolicyLevel, ValidationCodes.PatternUnknownKey, $"the policy of {where}");
     }
 
     private void Preferences(YamlMapping pattern, string path, string prefix, string where)
     {
-        if (pattern.Get("preference_match") is not { } node)
+        if (pattern.Get(ToolFields.PreferenceMatch) is not { } node)
         {
             return;
         }
 
-        var prefPath = FieldPath.Child(path, "preference_match");
+        var prefPath = FieldPath.Child(path, ToolFields.PreferenceMatch);
         if (node is not YamlMapping preferences)
         {
             _sink.Error(ValidationCodes.PatternPreferenceNotMapping, prefPath, node, _strict
@@ -274,7 +275,7 @@ internal sealed partial class ToolRules
             PreferenceScore(score, FieldPath.Child(prefPath, key), key, prefix, where);
         }
 
-        UnknownKeys(preferences, prefPath, new HashSet<string>(PreferenceKeys, StringComparer.Ordinal), ValidationCodes.PatternUnknownKey,
+        UnknownKeys(preferences, prefPath, ToolFields.PreferencesLevel, ValidationCodes.PatternUnknownKey,
             $"preference_match of {where}");
     }
 

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using OpsConductor.ToolCatalog.Compatibility;
 using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Yaml;
+using OpsConductor.ToolCatalog.Model;
 
 namespace OpsConductor.ToolCatalog.Validation;
 
@@ -16,46 +17,11 @@ internal sealed partial class ToolRules
     /// <summary>Rules beyond the original that are warnings in strict mode because files the original accepted break them.</summary>
     internal static readonly IReadOnlySet<string> StrictWarningCodes = new HashSet<string>(StringComparer.Ordinal);
 
-    private static readonly string[] BasicFields = ["tool_name", "version", "description", "platform", "category"];
-    private static readonly string[] RecommendedDefaults = ["accuracy_level", "freshness", "data_source"];
-    private static readonly string[] PatternFields =
-    [
-        "description", "typical_use_cases", "time_estimate_ms", "cost_estimate", "complexity_score", "scope",
-        "completeness", "policy", "preference_match", "required_inputs", "expected_outputs",
-    ];
-
-    private static readonly string[] PreferenceKeys = ["speed", "accuracy", "cost", "complexity", "completeness"];
-
-    private static readonly HashSet<string> KnownTopLevel = new(StringComparer.Ordinal)
-    {
-        "tool_name", "version", "description", "platform", "category", "status", "enabled", "execution_location",
-        "defaults", "capabilities", "dependencies", "metadata", "examples", "created_by",
-    };
-
-    private static readonly HashSet<string> KnownPattern = new(StringComparer.Ordinal)
-    {
-        "description", "typical_use_cases", "time_estimate_ms", "cost_estimate", "complexity_score", "scope",
-        "completeness", "accuracy_level", "freshness", "data_source", "limitations", "policy", "preference_match",
-        "required_inputs", "optional_inputs", "expected_outputs", "examples",
-
-        // Known to the original corpus but not interpreted: kept as extension data without a warning.
-        "output_schema", "api_parameters", "example_request",
-    };
-
-    private static readonly HashSet<string> KnownPolicy = new(StringComparer.Ordinal)
-    {
-        "max_cost", "requires_approval", "production_safe", "max_execution_time", "requires_background_if",
-        "max_N_immediate", "allowed_environments",
-    };
-
-    private static readonly HashSet<string> KnownInput = new(StringComparer.Ordinal)
-    {
-        "name", "type", "description", "validation", "examples", "allowed_values", "default", "required",
-    };
-
-    private static readonly HashSet<string> KnownOutput = new(StringComparer.Ordinal) { "name", "type", "description", "required" };
-
-    private static readonly HashSet<string> KnownDependency = new(StringComparer.Ordinal) { "name", "type", "required", "version" };
+    // The fields each level requires or recommends, and the keys it knows, come from the format's field table.
+    private static readonly IReadOnlyList<string> BasicFields = ToolFields.ToolLevel.RequiredNames;
+    private static readonly IReadOnlyList<string> RecommendedDefaults = ToolFields.DefaultsLevel.RecommendedNames;
+    private static readonly IReadOnlyList<string> PatternFields = ToolFields.PatternLevel.RequiredNames;
+    private static readonly IReadOnlyList<string> PreferenceKeys = ToolFields.PreferencesLevel.Names;
 
     private readonly ValidationOptions _options;
     private readonly FindingSink _sink;
@@ -81,8 +47,8 @@ internal sealed partial class ToolRules
                     _sink.Error(ValidationCodes.ToolMissingField, field, root, $"Missing required field: '{field}'");
                 }
 
-                _sink.Error(ValidationCodes.ToolDefaultsMissing, "defaults", root, "Missing required section: 'defaults'");
-                _sink.Error(ValidationCodes.ToolCapabilitiesMissing, "capabilities", root, "Missing required section: 'capabilities'");
+                _sink.Error(ValidationCodes.ToolDefaultsMissing, ToolFields.Defaults, root, "Missing required section: 'defaults'");
+                _sink.Error(ValidationCodes.ToolCapabilitiesMissing, ToolFields.Capabilities, root, "Missing required section: 'capabilities'");
             }
 
             return;
@@ -95,7 +61,7 @@ internal sealed partial class ToolRules
         Metadata(map);
         Lifecycle(map);
         ToolExamples(map);
-        UnknownKeys(map, "", KnownTopLevel, ValidationCodes.ToolUnknownKey, "top-level");
+        UnknownKeys(map, "", ToolFields.ToolLevel, ValidationCodes.ToolUnknownKey, "top-level");
     }
 
     /// <summary>
@@ -199,8 +165,8 @@ internal sealed partial class ToolRules
 
         var field = role switch
         {
-            ExpressionRole.TimeEstimate => "time_estimate_ms",
-            ExpressionRole.CostEstimate => "cost_estimate",
+            ExpressionRole.TimeEstimate => ToolFields.TimeEstimateMs,
+            ExpressionRole.CostEstimate => ToolFields.CostEstimate,
             _ => "policy.requires_background_if",
         };
         if (node is YamlScalar { IsNumber: true } number && role != ExpressionRole.BackgroundCondition)
@@ -236,11 +202,11 @@ internal sealed partial class ToolRules
         CheckExpressionSyntax(text, path, role, field, where);
     }
 
-    private void UnknownKeys(YamlMapping map, string path, HashSet<string> known, string code, string what)
+    private void UnknownKeys(YamlMapping map, string path, FieldLevel level, string code, string what)
     {
         foreach (var entry in map.Entries)
         {
-            if (!known.Contains(entry.Key.Text))
+            if (!level.Known.Contains(entry.Key.Text))
             {
                 _sink.Warning(code, FieldPath.Child(path, entry.Key.Text), entry.Key,
                     $"'{entry.Key.Text}' is not a known key of {what}; it is kept as extension data but not interpreted");

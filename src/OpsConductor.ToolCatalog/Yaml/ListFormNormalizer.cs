@@ -1,3 +1,4 @@
+using OpsConductor.ToolCatalog.Model;
 namespace OpsConductor.ToolCatalog.Yaml;
 
 /// <summary>
@@ -16,7 +17,7 @@ internal static class ListFormNormalizer
         var entries = new List<YamlEntry>(root.Count);
         foreach (var entry in root.Entries)
         {
-            entries.Add(entry.Key.Text == "capabilities" && entry.Value is YamlSequence list
+            entries.Add(entry.Key.Text == ToolFields.Capabilities && entry.Value is YamlSequence list
                 ? entry with { Value = NormalizeList(list, CapabilityNameKey, NormalizeCapability) }
                 : entry);
         }
@@ -27,16 +28,16 @@ internal static class ListFormNormalizer
     /// <summary>The name of a list item: <paramref name="nameKey"/>, else <c>name</c>; null when neither is a non-empty string.</summary>
     public static YamlScalar? ItemName(YamlMapping item, string nameKey)
     {
-        var node = item.Get(nameKey) ?? item.Get("name");
+        var node = item.Get(nameKey) ?? item.Get(ToolFields.Name);
         return node is YamlScalar { IsNull: false } s && s.Text.Length > 0 && !s.IsBoolean ? s : null;
     }
 
     /// <summary>The key the item's name came from.</summary>
-    public static string NameKeyUsed(YamlMapping item, string nameKey) => item.Contains(nameKey) ? nameKey : "name";
+    public static string NameKeyUsed(YamlMapping item, string nameKey) => item.Contains(nameKey) ? nameKey : ToolFields.Name;
 
     private static YamlMapping NormalizeCapability(YamlMapping capability) =>
         new(
-            [.. capability.Entries.Select(e => e.Key.Text == "patterns" && e.Value is YamlSequence patterns
+            [.. capability.Entries.Select(e => e.Key.Text == ToolFields.Patterns && e.Value is YamlSequence patterns
                 ? e with { Value = NormalizeList(patterns, PatternNameKey, p => p) }
                 : e)],
             capability.Start);

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Validation;
+using OpsConductor.ToolCatalog.Model;
 
 namespace OpsConductor.ToolCatalog.Yaml;
 
@@ -24,8 +25,8 @@ internal static partial class ShapeDetector
                 $"the document is {root.Describe()}, not a mapping; a tool file is a mapping: " + CanonicalNeeds));
         }
 
-        var hasToolName = map.Contains("tool_name");
-        var capabilities = map.Get("capabilities");
+        var hasToolName = map.Contains(ToolFields.ToolName);
+        var capabilities = map.Get(ToolFields.Capabilities);
 
         if (!hasToolName && capabilities is null && map.Get("tools") is YamlMapping)
         {
@@ -45,7 +46,7 @@ internal static partial class ShapeDetector
                 CanonicalNeeds + ", at the top level"));
         }
 
-        if (capabilities is YamlSequence list && (hasToolName || list.Items.Any(i => i is YamlMapping m && m.Contains("patterns"))))
+        if (capabilities is YamlSequence list && (hasToolName || list.Items.Any(i => i is YamlMapping m && m.Contains(ToolFields.Patterns))))
         {
             return (ToolFileShape.ListForm, null);
         }
@@ -55,9 +56,9 @@ internal static partial class ShapeDetector
             return (ToolFileShape.Canonical, null);
         }
 
-        if (map.Contains("name") && capabilities is null)
+        if (map.Contains(ToolFields.Name) && capabilities is null)
         {
-            return (ToolFileShape.NameStub, Finding(ValidationCodes.ShapeNameStub, source, map.GetEntry("name")!.Key, "",
+            return (ToolFileShape.NameStub, Finding(ValidationCodes.ShapeNameStub, source, map.GetEntry(ToolFields.Name)!.Key, "",
                 $"this is a `name:` stub ({KeyList(map)}) with no capabilities; it is not read as a tool: " + CanonicalNeeds));
         }
 
@@ -74,7 +75,7 @@ internal static partial class ShapeDetector
 
     private static (YamlNode Node, string Path, string Text)? FindPlaceholder(YamlMapping map)
     {
-        foreach (var key in new[] { "tool_name", "version", "description", "platform", "category" })
+        foreach (var key in ToolFields.ToolLevel.RequiredNames)
         {
             if (IsPlaceholder(map.Get(key)))
             {
@@ -82,13 +83,13 @@ internal static partial class ShapeDetector
             }
         }
 
-        if (map.Get("capabilities") is YamlMapping capabilities)
+        if (map.Get(ToolFields.Capabilities) is YamlMapping capabilities)
         {
             foreach (var entry in capabilities.Entries)
             {
                 if (IsPlaceholder(entry.Key))
                 {
-                    var path = FieldPath.Child("capabilities", entry.Key.Text);
+                    var path = FieldPath.Child(ToolFields.Capabilities, entry.Key.Text);
                     return (entry.Key, path, entry.Key.Text);
                 }
             }

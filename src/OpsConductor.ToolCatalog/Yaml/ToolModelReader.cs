@@ -17,7 +17,7 @@ internal static class ToolModelReader
     /// ("1.0" when absent, as the original's default); a <c>tool_name</c> or <c>version</c> inside an entry overrides these.</summary>
     public static IReadOnlyList<ToolDefinition> ReadProfiles(YamlMapping root)
     {
-        var version = root.Get("version") is YamlScalar { IsNull: false } v ? v.Text : "1.0";
+        var version = root.Get(ToolFields.Version) is YamlScalar { IsNull: false } v ? v.Text : "1.0";
         var tools = new List<ToolDefinition>();
         if (root.Get("tools") is not YamlMapping map)
         {
@@ -48,22 +48,22 @@ internal static class ToolModelReader
             var key = keyNode.Text;
             switch (key)
             {
-                case "tool_name":
+                case ToolFields.ToolName:
                     tool = tool with { Name = TextOrExt(value, key, ext) ?? defaultName };
                     break;
-                case "version":
+                case ToolFields.Version:
                     tool = tool with { Version = TextOrExt(value, key, ext) ?? defaultVersion };
                     break;
-                case "description":
+                case ToolFields.Description:
                     tool = tool with { Description = TextOrExt(value, key, ext) ?? "" };
                     break;
-                case "platform":
+                case ToolFields.Platform:
                     tool = tool with { Platform = TextOrExt(value, key, ext) ?? "" };
                     break;
-                case "category":
+                case ToolFields.Category:
                     tool = tool with { Category = TextOrExt(value, key, ext) ?? "" };
                     break;
-                case "status":
+                case ToolFields.Status:
                     if (value is YamlScalar { IsString: true } s && ToolStatusNames.TryParse(s.Text, out var status) &&
                         string.Equals(status.ToWire(), s.Text, StringComparison.Ordinal))
                     {
@@ -75,7 +75,7 @@ internal static class ToolModelReader
                     }
 
                     break;
-                case "enabled":
+                case ToolFields.Enabled:
                     if (value is YamlScalar { IsBoolean: true } enabled)
                     {
                         tool = tool with { Enabled = (bool)enabled.Value! };
@@ -86,10 +86,10 @@ internal static class ToolModelReader
                     }
 
                     break;
-                case "execution_location":
+                case ToolFields.ExecutionLocation:
                     tool = tool with { ExecutionLocation = TextOrExt(value, key, ext) };
                     break;
-                case "defaults":
+                case ToolFields.Defaults:
                     if (value is YamlMapping defaults)
                     {
                         tool = tool with { Defaults = ReadDefaults(defaults) };
@@ -100,7 +100,7 @@ internal static class ToolModelReader
                     }
 
                     break;
-                case "capabilities":
+                case ToolFields.Capabilities:
                     if (ReadCapabilities(value, profile) is { } capabilities)
                     {
                         tool = tool with { Capabilities = capabilities };
@@ -111,7 +111,7 @@ internal static class ToolModelReader
                     }
 
                     break;
-                case "dependencies":
+                case ToolFields.Dependencies:
                     if (ReadItems(value, ReadDependency) is { } dependencies)
                     {
                         tool = tool with { Dependencies = dependencies };
@@ -122,7 +122,7 @@ internal static class ToolModelReader
                     }
 
                     break;
-                case "metadata":
+                case ToolFields.Metadata:
                     if (value is YamlMapping metadata)
                     {
                         tool = tool with { Metadata = ToDataMap(metadata) };
@@ -133,7 +133,7 @@ internal static class ToolModelReader
                     }
 
                     break;
-                case "examples":
+                case ToolFields.Examples:
                     if (ReadItems(value, ReadExample) is { } examples)
                     {
                         tool = tool with { Examples = examples };
@@ -162,11 +162,11 @@ internal static class ToolModelReader
             var key = keyNode.Text;
             defaults = key switch
             {
-                "accuracy_level" => defaults with { AccuracyLevel = TextOrExt(value, key, ext) },
-                "freshness" => defaults with { Freshness = TextOrExt(value, key, ext) },
-                "data_source" => defaults with { DataSource = TextOrExt(value, key, ext) },
-                "scope" => defaults with { Scope = TextOrExt(value, key, ext) },
-                "completeness" => defaults with { Completeness = TextOrExt(value, key, ext) },
+                ToolFields.AccuracyLevel => defaults with { AccuracyLevel = TextOrExt(value, key, ext) },
+                ToolFields.Freshness => defaults with { Freshness = TextOrExt(value, key, ext) },
+                ToolFields.DataSource => defaults with { DataSource = TextOrExt(value, key, ext) },
+                ToolFields.Scope => defaults with { Scope = TextOrExt(value, key, ext) },
+                ToolFields.Completeness => defaults with { Completeness = TextOrExt(value, key, ext) },
                 _ => ext.AddAndReturn(key, value, defaults),
             };
         }
@@ -191,10 +191,10 @@ internal static class ToolModelReader
                 var key = innerKey.Text;
                 switch (key)
                 {
-                    case "description":
+                    case ToolFields.Description:
                         capability = capability with { Description = TextOrExt(innerValue, key, ext) ?? "" };
                         break;
-                    case "patterns":
+                    case ToolFields.Patterns:
                         if (innerValue is YamlMapping patterns && patterns.Entries.All(e => e.Value is YamlMapping))
                         {
                             capability = capability with
@@ -229,61 +229,61 @@ internal static class ToolModelReader
             var key = keyNode.Text;
             switch (key)
             {
-                case "description":
+                case ToolFields.Description:
                     pattern = pattern with { Description = TextOrExt(value, key, ext) ?? "" };
                     break;
-                case "typical_use_cases":
+                case ToolFields.TypicalUseCases:
                     pattern = StringsOrExt(value, key, ext) is { } cases ? pattern with { TypicalUseCases = cases } : pattern;
                     break;
-                case "time_estimate_ms":
+                case ToolFields.TimeEstimateMs:
                     pattern = pattern with { TimeEstimateMs = ExpressionOrExt(value, key, ext) ?? "" };
                     break;
-                case "cost_estimate":
+                case ToolFields.CostEstimate:
                     pattern = ExpressionOrExt(value, key, ext) is { } cost ? pattern with { CostEstimate = cost } : pattern;
                     break;
-                case "complexity_score":
+                case ToolFields.ComplexityScore:
                     pattern = NumberOrExt(value, key, ext) is { } complexity ? pattern with { ComplexityScore = complexity } : pattern;
                     break;
-                case "scope":
+                case ToolFields.Scope:
                     pattern = pattern with { Scope = TextOrExt(value, key, ext) };
                     break;
-                case "completeness":
+                case ToolFields.Completeness:
                     pattern = pattern with { Completeness = TextOrExt(value, key, ext) };
                     break;
-                case "accuracy_level":
+                case ToolFields.AccuracyLevel:
                     pattern = pattern with { AccuracyLevel = TextOrExt(value, key, ext) };
                     break;
-                case "freshness":
+                case ToolFields.Freshness:
                     pattern = pattern with { Freshness = TextOrExt(value, key, ext) };
                     break;
-                case "data_source":
+                case ToolFields.DataSource:
                     pattern = pattern with { DataSource = TextOrExt(value, key, ext) };
                     break;
-                case "limitations":
+                case ToolFields.Limitations:
                     pattern = StringsOrExt(value, key, ext) is { } limitations ? pattern with { Limitations = limitations } : pattern;
                     break;
-                case "policy":
+                case ToolFields.Policy:
                     pattern = value is YamlMapping policy ? pattern with { Policy = ReadPolicy(policy) } : ext.AddAndReturn(key, value, pattern);
                     break;
-                case "preference_match":
+                case ToolFields.PreferenceMatch:
                     pattern = value is YamlMapping preferences ? pattern with { PreferenceMatch = ReadPreferences(preferences) } : ext.AddAndReturn(key, value, pattern);
                     break;
-                case "required_inputs":
+                case ToolFields.RequiredInputs:
                     pattern = ReadItems(value, ReadInput) is { } required ? pattern with { RequiredInputs = required } : ext.AddAndReturn(key, value, pattern);
                     break;
-                case "requires_inputs" when profile && !map.Contains("required_inputs"):
+                case "requires_inputs" when profile && !map.Contains(ToolFields.RequiredInputs):
                     // The profiles format names the inputs only (PatternProfile.requires_inputs).
                     pattern = StringsOrExt(value, key, ext) is { } names
                         ? pattern with { RequiredInputs = names.Select(n => new InputSpec { Name = n }).ToEquatableArray() }
                         : pattern;
                     break;
-                case "optional_inputs":
+                case ToolFields.OptionalInputs:
                     pattern = ReadItems(value, ReadInput) is { } optional ? pattern with { OptionalInputs = optional } : ext.AddAndReturn(key, value, pattern);
                     break;
-                case "expected_outputs":
+                case ToolFields.ExpectedOutputs:
                     pattern = ReadItems(value, ReadOutput) is { } outputs ? pattern with { ExpectedOutputs = outputs } : ext.AddAndReturn(key, value, pattern);
                     break;
-                case "examples":
+                case ToolFields.Examples:
                     pattern = value is YamlSequence examples
                         ? pattern with { Examples = examples.Items.Select(ToData).ToEquatableArray() }
                         : ext.AddAndReturn(key, value, pattern);
@@ -306,28 +306,28 @@ internal static class ToolModelReader
             var key = keyNode.Text;
             switch (key)
             {
-                case "max_cost":
+                case ToolFields.MaxCost:
                     policy = NullableNumber(value, key, ext, out var maxCost) ? policy with { MaxCost = maxCost } : policy;
                     break;
-                case "requires_approval":
+                case ToolFields.RequiresApproval:
                     policy = value is YamlScalar { IsBoolean: true } approval
                         ? policy with { RequiresApproval = (bool)approval.Value! }
                         : ext.AddAndReturn(key, value, policy);
                     break;
-                case "production_safe":
+                case ToolFields.ProductionSafe:
                     policy = value is YamlScalar { IsBoolean: true } safe
                         ? policy with { ProductionSafe = (bool)safe.Value! }
                         : ext.AddAndReturn(key, value, policy);
                     break;
-                case "max_execution_time":
+                case ToolFields.MaxExecutionTime:
                     policy = NullableNumber(value, key, ext, out var maxTime) ? policy with { MaxExecutionTimeSeconds = maxTime } : policy;
                     break;
-                case "requires_background_if":
+                case ToolFields.RequiresBackgroundIf:
                     policy = value is YamlScalar { IsString: true } condition
                         ? policy with { RequiresBackgroundIf = condition.Text }
                         : value is YamlScalar { IsNull: true } ? policy : ext.AddAndReturn(key, value, policy);
                     break;
-                case "max_N_immediate":
+                case ToolFields.MaxNImmediate:
                     policy = value switch
                     {
                         YamlScalar { Kind: ScalarKind.Integer } n => policy with { MaxNImmediate = (long)n.Value! },
@@ -335,7 +335,7 @@ internal static class ToolModelReader
                         _ => ext.AddAndReturn(key, value, policy),
                     };
                     break;
-                case "allowed_environments":
+                case ToolFields.AllowedEnvironments:
                     policy = StringsOrExt(value, key, ext) is { } environments ? policy with { AllowedEnvironments = environments } : policy;
                     break;
                 default:
@@ -354,7 +354,7 @@ internal static class ToolModelReader
         foreach (var (keyNode, value) in map.Entries)
         {
             var key = keyNode.Text;
-            if (key is not ("speed" or "accuracy" or "cost" or "complexity" or "completeness"))
+            if (key is not (ToolFields.Speed or ToolFields.Accuracy or ToolFields.Cost or ToolFields.Complexity or ToolFields.Completeness))
             {
                 ext.Add(key, value);
                 continue;
@@ -367,10 +367,10 @@ internal static class ToolModelReader
 
             scores = key switch
             {
-                "speed" => scores with { Speed = score },
-                "accuracy" => scores with { Accuracy = score },
-                "cost" => scores with { Cost = score },
-                "complexity" => scores with { Complexity = score },
+                ToolFields.Speed => scores with { Speed = score },
+                ToolFields.Accuracy => scores with { Accuracy = score },
+                ToolFields.Cost => scores with { Cost = score },
+                ToolFields.Complexity => scores with { Complexity = score },
                 _ => scores with { Completeness = score },
             };
         }
@@ -392,27 +392,27 @@ internal static class ToolModelReader
             var key = keyNode.Text;
             switch (key)
             {
-                case "name":
+                case ToolFields.Name:
                     break;
-                case "type":
+                case ToolFields.Type:
                     input = TextOrExt(value, key, ext) is { } type ? input with { Type = type } : input;
                     break;
-                case "description":
+                case ToolFields.Description:
                     input = input with { Description = TextOrExt(value, key, ext) };
                     break;
-                case "validation":
+                case ToolFields.Validation:
                     input = input with { Validation = TextOrExt(value, key, ext) };
                     break;
-                case "examples":
+                case ToolFields.Examples:
                     input = value is YamlSequence examples ? input with { Examples = examples.Items.Select(ToData).ToEquatableArray() } : ext.AddAndReturn(key, value, input);
                     break;
-                case "allowed_values":
+                case ToolFields.AllowedValues:
                     input = value is YamlSequence allowed ? input with { AllowedValues = allowed.Items.Select(ToData).ToEquatableArray() } : ext.AddAndReturn(key, value, input);
                     break;
-                case "default":
+                case ToolFields.Default:
                     input = input with { Default = ToData(value) };
                     break;
-                case "required":
+                case ToolFields.Required:
                     input = value is YamlScalar { IsBoolean: true } required ? input with { Required = (bool)required.Value! } : ext.AddAndReturn(key, value, input);
                     break;
                 default:
@@ -438,15 +438,15 @@ internal static class ToolModelReader
             var key = keyNode.Text;
             switch (key)
             {
-                case "name":
+                case ToolFields.Name:
                     break;
-                case "type":
+                case ToolFields.Type:
                     output = TextOrExt(value, key, ext) is { } type ? output with { Type = type } : output;
                     break;
-                case "description":
+                case ToolFields.Description:
                     output = output with { Description = TextOrExt(value, key, ext) };
                     break;
-                case "required":
+                case ToolFields.Required:
                     output = value is YamlScalar { IsBoolean: true } required ? output with { Required = (bool)required.Value! } : ext.AddAndReturn(key, value, output);
                     break;
                 default:
@@ -472,15 +472,15 @@ internal static class ToolModelReader
             var key = keyNode.Text;
             switch (key)
             {
-                case "name":
+                case ToolFields.Name:
                     break;
-                case "type":
+                case ToolFields.Type:
                     dependency = dependency with { Type = TextOrExt(value, key, ext) ?? "" };
                     break;
-                case "required":
+                case ToolFields.Required:
                     dependency = value is YamlScalar { IsBoolean: true } required ? dependency with { Required = (bool)required.Value! } : ext.AddAndReturn(key, value, dependency);
                     break;
-                case "version":
+                case ToolFields.Version:
                     dependency = dependency with { Version = TextOrExt(value, key, ext) };
                     break;
                 default:
@@ -501,22 +501,22 @@ internal static class ToolModelReader
             var key = keyNode.Text;
             switch (key)
             {
-                case "name":
+                case ToolFields.Name:
                     example = example with { Name = TextOrExt(value, key, ext) };
                     break;
-                case "description":
+                case ToolFields.Description:
                     example = example with { Description = TextOrExt(value, key, ext) };
                     break;
-                case "inputs":
+                case ToolFields.Inputs:
                     example = value is YamlMapping inputs ? example with { Inputs = ToDataMap(inputs) } : ext.AddAndReturn(key, value, example);
                     break;
-                case "expected_output":
+                case ToolFields.ExpectedOutput:
                     example = example with { ExpectedOutput = ToData(value) };
                     break;
-                case "expected_time_ms":
+                case ToolFields.ExpectedTimeMs:
                     example = NullableNumber(value, key, ext, out var time) ? example with { ExpectedTimeMs = time } : example;
                     break;
-                case "expected_cost":
+                case ToolFields.ExpectedCost:
                     example = NullableNumber(value, key, ext, out var cost) ? example with { ExpectedCost = cost } : example;
                     break;
                 default:
@@ -552,7 +552,7 @@ internal static class ToolModelReader
     }
 
     private static string? NameOf(YamlMapping map) =>
-        map.Get("name") is YamlScalar { IsString: true } name && name.Text.Length > 0 ? name.Text : null;
+        map.Get(ToolFields.Name) is YamlScalar { IsString: true } name && name.Text.Length > 0 ? name.Text : null;
 
     /// <summary>A scalar's text; null for an explicit null; a list or mapping goes to the extensions.</summary>
     private static string? TextOrExt(YamlNode value, string key, Extensions ext)

@@ -14,47 +14,47 @@ internal static partial class ToolNodeWriter
     {
         ArgumentNullException.ThrowIfNull(tool);
         var map = new MapBuilder(tool.Extensions);
-        map.Add("tool_name", Str(tool.Name));
-        map.Add("version", Str(tool.Version));
-        map.Add("description", Str(tool.Description));
-        map.Add("platform", Str(tool.Platform));
-        map.Add("category", Str(tool.Category));
+        map.Add(ToolFields.ToolName, Str(tool.Name));
+        map.Add(ToolFields.Version, Str(tool.Version));
+        map.Add(ToolFields.Description, Str(tool.Description));
+        map.Add(ToolFields.Platform, Str(tool.Platform));
+        map.Add(ToolFields.Category, Str(tool.Category));
         if (tool.Status != ToolStatus.Active)
         {
-            map.Add("status", Str(tool.Status.ToWire()));
+            map.Add(ToolFields.Status, Str(tool.Status.ToWire()));
         }
 
         if (!tool.Enabled)
         {
-            map.Add("enabled", YamlScalar.Boolean(false));
+            map.Add(ToolFields.Enabled, YamlScalar.Boolean(false));
         }
 
         if (tool.ExecutionLocation is not null)
         {
-            map.Add("execution_location", Str(tool.ExecutionLocation));
+            map.Add(ToolFields.ExecutionLocation, Str(tool.ExecutionLocation));
         }
 
-        map.Add("defaults", Defaults(tool.Defaults));
+        map.Add(ToolFields.Defaults, Defaults(tool.Defaults));
         var capabilities = new List<YamlEntry>();
         foreach (var capability in tool.Capabilities)
         {
             capabilities.Add(new YamlEntry(Key(capability.Name), Capability(capability)));
         }
 
-        map.Add("capabilities", new YamlMapping(capabilities, default));
+        map.Add(ToolFields.Capabilities, new YamlMapping(capabilities, default));
         if (!tool.Dependencies.IsEmpty)
         {
-            map.Add("dependencies", new YamlSequence([.. tool.Dependencies.Select(Dependency)], default));
+            map.Add(ToolFields.Dependencies, new YamlSequence([.. tool.Dependencies.Select(Dependency)], default));
         }
 
         if (!tool.Metadata.IsEmpty)
         {
-            map.Add("metadata", Data(DataValue.FromMap(tool.Metadata), 0));
+            map.Add(ToolFields.Metadata, Data(DataValue.FromMap(tool.Metadata), 0));
         }
 
         if (!tool.Examples.IsEmpty)
         {
-            map.Add("examples", new YamlSequence([.. tool.Examples.Select(Example)], default));
+            map.Add(ToolFields.Examples, new YamlSequence([.. tool.Examples.Select(Example)], default));
         }
 
         return map.Build();
@@ -63,58 +63,58 @@ internal static partial class ToolNodeWriter
     private static YamlMapping Defaults(ToolDefaults defaults)
     {
         var map = new MapBuilder(defaults.Extensions);
-        map.AddIf("accuracy_level", defaults.AccuracyLevel);
-        map.AddIf("freshness", defaults.Freshness);
-        map.AddIf("data_source", defaults.DataSource);
-        map.AddIf("scope", defaults.Scope);
-        map.AddIf("completeness", defaults.Completeness);
+        map.AddIf(ToolFields.AccuracyLevel, defaults.AccuracyLevel);
+        map.AddIf(ToolFields.Freshness, defaults.Freshness);
+        map.AddIf(ToolFields.DataSource, defaults.DataSource);
+        map.AddIf(ToolFields.Scope, defaults.Scope);
+        map.AddIf(ToolFields.Completeness, defaults.Completeness);
         return map.Build();
     }
 
     private static YamlMapping Capability(CapabilityDefinition capability)
     {
         var map = new MapBuilder(capability.Extensions);
-        map.Add("description", Str(capability.Description));
+        map.Add(ToolFields.Description, Str(capability.Description));
         var patterns = new List<YamlEntry>();
         foreach (var pattern in capability.Patterns)
         {
             patterns.Add(new YamlEntry(Key(pattern.Name), Pattern(pattern)));
         }
 
-        map.Add("patterns", new YamlMapping(patterns, default));
+        map.Add(ToolFields.Patterns, new YamlMapping(patterns, default));
         return map.Build();
     }
 
     private static YamlMapping Pattern(PatternDefinition pattern)
     {
         var map = new MapBuilder(pattern.Extensions);
-        map.Add("description", Str(pattern.Description));
-        map.Add("typical_use_cases", Strings(pattern.TypicalUseCases));
-        map.Add("time_estimate_ms", Str(pattern.TimeEstimateMs));
-        map.Add("cost_estimate", Str(pattern.CostEstimate));
-        map.Add("complexity_score", YamlScalar.Float(pattern.ComplexityScore));
-        map.AddIf("scope", pattern.Scope);
-        map.AddIf("completeness", pattern.Completeness);
-        map.AddIf("accuracy_level", pattern.AccuracyLevel);
-        map.AddIf("freshness", pattern.Freshness);
-        map.AddIf("data_source", pattern.DataSource);
+        map.Add(ToolFields.Description, Str(pattern.Description));
+        map.Add(ToolFields.TypicalUseCases, Strings(pattern.TypicalUseCases));
+        map.Add(ToolFields.TimeEstimateMs, Str(pattern.TimeEstimateMs));
+        map.Add(ToolFields.CostEstimate, Str(pattern.CostEstimate));
+        map.Add(ToolFields.ComplexityScore, YamlScalar.Float(pattern.ComplexityScore));
+        map.AddIf(ToolFields.Scope, pattern.Scope);
+        map.AddIf(ToolFields.Completeness, pattern.Completeness);
+        map.AddIf(ToolFields.AccuracyLevel, pattern.AccuracyLevel);
+        map.AddIf(ToolFields.Freshness, pattern.Freshness);
+        map.AddIf(ToolFields.DataSource, pattern.DataSource);
         if (!pattern.Limitations.IsEmpty)
         {
-            map.Add("limitations", Strings(pattern.Limitations));
+            map.Add(ToolFields.Limitations, Strings(pattern.Limitations));
         }
 
-        map.Add("policy", Policy(pattern.Policy));
-        map.Add("preference_match", Preferences(pattern.PreferenceMatch));
-        map.Add("required_inputs", new YamlSequence([.. pattern.RequiredInputs.Select(Input)], default));
+        map.Add(ToolFields.Policy, Policy(pattern.Policy));
+        map.Add(ToolFields.PreferenceMatch, Preferences(pattern.PreferenceMatch));
+        map.Add(ToolFields.RequiredInputs, new YamlSequence([.. pattern.RequiredInputs.Select(Input)], default));
         if (!pattern.OptionalInputs.IsEmpty)
         {
-            map.Add("optional_inputs", new YamlSequence([.. pattern.OptionalInputs.Select(Input)], default));
+            map.Add(ToolFields.OptionalInputs, new YamlSequence([.. pattern.OptionalInputs.Select(Input)], default));
         }
 
-        map.Add("expected_outputs", new YamlSequence([.. pattern.ExpectedOutputs.Select(Output)], default));
+        map.Add(ToolFields.ExpectedOutputs, new YamlSequence([.. pattern.ExpectedOutputs.Select(Output)], default));
         if (!pattern.Examples.IsEmpty)
         {
-            map.Add("examples", new YamlSequence([.. pattern.Examples.Select(e => Data(e, 0))], default));
+            map.Add(ToolFields.Examples, new YamlSequence([.. pattern.Examples.Select(e => Data(e, 0))], default));
         }
 
         return map.Build();
@@ -125,25 +125,25 @@ internal static partial class ToolNodeWriter
         var map = new MapBuilder(policy.Extensions);
         if (policy.MaxCost is { } maxCost)
         {
-            map.Add("max_cost", Number(maxCost));
+            map.Add(ToolFields.MaxCost, Number(maxCost));
         }
 
-        map.Add("requires_approval", YamlScalar.Boolean(policy.RequiresApproval));
-        map.Add("production_safe", YamlScalar.Boolean(policy.ProductionSafe));
+        map.Add(ToolFields.RequiresApproval, YamlScalar.Boolean(policy.RequiresApproval));
+        map.Add(ToolFields.ProductionSafe, YamlScalar.Boolean(policy.ProductionSafe));
         if (policy.MaxExecutionTimeSeconds is { } maxTime)
         {
-            map.Add("max_execution_time", Number(maxTime));
+            map.Add(ToolFields.MaxExecutionTime, Number(maxTime));
         }
 
-        map.AddIf("requires_background_if", policy.RequiresBackgroundIf);
+        map.AddIf(ToolFields.RequiresBackgroundIf, policy.RequiresBackgroundIf);
         if (policy.MaxNImmediate is { } maxN)
         {
-            map.Add("max_N_immediate", YamlScalar.Integer(maxN));
+            map.Add(ToolFields.MaxNImmediate, YamlScalar.Integer(maxN));
         }
 
         if (!policy.AllowedEnvironments.IsEmpty)
         {
-            map.Add("allowed_environments", Strings(policy.AllowedEnvironments));
+            map.Add(ToolFields.AllowedEnvironments, Strings(policy.AllowedEnvironments));
         }
 
         return map.Build();
@@ -152,39 +152,39 @@ internal static partial class ToolNodeWriter
     private static YamlMapping Preferences(PreferenceMatch scores)
     {
         var map = new MapBuilder(scores.Extensions);
-        map.Add("speed", YamlScalar.Float(scores.Speed));
-        map.Add("accuracy", YamlScalar.Float(scores.Accuracy));
-        map.Add("cost", YamlScalar.Float(scores.Cost));
-        map.Add("complexity", YamlScalar.Float(scores.Complexity));
-        map.Add("completeness", YamlScalar.Float(scores.Completeness));
+        map.Add(ToolFields.Speed, YamlScalar.Float(scores.Speed));
+        map.Add(ToolFields.Accuracy, YamlScalar.Float(scores.Accuracy));
+        map.Add(ToolFields.Cost, YamlScalar.Float(scores.Cost));
+        map.Add(ToolFields.Complexity, YamlScalar.Float(scores.Complexity));
+        map.Add(ToolFields.Completeness, YamlScalar.Float(scores.Completeness));
         return map.Build();
     }
 
     private static YamlMapping Input(InputSpec input)
     {
         var map = new MapBuilder(input.Extensions);
-        map.Add("name", Str(input.Name));
-        map.Add("type", Str(input.Type));
-        map.AddIf("description", input.Description);
-        map.AddIf("validation", input.Validation);
+        map.Add(ToolFields.Name, Str(input.Name));
+        map.Add(ToolFields.Type, Str(input.Type));
+        map.AddIf(ToolFields.Description, input.Description);
+        map.AddIf(ToolFields.Validation, input.Validation);
         if (!input.Examples.IsEmpty)
         {
-            map.Add("examples", new YamlSequence([.. input.Examples.Select(e => Data(e, 0))], default));
+            map.Add(ToolFields.Examples, new YamlSequence([.. input.Examples.Select(e => Data(e, 0))], default));
         }
 
         if (!input.AllowedValues.IsEmpty)
         {
-            map.Add("allowed_values", new YamlSequence([.. input.AllowedValues.Select(e => Data(e, 0))], default));
+            map.Add(ToolFields.AllowedValues, new YamlSequence([.. input.AllowedValues.Select(e => Data(e, 0))], default));
         }
 
         if (input.Default is not null)
         {
-            map.Add("default", Data(input.Default, 0));
+            map.Add(ToolFields.Default, Data(input.Default, 0));
         }
 
         if (input.Required is { } required)
         {
-            map.Add("required", YamlScalar.Boolean(required));
+            map.Add(ToolFields.Required, YamlScalar.Boolean(required));
         }
 
         return map.Build();
@@ -193,12 +193,12 @@ internal static partial class ToolNodeWriter
     private static YamlMapping Output(OutputSpec output)
     {
         var map = new MapBuilder(output.Extensions);
-        map.Add("name", Str(output.Name));
-        map.Add("type", Str(output.Type));
-        map.AddIf("description", output.Description);
+        map.Add(ToolFields.Name, Str(output.Name));
+        map.Add(ToolFields.Type, Str(output.Type));
+        map.AddIf(ToolFields.Description, output.Description);
         if (output.Required is { } required)
         {
-            map.Add("required", YamlScalar.Boolean(required));
+            map.Add(ToolFields.Required, YamlScalar.Boolean(required));
         }
 
         return map.Build();
@@ -207,32 +207,32 @@ internal static partial class ToolNodeWriter
     private static YamlMapping Dependency(DependencySpec dependency)
     {
         var map = new MapBuilder(dependency.Extensions);
-        map.Add("name", Str(dependency.Name));
-        map.Add("type", Str(dependency.Type));
-        map.Add("required", YamlScalar.Boolean(dependency.Required));
-        map.AddIf("version", dependency.Version);
+        map.Add(ToolFields.Name, Str(dependency.Name));
+        map.Add(ToolFields.Type, Str(dependency.Type));
+        map.Add(ToolFields.Required, YamlScalar.Boolean(dependency.Required));
+        map.AddIf(ToolFields.Version, dependency.Version);
         return map.Build();
     }
 
     private static YamlMapping Example(ToolExample example)
     {
         var map = new MapBuilder(example.Extensions);
-        map.AddIf("name", example.Name);
-        map.AddIf("description", example.Description);
-        map.Add("inputs", Data(DataValue.FromMap(example.Inputs), 0));
+        map.AddIf(ToolFields.Name, example.Name);
+        map.AddIf(ToolFields.Description, example.Description);
+        map.Add(ToolFields.Inputs, Data(DataValue.FromMap(example.Inputs), 0));
         if (example.ExpectedOutput is not null)
         {
-            map.Add("expected_output", Data(example.ExpectedOutput, 0));
+            map.Add(ToolFields.ExpectedOutput, Data(example.ExpectedOutput, 0));
         }
 
         if (example.ExpectedTimeMs is { } time)
         {
-            map.Add("expected_time_ms", Number(time));
+            map.Add(ToolFields.ExpectedTimeMs, Number(time));
         }
 
         if (example.ExpectedCost is { } cost)
         {
-            map.Add("expected_cost", Number(cost));
+            map.Add(ToolFields.ExpectedCost, Number(cost));
         }
 
         return map.Build();

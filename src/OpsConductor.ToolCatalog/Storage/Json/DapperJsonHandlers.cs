@@ -1,5 +1,5 @@
 using System.Data;
-using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Dapper;
 using Npgsql;
 using NpgsqlTypes;
@@ -8,7 +8,7 @@ using OpsConductor.ToolCatalog.Model;
 namespace OpsConductor.ToolCatalog.Storage.Json;
 
 /// <summary>
-/// Dapper type handlers that map the model's parts to and from JSON documents with <see cref="ModelJson"/>. Registered
+/// Dapper type handlers that map the model's parts to and from JSON documents with <see cref="ModelJson"/> (its <see cref="ModelJson.Stored"/> format). Registered
 /// once, for our own types only; no other Dapper setting is touched. Parameters are sent as <c>json</c>: the pattern
 /// columns are json (kept as sent), and PostgreSQL converts json to jsonb for the jsonb columns by assignment.
 /// </summary>
@@ -23,27 +23,24 @@ internal static class DapperJsonHandlers
             return;
         }
 
-        SqlMapper.AddTypeHandler(new Handler<DataMap>(ModelJson.WriteMap, ModelJson.ReadMap));
-        SqlMapper.AddTypeHandler(new Handler<ToolDefaults>(ModelJson.WriteDefaults, ModelJson.ReadDefaults));
-        SqlMapper.AddTypeHandler(new Handler<PolicyDefinition>(ModelJson.WritePolicy, ModelJson.ReadPolicy));
-        SqlMapper.AddTypeHandler(new Handler<PreferenceMatch>(ModelJson.WritePreferences, ModelJson.ReadPreferences));
-        SqlMapper.AddTypeHandler(new Handler<EquatableArray<string>>(ModelJson.WriteStrings, ModelJson.ReadStrings));
-        SqlMapper.AddTypeHandler(new Handler<EquatableArray<DataValue>>(ModelJson.WriteValues, ModelJson.ReadValues));
-        SqlMapper.AddTypeHandler(new Handler<EquatableArray<InputSpec>>(
-            (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteInput), e => ModelJson.ReadArray(e, ModelJson.ReadInput)));
-        SqlMapper.AddTypeHandler(new Handler<EquatableArray<OutputSpec>>(
-            (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteOutput), e => ModelJson.ReadArray(e, ModelJson.ReadOutput)));
-        SqlMapper.AddTypeHandler(new Handler<EquatableArray<DependencySpec>>(
-            (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteDependency), e => ModelJson.ReadArray(e, ModelJson.ReadDependency)));
-        SqlMapper.AddTypeHandler(new Handler<EquatableArray<ToolExample>>(
-            (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteExample), e => ModelJson.ReadArray(e, ModelJson.ReadExample)));
+        var format = ModelJson.Stored;
+        SqlMapper.AddTypeHandler(new Handler<DataMap>(format.Map));
+        SqlMapper.AddTypeHandler(new Handler<ToolDefaults>(format.Defaults));
+        SqlMapper.AddTypeHandler(new Handler<PolicyDefinition>(format.Policy));
+        SqlMapper.AddTypeHandler(new Handler<PreferenceMatch>(format.Preferences));
+        SqlMapper.AddTypeHandler(new Handler<EquatableArray<string>>(format.Strings));
+        SqlMapper.AddTypeHandler(new Handler<EquatableArray<DataValue>>(format.Values));
+        SqlMapper.AddTypeHandler(new Handler<EquatableArray<InputSpec>>(format.Inputs));
+        SqlMapper.AddTypeHandler(new Handler<EquatableArray<OutputSpec>>(format.Outputs));
+        SqlMapper.AddTypeHandler(new Handler<EquatableArray<DependencySpec>>(format.Dependencies));
+        SqlMapper.AddTypeHandler(new Handler<EquatableArray<ToolExample>>(format.Examples));
     }
 
-    private sealed class Handler<T>(Action<Utf8JsonWriter, T> write, Func<JsonElement, T> read) : SqlMapper.TypeHandler<T>
+    private sealed class Handler<T>(JsonTypeInfo<T> info) : SqlMapper.TypeHandler<T>
     {
         public override void SetValue(IDbDataParameter parameter, T? value)
         {
-            parameter.Value = value is null ? DBNull.Value : ModelJson.Serialize(value, write);
+            parameter.Value = value is null ? DBNull.Value : ModelJson.Serialize(value, info);
             if (parameter is NpgsqlParameter npgsql)
             {
                 npgsql.NpgsqlDbType = NpgsqlDbType.Json;
@@ -52,7 +49,7 @@ internal static class DapperJsonHandlers
 
         public override T Parse(object value) => value switch
         {
-            string json => ModelJson.Deserialize(json, read),
+            string json => ModelJson.Deserialize(json, info),
             _ => throw new DataException($"Expected JSON text for {typeof(T).Name}, got {value.GetType().Name}."),
         };
     }

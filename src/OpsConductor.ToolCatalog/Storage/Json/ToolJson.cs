@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using OpsConductor.ToolCatalog.Model;
 
 namespace OpsConductor.ToolCatalog.Storage.Json;
@@ -30,123 +31,159 @@ public static class ToolJson
 
     /// <summary>Writes the document, or (<paramref name="mode"/>) the field-by-field diff from or to nothing, which is
     /// what <see cref="JsonDiff.Compute"/> gives against a missing side, without building a tree.</summary>
-    internal static void Write(Utf8JsonWriter writer, ToolDefinition tool, FieldMode mode) => Write(writer, tool, mode, includeState: true);
+    internal static void Write(Utf8JsonWriter writer, ToolDefinition tool, FieldMode mode) => Write(writer, tool, mode, includeState: true, ModelJson.Stored);
 
-    private static void Write(Utf8JsonWriter writer, ToolDefinition tool, FieldMode mode, bool includeState)
+    private static void Write(Utf8JsonWriter writer, ToolDefinition tool, FieldMode mode, bool includeState, ModelJsonFormat format)
     {
         writer.WriteStartObject();
-        Field(writer, mode, "tool_name", tool.Name, static (w, v) => w.WriteStringValue(v));
-        Field(writer, mode, "version", tool.Version, static (w, v) => w.WriteStringValue(v));
-        Field(writer, mode, "description", tool.Description, static (w, v) => w.WriteStringValue(v));
-        Field(writer, mode, "platform", tool.Platform, static (w, v) => w.WriteStringValue(v));
-        Field(writer, mode, "category", tool.Category, static (w, v) => w.WriteStringValue(v));
+        Text(writer, mode, ToolFields.ToolName, tool.Name);
+        Text(writer, mode, ToolFields.Version, tool.Version);
+        Text(writer, mode, ToolFields.Description, tool.Description);
+        Text(writer, mode, ToolFields.Platform, tool.Platform);
+        Text(writer, mode, ToolFields.Category, tool.Category);
         if (includeState)
         {
-            Field(writer, mode, "status", tool.Status.ToWire(), static (w, v) => w.WriteStringValue(v));
-            Field(writer, mode, "enabled", tool.Enabled, static (w, v) => w.WriteBooleanValue(v));
+            Text(writer, mode, ToolFields.Status, tool.Status.ToWire());
+            BeginField(writer, mode, ToolFields.Enabled);
+            writer.WriteBooleanValue(tool.Enabled);
+            EndField(writer, mode);
         }
 
-        Field(writer, mode, "defaults", tool.Defaults, ModelJson.WriteDefaults);
-        Field(writer, mode, "capabilities", tool.Capabilities, static (w, capabilities) =>
+        Field(writer, mode, ToolFields.Defaults, tool.Defaults, format.Defaults, format);
+        BeginField(writer, mode, ToolFields.Capabilities);
+        writer.WriteStartObject();
+        foreach (var capability in tool.Capabilities)
         {
-            w.WriteStartObject();
-            foreach (var capability in capabilities)
-            {
-                w.WritePropertyName(capability.Name);
-                WriteCapability(w, capability);
-            }
+            writer.WritePropertyName(capability.Name);
+            WriteCapability(writer, capability, format);
+        }
 
-            w.WriteEndObject();
-        });
-        Field(writer, mode, "dependencies", tool.Dependencies, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteDependency));
-        Field(writer, mode, "metadata", tool.Metadata, ModelJson.WriteMap);
+        writer.WriteEndObject();
+        EndField(writer, mode);
+        Field(writer, mode, ToolFields.Dependencies, tool.Dependencies, format.Dependencies, format);
+        Field(writer, mode, ToolFields.Metadata, tool.Metadata, format.Map, format);
         if (tool.ExecutionLocation is not null)
         {
-            Field(writer, mode, "execution_location", tool.ExecutionLocation, static (w, v) => w.WriteStringValue(v));
+            Text(writer, mode, ToolFields.ExecutionLocation, tool.ExecutionLocation);
         }
 
-        Field(writer, mode, "examples", tool.Examples, static (w, v) => ModelJson.WriteArray(w, v, ModelJson.WriteExample));
+        Field(writer, mode, ToolFields.Examples, tool.Examples, format.Examples, format);
         if (!tool.Extensions.IsEmpty)
         {
-            Field(writer, mode, "extensions", tool.Extensions, ModelJson.WriteMap);
+            Field(writer, mode, ToolFields.Extensions, tool.Extensions, format.Map, format);
         }
 
         writer.WriteEndObject();
     }
 
-    private static void Field<T>(Utf8JsonWriter writer, FieldMode mode, string name, T value, Action<Utf8JsonWriter, T> write)
+    private static void Text(Utf8JsonWriter writer, FieldMode mode, string name, string value)
+    {
+        BeginField(writer, mode, name);
+        writer.WriteStringValue(value);
+        EndField(writer, mode);
+    }
+
+    private static void Field<T>(Utf8JsonWriter writer, FieldMode mode, string name, T value, JsonTypeInfo<T> info, ModelJsonFormat format)
+    {
+        BeginField(writer, mode, name);
+        format.Write(writer, value, info);
+        EndField(writer, mode);
+    }
+
+    /// <summary>Writes the field's name and, in a diff, <c>{"old": null, "new":</c> or <c>{"old":</c>; the value follows.</summary>
+    private static void BeginField(Utf8JsonWriter writer, FieldMode mode, string name)
     {
         writer.WritePropertyName(name);
-        if (mode == FieldMode.Plain)
+        switch (mode)
         {
-            write(writer, value);
-            return;
+            case FieldMode.AsNew:
+                writer.WriteStartObject();
+                writer.WriteNull("old");
+                writer.WritePropertyName("new");
+                break;
+            case FieldMode.AsOld:
+                writer.WriteStartObject();
+                writer.WritePropertyName("old");
+                break;
         }
-
-        writer.WriteStartObject();
-        if (mode == FieldMode.AsNew)
-        {
-            writer.WriteNull("old");
-            writer.WritePropertyName("new");
-            write(writer, value);
-        }
-        else
-        {
-            writer.WritePropertyName("old");
-            write(writer, value);
-            writer.WriteNull("new");
-        }
-
-        writer.WriteEndObject();
     }
 
-    internal static void WriteCapability(Utf8JsonWriter writer, CapabilityDefinition capability)
+    /// <summary>Closes what <see cref="BeginField"/> opened, after the value.</summary>
+    private static void EndField(Utf8JsonWriter writer, FieldMode mode)
+    {
+        switch (mode)
+        {
+            case FieldMode.AsNew:
+                writer.WriteEndObject();
+                break;
+            case FieldMode.AsOld:
+                writer.WriteNull("new");
+                writer.WriteEndObject();
+                break;
+        }
+    }
+
+    private static void WriteCapability(Utf8JsonWriter writer, CapabilityDefinition capability, ModelJsonFormat format)
     {
         writer.WriteStartObject();
-        writer.WriteString("description", capability.Description);
-        writer.WritePropertyName("patterns");
+        writer.WriteString(ToolFields.Description, capability.Description);
+        writer.WritePropertyName(ToolFields.Patterns);
         writer.WriteStartObject();
         foreach (var pattern in capability.Patterns)
         {
             writer.WritePropertyName(pattern.Name);
-            WritePattern(writer, pattern);
+            WritePattern(writer, pattern, format);
         }
 
         writer.WriteEndObject();
-        ModelJson.WriteExtensions(writer, capability.Extensions);
+        Extensions(writer, capability.Extensions, format);
         writer.WriteEndObject();
     }
 
-    internal static void WritePattern(Utf8JsonWriter writer, PatternDefinition pattern)
+    private static void WritePattern(Utf8JsonWriter writer, PatternDefinition pattern, ModelJsonFormat format)
     {
         writer.WriteStartObject();
-        writer.WriteString("description", pattern.Description);
-        writer.WritePropertyName("typical_use_cases");
-        ModelJson.WriteStrings(writer, pattern.TypicalUseCases);
-        writer.WriteString("time_estimate_ms", pattern.TimeEstimateMs);
-        writer.WriteString("cost_estimate", pattern.CostEstimate);
-        ModelJson.WriteDouble(writer, "complexity_score", pattern.ComplexityScore);
-        ModelJson.WriteOptionalString(writer, "scope", pattern.Scope);
-        ModelJson.WriteOptionalString(writer, "completeness", pattern.Completeness);
-        ModelJson.WriteOptionalString(writer, "accuracy_level", pattern.AccuracyLevel);
-        ModelJson.WriteOptionalString(writer, "freshness", pattern.Freshness);
-        ModelJson.WriteOptionalString(writer, "data_source", pattern.DataSource);
-        writer.WritePropertyName("limitations");
-        ModelJson.WriteStrings(writer, pattern.Limitations);
-        writer.WritePropertyName("policy");
-        ModelJson.WritePolicy(writer, pattern.Policy);
-        writer.WritePropertyName("preference_match");
-        ModelJson.WritePreferences(writer, pattern.PreferenceMatch);
-        writer.WritePropertyName("required_inputs");
-        ModelJson.WriteArray(writer, pattern.RequiredInputs, ModelJson.WriteInput);
-        writer.WritePropertyName("optional_inputs");
-        ModelJson.WriteArray(writer, pattern.OptionalInputs, ModelJson.WriteInput);
-        writer.WritePropertyName("expected_outputs");
-        ModelJson.WriteArray(writer, pattern.ExpectedOutputs, ModelJson.WriteOutput);
-        writer.WritePropertyName("examples");
-        ModelJson.WriteValues(writer, pattern.Examples);
-        ModelJson.WriteExtensions(writer, pattern.Extensions);
+        writer.WriteString(ToolFields.Description, pattern.Description);
+        Property(writer, ToolFields.TypicalUseCases, pattern.TypicalUseCases, format.Strings, format);
+        writer.WriteString(ToolFields.TimeEstimateMs, pattern.TimeEstimateMs);
+        writer.WriteString(ToolFields.CostEstimate, pattern.CostEstimate);
+        Property(writer, ToolFields.ComplexityScore, pattern.ComplexityScore, format.Number, format);
+        OptionalText(writer, ToolFields.Scope, pattern.Scope);
+        OptionalText(writer, ToolFields.Completeness, pattern.Completeness);
+        OptionalText(writer, ToolFields.AccuracyLevel, pattern.AccuracyLevel);
+        OptionalText(writer, ToolFields.Freshness, pattern.Freshness);
+        OptionalText(writer, ToolFields.DataSource, pattern.DataSource);
+        Property(writer, ToolFields.Limitations, pattern.Limitations, format.Strings, format);
+        Property(writer, ToolFields.Policy, pattern.Policy, format.Policy, format);
+        Property(writer, ToolFields.PreferenceMatch, pattern.PreferenceMatch, format.Preferences, format);
+        Property(writer, ToolFields.RequiredInputs, pattern.RequiredInputs, format.Inputs, format);
+        Property(writer, ToolFields.OptionalInputs, pattern.OptionalInputs, format.Inputs, format);
+        Property(writer, ToolFields.ExpectedOutputs, pattern.ExpectedOutputs, format.Outputs, format);
+        Property(writer, ToolFields.Examples, pattern.Examples, format.Values, format);
+        Extensions(writer, pattern.Extensions, format);
         writer.WriteEndObject();
+    }
+
+    private static void Property<T>(Utf8JsonWriter writer, string name, T value, JsonTypeInfo<T> info, ModelJsonFormat format)
+    {
+        writer.WritePropertyName(name);
+        format.Write(writer, value, info);
+    }
+
+    private static void OptionalText(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static void Extensions(Utf8JsonWriter writer, DataMap extensions, ModelJsonFormat format)
+    {
+        if (!extensions.IsEmpty)
+        {
+            Property(writer, ToolFields.Extensions, extensions, format.Map, format);
+        }
     }
 
     /// <summary>A tool version as JSON text (indented unless <paramref name="indented"/> is false), in the shape of its
@@ -174,10 +211,7 @@ public static class ToolJson
         var scratch = t_hashScratch ??= new HashScratch();
         scratch.Buffer.ResetWrittenCount();
         scratch.Writer.Reset(scratch.Buffer);
-        using (ModelJson.SortMaps())
-        {
-            Write(scratch.Writer, tool, FieldMode.Plain, includeState: false);
-        }
+        Write(scratch.Writer, tool, FieldMode.Plain, includeState: false, ModelJson.Canonical);
 
         scratch.Writer.Flush();
         Span<byte> hash = stackalloc byte[32];

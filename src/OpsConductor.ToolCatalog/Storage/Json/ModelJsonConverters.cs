@@ -1,0 +1,304 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using OpsConductor.ToolCatalog.Model;
+
+namespace OpsConductor.ToolCatalog.Storage.Json;
+
+/// <summary>
+/// Free-form data (<see cref="DataValue"/>) as JSON, kinds kept: a float always has a decimal point, a non-finite one
+/// is <c>{"$float":"NaN"}</c>, and a one-key map that would look like a marker is wrapped as <c>{"$map":{…}}</c> (see
+/// <see cref="ModelJson"/>). The instance carries the map order (<paramref name="sortMaps"/>: keys in ordinal order,
+/// for content hashes).
+/// </summary>
+internal sealed class DataValueConverter(bool sortMaps) : JsonConverter<DataValue>, IModelJsonConverter
+{
+    /// <inheritdoc />
+    public override bool HandleNull => true;
+
+    /// <inheritdoc />
+    public override DataValue Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        DataJson.ReadValue(ref reader);
+
+    /// <inheritdoc />
+    public override void Write(Utf8JsonWriter writer, DataValue value, JsonSerializerOptions options) =>
+        DataJson.WriteValue(writer, value, sortMaps);
+}
+
+/// <summary>A free-form map (<see cref="DataMap"/>) as a JSON object; never null. See <see cref="DataValueConverter"/>.</summary>
+internal sealed class DataMapConverter(bool sortMaps) : JsonConverter<DataMap>, IModelJsonConverter
+{
+    /// <inheritdoc />
+    public override bool HandleNull => true;
+
+    /// <inheritdoc />
+    public override DataMap Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        DataJson.ReadMap(ref reader);
+
+    /// <inheritdoc />
+    public override void Write(Utf8JsonWriter writer, DataMap value, JsonSerializerOptions options) =>
+        DataJson.WriteMap(writer, value, sortMaps);
+}
+
+/// <summary>An <see cref="EquatableArray{T}"/> as a JSON array, each item as the options describe <typeparamref name="T"/>;
+/// an empty array reads as the default (empty) value.</summary>
+internal sealed class EquatableArrayConverter<T> : JsonConverter<EquatableArray<T>>, IModelJsonConverter
+{
+    private JsonConverter<T>? _item;
+
+    /// <inheritdoc />
+    public override EquatableArray<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new JsonException($"Expected a JSON array, found {DataJson.Describe(reader.TokenType)}.");
+        }
+
+        var item = Item(options);
+        List<T>? items = null;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            (items ??= []).Add(item.Read(ref reader, typeof(T), options)!);
+        }
+
+        return items is null ? default : new EquatableArray<T>([.. items]);
+    }
+
+    /// <inheritdoc />
+    public override void Write(Utf8JsonWriter writer, EquatableArray<T> value, JsonSerializerOptions options)
+    {
+        var item = Item(options);
+        writer.WriteStartArray();
+        foreach (var element in value.AsSpan())
+        {
+            item.Write(writer, element, options);
+        }
+
+        writer.WriteEndArray();
+    }
+
+    /// <summary>The items' converter (a converter of this library, or the source-generated one of a model part).</summary>
+    private JsonConverter<T> Item(JsonSerializerOptions options) => _item ??= (JsonConverter<T>)options.GetConverter(typeof(T));
+}
+
+/// <summary>A converter of this library: safe to call directly, outside the serializer (<see cref="ModelJsonFormat.Write{T}"/>).</summary>
+internal interface IModelJsonConverter;
+
+/// <summary>The reading and writing of free-form data shared by the converters.</summary>
+internal static class DataJson
+{
+    private const string FloatMarker = "$float";
+    private const string MapMarker = "$map";
+
+    public static void WriteValue(Utf8JsonWriter writer, DataValue value, bool sortMaps)
+    {
+        switch (value.Kind)
+        {
+            case DataKind.Null:
+                writer.WriteNullValue();
+                break;
+            case DataKind.Boolean:
+                writer.WriteBooleanValue(value.AsBoolean());
+                break;
+            case DataKind.Integer:
+                writer.WriteNumberValue(value.AsInteger());
+                break;
+            case DataKind.Float:
+                WriteFloat(writer, value.AsDouble());
+                break;
+            case DataKind.String:
+                writer.WriteStringValue(value.AsString());
+                break;
+            case DataKind.List:
+                writer.WriteStartArray();
+                foreach (var item in value.AsList().AsSpan())
+                {
+                    WriteValue(writer, item, sortMaps);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case DataKind.Map:
+                var map = value.AsMap();
+                if (map.Count == 1 && (map.ContainsKey(FloatMarker) || map.ContainsKey(MapMarker)))
+                {
+                    writer.WriteStartObject();
+                    writer.WritePropertyName(MapMarker);
+                    WriteMap(writer, map, sortMaps);
+                    writer.WriteEndObject();
+                }
+                else
+                {
+                    WriteMap(writer, map, sortMaps);
+                }
+
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(value), value.Kind, "Unknown data kind.");
+        }
+    }
+
+    public static void WriteMap(Utf8JsonWriter writer, DataMap map, bool sortMaps)
+    {
+        writer.WriteStartObject();
+        if (sortMaps && map.Count > 1)
+        {
+            foreach (var (key, item) in map.OrderBy(e => e.Key, StringComparer.Ordinal))
+            {
+                writer.WritePropertyName(key);
+                WriteValue(writer, item, sortMaps);
+            }
+        }
+        else
+        {
+            foreach (var (key, item) in map)
+            {
+                writer.WritePropertyName(key);
+                WriteValue(writer, item, sortMaps);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    public static DataValue ReadValue(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return DataValue.Null;
+            case JsonTokenType.True:
+                return DataValue.True;
+            case JsonTokenType.False:
+                return DataValue.False;
+            case JsonTokenType.String:
+                return DataValue.FromString(reader.GetString()!);
+            case JsonTokenType.Number:
+                return ReadNumber(ref reader);
+            case JsonTokenType.StartArray:
+                var items = new List<DataValue>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    items.Add(ReadValue(ref reader));
+                }
+
+                return DataValue.FromList(new EquatableArray<DataValue>([.. items]));
+            case JsonTokenType.StartObject:
+                return ReadObjectValue(ref reader);
+            default:
+                throw new JsonException($"Unexpected JSON token {reader.TokenType}.");
+        }
+    }
+
+    public static DataMap ReadMap(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException($"Expected a JSON object, found {Describe(reader.TokenType)}.");
+        }
+
+        var entries = new List<KeyValuePair<string, DataValue>>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var key = reader.GetString()!;
+            reader.Read();
+            entries.Add(new(key, ReadValue(ref reader)));
+        }
+
+        return DataMap.Create(entries);
+    }
+
+    /// <summary>How a token is named in errors, as the element kinds were before (<c>Null</c>, <c>String</c>, …).</summary>
+    public static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartObject => "Object",
+        JsonTokenType.StartArray => "Array",
+        _ => token.ToString(),
+    };
+
+    /// <summary>An object: a marker (<c>{"$float": "NaN"}</c>, <c>{"$map": {…}}</c>) when it has exactly that one key
+    /// with a value of the marker's kind, else a map. The reader is on the object's start; it ends on its end.</summary>
+    private static DataValue ReadObjectValue(ref Utf8JsonReader reader)
+    {
+        var probe = reader;
+        if (probe.Read() && probe.TokenType == JsonTokenType.PropertyName &&
+            (probe.ValueTextEquals(FloatMarker) || probe.ValueTextEquals(MapMarker)))
+        {
+            var isFloat = probe.ValueTextEquals(FloatMarker);
+            probe.Read();
+            var valueToken = probe.TokenType;
+            probe.Skip();
+            if (probe.Read() && probe.TokenType == JsonTokenType.EndObject)
+            {
+                if (isFloat && valueToken == JsonTokenType.String)
+                {
+                    reader.Read();
+                    reader.Read();
+                    var value = ParseNamedFloat(reader.GetString()!);
+                    reader.Read();
+                    return DataValue.FromFloat(value);
+                }
+
+                if (!isFloat && valueToken == JsonTokenType.StartObject)
+                {
+                    reader.Read();
+                    reader.Read();
+                    var inner = ReadMap(ref reader);
+                    reader.Read();
+                    return DataValue.FromMap(inner);
+                }
+            }
+        }
+
+        return DataValue.FromMap(ReadMap(ref reader));
+    }
+
+    private static void WriteFloat(Utf8JsonWriter writer, double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            writer.WriteStartObject();
+            writer.WriteString(FloatMarker, NamedFloat(value));
+            writer.WriteEndObject();
+            return;
+        }
+
+        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        if (text.Contains('E', StringComparison.Ordinal))
+        {
+            if (Math.Floor(value) == value)
+            {
+                // PostgreSQL would print 1E+20 as 100000000000000000000 (an integer): keep it a float.
+                text = value.ToString("F1", CultureInfo.InvariantCulture);
+            }
+        }
+        else if (!text.Contains('.', StringComparison.Ordinal))
+        {
+            text += ".0";
+        }
+
+        writer.WriteRawValue(text, skipInputValidation: true);
+    }
+
+    private static DataValue ReadNumber(ref Utf8JsonReader reader)
+    {
+        ReadOnlySpan<byte> raw = reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan;
+        if (raw.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0 && reader.TryGetInt64(out var integer))
+        {
+            return DataValue.FromInteger(integer);
+        }
+
+        return DataValue.FromFloat(reader.GetDouble());
+    }
+
+    private static string NamedFloat(double value) =>
+        double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
+
+    private static double ParseNamedFloat(string text) => text switch
+    {
+        "NaN" => double.NaN,
+        "Infinity" => double.PositiveInfinity,
+        "-Infinity" => double.NegativeInfinity,
+        _ => throw new JsonException($"'{text}' is not a number (allowed strings: NaN, Infinity, -Infinity)."),
+    };
+}
