@@ -17,14 +17,9 @@ namespace OpsConductor.ToolCatalog.Server.Tests.Security;
 /// another tool, admin} → 401, 403, or allowed (neither). A refused write leaves no trace.
 /// </summary>
 /// <remarks>
-/// <para><b>For the lead, after merging fix/reads, fix/writes and fix/serve:</b> the endpoints are built on those branches.
-/// A case whose endpoint this host does not map is ignored with a message saying so ("not mapped on this branch"), so on
-/// fix/auth only <c>GET /revision</c> runs. After the merge every case must run: run
-/// <c>dotnet test tests/OpsConductor.ToolCatalog.Server.Tests --filter "TestCategory=RoleMatrix"</c> and check that
-/// nothing is ignored, and run the explicit <see cref="Every_endpoint_of_the_matrix_is_mapped"/> by name
-/// (<c>--filter Name=Every_endpoint_of_the_matrix_is_mapped</c>; a category filter does not run explicit tests), which
-/// fails while one is missing; and <see cref="Every_endpoint_the_api_maps_is_in_the_matrix"/> fails if the API maps an endpoint (or a path
-/// spelled differently) that the table below does not list.</para>
+/// <para>Every case runs: <see cref="Every_endpoint_of_the_matrix_is_mapped"/> fails while an endpoint of the table is not
+/// mapped, and <see cref="Every_endpoint_the_api_maps_is_in_the_matrix"/> fails if the API maps an endpoint (or a path
+/// spelled differently) that the table does not list.</para>
 /// </remarks>
 [TestFixture]
 [Category("RoleMatrix")]
@@ -50,6 +45,7 @@ public sealed partial class RoleMatrixTests
         new("GET", "/capabilities", ToolCatalogPolicies.Viewer),
         new("GET", "/capabilities/{name}/tools", ToolCatalogPolicies.Viewer),
         new("GET", "/audit", ToolCatalogPolicies.Viewer),
+        new("GET", "/tools/{name}/audit", ToolCatalogPolicies.Viewer),
         new("POST", "/select", ToolCatalogPolicies.Viewer, Body: Body.Empty),
         new("POST", "/estimate", ToolCatalogPolicies.Viewer, Body: Body.Empty),
         new("POST", "/tools", ToolCatalogPolicies.Admin, Body: Body.NewTool),
@@ -143,6 +139,7 @@ public sealed partial class RoleMatrixTests
         var revision = await RevisionAsync();
         var audit = await AuditReader.CountAsync(_host.Database);
         var before = ToolJson.ToJson((await _host.Store.GetAsync(TraceTool))!.Definition);
+        var newToolBefore = (await _host.Store.GetAsync(NewToolName))?.ToString();
         using var client = Client(principal);
 
         using var response = await client.SendAsync(Request(endpoint, TraceTool));
@@ -153,7 +150,7 @@ public sealed partial class RoleMatrixTests
             Assert.That(await RevisionAsync(), Is.EqualTo(revision), "catalog revision");
             Assert.That(await AuditReader.CountAsync(_host.Database), Is.EqualTo(audit), "audit rows");
             Assert.That(ToolJson.ToJson((await _host.Store.GetAsync(TraceTool))!.Definition), Is.EqualTo(before), "the tool");
-            Assert.That(await _host.Store.GetAsync(NewToolName), Is.Null, "no new tool");
+            Assert.That((await _host.Store.GetAsync(NewToolName))?.ToString(), Is.EqualTo(newToolBefore), "no new tool (nor a new version of it: an admin's case of the matrix may have created it)");
         });
     }
 
@@ -189,8 +186,6 @@ public sealed partial class RoleMatrixTests
     }
 
     [Test]
-    [Explicit("Fails until fix/reads, fix/writes and fix/serve are merged: the endpoints are built there.")]
-    [Category("AfterMerge")]
     public void Every_endpoint_of_the_matrix_is_mapped()
     {
         Assert.That(Endpoints.Select(e => e.Key).Where(key => !_mapped.Contains(key)), Is.Empty);
@@ -213,7 +208,7 @@ public sealed partial class RoleMatrixTests
     {
         if (!_mapped.Contains(endpoint.Key))
         {
-            Assert.Ignore($"{endpoint.Key} is not mapped on this branch (built on another branch): this case runs after merging.");
+            Assert.Fail($"{endpoint.Key} is in the matrix but the API does not map it (a path spelled differently?).");
         }
     }
 
