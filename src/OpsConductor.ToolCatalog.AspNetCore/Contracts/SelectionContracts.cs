@@ -40,6 +40,14 @@ internal sealed record SelectRequestBody
     /// <summary>The permissions the request has (<c>read</c>, <c>write</c>, <c>execute</c>, <c>admin</c> when absent).</summary>
     [JsonPropertyName("permissions")]
     public IReadOnlyList<string>? Permissions { get; init; }
+
+    /// <summary>
+    /// Whether the answer carries the human-readable <c>explanation</c> text as well (false when absent). The ranking's
+    /// feature contributions, the justification and every exclusion's rule and reason are always there; the text says
+    /// the same for people and costs more to build than the selection itself.
+    /// </summary>
+    [JsonPropertyName("explain")]
+    public bool? Explain { get; init; }
 }
 
 /// <summary>The answer of <c>POST /api/v1/select</c>: the choice, the whole ranking with each score's reasons, and every exclusion.</summary>
@@ -50,7 +58,7 @@ internal sealed record SelectRequestBody
 /// <param name="Error">Why nothing could be chosen (the original's message); null when a candidate was.</param>
 /// <param name="Ranked">The candidates that passed every policy, best first.</param>
 /// <param name="Excluded">The patterns left out, in enumeration order, with the rule and the values.</param>
-/// <param name="Explanation">The same as text a person reads, one line per candidate and exclusion.</param>
+/// <param name="Explanation">The same as text a person reads, one line per candidate and exclusion; only when the request asks (<c>"explain": true</c>), else null.</param>
 internal sealed record SelectResponse(
     [property: JsonPropertyName("revision")] long Revision,
     [property: JsonPropertyName("mode")] string Mode,
@@ -59,7 +67,7 @@ internal sealed record SelectResponse(
     [property: JsonPropertyName("error")] string? Error,
     [property: JsonPropertyName("ranked")] IReadOnlyList<RankedResponse> Ranked,
     [property: JsonPropertyName("excluded")] IReadOnlyList<ExclusionResponse> Excluded,
-    [property: JsonPropertyName("explanation")] string Explanation);
+    [property: JsonPropertyName("explanation")] string? Explanation);
 
 /// <summary>The chosen candidate, with the original's result fields.</summary>
 /// <param name="Tool">The tool.</param>

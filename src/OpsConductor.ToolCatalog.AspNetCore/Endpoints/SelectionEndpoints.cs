@@ -104,7 +104,7 @@ internal static class SelectionEndpoints
             error,
             [.. evaluation.Ranked.Select((r, i) => Ranked(r, i + 1, evaluation.Weights))],
             [.. evaluation.Excluded.Select(Exclusion)],
-            selected?.Explain() ?? $"{error}\n{evaluation.Explain()}"));
+            body.Explain is true ? selected?.Explain() ?? $"{error}\n{evaluation.Explain()}" : null));
     }
 
     private static async Task<IResult> EstimateAsync(HttpRequest http, IToolCatalog catalog, CancellationToken cancellationToken)

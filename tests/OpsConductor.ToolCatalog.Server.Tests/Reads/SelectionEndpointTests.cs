@@ -47,7 +47,7 @@ public sealed class SelectionEndpointTests
             Variables = new Dictionary<string, double> { ["N"] = 80 },
         });
 
-        var body = await PostAsync("/api/v1/select", """{"capability": "sel_cap", "mode": "fast", "variables": {"N": 80}}""");
+        var body = await PostAsync("/api/v1/select", """{"capability": "sel_cap", "mode": "fast", "variables": {"N": 80}, "explain": true}""");
 
         var selected = body.GetProperty("selected");
         var ranked = body.GetProperty("ranked").EnumerateArray().ToList();
@@ -72,6 +72,20 @@ public sealed class SelectionEndpointTests
             Assert.That(excluded.Select(e => e.GetProperty("rule").GetString()), Is.All.EqualTo("not_production_safe"));
             Assert.That(excluded.Select(e => (e.GetProperty("tool").GetString(), e.GetProperty("pattern").GetString())), Is.EqualTo(expected.Evaluation.Excluded.Select(e => (e.ToolName, e.PatternName))));
             Assert.That(body.GetProperty("explanation").GetString(), Is.EqualTo(expected.Explain()));
+        });
+    }
+
+    [Test]
+    public async Task Select_gives_the_explanation_text_only_when_asked_and_the_structured_reasons_always()
+    {
+        var body = await PostAsync("/api/v1/select", """{"capability": "sel_cap", "mode": "fast", "variables": {"N": 80}}""");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(body.GetProperty("explanation").ValueKind, Is.EqualTo(JsonValueKind.Null));
+            Assert.That(body.GetProperty("selected").GetProperty("justification").GetString(), Is.Not.Empty);
+            Assert.That(body.GetProperty("ranked")[0].GetProperty("features").GetArrayLength(), Is.GreaterThan(0));
+            Assert.That(body.GetProperty("excluded")[0].GetProperty("reason").GetString(), Is.Not.Empty);
         });
     }
 
