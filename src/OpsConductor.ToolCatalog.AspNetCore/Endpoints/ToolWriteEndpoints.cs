@@ -54,7 +54,7 @@ internal static class ToolWriteEndpoints
         api.MapDelete("/tools/{name}", DeleteAsync)
             .RequireAuthorization(ToolCatalogPolicies.ToolOwner)
             .WithName("DeleteTool")
-            .WithSummary("Deletes a tool, or one version (?version=); soft unless ?hard=true (?force=true also removes its telemetry and A/B tests).")
+            .WithSummary("Deletes a tool, or one version (?version=); soft unless ?hard=true (?force=true also removes its telemetry and A/B tests); hard and forced deletes are for admins.")
             .Produces<ToolWriteResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -283,6 +283,12 @@ internal static class ToolWriteEndpoints
         if ((bad1 ?? bad2 ?? bad3) is { } badQuery)
         {
             return badQuery;
+        }
+
+        if ((hard || force) && !http.User.IsInRole(ToolCatalogRoles.Admin))
+        {
+            // A hard delete removes history the audit log and rollbacks rely on: an admin's decision, not a tool owner's.
+            return ApiProblems.Forbidden($"Only an admin may delete tool '{ToolRepresentation.Echo(name)}' for good (?hard=true or ?force=true); a tool's owner may delete it softly. Nothing was deleted.");
         }
 
         var version = Query.Text(request, "version");

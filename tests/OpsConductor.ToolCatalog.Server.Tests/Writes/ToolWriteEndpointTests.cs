@@ -571,6 +571,20 @@ public sealed class ToolWriteEndpointTests
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
+    [TestCase("hard=true")]
+    [TestCase("force=true")]
+    public async Task A_tool_owner_may_not_delete_for_good_and_nothing_is_deleted(string query)
+    {
+        var tool = await _host.SeedAsync(NewTool());
+        using var client = _host.ClientAs("owner", "olga", tool.Name);
+
+        using var response = await client.DeleteAsync($"/api/v1/tools/{tool.Name}?{query}");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), await response.Content.ReadAsStringAsync());
+        Assert.That(await _host.Store.GetAsync(tool.Name), Is.Not.Null);
+        Assert.That(_host.Catalog.Current.FindTool(tool.Name), Is.Not.Null);
+    }
+
     [Test]
     public async Task A_bad_query_flag_is_400_naming_it()
     {
