@@ -216,7 +216,15 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
         {
-            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The caller (a host past its shutdown timeout) stopped waiting: the loop has been told to stop and ends
+                // on its own; stopping is not a failure of the host's shutdown.
+            }
         }
 
         UpdateLink(l => l with { Listening = false, ProcessId = null });

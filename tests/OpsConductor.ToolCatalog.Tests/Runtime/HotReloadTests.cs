@@ -53,6 +53,17 @@ public sealed class HotReloadTests
     }
 
     [Test]
+    public async Task Stopping_with_a_token_already_cancelled_stops_without_throwing()
+    {
+        // A host past its shutdown timeout stops its services with a cancelled token: that is no failure of the catalog.
+        await using var db = await TestDatabase.CreateAsync();
+        await using var catalog = await StartAsync(db);
+
+        Assert.That(async () => await catalog.Catalog.StopAsync(new CancellationToken(canceled: true)), Throws.Nothing);
+        Assert.That(catalog.Catalog.Health.IsListening, Is.False);
+    }
+
+    [Test]
     public async Task A_delete_removes_the_tool_and_a_status_change_is_named()
     {
         await using var db = await TestDatabase.CreateAsync();
