@@ -99,7 +99,7 @@ internal static class SelectionEndpoints
         return ToolRepresentation.Json(new SelectResponse(
             evaluation.Revision,
             evaluation.Mode.ToWire(),
-            Weights(evaluation.Weights),
+            evaluation.Weights.ToDictionary(),
             selected is null ? null : Selected(selected),
             error,
             [.. evaluation.Ranked.Select((r, i) => Ranked(r, i + 1, evaluation.Weights))],
@@ -235,15 +235,4 @@ internal static class SelectionEndpoints
         e.EstimatedTimeMs,
         e.EstimatedCost);
 
-    private static Dictionary<string, double> Weights(FeatureWeights weights) => new(StringComparer.Ordinal)
-    {
-        ["time"] = weights.Time,
-        ["cost"] = weights.Cost,
-        ["complexity"] = weights.Complexity,
-        ["accuracy"] = weights.Accuracy,
-        ["completeness"] = weights.Completeness,
-        ["declared_speed"] = weights.DeclaredSpeed,
-        ["declared_cost"] = weights.DeclaredCost,
-        ["declared_simplicity"] = weights.DeclaredSimplicity,
-    };
 }

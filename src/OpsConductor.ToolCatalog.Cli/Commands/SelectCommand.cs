@@ -285,7 +285,7 @@ internal static class SelectCommand
             environment = request.Environment,
             cost_limit = request.CostLimit,
             mode = evaluation.Mode.ToWire(),
-            weights = Weights(evaluation.Weights),
+            weights = evaluation.Weights.ToDictionary(),
             source,
             revision = evaluation.Revision,
             selected = selected is null ? null : new
@@ -332,19 +332,6 @@ internal static class SelectCommand
             }),
         }, CliJson.Options));
     }
-
-    /// <summary>The weights with snake_case keys, as every other key of the JSON output.</summary>
-    private static Dictionary<string, double> Weights(FeatureWeights weights) => new(StringComparer.Ordinal)
-    {
-        ["time"] = weights.Time,
-        ["cost"] = weights.Cost,
-        ["complexity"] = weights.Complexity,
-        ["accuracy"] = weights.Accuracy,
-        ["completeness"] = weights.Completeness,
-        ["declared_speed"] = weights.DeclaredSpeed,
-        ["declared_cost"] = weights.DeclaredCost,
-        ["declared_simplicity"] = weights.DeclaredSimplicity,
-    };
 
     /// <summary>Reads tools for a selection over files: every file must be valid (problems are listed on the error stream).</summary>
     private static async Task<CatalogSnapshot?> LoadFilesAsync(CliContext context, string path, bool expectProfiles, CancellationToken cancellationToken)

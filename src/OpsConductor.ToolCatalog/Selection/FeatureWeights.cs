@@ -105,16 +105,27 @@ public sealed record FeatureWeights
         return this;
     }
 
+    /// <summary>
+    /// Every weight by its feature's snake_case name (<c>time</c>, <c>cost</c>, <c>complexity</c>, <c>accuracy</c>,
+    /// <c>completeness</c>, <c>declared_speed</c>, <c>declared_cost</c>, <c>declared_simplicity</c>), as JSON output
+    /// names them.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> ToDictionary()
+    {
+        var named = new Dictionary<string, double>(8, StringComparer.Ordinal);
+        foreach (var (name, value) in Named())
+        {
+            named[name] = value;
+        }
+
+        return named;
+    }
+
     /// <summary>The non-zero weights as <c>name value</c> pairs, e.g. <c>time 0.40</c>.</summary>
     public IEnumerable<string> Explain()
     {
-        ReadOnlySpan<(string Name, double Value)> all =
-        [
-            ("time", Time), ("cost", Cost), ("complexity", Complexity), ("accuracy", Accuracy), ("completeness", Completeness),
-            ("declared_speed", DeclaredSpeed), ("declared_cost", DeclaredCost), ("declared_simplicity", DeclaredSimplicity),
-        ];
         var list = new List<string>(8);
-        foreach (var (name, value) in all)
+        foreach (var (name, value) in Named())
         {
             if (value != 0)
             {
@@ -127,4 +138,11 @@ public sealed record FeatureWeights
 
     private static FeatureWeights Of(double time, double cost, double complexity, double accuracy, double completeness) =>
         new() { Time = time, Cost = cost, Complexity = complexity, Accuracy = accuracy, Completeness = completeness };
+
+    /// <summary>The weights with their features' names, in the fixed order every output uses.</summary>
+    private (string Name, double Value)[] Named() =>
+    [
+        ("time", Time), ("cost", Cost), ("complexity", Complexity), ("accuracy", Accuracy), ("completeness", Completeness),
+        ("declared_speed", DeclaredSpeed), ("declared_cost", DeclaredCost), ("declared_simplicity", DeclaredSimplicity),
+    ];
 }

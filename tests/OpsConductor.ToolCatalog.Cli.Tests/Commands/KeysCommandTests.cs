@@ -86,7 +86,7 @@ public sealed partial class KeysCommandTests
         Assert.That(await new ApiKeyStore(_db.DataSource).ValidateAsync(key), Is.Null, "the key signs nothing in");
         Assert.That((await CliHarness.RunAsync(_env, "keys", "list")).Output, Does.Not.Contain(name));
         Assert.That((await CliHarness.RunAsync(_env, "keys", "list", "--all")).Output, Does.Contain(name));
-        var events = await ScalarAsync<string>($"SELECT string_agg(action || ' by ' || actor, ', ' ORDER BY id) FROM tool_catalog.api_key_events WHERE key_name = '{name}'");
+        var events = await ScalarAsync<string>("SELECT string_agg(action || ' by ' || actor, ', ' ORDER BY id) FROM tool_catalog.api_key_events WHERE key_name = $1", name);
         var actor = StoreCommandSupportActor();
         Assert.That(events, Is.EqualTo($"created by {actor}, revoked by {actor}"));
     }
@@ -139,9 +139,14 @@ public sealed partial class KeysCommandTests
 
     private static string[] Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private async Task<T> ScalarAsync<T>(string sql)
+    private async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
     {
         await using var command = _db.DataSource.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
