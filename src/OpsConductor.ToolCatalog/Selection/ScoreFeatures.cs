@@ -42,23 +42,62 @@ public readonly record struct ScoreFeatures(
     public IReadOnlyList<FeatureContribution> Explain(FeatureWeights weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        var list = new List<FeatureContribution>(8)
+        var list = new FeatureContribution[FeatureCount(weights)];
+        Explain(weights, list);
+        return list;
+    }
+
+    /// <summary>
+    /// Writes what <see cref="Explain(FeatureWeights)"/> returns into <paramref name="destination"/> without allocating
+    /// (for writers of many explanations, such as an API answer), and returns how many it wrote: 5, or 8 when the mode
+    /// uses the declared scores.
+    /// </summary>
+    /// <param name="weights">The mode's weights.</param>
+    /// <param name="destination">Room for at least 8 (or <see cref="FeatureCount"/>) contributions.</param>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too short.</exception>
+    public int Explain(FeatureWeights weights, Span<FeatureContribution> destination)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        var count = FeatureCount(weights);
+        if (destination.Length < count)
         {
-            new("time", Time, weights.Time),
-            new("cost", Cost, weights.Cost),
-            new("complexity", Complexity, weights.Complexity),
-            new("accuracy", Accuracy, weights.Accuracy),
-            new("completeness", Completeness, weights.Completeness),
-        };
-        if (weights.UsesDeclaredScores)
-        {
-            list.Add(new("declared_speed", DeclaredSpeed, weights.DeclaredSpeed));
-            list.Add(new("declared_cost", DeclaredCost, weights.DeclaredCost));
-            list.Add(new("declared_simplicity", DeclaredSimplicity, weights.DeclaredSimplicity));
+            throw new ArgumentException($"The destination has room for {destination.Length} contributions; the mode has {count}.", nameof(destination));
         }
 
-        // Stable sort: equal contributions keep the feature order above.
-        return [.. list.OrderByDescending(c => c.Contribution)];
+        destination[0] = new("time", Time, weights.Time);
+        destination[1] = new("cost", Cost, weights.Cost);
+        destination[2] = new("complexity", Complexity, weights.Complexity);
+        destination[3] = new("accuracy", Accuracy, weights.Accuracy);
+        destination[4] = new("completeness", Completeness, weights.Completeness);
+        if (weights.UsesDeclaredScores)
+        {
+            destination[5] = new("declared_speed", DeclaredSpeed, weights.DeclaredSpeed);
+            destination[6] = new("declared_cost", DeclaredCost, weights.DeclaredCost);
+            destination[7] = new("declared_simplicity", DeclaredSimplicity, weights.DeclaredSimplicity);
+        }
+
+        // Stable insertion sort, largest contribution first: equal contributions keep the feature order above.
+        for (var i = 1; i < count; i++)
+        {
+            var current = destination[i];
+            var j = i - 1;
+            while (j >= 0 && destination[j].Contribution < current.Contribution)
+            {
+                destination[j + 1] = destination[j];
+                j--;
+            }
+
+            destination[j + 1] = current;
+        }
+
+        return count;
+    }
+
+    /// <summary>How many features a score under <paramref name="weights"/> has: 5, or 8 when the mode uses the declared scores.</summary>
+    public static int FeatureCount(FeatureWeights weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        return weights.UsesDeclaredScores ? 8 : 5;
     }
 }
 

@@ -92,4 +92,27 @@ public sealed class ScoringTests
         Assert.That(explained.Sum(c => c.Contribution), Is.EqualTo(features.Score(weights)).Within(1e-12));
         Assert.That(explained[0].Weight, Is.EqualTo(0.40));
     }
+
+    [Test]
+    public void Explanation_into_a_span_is_the_same_and_ties_keep_the_feature_order()
+    {
+        // accuracy and completeness tie (0.15 × 0.8); cost and complexity tie (0.15 × 0.9): each pair keeps its order.
+        var features = new ScoreFeatures(0.5, 0.9, 0.9, 0.8, 0.8, 0.7, 0.6, 0.5);
+        foreach (var weights in new[] { FeatureWeights.ForMode(PreferenceMode.Fast), FeatureWeights.ExtendedForMode(PreferenceMode.Thorough) })
+        {
+            var room = new FeatureContribution[8];
+            var count = features.Explain(weights, room);
+
+            Assert.That(count, Is.EqualTo(ScoreFeatures.FeatureCount(weights)));
+            Assert.That(room.Take(count), Is.EqualTo(features.Explain(weights)));
+            Assert.That(room.Take(count).Select(c => c.Contribution), Is.Ordered.Descending);
+        }
+
+        Assert.That(ScoreFeatures.FeatureCount(FeatureWeights.ForMode(PreferenceMode.Fast)), Is.EqualTo(5));
+        Assert.That(ScoreFeatures.FeatureCount(FeatureWeights.ExtendedForMode(PreferenceMode.Fast)), Is.EqualTo(8));
+        var explainedFast = features.Explain(FeatureWeights.ForMode(PreferenceMode.Fast)).Select(c => c.Feature).ToList();
+        Assert.That(explainedFast.IndexOf("cost"), Is.LessThan(explainedFast.IndexOf("complexity")));
+        Assert.That(explainedFast.IndexOf("accuracy"), Is.LessThan(explainedFast.IndexOf("completeness")));
+        Assert.Throws<ArgumentException>(() => features.Explain(FeatureWeights.ExtendedForMode(PreferenceMode.Fast), new FeatureContribution[5]));
+    }
 }
