@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using OpsConductor.ToolCatalog.Selection;
 
 namespace OpsConductor.ToolCatalog.AspNetCore.Contracts;
 
@@ -42,9 +44,10 @@ internal sealed record SelectRequestBody
     public IReadOnlyList<string>? Permissions { get; init; }
 
     /// <summary>
-    /// Whether the answer carries the human-readable <c>explanation</c> text as well (false when absent). The ranking's
-    /// feature contributions, the justification and every exclusion's rule and reason are always there; the text says
-    /// the same for people and costs more to build than the selection itself.
+    /// Whether the answer explains each score (false when absent): every ranked candidate's <c>features</c> (value,
+    /// weight and contribution of each) and the human-readable <c>explanation</c> text. The choice, its justification,
+    /// every score and estimate and every exclusion's rule and reason are always there; the explanation doubles the
+    /// answer and costs more to build than the selection itself.
     /// </summary>
     [JsonPropertyName("explain")]
     public bool? Explain { get; init; }
@@ -116,7 +119,7 @@ internal sealed record SelectedResponse(
 /// <param name="SlaClass">Its response-time class.</param>
 /// <param name="RequiresApproval">Whether a person must approve the run.</param>
 /// <param name="RequiresBackground">Whether the run must go to the background for this request.</param>
-/// <param name="Features">Each feature's normalised value, weight and contribution, largest first.</param>
+/// <param name="Features">Each feature's normalised value, weight and contribution, largest first; with <c>"explain": true</c> only (else null).</param>
 /// <param name="Notes">The soft policies that apply, in words.</param>
 internal sealed record RankedResponse(
     [property: JsonPropertyName("rank")] int Rank,
@@ -130,7 +133,7 @@ internal sealed record RankedResponse(
     [property: JsonPropertyName("sla_class")] string SlaClass,
     [property: JsonPropertyName("requires_approval")] bool RequiresApproval,
     [property: JsonPropertyName("requires_background")] bool RequiresBackground,
-    [property: JsonPropertyName("features")] IReadOnlyList<FeatureResponse> Features,
+    [property: JsonPropertyName("features")] IReadOnlyList<FeatureResponse>? Features,
     [property: JsonPropertyName("notes")] IReadOnlyList<string> Notes);
 
 /// <summary>One feature's share of a score.</summary>
@@ -211,3 +214,70 @@ internal sealed record PatternEstimateResponse(
     [property: JsonPropertyName("estimated_time_ms")] double? EstimatedTimeMs,
     [property: JsonPropertyName("estimated_cost")] double? EstimatedCost,
     [property: JsonPropertyName("error")] ExclusionResponse? Error);
+
+/// <summary>
+/// The contract objects of a selection's answer: what the endpoint's writer (<c>Http.SelectAnswer</c>) writes, as <see cref="SelectResponse"/>
+/// describes it (the tests compare the two), and the exclusions of estimates.
+/// </summary>
+internal static class SelectResponses
+{
+    /// <summary>The whole answer.</summary>
+    public static SelectResponse Of(SelectionEvaluation evaluation, ToolSelectionResult? selected, string? error, string? explanation, bool features) => new(
+        evaluation.Revision,
+        evaluation.Mode.ToWire(),
+        evaluation.Weights.ToDictionary(),
+        selected is null ? null : Selected(selected),
+        error,
+        [.. evaluation.Ranked.Select((r, i) => Ranked(r, i + 1, features ? evaluation.Weights : null))],
+        [.. evaluation.Excluded.Select(Exclusion)],
+        explanation);
+
+    /// <summary>An exclusion rule's name in JSON: its member name in snake_case (<c>cost_limit</c>, <c>not_production_safe</c>, …).</summary>
+    public static string RuleName(ExclusionRule rule) => JsonNamingPolicy.SnakeCaseLower.ConvertName(rule.ToString());
+
+    /// <summary>How the winner was chosen, as the answer spells it.</summary>
+    public static string MethodName(SelectionMethod method) => method == SelectionMethod.TieBreaker ? "llm_tiebreaker" : "deterministic";
+
+    public static SelectedResponse Selected(ToolSelectionResult s) => new(
+        s.ToolName,
+        s.CapabilityName,
+        s.PatternName,
+        s.FinalScore,
+        s.EstimatedTimeMs,
+        s.EstimatedCost,
+        s.ExecutionModeHint.ToWire(),
+        s.SlaClass.ToWire(),
+        s.Justification,
+        MethodName(s.SelectionMethod),
+        s.Alternatives,
+        s.IsAmbiguous,
+        s.ClarifyingQuestion,
+        s.TieBreakNote,
+        s.NumCandidates,
+        s.NumPolicyViolations);
+
+    public static RankedResponse Ranked(RankedCandidate r, int rank, FeatureWeights? weights) => new(
+        rank,
+        r.Candidate.ToolName,
+        r.Candidate.CapabilityName,
+        r.Candidate.PatternName,
+        r.Score,
+        r.Candidate.EstimatedTimeMs,
+        r.Candidate.EstimatedCost,
+        r.ExecutionMode.ToWire(),
+        r.SlaClass.ToWire(),
+        r.Policy.RequiresApproval,
+        r.Policy.RequiresBackground,
+        weights is null ? null : [.. r.Explain(weights).Select(static c => new FeatureResponse(c.Feature, c.Value, c.Weight, c.Contribution))],
+        r.Policy.Notes);
+
+    public static ExclusionResponse Exclusion(ExcludedCandidate e) => new(
+        e.ToolName,
+        e.CapabilityName,
+        e.PatternName,
+        RuleName(e.Rule),
+        e.Reason,
+        e.Variable,
+        e.EstimatedTimeMs,
+        e.EstimatedCost);
+}

@@ -20,7 +20,7 @@ internal static class SelectionEndpoints
     {
         api.MapPost("/select", SelectAsync)
             .WithName("Select")
-            .WithSummary("Chooses the best tool pattern for capabilities and a request's variables: the choice, the ranking with each score's reasons, every exclusion with its rule and values. Nothing viable is a 200 with selected null and the error.")
+            .WithSummary("Chooses the best tool pattern for capabilities and a request's variables: the choice, the ranking with scores and estimates, every exclusion with its rule and values; with explain, each score's features and the explanation text. Nothing viable is a 200 with selected null and the error.")
             .JsonBody<SelectRequestBody>()
             .Produces<SelectResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -96,15 +96,8 @@ internal static class SelectionEndpoints
             evaluation = selector.Evaluate(snapshot, request);
         }
 
-        return ToolRepresentation.Json(new SelectResponse(
-            evaluation.Revision,
-            evaluation.Mode.ToWire(),
-            evaluation.Weights.ToDictionary(),
-            selected is null ? null : Selected(selected),
-            error,
-            [.. evaluation.Ranked.Select((r, i) => Ranked(r, i + 1, evaluation.Weights))],
-            [.. evaluation.Excluded.Select(Exclusion)],
-            body.Explain is true ? selected?.Explain() ?? $"{error}\n{evaluation.Explain()}" : null));
+        var explain = body.Explain is true;
+        return new SelectAnswer(evaluation, selected, error, explain ? selected?.Explain() ?? $"{error}\n{evaluation.Explain()}" : null, features: explain);
     }
 
     private static async Task<IResult> EstimateAsync(HttpRequest http, IToolCatalog catalog, CancellationToken cancellationToken)
@@ -192,47 +185,6 @@ internal static class SelectionEndpoints
             _ => JsonNamingPolicy.SnakeCaseLower.ConvertName(field),
         };
 
-    private static SelectedResponse Selected(ToolSelectionResult s) => new(
-        s.ToolName,
-        s.CapabilityName,
-        s.PatternName,
-        s.FinalScore,
-        s.EstimatedTimeMs,
-        s.EstimatedCost,
-        s.ExecutionModeHint.ToWire(),
-        s.SlaClass.ToWire(),
-        s.Justification,
-        s.SelectionMethod == SelectionMethod.TieBreaker ? "llm_tiebreaker" : "deterministic",
-        s.Alternatives,
-        s.IsAmbiguous,
-        s.ClarifyingQuestion,
-        s.TieBreakNote,
-        s.NumCandidates,
-        s.NumPolicyViolations);
-
-    private static RankedResponse Ranked(RankedCandidate r, int rank, FeatureWeights weights) => new(
-        rank,
-        r.Candidate.ToolName,
-        r.Candidate.CapabilityName,
-        r.Candidate.PatternName,
-        r.Score,
-        r.Candidate.EstimatedTimeMs,
-        r.Candidate.EstimatedCost,
-        r.ExecutionMode.ToWire(),
-        r.SlaClass.ToWire(),
-        r.Policy.RequiresApproval,
-        r.Policy.RequiresBackground,
-        [.. r.Explain(weights).Select(static c => new FeatureResponse(c.Feature, c.Value, c.Weight, c.Contribution))],
-        r.Policy.Notes);
-
-    private static ExclusionResponse Exclusion(ExcludedCandidate e) => new(
-        e.ToolName,
-        e.CapabilityName,
-        e.PatternName,
-        JsonNamingPolicy.SnakeCaseLower.ConvertName(e.Rule.ToString()),
-        e.Reason,
-        e.Variable,
-        e.EstimatedTimeMs,
-        e.EstimatedCost);
+    private static ExclusionResponse Exclusion(ExcludedCandidate e) => SelectResponses.Exclusion(e);
 
 }

@@ -76,16 +76,25 @@ public sealed class SelectionEndpointTests
     }
 
     [Test]
-    public async Task Select_gives_the_explanation_text_only_when_asked_and_the_structured_reasons_always()
+    public async Task Select_gives_the_explanation_only_when_asked_and_the_choice_scores_and_exclusions_always()
     {
-        var body = await PostAsync("/api/v1/select", """{"capability": "sel_cap", "mode": "fast", "variables": {"N": 80}}""");
+        var plain = await PostAsync("/api/v1/select", """{"capability": "sel_cap", "mode": "fast", "variables": {"N": 80}}""");
+        var explained = await PostAsync("/api/v1/select", """{"capability": "sel_cap", "mode": "fast", "variables": {"N": 80}, "explain": true}""");
 
         Assert.Multiple(() =>
         {
-            Assert.That(body.GetProperty("explanation").ValueKind, Is.EqualTo(JsonValueKind.Null));
-            Assert.That(body.GetProperty("selected").GetProperty("justification").GetString(), Is.Not.Empty);
-            Assert.That(body.GetProperty("ranked")[0].GetProperty("features").GetArrayLength(), Is.GreaterThan(0));
-            Assert.That(body.GetProperty("excluded")[0].GetProperty("reason").GetString(), Is.Not.Empty);
+            Assert.That(plain.GetProperty("explanation").ValueKind, Is.EqualTo(JsonValueKind.Null));
+            Assert.That(plain.GetProperty("ranked").EnumerateArray().Select(r => r.GetProperty("features").ValueKind), Is.All.EqualTo(JsonValueKind.Null));
+            Assert.That(plain.GetProperty("selected").GetProperty("justification").GetString(), Is.Not.Empty);
+            Assert.That(plain.GetProperty("ranked")[0].GetProperty("score").GetDouble(), Is.GreaterThan(0));
+            Assert.That(plain.GetProperty("excluded")[0].GetProperty("reason").GetString(), Is.Not.Empty);
+
+            Assert.That(explained.GetProperty("explanation").GetString(), Is.Not.Empty);
+            Assert.That(explained.GetProperty("ranked").EnumerateArray().Select(r => r.GetProperty("features").GetArrayLength()), Is.All.EqualTo(5));
+            Assert.That(
+                explained.GetProperty("ranked").EnumerateArray().Select(r => r.GetProperty("score").GetDouble()),
+                Is.EqualTo(plain.GetProperty("ranked").EnumerateArray().Select(r => r.GetProperty("score").GetDouble())),
+                "the same ranking either way");
         });
     }
 
