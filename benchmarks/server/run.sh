@@ -8,8 +8,9 @@
 # endpoint GET /bench/ping ("ok") behind the same sign-in and policy, signed in with a real admin API key (toolcatalog keys create).
 # The PostgreSQL server is the CLI's private server (initdb, start, stop: the launcher the tests use) in a temporary
 # data folder, stopped and deleted at the end. Endpoints: GET /bench/ping (the baseline), GET /api/v1/tools/systemctl,
-# POST /api/v1/select (select.lua), GET /api/v1/revision; one the build does not have (404 on a probe) is reported as
-# missing, not measured. Rounds alternate the endpoints (the machine's load drifts; a ratio is taken within a round).
+# POST /api/v1/select (select.lua; and with "explain": true, select-explain.lua), GET /api/v1/revision, and POST /bench/payload (select.lua's request answered with a
+# static body of select's answer's size: what the size of the request and the answer cost by themselves); one the build
+# does not have (404 on a probe) is reported as missing, not measured. Rounds alternate the endpoints (the machine's load drifts; a ratio is taken within a round).
 # Prints wrk's output for each run and a table: p50/p95/p99, requests/s and the ratio to the baseline's throughput.
 set -euo pipefail
 duration=${DURATION:-20s}
@@ -61,17 +62,22 @@ code[ping]=$(probe "$base/bench/ping")
 code[tool]=$(probe "$base/api/v1/tools/$tool")
 code[select]=$(probe -X POST -H 'Content-Type: application/json' --data "$(sed -n "s/^wrk.body = '\(.*\)'$/\1/p" "$here/select.lua")" "$base/api/v1/select")
 code[revision]=$(probe "$base/api/v1/revision")
+code[explain]=$(probe -X POST -H 'Content-Type: application/json' --data "$(sed -n "s/^wrk.body = '\(.*\)'$/\1/p" "$here/select-explain.lua")" "$base/api/v1/select")
+select_bytes=$(curl -s -o /dev/null -w '%{size_download}' -X POST -H "Authorization: Bearer $BENCH_KEY" -H 'Content-Type: application/json' --data "$(sed -n "s/^wrk.body = '\(.*\)'$/\1/p" "$here/select.lua")" "$base/api/v1/select")
+code[payload]=$(probe -X POST -H 'Content-Type: application/json' --data '{}' "$base/bench/payload?bytes=$select_bytes")
 for path in /bench/ping /api/v1/revision; do echo "== response headers of GET $path"; curl -s -D - -o /dev/null -H "Authorization: Bearer $BENCH_KEY" "$base$path"; done
-echo "probe status codes: ping ${code[ping]}, tools/$tool ${code[tool]}, select ${code[select]}, revision ${code[revision]}"
+echo "probe status codes: ping ${code[ping]}, tools/$tool ${code[tool]}, select ${code[select]} ($select_bytes bytes), explain ${code[explain]}, revision ${code[revision]}, payload ${code[payload]}"
 
 # One round measures every endpoint once (20 s each, after a 5 s warm-up), the order rotating from round to round;
 # each endpoint's throughput is divided by the same round's /bench/ping, and the table gives medians over the rounds.
 declare -a names=(ping)
 [ "${code[tool]}" = 200 ] && names+=(tool)
 [ "${code[select]}" = 200 ] && names+=(select)
+[ "${code[explain]}" = 200 ] && names+=(explain)
 names+=(revision)
-declare -A url=([ping]="$base/bench/ping" [tool]="$base/api/v1/tools/$tool" [select]="$base/api/v1/select" [revision]="$base/api/v1/revision")
-declare -A script=([ping]=get.lua [tool]=get.lua [select]=select.lua [revision]=get.lua)
+[ "${code[payload]}" = 200 ] && names+=(payload)
+declare -A url=([ping]="$base/bench/ping" [tool]="$base/api/v1/tools/$tool" [select]="$base/api/v1/select" [explain]="$base/api/v1/select" [revision]="$base/api/v1/revision" [payload]="$base/bench/payload?bytes=$select_bytes")
+declare -A script=([ping]=get.lua [tool]=get.lua [select]=select.lua [explain]=select-explain.lua [revision]=get.lua [payload]=select.lua)
 declare -A p50 p95 p99 rps ratio
 
 ms() { awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.2f", v }' <<< "$1"; }
@@ -100,7 +106,7 @@ done
 echo
 echo "| endpoint ($connections connections, $threads threads, $duration, median of $rounds rounds) | p50 | p95 | p99 | requests/s | ÷ /bench/ping throughput (each round) |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: |"
-for name in ping tool select revision; do
+for name in ping tool select explain revision payload; do
   if [ -z "${rps[$name]:-}" ]; then echo "| $name | (not in this build: the probe answered ${code[$name]}) | | | | |"; continue; fi
   # shellcheck disable=SC2086 # the figures are space-separated lists
   printf '| %s | %s ms | %s ms | %s ms | %.0f | %s (%s) |\n' "$name" "$(median ${p50[$name]})" "$(median ${p95[$name]})" "$(median ${p99[$name]})" \

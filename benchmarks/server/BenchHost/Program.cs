@@ -1,6 +1,7 @@
 // The load benchmark's host (run by benchmarks/server/run.sh; never shipped). The management server exactly as
 // `toolcatalog serve` maps it, over the database in ConnectionStrings__ToolCatalog, plus GET /bench/ping ("ok"), the
-// trivial endpoint the API is compared with, behind the same sign-in and authorization policy.
+// trivial endpoint the API is compared with, behind the same sign-in and authorization policy, and POST /bench/payload?bytes=N
+// (reads the body, answers N static bytes): what a request and an answer of select's size cost without the selection.
 //
 // Sign-in: the server's own API keys (run.sh creates an admin key with `toolcatalog keys create`); the API and
 // /bench/ping pay for the same sign-in, headers and authorization. The rate limiter is off: it would cap what wrk measures.
@@ -46,4 +47,19 @@ var app = builder.Build();
 app.UseToolCatalogServer();
 app.MapToolCatalogServer();
 app.MapGet("/bench/ping", () => "ok").RequireAuthorization(ToolCatalogPolicies.Viewer);
+// What the size of a request and its answer cost by themselves: reads the body, answers `bytes` bytes of JSON (spaces, then
+// "{}"), the same array every time.
+var payloads = new System.Collections.Concurrent.ConcurrentDictionary<int, byte[]>();
+app.MapPost("/bench/payload", async (HttpRequest request, int bytes) =>
+{
+    await request.Body.CopyToAsync(Stream.Null);
+    return Results.Bytes(payloads.GetOrAdd(Math.Clamp(bytes, 2, 1 << 20), static n =>
+    {
+        var body = new byte[n];
+        Array.Fill(body, (byte)' ');
+        body[^2] = (byte)'{';
+        body[^1] = (byte)'}';
+        return body;
+    }), "application/json");
+}).RequireAuthorization(ToolCatalogPolicies.Viewer);
 await app.RunAsync();
