@@ -1,4 +1,5 @@
 using OpsConductor.ToolCatalog.Selection;
+using OpsConductor.ToolCatalog.Telemetry;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -10,6 +11,9 @@ public interface IToolCatalogBuilder
 
     /// <summary>Configures the <see cref="ToolSelector"/>'s policy and scoring options.</summary>
     IToolCatalogBuilder ConfigureSelection(Action<SelectionOptions> configure);
+
+    /// <summary>Configures the <see cref="ITelemetryRecorder"/>'s buffer and batches.</summary>
+    IToolCatalogBuilder ConfigureTelemetry(Action<TelemetryOptions> configure);
 
     /// <summary>Registers the host's tie-breaker (for example its LLM), consulted by <see cref="ToolSelector.SelectAsync"/> for close calls.</summary>
     IToolCatalogBuilder AddTieBreaker<TTieBreaker>()

@@ -10,3 +10,14 @@ internal sealed class ToolCatalogHostedService(ToolCatalogRuntime catalog) : IHo
 
     public Task StopAsync(CancellationToken cancellationToken) => catalog.StopAsync(cancellationToken);
 }
+
+/// <summary>
+/// Starts the telemetry recorder's writer with the host, after the catalog (registered after it), and stops it before the
+/// catalog: it writes what is buffered within the host's shutdown time.
+/// </summary>
+internal sealed class TelemetryHostedService(TelemetryRecorder recorder) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => recorder.StartAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => recorder.StopAsync(cancellationToken);
+}

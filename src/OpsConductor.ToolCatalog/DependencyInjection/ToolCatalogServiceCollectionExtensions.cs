@@ -8,6 +8,7 @@ using OpsConductor.ToolCatalog.DependencyInjection;
 using OpsConductor.ToolCatalog.Profiles;
 using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Selection;
+using OpsConductor.ToolCatalog.Telemetry;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -44,8 +45,16 @@ public static class ToolCatalogServiceCollectionExtensions
             sp.GetRequiredService<IOptions<SelectionOptions>>().Value,
             sp.GetService<ITieBreaker>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(static sp => new TelemetryRecorder(
+            sp.GetRequiredService<ToolCatalogRuntime>().Store,
+            sp.GetRequiredService<IOptions<TelemetryOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()?.CreateLogger<ITelemetryRecorder>(),
+            sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton<ITelemetryRecorder>(static sp => sp.GetRequiredService<TelemetryRecorder>());
         services.TryAddSingleton<ToolCatalogHealthCheck>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ToolCatalogHostedService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TelemetryHostedService>());
         return new ToolCatalogBuilder(services);
     }
 
@@ -73,6 +82,13 @@ public static class ToolCatalogServiceCollectionExtensions
         public IServiceCollection Services { get; } = services;
 
         public IToolCatalogBuilder ConfigureSelection(Action<SelectionOptions> configure)
+        {
+            ArgumentNullException.ThrowIfNull(configure);
+            Services.Configure(configure);
+            return this;
+        }
+
+        public IToolCatalogBuilder ConfigureTelemetry(Action<TelemetryOptions> configure)
         {
             ArgumentNullException.ThrowIfNull(configure);
             Services.Configure(configure);

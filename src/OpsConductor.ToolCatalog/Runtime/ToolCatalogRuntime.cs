@@ -167,6 +167,9 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
     /// <summary>The meter and activity source this catalog reports through.</summary>
     internal CatalogMetrics Metrics => _metrics;
 
+    /// <summary>The store over the catalog's database (null in YAML mode): the telemetry recorder writes through it.</summary>
+    internal ToolCatalogStore? Store => _store;
+
     /// <summary>The backend process id of the listening connection while it is up (tests terminate it).</summary>
     internal int? ListenerProcessId => _link.ProcessId;
 

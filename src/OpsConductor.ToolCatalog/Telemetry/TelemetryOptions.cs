@@ -1,0 +1,45 @@
+namespace OpsConductor.ToolCatalog.Telemetry;
+
+/// <summary>How the telemetry recorder buffers and writes (<c>AddToolCatalog(...).ConfigureTelemetry(...)</c>).</summary>
+public sealed class TelemetryOptions
+{
+    /// <summary>Whether executions are recorded at all (true). When false, <see cref="ITelemetryRecorder.Record"/> drops every record and counts it.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The most records buffered in memory (100,000, about 20 MB at most); more are dropped and counted.</summary>
+    public int Capacity { get; set; } = 100_000;
+
+    /// <summary>The most records written in one batch (5,000).</summary>
+    public int BatchSize { get; set; } = 5_000;
+
+    /// <summary>How long a record waits for its batch to fill before it is written anyway (1 s).</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The first wait before a failed batch is tried again (0.5 s), doubling up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest wait between tries of a failed batch (30 s).</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Checks the values; throws <see cref="ArgumentException"/> naming the first bad one.</summary>
+    /// <returns>These options.</returns>
+    public TelemetryOptions Validate()
+    {
+        if (Capacity < 1)
+        {
+            throw new ArgumentException($"Telemetry Capacity must be at least 1, got {Capacity}.");
+        }
+
+        if (BatchSize < 1)
+        {
+            throw new ArgumentException($"Telemetry BatchSize must be at least 1, got {BatchSize}.");
+        }
+
+        if (FlushInterval <= TimeSpan.Zero || RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay)
+        {
+            throw new ArgumentException($"Telemetry FlushInterval ({FlushInterval}) and RetryDelay ({RetryDelay}) must be positive and MaxRetryDelay ({MaxRetryDelay}) at least RetryDelay.");
+        }
+
+        return this;
+    }
+}

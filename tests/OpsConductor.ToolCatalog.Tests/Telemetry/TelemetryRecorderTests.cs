@@ -1,0 +1,219 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using OpsConductor.ToolCatalog.Runtime;
+using OpsConductor.ToolCatalog.Storage;
+using OpsConductor.ToolCatalog.Telemetry;
+using OpsConductor.ToolCatalog.Tests.Support;
+
+namespace OpsConductor.ToolCatalog.Tests.Telemetry;
+
+/// <summary>
+/// The telemetry recorder against a real PostgreSQL: records are written with their tool, capability and pattern
+/// resolved; records made while the database is down arrive after it returns; a full buffer drops and counts; stopping
+/// writes what is buffered; <c>Record</c> never throws.
+/// </summary>
+[Parallelizable(ParallelScope.Self)]
+public sealed class TelemetryRecorderTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    private static TelemetryOptions Fast(int capacity = 1_000) => new()
+    {
+        Capacity = capacity,
+        BatchSize = 100,
+        FlushInterval = TimeSpan.FromMilliseconds(20),
+        RetryDelay = TimeSpan.FromMilliseconds(50),
+        MaxRetryDelay = TimeSpan.FromMilliseconds(200),
+    };
+
+    private static ExecutionRecord Execution(string tool, string pattern = "pattern_0", double time = 120, string? version = null) => new()
+    {
+        Tool = tool,
+        Version = version,
+        Capability = "capability_0",
+        Pattern = pattern,
+        ActualTimeMs = time,
+        ActualCost = 2,
+        Success = true,
+        Environment = "production",
+        Variables = new Dictionary<string, double> { ["N"] = 40 },
+        EstimatedTimeMs = 100,
+        EstimatedCost = 1,
+        SelectionId = "sel-1",
+        CatalogRevision = 7,
+    };
+
+    [Test]
+    public async Task Records_are_written_with_their_tool_version_capability_and_pattern_resolved_and_unmatched_ones_counted()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var store = db.CreateStore();
+        await store.ImportAsync([GeneratedTools.Create(0, prefix: "tel"), GeneratedTools.Create(0, prefix: "tel", version: "2.0")]);
+        await using var recorder = new TelemetryRecorder(store, Fast());
+        await recorder.StartAsync();
+
+        Assert.That(recorder.Record(Execution("tel-00000", version: "1.0")), Is.True);
+        Assert.That(recorder.Record(Execution("tel-00000", time: 150)), Is.True, "no version: the latest");
+        Assert.That(recorder.Record(Execution("tel-00000", pattern: "no_such_pattern")), Is.True);
+        Assert.That(recorder.Record(Execution("no-such-tool")), Is.True);
+        await recorder.FlushAsync().WaitAsync(Patience);
+
+        var rows = await ReadAsync(db.DataSource);
+        Assert.That(rows.Select(r => (r.Version, r.Pattern, r.TimeMs)), Is.EquivalentTo(new[] { ("1.0", "pattern_0", 120), ("2.0", "pattern_0", 150) }));
+        Assert.That(rows.Select(r => r.Variance), Is.EquivalentTo(new double?[] { 20, 50 }), "actual against the estimate, in percent");
+        Assert.That(rows.Select(r => (r.SelectionId, r.Revision, r.Variables)), Is.All.EqualTo(("sel-1", (long?)7, "{\"N\": 40}")));
+        Assert.That(recorder.Counts, Is.EqualTo(new TelemetryCounts(4, 0, 2, 2, 0, 0)));
+    }
+
+    [Test]
+    public async Task Records_made_while_the_database_is_down_are_written_once_it_returns()
+    {
+        await using var server = await TestServer.StartPrivateAsync();
+        await using var db = await TestDatabase.CreateAsync(server);
+        var store = db.CreateStore();
+        await store.ImportAsync([GeneratedTools.Create(0, prefix: "tel")]);
+        await using var recorder = new TelemetryRecorder(store, Fast());
+        await recorder.StartAsync();
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        recorder.WriteFailedForTests += _ => failed.TrySetResult();
+
+        await server.StopAsync();
+        for (var i = 0; i < 250; i++)
+        {
+            Assert.That(recorder.Record(Execution("tel-00000", time: i)), Is.True);
+        }
+
+        var flushed = recorder.FlushAsync();
+        await failed.Task.WaitAsync(Patience);
+        Assert.That(flushed.IsCompleted, Is.False, "nothing is written while the database is away");
+        await server.StartAsync();
+        await flushed.WaitAsync(Patience);
+
+        Assert.That(await CountAsync(db.DataSource), Is.EqualTo(250));
+        Assert.That(recorder.Counts.Written, Is.EqualTo(250));
+        Assert.That(recorder.Counts.FailedWrites, Is.GreaterThanOrEqualTo(1));
+        Assert.That(recorder.Counts.Dropped, Is.Zero);
+    }
+
+    [Test]
+    public async Task A_full_buffer_drops_and_counts_what_does_not_fit_and_writes_the_rest()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var store = db.CreateStore();
+        await store.ImportAsync([GeneratedTools.Create(0, prefix: "tel")]);
+        await using var recorder = new TelemetryRecorder(store, Fast(capacity: 10));
+
+        // Not started yet: nothing drains the buffer.
+        var accepted = Enumerable.Range(0, 15).Count(i => recorder.Record(Execution("tel-00000", time: i)));
+        Assert.That(accepted, Is.EqualTo(10));
+        Assert.That(recorder.Counts, Is.EqualTo(new TelemetryCounts(10, 5, 0, 0, 10, 0)));
+
+        await recorder.StartAsync();
+        await recorder.FlushAsync().WaitAsync(Patience);
+        Assert.That(await CountAsync(db.DataSource), Is.EqualTo(10));
+        Assert.That(recorder.Counts.Dropped, Is.EqualTo(5));
+    }
+
+    [Test]
+    public async Task Stopping_writes_what_is_buffered_and_then_refuses_new_records()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var store = db.CreateStore();
+        await store.ImportAsync([GeneratedTools.Create(0, prefix: "tel")]);
+        var options = Fast(capacity: 50_000);
+        options.FlushInterval = TimeSpan.FromHours(1); // only the stop makes it write
+        options.BatchSize = 20_000;
+        await using var recorder = new TelemetryRecorder(store, options);
+        await recorder.StartAsync();
+        for (var i = 0; i < 12_345; i++)
+        {
+            recorder.Record(Execution("tel-00000", time: i % 1000));
+        }
+
+        using var shutdown = new CancellationTokenSource(Patience);
+        await recorder.StopAsync(shutdown.Token);
+
+        Assert.That(await CountAsync(db.DataSource), Is.EqualTo(12_345));
+        Assert.That(recorder.Record(Execution("tel-00000")), Is.False);
+        Assert.That(recorder.Counts.Dropped, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Record_never_throws_and_counts_what_it_refuses()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var recorder = new TelemetryRecorder(db.CreateStore(), Fast());
+        await using var withoutDatabase = new TelemetryRecorder(null, Fast());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(recorder.Record(default), Is.False, "no names");
+            Assert.That(recorder.Record(Execution("t") with { ActualTimeMs = double.NaN }), Is.False);
+            Assert.That(recorder.Record(Execution("t") with { ActualTimeMs = -1 }), Is.False);
+            Assert.That(recorder.Record(Execution("t") with { Pattern = "" }), Is.False);
+            Assert.That(recorder.Counts.Dropped, Is.EqualTo(4));
+            Assert.That(withoutDatabase.Record(Execution("t")), Is.False, "a catalog without a database records nothing");
+            Assert.That(withoutDatabase.Counts.Dropped, Is.EqualTo(1));
+        });
+        Assert.That(withoutDatabase.FlushAsync().IsCompleted, Is.True);
+    }
+
+    [Test]
+    public async Task AddToolCatalog_registers_the_recorder_and_the_host_starts_and_stops_it()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var store = db.CreateStore();
+        await store.ImportAsync([GeneratedTools.Create(0, prefix: "tel")]);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddToolCatalog(o => (o.Mode, o.ConnectionString) = (CatalogMode.Database, db.ConnectionString))
+            .ConfigureTelemetry(o => o.FlushInterval = TimeSpan.FromHours(1));
+        using (var host = builder.Build())
+        {
+            await host.StartAsync().WaitAsync(Patience);
+            var recorder = host.Services.GetRequiredService<ITelemetryRecorder>();
+            Assert.That(recorder.Record(Execution("tel-00000")), Is.True);
+            await host.StopAsync().WaitAsync(Patience);
+        }
+
+        Assert.That(await CountAsync(db.DataSource), Is.EqualTo(1), "the host's stop wrote the buffered record");
+    }
+
+    [Test]
+    public void Options_refuse_values_that_cannot_work()
+    {
+        Assert.Throws<ArgumentException>(() => new TelemetryOptions { Capacity = 0 }.Validate());
+        Assert.Throws<ArgumentException>(() => new TelemetryOptions { BatchSize = 0 }.Validate());
+        Assert.Throws<ArgumentException>(() => new TelemetryOptions { FlushInterval = TimeSpan.Zero }.Validate());
+        Assert.Throws<ArgumentException>(() => new TelemetryOptions { MaxRetryDelay = TimeSpan.FromMilliseconds(1) }.Validate());
+        Assert.That(new TelemetryOptions().Validate().Capacity, Is.EqualTo(100_000));
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM tool_catalog.tool_telemetry");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<List<(string Version, string Pattern, int TimeMs, double? Variance, string? SelectionId, long? Revision, string? Variables)>> ReadAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT t.version, p.pattern_name, m.actual_time_ms, m.time_variance_percent, m.selection_id, m.catalog_revision, m.context_variables::text
+            FROM tool_catalog.tool_telemetry m
+            JOIN tool_catalog.tools t ON t.id = m.tool_id
+            JOIN tool_catalog.tool_patterns p ON p.id = m.pattern_id
+            """);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(string, string, int, double?, string?, long?, string?)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt32(2),
+                reader.IsDBNull(3) ? null : reader.GetDouble(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetInt64(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6)));
+        }
+
+        return rows;
+    }
+}
