@@ -6,6 +6,7 @@ using BenchmarkDotNet.Running;
 // Bulk import's row writers side by side (decision 0403): ... -- copy-writers [--tools 10000] [--rounds 5]
 // The JSON columns, source-generated vs hand-written, interleaved (decision 1301): ... -- model-json [--rounds 15] [--repeat 5]
 // DynamicExpresso side by side with the engine (decision 0001): ... -- dynamicexpresso [--rounds 5]
+// The telemetry recorder: Record's cost, COPY ingest vs one INSERT per record (issue 15): ... -- telemetry [--records 200000] [--rounds 3]
 // Hot reload across processes and after a killed listener: ... -- propagation [--changes 1000] | staleness [--rounds 20]
 switch (args.FirstOrDefault())
 {
@@ -17,6 +18,8 @@ switch (args.FirstOrDefault())
         return OpsConductor.ToolCatalog.Benchmarks.Storage.ModelJsonMeasurement.Run(args[1..]);
     case "dynamicexpresso":
         return OpsConductor.ToolCatalog.Benchmarks.Expressions.DynamicExpressoMeasurement.Run(args[1..]);
+    case "telemetry":
+        return await OpsConductor.ToolCatalog.Benchmarks.Telemetry.TelemetryMeasurement.RunAsync(args[1..]);
     case "propagation":
         return await OpsConductor.ToolCatalog.Benchmarks.Runtime.PropagationMeasurement.RunAsync(args[1..]);
     case "propagation-child":
