@@ -23,32 +23,33 @@ public sealed partial class ToolCatalogStore
             selection_id, catalog_revision, executed_at) FROM STDIN (FORMAT BINARY)
         """;
 
-    // The names resolve to the stored version (the latest one when no version is given), its capability and pattern;
-    // a record whose names match nothing is not inserted and comes back by its ordinal. Times are whole milliseconds
-    // (the column's type), variances are percentages of the estimate.
+    // The names resolve to the stored version (the latest one when no version is given), its capability and pattern.
+    // Times are whole milliseconds (the column's type), variances are percentages of the estimate.
     private const string InsertTelemetryFromStaging = """
-        WITH matched AS (
-            SELECT i.*, t.id AS tool_id, c.id AS capability_id, p.id AS pattern_id
-            FROM telemetry_in i
-            JOIN tool_catalog.tools t
-              ON t.tool_name = i.tool AND (t.version = i.version OR (i.version IS NULL AND t.is_latest))
+        INSERT INTO tool_catalog.tool_telemetry (tool_id, capability_id, pattern_id, execution_id, user_id, environment,
+            actual_time_ms, actual_cost, success, error_message, error_type, context_variables, estimated_time_ms,
+            estimated_cost, time_variance_percent, cost_variance_percent, executed_at, selection_id, catalog_revision)
+        SELECT t.id, c.id, p.id, left(i.execution_id, 100), left(i.user_id, 100), left(i.environment, 50),
+            round(i.actual_time_ms)::integer, i.actual_cost, i.success, i.error_message, left(i.error_type, 100), i.context_variables,
+            round(i.estimated_time_ms)::integer, i.estimated_cost,
+            CASE WHEN i.estimated_time_ms > 0 THEN (i.actual_time_ms - i.estimated_time_ms) / i.estimated_time_ms * 100 END,
+            CASE WHEN i.estimated_cost > 0 AND i.actual_cost IS NOT NULL THEN (i.actual_cost - i.estimated_cost) / i.estimated_cost * 100 END,
+            i.executed_at, left(i.selection_id, 100), i.catalog_revision
+        FROM telemetry_in i
+        JOIN tool_catalog.tools t
+          ON t.tool_name = i.tool AND (t.version = i.version OR (i.version IS NULL AND t.is_latest))
+        JOIN tool_catalog.tool_capabilities c ON c.tool_id = t.id AND c.capability_name = i.capability
+        JOIN tool_catalog.tool_patterns p ON p.capability_id = c.id AND p.pattern_name = i.pattern
+        """;
+
+    // Asked only when the insert wrote fewer rows than the batch holds: the records whose names match nothing.
+    private const string UnmatchedTelemetry = """
+        SELECT i.ordinal FROM telemetry_in i
+        WHERE NOT EXISTS (
+            SELECT 1 FROM tool_catalog.tools t
             JOIN tool_catalog.tool_capabilities c ON c.tool_id = t.id AND c.capability_name = i.capability
             JOIN tool_catalog.tool_patterns p ON p.capability_id = c.id AND p.pattern_name = i.pattern
-        ), inserted AS (
-            INSERT INTO tool_catalog.tool_telemetry (tool_id, capability_id, pattern_id, execution_id, user_id, environment,
-                actual_time_ms, actual_cost, success, error_message, error_type, context_variables, estimated_time_ms,
-                estimated_cost, time_variance_percent, cost_variance_percent, executed_at, selection_id, catalog_revision)
-            SELECT tool_id, capability_id, pattern_id, left(execution_id, 100), left(user_id, 100), left(environment, 50),
-                round(actual_time_ms)::integer, actual_cost, success, error_message, left(error_type, 100), context_variables,
-                round(estimated_time_ms)::integer, estimated_cost,
-                CASE WHEN estimated_time_ms > 0 THEN (actual_time_ms - estimated_time_ms) / estimated_time_ms * 100 END,
-                CASE WHEN estimated_cost > 0 AND actual_cost IS NOT NULL THEN (actual_cost - estimated_cost) / estimated_cost * 100 END,
-                executed_at, left(selection_id, 100), catalog_revision
-            FROM matched
-            RETURNING 1
-        )
-        SELECT i.ordinal FROM telemetry_in i WHERE NOT EXISTS (
-            SELECT 1 FROM matched m WHERE m.ordinal = i.ordinal)
+            WHERE t.tool_name = i.tool AND (t.version = i.version OR (i.version IS NULL AND t.is_latest)))
         ORDER BY i.ordinal
         """;
 
@@ -84,22 +85,32 @@ public sealed partial class ToolCatalogStore
 
                 await CopyTelemetryAsync(connection, records, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
 
-                var unmatched = new List<int>();
+                int written;
                 var insert = new NpgsqlCommand(InsertTelemetryFromStaging, connection, transaction);
                 await using (insert.ConfigureAwait(false))
                 {
-                    var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
+                    written = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                var unmatched = new List<int>();
+                if (written < records.Count)
+                {
+                    var find = new NpgsqlCommand(UnmatchedTelemetry, connection, transaction);
+                    await using (find.ConfigureAwait(false))
                     {
-                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                        await using (reader.ConfigureAwait(false))
                         {
-                            unmatched.Add(reader.GetInt32(0));
+                            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                            {
+                                unmatched.Add(reader.GetInt32(0));
+                            }
                         }
                     }
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return new TelemetryWriteResult(records.Count - unmatched.Count, unmatched);
+                return new TelemetryWriteResult(written, unmatched);
             }
         }
     }

@@ -180,6 +180,26 @@ public sealed class TelemetryRecorderTests
     }
 
     [Test]
+    public async Task A_versions_capabilities_and_patterns_are_deleted_only_with_it_so_telemetry_keeps_pointing_at_rows_that_exist()
+    {
+        // Telemetry keeps a foreign key to the version only (decision 1501); the database refuses to delete a
+        // capability or pattern on its own, and a hard delete of the version still takes them along.
+        await using var db = await TestDatabase.CreateAsync();
+        var store = db.CreateStore();
+        await store.ImportAsync([GeneratedTools.Create(0, prefix: "tel")]);
+        foreach (var table in new[] { "tool_patterns", "tool_capabilities" })
+        {
+            await using var delete = db.DataSource.CreateCommand($"DELETE FROM tool_catalog.{table}");
+            var refused = Assert.ThrowsAsync<PostgresException>(() => delete.ExecuteNonQueryAsync());
+            Assert.That(refused!.SqlState, Is.EqualTo(PostgresErrorCodes.RestrictViolation), table);
+        }
+
+        await store.DeleteAsync("tel-00000", new DeleteOptions { Hard = true });
+        await using var left = db.DataSource.CreateCommand("SELECT (SELECT count(*) FROM tool_catalog.tool_capabilities) + (SELECT count(*) FROM tool_catalog.tool_patterns)");
+        Assert.That((long)(await left.ExecuteScalarAsync())!, Is.Zero);
+    }
+
+    [Test]
     public void Options_refuse_values_that_cannot_work()
     {
         Assert.Throws<ArgumentException>(() => new TelemetryOptions { Capacity = 0 }.Validate());
