@@ -16,7 +16,7 @@ namespace OpsConductor.ToolCatalog.Benchmarks.Telemetry;
 /// bounded channel's <c>TryWrite</c> of the same record, the buffer it is built on;</item>
 /// <item>sustained ingest into PostgreSQL: <c>ToolCatalogStore.WriteTelemetryAsync</c> (binary COPY into a staging
 /// table, one insert resolving the names) in batches, against one INSERT per record (the same name resolution), and the
-/// whole path (Record from four threads, the background writer, FlushAsync).</item>
+/// whole path (Record from four threads, the background writers, FlushAsync) with one writer and with two.</item>
 /// </list>
 /// <c>dotnet run -c Release --project benchmarks/OpsConductor.ToolCatalog.Benchmarks -- telemetry [--records 200000] [--rounds 3]</c>
 /// </summary>
@@ -55,30 +55,36 @@ internal static class TelemetryMeasurement
             insert.Stop();
             var insertRate = single / insert.Elapsed.TotalSeconds;
 
-            await TruncateAsync(db.DataSource);
-            var options = new TelemetryOptions { Capacity = records + 1, BatchSize = 10_000, FlushInterval = TimeSpan.FromMilliseconds(50) };
-            await using var recorder = new TelemetryRecorder(db.Store, options);
-            await recorder.StartAsync();
-            var whole = Stopwatch.StartNew();
-            Parallel.For(0, 4, part =>
-            {
-                for (var i = part; i < batch.Count; i += 4)
-                {
-                    recorder.Record(batch[i]);
-                }
-            });
-            await recorder.FlushAsync();
-            whole.Stop();
-            var wholeRate = batch.Count / whole.Elapsed.TotalSeconds;
-            if (recorder.Counts.Written != batch.Count)
-            {
-                throw new InvalidOperationException($"The recorder wrote {recorder.Counts.Written} of {batch.Count} records.");
-            }
-
-            Console.WriteLine(F($"round {round}: WriteTelemetryAsync (10,000 a batch) {copyRate:N0} records/s; one INSERT per record {insertRate:N0} records/s; ratio {copyRate / insertRate:0.0}x; Record + writer + FlushAsync {wholeRate:N0} records/s"));
+            var oneWriter = await MeasureWholePathAsync(db, batch, records, writers: 1);
+            var twoWriters = await MeasureWholePathAsync(db, batch, records, writers: 2);
+            Console.WriteLine(F($"round {round}: WriteTelemetryAsync (10,000 a batch) {copyRate:N0} records/s; one INSERT per record {insertRate:N0} records/s; ratio {copyRate / insertRate:0.0}x; Record + writers + FlushAsync: one writer {oneWriter:N0} records/s, two {twoWriters:N0} records/s ({twoWriters / insertRate:0.0}x one INSERT per record)"));
         }
 
         return 0;
+    }
+
+    private static async Task<double> MeasureWholePathAsync(BenchDatabase db, List<ExecutionRecord> batch, int records, int writers)
+    {
+        await TruncateAsync(db.DataSource);
+        var options = new TelemetryOptions { Capacity = records + 1, BatchSize = 10_000, FlushInterval = TimeSpan.FromMilliseconds(50), Writers = writers };
+        await using var recorder = new TelemetryRecorder(db.Store, options);
+        await recorder.StartAsync();
+        var whole = Stopwatch.StartNew();
+        Parallel.For(0, 4, part =>
+        {
+            for (var i = part; i < batch.Count; i += 4)
+            {
+                recorder.Record(batch[i]);
+            }
+        });
+        await recorder.FlushAsync();
+        whole.Stop();
+        if (recorder.Counts.Written != batch.Count)
+        {
+            throw new InvalidOperationException($"The recorder wrote {recorder.Counts.Written} of {batch.Count} records.");
+        }
+
+        return batch.Count / whole.Elapsed.TotalSeconds;
     }
 
     private static async Task<(double Ns, double Bytes)> MeasureRecordAsync(BenchDatabase db, List<ExecutionRecord> batch)

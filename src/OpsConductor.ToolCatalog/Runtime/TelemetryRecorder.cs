@@ -9,8 +9,9 @@ using OpsConductor.ToolCatalog.Telemetry;
 namespace OpsConductor.ToolCatalog.Runtime;
 
 /// <summary>
-/// The catalog's <see cref="ITelemetryRecorder"/>: a bounded channel the callers write to without waiting, and one
-/// background loop that drains it in batches into <see cref="ToolCatalogStore.WriteTelemetryAsync"/> (binary COPY),
+/// The catalog's <see cref="ITelemetryRecorder"/>: a bounded channel the callers write to without waiting, and
+/// <see cref="TelemetryOptions.Writers"/> background loops that drain it in batches into
+/// <see cref="ToolCatalogStore.WriteTelemetryAsync"/> (binary COPY, one connection each),
 /// retrying a failed batch with growing delays while new records queue behind it (and are dropped, counted, once the
 /// channel is full). <see cref="StopAsync"/> refuses new records and writes what is buffered, within the host's time.
 /// </summary>
@@ -49,7 +50,7 @@ internal sealed partial class TelemetryRecorder : ITelemetryRecorder, IAsyncDisp
         _channel = Channel.CreateBounded<ExecutionRecord>(new BoundedChannelOptions(options.Capacity)
         {
             FullMode = BoundedChannelFullMode.Wait, // TryWrite never waits: it answers false when full, and the record is counted as dropped
-            SingleReader = true,
+            SingleReader = options.Writers == 1,
             SingleWriter = false,
         });
         if (meterFactory is not null)
@@ -132,7 +133,7 @@ internal sealed partial class TelemetryRecorder : ITelemetryRecorder, IAsyncDisp
     {
         if (_store is not null && _options.Enabled)
         {
-            _loop ??= Task.Run(() => RunAsync(_abandon.Token), CancellationToken.None);
+            _loop ??= Task.WhenAll(Enumerable.Range(0, _options.Writers).Select(_ => Task.Run(() => RunAsync(_abandon.Token), CancellationToken.None)));
         }
 
         return Task.CompletedTask;
@@ -209,9 +210,10 @@ internal sealed partial class TelemetryRecorder : ITelemetryRecorder, IAsyncDisp
         }
         catch (OperationCanceledException) when (abandon.IsCancellationRequested)
         {
-            var lost = batch.Count + reader.Count;
+            var lost = (long)batch.Count;
             while (reader.TryRead(out _))
             {
+                lost++;
             }
 
             Interlocked.Add(ref _lost, lost);

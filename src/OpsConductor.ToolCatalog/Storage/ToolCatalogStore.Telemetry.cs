@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -8,60 +9,44 @@ namespace OpsConductor.ToolCatalog.Storage;
 
 public sealed partial class ToolCatalogStore
 {
-    private const string CreateTelemetryStaging = """
-        CREATE TEMP TABLE telemetry_in (
-            ordinal integer, tool text, version text, capability text, pattern text, execution_id text, user_id text,
-            environment text, actual_time_ms double precision, actual_cost double precision, success boolean,
-            error_message text, error_type text, context_variables jsonb, estimated_time_ms double precision,
-            estimated_cost double precision, selection_id text, catalog_revision bigint, executed_at timestamptz
-        ) ON COMMIT DROP
+    private const string LatestVersions = """
+        SELECT tool_name, version FROM tool_catalog.tools WHERE is_latest AND tool_name = ANY(@Names)
         """;
 
-    private const string CopyTelemetryStaging = """
-        COPY telemetry_in (ordinal, tool, version, capability, pattern, execution_id, user_id, environment, actual_time_ms,
-            actual_cost, success, error_message, error_type, context_variables, estimated_time_ms, estimated_cost,
-            selection_id, catalog_revision, executed_at) FROM STDIN (FORMAT BINARY)
+    private const string ResolvePatterns = """
+        SELECT k.ordinal::integer, t.id, c.id, p.id
+        FROM unnest(@Tools::text[], @Versions::text[], @Capabilities::text[], @Patterns::text[])
+             WITH ORDINALITY AS k(tool, version, capability, pattern, ordinal)
+        JOIN tool_catalog.tools t ON t.tool_name = k.tool AND t.version = k.version
+        JOIN tool_catalog.tool_capabilities c ON c.tool_id = t.id AND c.capability_name = k.capability
+        JOIN tool_catalog.tool_patterns p ON p.capability_id = c.id AND p.pattern_name = k.pattern
         """;
 
-    // The names resolve to the stored version (the latest one when no version is given), its capability and pattern.
-    // Times are whole milliseconds (the column's type), variances are percentages of the estimate.
-    private const string InsertTelemetryFromStaging = """
-        INSERT INTO tool_catalog.tool_telemetry (tool_id, capability_id, pattern_id, execution_id, user_id, environment,
+    private const string CopyTelemetry = """
+        COPY tool_catalog.tool_telemetry (tool_id, capability_id, pattern_id, execution_id, user_id, environment,
             actual_time_ms, actual_cost, success, error_message, error_type, context_variables, estimated_time_ms,
             estimated_cost, time_variance_percent, cost_variance_percent, executed_at, selection_id, catalog_revision)
-        SELECT t.id, c.id, p.id, left(i.execution_id, 100), left(i.user_id, 100), left(i.environment, 50),
-            round(i.actual_time_ms)::integer, i.actual_cost, i.success, i.error_message, left(i.error_type, 100), i.context_variables,
-            round(i.estimated_time_ms)::integer, i.estimated_cost,
-            CASE WHEN i.estimated_time_ms > 0 THEN (i.actual_time_ms - i.estimated_time_ms) / i.estimated_time_ms * 100 END,
-            CASE WHEN i.estimated_cost > 0 AND i.actual_cost IS NOT NULL THEN (i.actual_cost - i.estimated_cost) / i.estimated_cost * 100 END,
-            i.executed_at, left(i.selection_id, 100), i.catalog_revision
-        FROM telemetry_in i
-        JOIN tool_catalog.tools t
-          ON t.tool_name = i.tool AND (t.version = i.version OR (i.version IS NULL AND t.is_latest))
-        JOIN tool_catalog.tool_capabilities c ON c.tool_id = t.id AND c.capability_name = i.capability
-        JOIN tool_catalog.tool_patterns p ON p.capability_id = c.id AND p.pattern_name = i.pattern
-        """;
-
-    // Asked only when the insert wrote fewer rows than the batch holds: the records whose names match nothing.
-    private const string UnmatchedTelemetry = """
-        SELECT i.ordinal FROM telemetry_in i
-        WHERE NOT EXISTS (
-            SELECT 1 FROM tool_catalog.tools t
-            JOIN tool_catalog.tool_capabilities c ON c.tool_id = t.id AND c.capability_name = i.capability
-            JOIN tool_catalog.tool_patterns p ON p.capability_id = c.id AND p.pattern_name = i.pattern
-            WHERE t.tool_name = i.tool AND (t.version = i.version OR (i.version IS NULL AND t.is_latest)))
-        ORDER BY i.ordinal
+        FROM STDIN (FORMAT BINARY)
         """;
 
     /// <summary>
-    /// Writes execution records to the telemetry table in one transaction: one binary COPY into a staging table, then one
-    /// insert that resolves each record's tool (its <see cref="ExecutionRecord.Version"/>, or the latest version when it
-    /// has none), capability and pattern. Records whose names match no stored pattern are not written; their positions
-    /// in <paramref name="records"/> come back in <see cref="TelemetryWriteResult.Unmatched"/>.
+    /// The row ids of (tool, version, capability, pattern): facts that never change (versions are immutable) and go
+    /// away only with a hard delete, which the telemetry's foreign key to the version then reports (the batch is
+    /// resolved again). Bounded by the catalog's size.
+    /// </summary>
+    private readonly ConcurrentDictionary<PatternKey, PatternIds> _patternIds = new();
+
+    /// <summary>
+    /// Writes execution records to the telemetry table in one transaction and one binary COPY, with each record's tool
+    /// version (its <see cref="ExecutionRecord.Version"/>, or the latest version when it has none), capability and
+    /// pattern resolved to their row ids first (known ones from memory, the rest in one query). Records whose names match
+    /// no stored pattern are not written; their positions in <paramref name="records"/> come back in
+    /// <see cref="TelemetryWriteResult.Unmatched"/>.
     /// </summary>
     /// <param name="records">The records; times must be finite and ≥ 0 (the recorder and the ingest check that first).</param>
     /// <param name="cancellationToken">Cancels the write; nothing is written then.</param>
     /// <returns>How many were written, and which were not.</returns>
+    /// <exception cref="ArgumentException">A record has no tool, capability or pattern, or an actual time outside 0 to 2^31 ms; nothing was written.</exception>
     /// <exception cref="NpgsqlException">The database could not be reached or refused the batch; nothing was written.</exception>
     public async Task<TelemetryWriteResult> WriteTelemetryAsync(IReadOnlyList<ExecutionRecord> records, CancellationToken cancellationToken = default)
     {
@@ -71,73 +56,167 @@ public sealed partial class ToolCatalogStore
             return new TelemetryWriteResult(0, []);
         }
 
+        for (var i = 0; i < records.Count; i++)
+        {
+            var r = records[i];
+            if (string.IsNullOrEmpty(r.Tool) || string.IsNullOrEmpty(r.Capability) || string.IsNullOrEmpty(r.Pattern)
+                || !(r.ActualTimeMs >= 0 && r.ActualTimeMs <= int.MaxValue))
+            {
+                throw new ArgumentException(
+                    $"records[{i}] ({r.Tool}/{r.Capability}/{r.Pattern}): a record needs a tool, capability and pattern and an actual time from 0 to 2^31 ms, got {r.ActualTimeMs}.",
+                    nameof(records));
+            }
+        }
+
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            for (var attempt = 1; ; attempt++)
             {
-                var create = new NpgsqlCommand(CreateTelemetryStaging, connection, transaction);
-                await using (create.ConfigureAwait(false))
+                var ids = await ResolveAsync(connection, records, cancellationToken).ConfigureAwait(false);
+                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
                 {
-                    await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                await CopyTelemetryAsync(connection, records, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-
-                int written;
-                var insert = new NpgsqlCommand(InsertTelemetryFromStaging, connection, transaction);
-                await using (insert.ConfigureAwait(false))
-                {
-                    written = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                var unmatched = new List<int>();
-                if (written < records.Count)
-                {
-                    var find = new NpgsqlCommand(UnmatchedTelemetry, connection, transaction);
-                    await using (find.ConfigureAwait(false))
+                    try
                     {
-                        var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                        await using (reader.ConfigureAwait(false))
+                        var written = await CopyTelemetryAsync(connection, records, ids, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                        var unmatched = new List<int>();
+                        for (var i = 0; i < ids.Length; i++)
                         {
-                            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                            if (ids[i] is null)
                             {
-                                unmatched.Add(reader.GetInt32(0));
+                                unmatched.Add(i);
                             }
                         }
+
+                        return new TelemetryWriteResult(written, unmatched);
+                    }
+                    catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation && attempt == 1)
+                    {
+                        // A version known from memory was hard-deleted meanwhile: forget what is known, resolve again.
+                        _patternIds.Clear();
                     }
                 }
-
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return new TelemetryWriteResult(written, unmatched);
             }
         }
     }
 
-    private static async Task CopyTelemetryAsync(NpgsqlConnection connection, IReadOnlyList<ExecutionRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Each record's row ids, or null when its names match nothing stored.</summary>
+    private async Task<PatternIds?[]> ResolveAsync(NpgsqlConnection connection, IReadOnlyList<ExecutionRecord> records, CancellationToken cancellationToken)
+    {
+        // The latest version of each tool named without a version, as of now.
+        Dictionary<string, string>? latest = null;
+        HashSet<string>? unversioned = null;
+        foreach (var record in records)
+        {
+            if (record.Version is null && record.Tool is not null)
+            {
+                (unversioned ??= new(StringComparer.Ordinal)).Add(record.Tool);
+            }
+        }
+
+        if (unversioned is not null)
+        {
+            latest = new Dictionary<string, string>(StringComparer.Ordinal);
+            var command = new NpgsqlCommand(LatestVersions, connection);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.AddWithValue("Names", unversioned.ToArray());
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        latest[reader.GetString(0)] = reader.GetString(1);
+                    }
+                }
+            }
+        }
+
+        var ids = new PatternIds?[records.Count];
+        var keys = new PatternKey?[records.Count];
+        var unknown = new List<PatternKey>();
+        var seen = new HashSet<PatternKey>();
+        for (var i = 0; i < records.Count; i++)
+        {
+            var r = records[i];
+            var version = r.Version ?? (r.Tool is not null && latest is not null && latest.TryGetValue(r.Tool, out var v) ? v : null);
+            if (r.Tool is null || version is null || r.Capability is null || r.Pattern is null)
+            {
+                continue;
+            }
+
+            var key = new PatternKey(r.Tool, version, r.Capability, r.Pattern);
+            keys[i] = key;
+            if (_patternIds.TryGetValue(key, out var known))
+            {
+                ids[i] = known;
+            }
+            else if (seen.Add(key))
+            {
+                unknown.Add(key);
+            }
+        }
+
+        if (unknown.Count > 0)
+        {
+            var command = new NpgsqlCommand(ResolvePatterns, connection);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.AddWithValue("Tools", unknown.Select(static k => k.Tool).ToArray());
+                command.Parameters.AddWithValue("Versions", unknown.Select(static k => k.Version).ToArray());
+                command.Parameters.AddWithValue("Capabilities", unknown.Select(static k => k.Capability).ToArray());
+                command.Parameters.AddWithValue("Patterns", unknown.Select(static k => k.Pattern).ToArray());
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        _patternIds[unknown[reader.GetInt32(0) - 1]] = new PatternIds(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+                    }
+                }
+            }
+
+            for (var i = 0; i < ids.Length; i++)
+            {
+                if (ids[i] is null && keys[i] is { } key && _patternIds.TryGetValue(key, out var resolved))
+                {
+                    ids[i] = resolved;
+                }
+            }
+        }
+
+        return ids;
+    }
+
+    private static async Task<int> CopyTelemetryAsync(NpgsqlConnection connection, IReadOnlyList<ExecutionRecord> records, PatternIds?[] ids, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        var copy = await connection.BeginBinaryImportAsync(CopyTelemetryStaging, cancellationToken).ConfigureAwait(false);
+        var written = 0;
+        var copy = await connection.BeginBinaryImportAsync(CopyTelemetry, cancellationToken).ConfigureAwait(false);
         await using (copy.ConfigureAwait(false))
         {
             for (var i = 0; i < records.Count; i++)
             {
+                if (ids[i] is not { } id)
+                {
+                    continue;
+                }
+
                 var r = records[i];
                 await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                await TextOrNullAsync(copy, r.Tool, cancellationToken).ConfigureAwait(false);
-                await TextOrNullAsync(copy, r.Version, cancellationToken).ConfigureAwait(false);
-                await TextOrNullAsync(copy, r.Capability, cancellationToken).ConfigureAwait(false);
-                await TextOrNullAsync(copy, r.Pattern, cancellationToken).ConfigureAwait(false);
-                await TextOrNullAsync(copy, r.ExecutionId, cancellationToken).ConfigureAwait(false);
-                await TextOrNullAsync(copy, r.UserId, cancellationToken).ConfigureAwait(false);
-                await TextOrNullAsync(copy, r.Environment, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(r.ActualTimeMs, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(id.Tool, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(id.Capability, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(id.Pattern, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await TextOrNullAsync(copy, Truncate(r.ExecutionId, 100), cancellationToken).ConfigureAwait(false);
+                await TextOrNullAsync(copy, Truncate(r.UserId, 100), cancellationToken).ConfigureAwait(false);
+                await TextOrNullAsync(copy, Truncate(r.Environment, 50), cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync((int)Math.Round(r.ActualTimeMs, MidpointRounding.AwayFromZero), NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
                 await NumberOrNullAsync(copy, r.ActualCost, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(r.Success, NpgsqlDbType.Boolean, cancellationToken).ConfigureAwait(false);
                 await TextOrNullAsync(copy, r.ErrorMessage, cancellationToken).ConfigureAwait(false);
-                await TextOrNullAsync(copy, r.ErrorType, cancellationToken).ConfigureAwait(false);
+                await TextOrNullAsync(copy, Truncate(r.ErrorType, 100), cancellationToken).ConfigureAwait(false);
                 if (r.Variables is { Count: > 0 } variables)
                 {
                     buffer.ResetWrittenCount();
@@ -167,9 +246,21 @@ public sealed partial class ToolCatalogStore
                     await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                await NumberOrNullAsync(copy, r.EstimatedTimeMs, cancellationToken).ConfigureAwait(false);
+                var estimatedTime = r.EstimatedTimeMs is { } e && double.IsFinite(e) && e is >= int.MinValue and <= int.MaxValue ? e : (double?)null;
+                if (estimatedTime is { } time)
+                {
+                    await copy.WriteAsync((int)Math.Round(time, MidpointRounding.AwayFromZero), NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 await NumberOrNullAsync(copy, r.EstimatedCost, cancellationToken).ConfigureAwait(false);
-                await TextOrNullAsync(copy, r.SelectionId, cancellationToken).ConfigureAwait(false);
+                await NumberOrNullAsync(copy, estimatedTime > 0 ? (r.ActualTimeMs - estimatedTime) / estimatedTime * 100 : null, cancellationToken).ConfigureAwait(false);
+                await NumberOrNullAsync(copy, r.EstimatedCost > 0 && r.ActualCost is { } cost ? (cost - r.EstimatedCost) / r.EstimatedCost * 100 : null, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync((r.ExecutedAt == default ? now : r.ExecutedAt).UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                await TextOrNullAsync(copy, Truncate(r.SelectionId, 100), cancellationToken).ConfigureAwait(false);
                 if (r.CatalogRevision is { } revision)
                 {
                     await copy.WriteAsync(revision, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
@@ -179,16 +270,26 @@ public sealed partial class ToolCatalogStore
                     await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                await copy.WriteAsync((r.ExecutedAt == default ? now : r.ExecutedAt).UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                written++;
             }
 
             await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        return written;
     }
+
+    private static string? Truncate(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
 
     private static Task TextOrNullAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken) =>
         value is null ? copy.WriteNullAsync(cancellationToken) : copy.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
 
     private static Task NumberOrNullAsync(NpgsqlBinaryImporter copy, double? value, CancellationToken cancellationToken) =>
         value is { } number && double.IsFinite(number) ? copy.WriteAsync(number, NpgsqlDbType.Double, cancellationToken) : copy.WriteNullAsync(cancellationToken);
+
+    /// <summary>What names a stored pattern of one version.</summary>
+    private readonly record struct PatternKey(string Tool, string Version, string Capability, string Pattern);
+
+    /// <summary>The row ids of a version, its capability and pattern.</summary>
+    private sealed record PatternIds(long Tool, long Capability, long Pattern);
 }

@@ -12,6 +12,12 @@ public sealed class TelemetryOptions
     /// <summary>The most records written in one batch (5,000).</summary>
     public int BatchSize { get; set; } = 5_000;
 
+    /// <summary>
+    /// How many batches are written at once, each on a connection of its own (2): the database works on one while the
+    /// other is being sent, and uses a second core. Records of different writers may be committed out of order.
+    /// </summary>
+    public int Writers { get; set; } = 2;
+
     /// <summary>How long a record waits for its batch to fill before it is written anyway (1 s).</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -33,6 +39,11 @@ public sealed class TelemetryOptions
         if (BatchSize < 1)
         {
             throw new ArgumentException($"Telemetry BatchSize must be at least 1, got {BatchSize}.");
+        }
+
+        if (Writers is < 1 or > 16)
+        {
+            throw new ArgumentException($"Telemetry Writers must be from 1 to 16, got {Writers}.");
         }
 
         if (FlushInterval <= TimeSpan.Zero || RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay)

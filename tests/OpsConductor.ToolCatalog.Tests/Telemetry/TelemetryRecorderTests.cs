@@ -200,12 +200,47 @@ public sealed class TelemetryRecorderTests
     }
 
     [Test]
+    public async Task A_version_deleted_and_published_again_gets_its_records_under_its_new_rows()
+    {
+        // The store keeps the row ids of the patterns it has written for; after a hard delete and a new import of the
+        // same version, the remembered version id is refused by the foreign key and the batch is resolved again.
+        await using var db = await TestDatabase.CreateAsync();
+        var store = db.CreateStore();
+        await store.ImportAsync([GeneratedTools.Create(0, prefix: "tel")]);
+        Assert.That((await store.WriteTelemetryAsync([Execution("tel-00000", version: "1.0")])).Written, Is.EqualTo(1));
+
+        await store.DeleteAsync("tel-00000", new DeleteOptions { Hard = true, Force = true });
+        await store.ImportAsync([GeneratedTools.Create(0, prefix: "tel")]);
+        var again = await store.WriteTelemetryAsync([Execution("tel-00000", version: "1.0"), Execution("tel-00000", pattern: "gone")]);
+
+        Assert.That(again.Written, Is.EqualTo(1));
+        Assert.That(again.Unmatched, Is.EqualTo(new[] { 1 }));
+        await using var check = db.DataSource.CreateCommand(
+            "SELECT count(*) FROM tool_catalog.tool_telemetry m JOIN tool_catalog.tools t ON t.id = m.tool_id WHERE t.tool_name = 'tel-00000'");
+        Assert.That((long)(await check.ExecuteScalarAsync())!, Is.EqualTo(1), "the record points at the new version row");
+    }
+
+    [Test]
+    public async Task Writing_a_record_without_names_or_with_an_impossible_time_is_refused_naming_it_and_writes_nothing()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var store = db.CreateStore();
+        await store.ImportAsync([GeneratedTools.Create(0, prefix: "tel")]);
+
+        var refused = Assert.ThrowsAsync<ArgumentException>(() => store.WriteTelemetryAsync([Execution("tel-00000"), Execution("tel-00000") with { ActualTimeMs = -3 }]));
+
+        Assert.That(refused!.Message, Does.Contain("records[1]").And.Contain("-3"));
+        Assert.That(await CountAsync(db.DataSource), Is.Zero);
+    }
+
+    [Test]
     public void Options_refuse_values_that_cannot_work()
     {
         Assert.Throws<ArgumentException>(() => new TelemetryOptions { Capacity = 0 }.Validate());
         Assert.Throws<ArgumentException>(() => new TelemetryOptions { BatchSize = 0 }.Validate());
         Assert.Throws<ArgumentException>(() => new TelemetryOptions { FlushInterval = TimeSpan.Zero }.Validate());
         Assert.Throws<ArgumentException>(() => new TelemetryOptions { MaxRetryDelay = TimeSpan.FromMilliseconds(1) }.Validate());
+        Assert.Throws<ArgumentException>(() => new TelemetryOptions { Writers = 0 }.Validate());
         Assert.That(new TelemetryOptions().Validate().Capacity, Is.EqualTo(100_000));
     }
 
