@@ -19,6 +19,9 @@ internal sealed partial class TelemetryRecorder : ITelemetryRecorder, IAsyncDisp
 {
     private static readonly TimeSpan DropLogInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often the months ahead are given their partitions (a host may run for months without a migration).</summary>
+    private static readonly TimeSpan PartitionUpkeepInterval = TimeSpan.FromHours(12);
+
     private readonly ToolCatalogStore? _store;
     private readonly TelemetryOptions _options;
     private readonly TimeProvider _time;
@@ -30,7 +33,9 @@ internal sealed partial class TelemetryRecorder : ITelemetryRecorder, IAsyncDisp
     private readonly Meter? _meter;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
+    private Task? _upkeep;
     private volatile bool _stopping;
+    private int _disposed;
     private long _recorded;
     private long _dropped;
     private long _droppedLogged;
@@ -134,6 +139,7 @@ internal sealed partial class TelemetryRecorder : ITelemetryRecorder, IAsyncDisp
         if (_store is not null && _options.Enabled)
         {
             _loop ??= Task.WhenAll(Enumerable.Range(0, _options.Writers).Select(_ => Task.Run(() => RunAsync(_abandon.Token), CancellationToken.None)));
+            _upkeep ??= Task.Run(() => KeepPartitionsAheadAsync(_abandon.Token), CancellationToken.None);
         }
 
         return Task.CompletedTask;
@@ -145,6 +151,11 @@ internal sealed partial class TelemetryRecorder : ITelemetryRecorder, IAsyncDisp
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
+        if (Volatile.Read(ref _disposed) != 0 && _abandon.IsCancellationRequested)
+        {
+            return;
+        }
+
         _stopping = true;
         _channel.Writer.TryComplete();
         Wake();
@@ -162,11 +173,56 @@ internal sealed partial class TelemetryRecorder : ITelemetryRecorder, IAsyncDisp
             await _abandon.CancelAsync().ConfigureAwait(false);
             await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+
+        // The writers are done: the partition upkeep stops too.
+        await _abandon.CancelAsync().ConfigureAwait(false);
+        if (_upkeep is not null)
+        {
+            await _upkeep.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>Raised after the partitions for this month and the next two were checked (for tests).</summary>
+    internal event Action<IReadOnlyList<string>>? PartitionsCheckedForTests;
+
+    /// <summary>
+    /// Makes sure this month and the next two have their telemetry partitions, at start and every
+    /// <see cref="PartitionUpkeepInterval"/>, so records never pile up in the default partition of a long-running host.
+    /// </summary>
+    private async Task KeepPartitionsAheadAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested && !_stopping)
+        {
+            try
+            {
+                var names = await _store!.EnsureTelemetryPartitionsAsync(2, stop).ConfigureAwait(false);
+                PartitionsCheckedForTests?.Invoke(names);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                TelemetryLog.PartitionUpkeepFailed(_logger, e.GetType().Name, e.Message);
+            }
+
+            try
+            {
+                await Task.Delay(PartitionUpkeepInterval, _time, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // The container may dispose it twice (it is registered as itself and as ITelemetryRecorder).
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         using var expired = new CancellationTokenSource(TimeSpan.Zero);
         await StopAsync(expired.Token).ConfigureAwait(false);
         _abandon.Dispose();
@@ -328,4 +384,7 @@ internal static partial class TelemetryLog
 
     [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Telemetry: {Count} execution record(s) not written: the host stopped before they could be")]
     public static partial void LostAtShutdown(ILogger logger, long count);
+
+    [LoggerMessage(EventId = 5105, Level = LogLevel.Warning, Message = "Telemetry: the partitions for the coming months could not be checked ({ErrorType}: {Error}); records of a month without one wait in the default partition")]
+    public static partial void PartitionUpkeepFailed(ILogger logger, string errorType, string error);
 }

@@ -234,6 +234,24 @@ public sealed class TelemetryRecorderTests
     }
 
     [Test]
+    public async Task Starting_gives_this_month_and_the_next_two_their_partitions()
+    {
+        // A host that has run since long before: its clock is months past the last migration's partitions.
+        await using var db = await TestDatabase.CreateAsync();
+        var later = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2031, 11, 15, 0, 0, 0, TimeSpan.Zero));
+        await using var recorder = new TelemetryRecorder(db.CreateStore(later), Fast(), later);
+        var checkedNames = new TaskCompletionSource<IReadOnlyList<string>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        recorder.PartitionsCheckedForTests += names => checkedNames.TrySetResult(names);
+
+        await recorder.StartAsync();
+        var names = await checkedNames.Task.WaitAsync(Patience);
+
+        Assert.That(names, Is.EqualTo(new[] { "tool_telemetry_2031_11", "tool_telemetry_2031_12", "tool_telemetry_2032_01" }));
+        await using var exists = db.DataSource.CreateCommand("SELECT count(*) FROM pg_class WHERE relname IN ('tool_telemetry_2031_11', 'tool_telemetry_2031_12', 'tool_telemetry_2032_01')");
+        Assert.That((long)(await exists.ExecuteScalarAsync())!, Is.EqualTo(3));
+    }
+
+    [Test]
     public void Options_refuse_values_that_cannot_work()
     {
         Assert.Throws<ArgumentException>(() => new TelemetryOptions { Capacity = 0 }.Validate());
