@@ -12,13 +12,15 @@ internal sealed record TelemetryIngestResponse(
     [property: JsonPropertyName("unmatched")] IReadOnlyList<TelemetryUnmatchedResponse> Unmatched);
 
 /// <summary>A record that matched no stored pattern: its position in the body (0-based index, or 1-based line for NDJSON) and names.</summary>
-/// <param name="Index">The record's 0-based index in the array, or its 1-based line number in an NDJSON body.</param>
+/// <param name="Index">The record's 0-based index in the array (null for NDJSON).</param>
+/// <param name="Line">The record's 1-based line (NDJSON only).</param>
 /// <param name="Tool">The record's tool.</param>
 /// <param name="Version">The record's version, null for the latest.</param>
 /// <param name="Capability">The record's capability.</param>
 /// <param name="Pattern">The record's pattern.</param>
 internal sealed record TelemetryUnmatchedResponse(
-    [property: JsonPropertyName("index")] int Index,
+    [property: JsonPropertyName("index")] int? Index,
+    [property: JsonPropertyName("line")] int? Line,
     [property: JsonPropertyName("tool")] string Tool,
     [property: JsonPropertyName("version")] string? Version,
     [property: JsonPropertyName("capability")] string Capability,

@@ -102,7 +102,7 @@ internal static class TelemetryEndpoints
         }
 
         var unmatched = written.Unmatched
-            .Select(i => new TelemetryUnmatchedResponse(positions[i], records[i].Tool, records[i].Version, records[i].Capability, records[i].Pattern))
+            .Select(i => new TelemetryUnmatchedResponse(ndjson ? null : positions[i], ndjson ? positions[i] : null, records[i].Tool, records[i].Version, records[i].Capability, records[i].Pattern))
             .ToList();
         return TypedResults.Ok(new TelemetryIngestResponse(records.Count, written.Written, unmatched));
     }
