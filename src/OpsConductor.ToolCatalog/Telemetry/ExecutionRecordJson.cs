@@ -15,15 +15,16 @@ namespace OpsConductor.ToolCatalog.Telemetry;
 /// </summary>
 /// <remarks>
 /// Rules: <c>tool</c>, <c>capability</c> and <c>pattern</c> are required non-empty strings; <c>actual_time_ms</c> is a
-/// required number from 0 to 2³¹; <c>success</c> is a required boolean; every number is finite; <c>variables</c> is an
+/// required number from 0 to 2³¹ − 1 (as is <c>estimated_time_ms</c> when given); <c>success</c> is a required boolean; every number is finite; strings are valid Unicode without the NUL character; <c>variables</c> is an
 /// object of numbers; <c>catalog_revision</c> is a whole number ≥ 0; <c>executed_at</c> is an ISO 8601 time (UTC when it
 /// has no offset) not more than one day after <c>now</c>; the optional fields may be null; a field given twice or a field
 /// not in this list is refused. An error reads <c>field: rule</c>.
 /// </remarks>
 public static class ExecutionRecordJson
 {
-    /// <summary>The largest <c>actual_time_ms</c> accepted: 2³¹ ms (about 24.8 days).</summary>
-    public const double MaxActualTimeMs = 2147483648d;
+    /// <summary>The largest <c>actual_time_ms</c> (and <c>estimated_time_ms</c>) accepted: 2³¹ − 1 ms (about 24.8 days), the
+    /// largest whole number of milliseconds the telemetry table's integer column holds.</summary>
+    public const double MaxActualTimeMs = 2147483647d;
 
     /// <summary>The field names a record may have, in the order of the documentation.</summary>
     public static IReadOnlyList<string> FieldNames { get; } =
@@ -123,10 +124,15 @@ public static class ExecutionRecordJson
 
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            var name = reader.GetString()!;
+            var nameProblem = ReadString(ref reader, "field name", out var read);
+            var name = read ?? "";
             reader.Read();
             string? problem;
-            if (!seen.Add(name))
+            if (nameProblem is not null)
+            {
+                problem = nameProblem;
+            }
+            else if (!seen.Add(name))
             {
                 problem = $"{name}: given twice";
             }
@@ -145,15 +151,10 @@ public static class ExecutionRecordJson
                     case "error_type": problem = OptionalString(ref reader, name, out errorType); break;
                     case "selection_id": problem = OptionalString(ref reader, name, out selectionId); break;
                     case "actual_time_ms":
-                        problem = Number(ref reader, name, required: true, out actualTime);
-                        if (problem is null && actualTime is < 0 or > MaxActualTimeMs)
-                        {
-                            problem = $"{name}: must be from 0 to 2147483648 (2^31 ms), was {actualTime.Value.ToString(CultureInfo.InvariantCulture)}";
-                        }
-
+                        problem = Number(ref reader, name, required: true, out actualTime) ?? TimeRange(name, actualTime);
                         break;
                     case "actual_cost": problem = Number(ref reader, name, required: false, out actualCost); break;
-                    case "estimated_time_ms": problem = Number(ref reader, name, required: false, out estimatedTime); break;
+                    case "estimated_time_ms": problem = Number(ref reader, name, required: false, out estimatedTime) ?? TimeRange(name, estimatedTime); break;
                     case "estimated_cost": problem = Number(ref reader, name, required: false, out estimatedCost); break;
                     case "success":
                         problem = reader.TokenType is JsonTokenType.True or JsonTokenType.False ? null : $"{name}: required, true or false";
@@ -177,7 +178,7 @@ public static class ExecutionRecordJson
         }
 
         error ??= Missing("tool", tool) ?? Missing("capability", capability) ?? Missing("pattern", pattern)
-            ?? (actualTime is null ? "actual_time_ms: required, a number from 0 to 2147483648 (2^31 ms)" : null)
+            ?? (actualTime is null ? "actual_time_ms: required, a number from 0 to 2147483647 (2^31 - 1 ms)" : null)
             ?? (success is null ? "success: required, true or false" : null);
         if (error is not null)
         {
@@ -208,12 +209,45 @@ public static class ExecutionRecordJson
         return true;
     }
 
+    private static string? TimeRange(string name, double? value) =>
+        value is < 0 or > MaxActualTimeMs
+            ? $"{name}: must be from 0 to 2147483647 (2^31 - 1 ms), was {value.Value.ToString(CultureInfo.InvariantCulture)}"
+            : null;
+
+    /// <summary>The string at the reader, or the rule it breaks: an escaped lone surrogate (not Unicode) or a NUL
+    /// character (PostgreSQL's text refuses both).</summary>
+    private static string? ReadString(ref Utf8JsonReader reader, string name, out string? value)
+    {
+        try
+        {
+            value = reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            value = null;
+            return $"{name}: must be valid Unicode (no lone surrogate escapes)";
+        }
+
+        if (value is not null && value.Contains('\0', StringComparison.Ordinal))
+        {
+            value = null;
+            return $"{name}: must not contain the NUL character (\\u0000)";
+        }
+
+        return null;
+    }
+
     private static string? Missing(string name, string? value) =>
         value is null ? $"{name}: required, a non-empty string" : null;
 
     private static string? RequiredString(ref Utf8JsonReader reader, string name, out string? value)
     {
-        value = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        value = null;
+        if (reader.TokenType == JsonTokenType.String && ReadString(ref reader, name, out value) is { } bad)
+        {
+            return bad;
+        }
+
         if (string.IsNullOrWhiteSpace(value))
         {
             value = null;
@@ -236,8 +270,7 @@ public static class ExecutionRecordJson
             return $"{name}: must be a string or null";
         }
 
-        value = reader.GetString();
-        return null;
+        return ReadString(ref reader, name, out value);
     }
 
     private static string? Number(ref Utf8JsonReader reader, string name, bool required, out double? value)
@@ -250,7 +283,7 @@ public static class ExecutionRecordJson
 
         if (reader.TokenType != JsonTokenType.Number)
         {
-            return required ? $"{name}: required, a number from 0 to 2147483648 (2^31 ms)" : $"{name}: must be a number or null";
+            return required ? $"{name}: required, a number from 0 to 2147483647 (2^31 - 1 ms)" : $"{name}: must be a number or null";
         }
 
         // JSON has no NaN or infinity, but a huge literal (1e400) reads as infinity: refused.
@@ -297,14 +330,19 @@ public static class ExecutionRecordJson
         string? problem = null;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            var key = reader.GetString()!;
+            var keyProblem = ReadString(ref reader, name + " (a name)", out var key);
             reader.Read();
-            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var number) || !double.IsFinite(number))
+            if (keyProblem is not null)
+            {
+                problem ??= keyProblem;
+                reader.Skip();
+            }
+            else if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var number) || !double.IsFinite(number))
             {
                 problem ??= $"{name}.{key}: must be a finite number";
                 reader.Skip();
             }
-            else if (!result.TryAdd(key, number))
+            else if (!result.TryAdd(key!, number))
             {
                 problem ??= $"{name}.{key}: given twice";
             }

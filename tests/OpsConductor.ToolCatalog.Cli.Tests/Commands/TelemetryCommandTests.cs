@@ -64,7 +64,7 @@ public sealed class TelemetryCommandTests
         Assert.That(result.ExitCode, Is.EqualTo(1));
         var errors = result.Error.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.That(errors, Has.Length.EqualTo(7), result.Error);
-        Assert.That(errors[0], Does.StartWith(file + ":2: actual_time_ms: must be from 0 to 2147483648"));
+        Assert.That(errors[0], Does.StartWith(file + ":2: actual_time_ms: must be from 0 to 2147483647"));
         Assert.That(errors[1], Does.StartWith(file + ":3: colour: unknown field"));
         Assert.That(errors[2], Is.EqualTo(file + ":4: tool: required, a non-empty string"));
         Assert.That(errors[3], Is.EqualTo(file + ":5: success: required, true or false"));
@@ -108,6 +108,28 @@ public sealed class TelemetryCommandTests
         Assert.That(root.GetProperty("unmatched_names").EnumerateArray().Select(e => e.GetString()),
             Is.EqualTo(new[] { "no_such_tool disk_usage/filesystem_usage", "df disk_usage/no_such_pattern" }));
         Assert.That(await RowsAsync("unmatched"), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Values_the_database_would_refuse_are_bad_lines_named_by_rule_not_failed_writes()
+    {
+        var file = Write("refused.jsonl",
+            Record("refused", 1, extra: """, "error_message": "nul \u0000 here" """),
+            Record("refused", 2147483647.6),
+            Record("refused", 1, extra: """, "estimated_time_ms": 1e12"""),
+            Record("refused", 1, extra: """, "user_id": "\ud800" """),
+            Record("refused", 2147483647));
+
+        var result = await CliHarness.RunAsync(_env, "telemetry", "ingest", file, "--skip-bad");
+
+        var errors = result.Error.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(errors, Has.Length.EqualTo(4), result.Error);
+        Assert.That(errors[0], Is.EqualTo(file + ":1: error_message: must not contain the NUL character (\\u0000)"));
+        Assert.That(errors[1], Does.StartWith(file + ":2: actual_time_ms: must be from 0 to 2147483647"));
+        Assert.That(errors[2], Does.StartWith(file + ":3: estimated_time_ms: must be from 0 to 2147483647"));
+        Assert.That(errors[3], Does.StartWith(file + ":4: user_id: must be valid Unicode"));
+        Assert.That(result.Output, Does.Contain("1 written, 0 unmatched, 4 bad"));
+        Assert.That(await RowsAsync("refused"), Is.EqualTo(1));
     }
 
     [Test]

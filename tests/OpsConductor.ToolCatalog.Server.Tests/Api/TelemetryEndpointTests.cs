@@ -86,14 +86,15 @@ public sealed class TelemetryEndpointTests
     public async Task Bad_records_are_named_by_index_field_and_rule_and_nothing_is_written()
     {
         using var client = _host.ClientAs("admin");
-        var body = $"[{Record("bad", 10)}, {Record("bad", -1)}, {{\"tool\": \"{Tool}\", \"surprise\": 1}}]";
+        var nul = Record("bad", 3).Replace("\"environment\"", "\"error_type\": \"x\\u0000y\", \"environment\"", StringComparison.Ordinal);
+        var body = $"[{Record("bad", 10)}, {Record("bad", -1)}, {{\"tool\": \"{Tool}\", \"surprise\": 1}}, {nul}]";
 
         using var response = await client.PostAsync("/api/v1/telemetry", new StringContent(body, Encoding.UTF8, "application/json"));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         var errors = problem.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("index").GetInt32(), e.GetProperty("field").GetString())).ToList();
-        Assert.That(errors, Is.EqualTo(new[] { (1, "actual_time_ms"), (2, "surprise") }));
+        Assert.That(errors, Is.EqualTo(new[] { (1, "actual_time_ms"), (2, "surprise"), (3, "error_type") }));
         Assert.That(await RowsAsync("bad"), Is.EqualTo(0));
     }
 
