@@ -97,16 +97,26 @@ internal static class TelemetryCommand
                     pending.Clear();
                 }
 
-                await foreach (var (_, line) in ReadLinesAsync(path, cancellationToken))
+                try
                 {
-                    if (ExecutionRecordJson.TryRead(line, now, out var record, out var _))
+                    await foreach (var (_, line) in ReadLinesAsync(path, cancellationToken))
                     {
-                        pending.Add(record);
-                        if (pending.Count == size)
+                        if (ExecutionRecordJson.TryRead(line, now, out var record, out var _))
                         {
-                            await FlushAsync();
+                            pending.Add(record);
+                            if (pending.Count == size)
+                            {
+                                await FlushAsync();
+                            }
                         }
                     }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or DecoderFallbackException)
+                {
+                    // The file changed or went away between the check and the write.
+                    await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"error: the file '{given}' could not be read again: {e.Message} {written} records were written before (each batch is one transaction)."));
+                    return ExitCodes.Failure;
                 }
 
                 if (pending.Count > 0)
