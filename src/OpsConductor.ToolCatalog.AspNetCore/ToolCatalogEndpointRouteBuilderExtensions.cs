@@ -28,6 +28,7 @@ public static class ToolCatalogEndpointRouteBuilderExtensions
         SelectionEndpoints.Map(api);
         ToolWriteEndpoints.Map(api);
         ImportExportEndpoints.Map(api);
+        TelemetryEndpoints.Map(api);
         return api;
     }
 }

@@ -27,6 +27,7 @@ internal static class CliApp
         Commands.BulkUpdateCommand.Create(context),
         Commands.DbCommand.Create(context),
         Commands.WatchCommand.Create(context),
+        Commands.TelemetryCommand.Create(context),
         Commands.KeysCommand.Create(context),
         Commands.ServeCommand.Create(context),
     ];

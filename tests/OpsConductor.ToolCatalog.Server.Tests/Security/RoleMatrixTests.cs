@@ -56,6 +56,8 @@ public sealed partial class RoleMatrixTests
         new("POST", "/tools/{name}/deprecate", ToolCatalogPolicies.ToolOwner, Body: Body.Empty),
         new("POST", "/tools/{name}/rollback", ToolCatalogPolicies.ToolOwner, Body: Body.Empty),
         new("DELETE", "/tools/{name}", ToolCatalogPolicies.ToolOwner),
+        // Not a route policy: the endpoint allows admins, and owners of every tool the records name ({name} here).
+        new("POST", "/telemetry", ToolCatalogPolicies.ToolOwner, Body: Body.Telemetry),
     ];
 
     private static readonly string[] Principals = ["anonymous", "viewer", "owner of this tool", "owner of another tool", "admin"];
@@ -71,6 +73,7 @@ public sealed partial class RoleMatrixTests
         Empty,
         Tool,
         NewTool,
+        Telemetry,
     }
 
     [OneTimeSetUp]
@@ -225,6 +228,10 @@ public sealed partial class RoleMatrixTests
             Body.Empty => new StringContent("{}", Encoding.UTF8, "application/json"),
             Body.Tool => new StringContent(ToolJson.ToJson(GeneratedTools.Create(2, prefix: tool, version: "2.0") with { Name = tool }), Encoding.UTF8, "application/json"),
             Body.NewTool => new StringContent(ToolJson.ToJson(GeneratedTools.Create(3, prefix: NewToolName) with { Name = NewToolName }), Encoding.UTF8, "application/json"),
+            Body.Telemetry => new StringContent(
+                $"[{{\"tool\": \"{tool}\", \"capability\": \"capability_0\", \"pattern\": \"pattern_0\", \"actual_time_ms\": 5, \"success\": true, \"environment\": \"matrix\"}}]",
+                Encoding.UTF8,
+                "application/json"),
             _ => null,
         };
         return request;
