@@ -91,10 +91,9 @@ internal sealed partial class TelemetryRecorder : ITelemetryRecorder, IAsyncDisp
             return false;
         }
 
-        if (string.IsNullOrEmpty(record.Tool) || string.IsNullOrEmpty(record.Capability) || string.IsNullOrEmpty(record.Pattern)
-            || !(record.ActualTimeMs >= 0 && record.ActualTimeMs <= int.MaxValue))
+        if (!ExecutionRecordRules.HasNamesAndTime(record))
         {
-            Drop("a record needs a tool, capability and pattern and an actual time from 0 to 2^31 ms");
+            Drop("a record needs a tool, capability and pattern and an actual time from 0 to 2^31 - 1 ms");
             return false;
         }
 
@@ -286,6 +285,23 @@ internal sealed partial class TelemetryRecorder : ITelemetryRecorder, IAsyncDisp
 
     private async Task WriteWithRetriesAsync(List<ExecutionRecord> batch, CancellationToken abandon)
     {
+        // What the table cannot hold (text with a NUL character or a lone surrogate) is dropped and counted here, off
+        // the callers' path, so that one such record never blocks its batch.
+        for (var i = batch.Count - 1; i >= 0; i--)
+        {
+            if (ExecutionRecordRules.Problem(batch[i]) is { } problem)
+            {
+                batch.RemoveAt(i);
+                Interlocked.Increment(ref _lost);
+                Drop(problem);
+            }
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
         var delay = _options.RetryDelay;
         for (var attempt = 1; ; attempt++)
         {

@@ -46,7 +46,7 @@ public sealed partial class ToolCatalogStore
     /// <param name="records">The records; times must be finite and ≥ 0 (the recorder and the ingest check that first).</param>
     /// <param name="cancellationToken">Cancels the write; nothing is written then.</param>
     /// <returns>How many were written, and which were not.</returns>
-    /// <exception cref="ArgumentException">A record has no tool, capability or pattern, or an actual time outside 0 to 2^31 ms; nothing was written.</exception>
+    /// <exception cref="ArgumentException">A record has no tool, capability or pattern, an actual time outside 0 to 2^31 − 1 ms, or text PostgreSQL cannot hold (a NUL character, a lone surrogate); nothing was written.</exception>
     /// <exception cref="NpgsqlException">The database could not be reached or refused the batch; nothing was written.</exception>
     public async Task<TelemetryWriteResult> WriteTelemetryAsync(IReadOnlyList<ExecutionRecord> records, CancellationToken cancellationToken = default)
     {
@@ -58,13 +58,9 @@ public sealed partial class ToolCatalogStore
 
         for (var i = 0; i < records.Count; i++)
         {
-            var r = records[i];
-            if (string.IsNullOrEmpty(r.Tool) || string.IsNullOrEmpty(r.Capability) || string.IsNullOrEmpty(r.Pattern)
-                || !(r.ActualTimeMs >= 0 && r.ActualTimeMs <= int.MaxValue))
+            if (ExecutionRecordRules.Problem(records[i]) is { } problem)
             {
-                throw new ArgumentException(
-                    $"records[{i}] ({r.Tool}/{r.Capability}/{r.Pattern}): a record needs a tool, capability and pattern and an actual time from 0 to 2^31 ms, got {r.ActualTimeMs}.",
-                    nameof(records));
+                throw new ArgumentException($"records[{i}] ({records[i].Tool}/{records[i].Capability}/{records[i].Pattern}): {problem}. Nothing was written.", nameof(records));
             }
         }
 

@@ -252,6 +252,28 @@ public sealed class TelemetryRecorderTests
     }
 
     [Test]
+    public async Task A_record_with_text_the_table_cannot_hold_is_dropped_and_counted_and_its_batch_still_written()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var store = db.CreateStore();
+        await store.ImportAsync([GeneratedTools.Create(0, prefix: "tel")]);
+        await using var recorder = new TelemetryRecorder(store, Fast());
+        await recorder.StartAsync();
+
+        Assert.That(recorder.Record(Execution("tel-00000") with { Environment = "prod\0uction" }), Is.True, "checked off the caller's path");
+        Assert.That(recorder.Record(Execution("tel-00000") with { ErrorMessage = "half a pair: \ud800" }), Is.True);
+        Assert.That(recorder.Record(Execution("tel-00000")), Is.True);
+        Assert.That(recorder.Record(Execution("tel-00000") with { ActualTimeMs = 2_147_483_647.6 }), Is.False, "does not round into the column");
+        await recorder.FlushAsync().WaitAsync(Patience);
+
+        Assert.That(await CountAsync(db.DataSource), Is.EqualTo(1));
+        Assert.That(recorder.Counts.Written, Is.EqualTo(1));
+        Assert.That(recorder.Counts.Dropped, Is.EqualTo(3));
+        var refused = Assert.ThrowsAsync<ArgumentException>(() => store.WriteTelemetryAsync([Execution("tel-00000") with { UserId = "a\0b" }]));
+        Assert.That(refused!.Message, Does.Contain("records[0]").And.Contain("user_id").And.Contain("NUL"));
+    }
+
+    [Test]
     public void Options_refuse_values_that_cannot_work()
     {
         Assert.Throws<ArgumentException>(() => new TelemetryOptions { Capacity = 0 }.Validate());
