@@ -29,7 +29,7 @@ public sealed class HelpTests
         {
             "quickstart", "validate", "migrate", "list", "show", "versions", "enable", "disable", "deprecate", "rollback", "delete",
             "import", "export", "select", "new", "bulk-update", "db", "db start", "db stop", "db status",
-            "keys", "keys create", "keys list", "keys revoke", "telemetry", "telemetry ingest",
+            "keys", "keys create", "keys list", "keys revoke", "telemetry", "telemetry ingest", "telemetry prune",
         }));
     }
 

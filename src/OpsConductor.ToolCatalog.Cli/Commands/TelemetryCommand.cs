@@ -7,6 +7,7 @@ using OpsConductor.ToolCatalog.Telemetry;
 namespace OpsConductor.ToolCatalog.Cli.Commands;
 
 /// <summary>
+/// <c>toolcatalog telemetry prune --older-than 90d</c> (retention by partition, see <c>Prune</c>), and
 /// <c>toolcatalog telemetry ingest FILE.jsonl [--skip-bad] [--batch N]</c>: loads execution records, one JSON object per
 /// line (<see cref="ExecutionRecordJson"/>), into the telemetry table. The file is read twice: first every line is
 /// checked (each bad line reported as <c>FILE:LINE: field: rule</c>), and without <c>--skip-bad</c> a bad line means
@@ -23,7 +24,76 @@ internal static class TelemetryCommand
     {
         var command = new Command("telemetry", "Execution telemetry: what each run of a pattern really took.");
         command.Subcommands.Add(Ingest(context));
+        command.Subcommands.Add(Prune(context));
         return command;
+    }
+
+    /// <summary>
+    /// <c>toolcatalog telemetry prune --older-than 90d</c>: drops every monthly telemetry partition that ended before the
+    /// cut-off (whole partitions: no row-by-row delete), and older rows kept in the default partition.
+    /// </summary>
+    private static Command Prune(CliContext context)
+    {
+        var olderThan = new Option<string>("--older-than")
+        {
+            Description = "How old the telemetry to drop is: a number of days (90d) or weeks (12w). Whole months that ended before now minus this go.",
+            Required = true,
+        };
+        olderThan.Validators.Add(r =>
+        {
+            if (Age(r.GetValueOrDefault<string>()) is null)
+            {
+                r.AddError("--older-than: must be a whole number of days or weeks from 1 to 36500 days, such as 90d or 12w");
+            }
+        });
+        var connection = StoreCommandSupport.ConnectionOption();
+        var format = StoreCommandSupport.FormatOption();
+        var command = new Command("prune", "Drop the monthly telemetry partitions older than a given age (whole partitions; partitions ahead are kept).")
+        {
+            olderThan, connection, format,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var before = context.TimeProvider.GetUtcNow() - Age(result.GetValue(olderThan))!.Value;
+            return await StoreCommandSupport.RunAsync(context, result.GetValue(connection), async (store, origin) =>
+            {
+                var dropped = await store.DropTelemetryPartitionsBeforeAsync(before, cancellationToken);
+                if (result.GetValue(format) == "json")
+                {
+                    await context.Output.WriteLineAsync(JsonSerializer.Serialize(new
+                    {
+                        database = StoreCommandSupport.DatabaseLocation(store),
+                        before = before.ToString("O", CultureInfo.InvariantCulture),
+                        dropped,
+                    }, CliJson.Options));
+                    return ExitCodes.Success;
+                }
+
+                await context.Output.WriteLineAsync(dropped.Count == 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"No telemetry partition ends before {before:yyyy-MM-dd}; nothing was dropped.")
+                    : string.Create(CultureInfo.InvariantCulture, $"Dropped {dropped.Count} {Plural(dropped.Count, "partition")} ending before {before:yyyy-MM-dd}: {string.Join(", ", dropped)}."));
+                return ExitCodes.Success;
+            }, cancellationToken);
+        });
+        return command;
+    }
+
+    /// <summary>An age like <c>90d</c> or <c>12w</c>, or null when it is not one.</summary>
+    private static TimeSpan? Age(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text.Length < 2)
+        {
+            return null;
+        }
+
+        var unit = char.ToLowerInvariant(text[^1]);
+        if (!int.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+        {
+            return null;
+        }
+
+        var days = unit switch { 'd' => count, 'w' => count * 7L, _ => -1L };
+        return days is >= 1 and <= 36_500 ? TimeSpan.FromDays(days) : null;
     }
 
     private static Command Ingest(CliContext context)

@@ -26,6 +26,33 @@ public sealed class TelemetryCommandTests
     public async Task DropDatabase() => await _db.DisposeAsync();
 
     [Test]
+    public async Task Prune_drops_the_whole_months_older_than_the_age_given_and_keeps_the_months_ahead()
+    {
+        Assert.That(await ScalarAsync<string>("SELECT tool_catalog.ensure_telemetry_partition('2024-03-01')"), Is.EqualTo("tool_telemetry_2024_03"));
+        var thisMonth = "tool_telemetry_" + DateTime.UtcNow.ToString("yyyy_MM", System.Globalization.CultureInfo.InvariantCulture);
+
+        var result = await CliHarness.RunAsync(_env, "telemetry", "prune", "--older-than", "90d", "--format", "json");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        using var answer = JsonDocument.Parse(result.Output);
+        Assert.That(answer.RootElement.GetProperty("dropped").EnumerateArray().Select(e => e.GetString()), Does.Contain("tool_telemetry_2024_03").And.Not.Contain(thisMonth));
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM pg_class WHERE relname = 'tool_telemetry_2024_03'"), Is.Zero);
+        Assert.That(await ScalarAsync<long>($"SELECT count(*) FROM pg_class WHERE relname = '{thisMonth}'"), Is.EqualTo(1));
+    }
+
+    [TestCase("90")]
+    [TestCase("0d")]
+    [TestCase("3m")]
+    [TestCase("-5d")]
+    public async Task Prune_refuses_an_age_that_is_not_days_or_weeks_naming_the_option(string age)
+    {
+        var result = await CliHarness.RunAsync(_env, "telemetry", "prune", "--older-than", age);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error, Does.Contain("--older-than"));
+    }
+
+    [Test]
     public async Task A_good_file_is_written_row_by_row_and_blank_lines_are_skipped()
     {
         var file = Write("good.jsonl",
