@@ -157,7 +157,7 @@ internal static class SelectionEndpoints
                 e.Pattern.Definition.CostEstimate,
                 e.EstimatedTimeMs,
                 e.EstimatedCost,
-                e.Failure is null ? null : Exclusion(e.Failure)))]));
+                e.Failure is null ? null : SelectResponses.Exclusion(e.Failure)))]));
     }
 
     /// <summary>400 naming the request's field as the body spells it (<c>variables.N</c>, <c>capabilities[0]</c>, <c>cost_limit</c>, …), its value and the rule.</summary>
@@ -185,6 +185,5 @@ internal static class SelectionEndpoints
             _ => JsonNamingPolicy.SnakeCaseLower.ConvertName(field),
         };
 
-    private static ExclusionResponse Exclusion(ExcludedCandidate e) => SelectResponses.Exclusion(e);
 
 }

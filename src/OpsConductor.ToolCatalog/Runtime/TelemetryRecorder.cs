@@ -307,7 +307,7 @@ internal sealed partial class TelemetryRecorder : ITelemetryRecorder, IAsyncDisp
         {
             try
             {
-                var result = await _store!.WriteTelemetryAsync(batch, abandon).ConfigureAwait(false);
+                var result = await _store!.WriteCheckedTelemetryAsync(batch, abandon).ConfigureAwait(false);
                 Interlocked.Add(ref _written, result.Written);
                 if (result.Unmatched.Count > 0)
                 {

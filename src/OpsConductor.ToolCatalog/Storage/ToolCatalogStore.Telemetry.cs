@@ -64,6 +64,15 @@ public sealed partial class ToolCatalogStore
             }
         }
 
+        return await WriteCheckedTelemetryAsync(records, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <see cref="WriteTelemetryAsync"/> for records already known to pass <see cref="ExecutionRecordRules.Problem"/>
+    /// (the recorder's writers check them as they drop what breaks the rules).
+    /// </summary>
+    internal async Task<TelemetryWriteResult> WriteCheckedTelemetryAsync(IReadOnlyList<ExecutionRecord> records, CancellationToken cancellationToken)
+    {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

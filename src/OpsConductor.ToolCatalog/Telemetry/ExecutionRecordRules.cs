@@ -6,8 +6,8 @@ namespace OpsConductor.ToolCatalog.Telemetry;
 /// </summary>
 internal static class ExecutionRecordRules
 {
-    /// <summary>The largest actual time, in milliseconds, that rounds into the table's whole-millisecond column.</summary>
-    public const double MaxTimeMs = int.MaxValue + 0.49;
+    /// <summary>The largest actual time, in milliseconds, the table's whole-millisecond column holds (the JSON reader's bound too).</summary>
+    public const double MaxTimeMs = ExecutionRecordJson.MaxActualTimeMs;
 
     /// <summary>Whether the cheap rules hold (checked on the caller's thread by <c>Record</c>): names given, a time the table can hold.</summary>
     public static bool HasNamesAndTime(in ExecutionRecord record) =>

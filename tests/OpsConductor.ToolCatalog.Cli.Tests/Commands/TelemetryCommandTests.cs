@@ -37,7 +37,9 @@ public sealed class TelemetryCommandTests
         using var answer = JsonDocument.Parse(result.Output);
         Assert.That(answer.RootElement.GetProperty("dropped").EnumerateArray().Select(e => e.GetString()), Does.Contain("tool_telemetry_2024_03").And.Not.Contain(thisMonth));
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM pg_class WHERE relname = 'tool_telemetry_2024_03'"), Is.Zero);
-        Assert.That(await ScalarAsync<long>($"SELECT count(*) FROM pg_class WHERE relname = '{thisMonth}'"), Is.EqualTo(1));
+        await using var current = _db.DataSource.CreateCommand("SELECT count(*) FROM pg_class WHERE relname = $1");
+        current.Parameters.Add(new NpgsqlParameter { Value = thisMonth });
+        Assert.That((long)(await current.ExecuteScalarAsync())!, Is.EqualTo(1));
     }
 
     [TestCase("90")]

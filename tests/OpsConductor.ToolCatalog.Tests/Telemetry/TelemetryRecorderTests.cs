@@ -187,9 +187,9 @@ public sealed class TelemetryRecorderTests
         await using var db = await TestDatabase.CreateAsync();
         var store = db.CreateStore();
         await store.ImportAsync([GeneratedTools.Create(0, prefix: "tel")]);
-        foreach (var table in new[] { "tool_patterns", "tool_capabilities" })
+        foreach (var (table, sql) in new[] { ("tool_patterns", "DELETE FROM tool_catalog.tool_patterns"), ("tool_capabilities", "DELETE FROM tool_catalog.tool_capabilities") })
         {
-            await using var delete = db.DataSource.CreateCommand($"DELETE FROM tool_catalog.{table}");
+            await using var delete = db.DataSource.CreateCommand(sql);
             var refused = Assert.ThrowsAsync<PostgresException>(() => delete.ExecuteNonQueryAsync());
             Assert.That(refused!.SqlState, Is.EqualTo(PostgresErrorCodes.RestrictViolation), table);
         }
