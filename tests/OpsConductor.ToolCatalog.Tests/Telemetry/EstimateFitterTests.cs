@@ -47,6 +47,7 @@ public sealed class EstimateFitterTests
 
         var fit = EstimateFitter.Fit("1500 + 350 * N", executions);
 
+        TestContext.Out.WriteLine($"seed {seed}: {fit.Recommended}, {fit.Reason}");
         Assert.That(fit.IsRecommended, Is.True, fit.Reason);
         Assert.That(fit.Method, Is.EqualTo("theil-sen a + b*N"));
         Assert.That(fit.Intercept, Is.EqualTo(1200).Within(5).Percent);

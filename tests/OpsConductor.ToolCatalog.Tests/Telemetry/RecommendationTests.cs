@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using OpsConductor.ToolCatalog.Model;
+using OpsConductor.ToolCatalog.Storage;
+using OpsConductor.ToolCatalog.Telemetry;
+using OpsConductor.ToolCatalog.Tests.Support;
+
+namespace OpsConductor.ToolCatalog.Tests.Telemetry;
+
+/// <summary>
+/// Recommendations against a real PostgreSQL: synthetic executions from a known law (1200 + 310·N ms, lognormal noise,
+/// 1 % outliers ×20) are written for a pattern whose estimate is wrong and one whose estimate is right; recommend stores a
+/// recalibration for the first only; apply publishes it as a new version, audited with the evidence; rollback undoes it;
+/// unknown, applied, superseded and stale recommendations are refused.
+/// </summary>
+[Parallelizable(ParallelScope.Self)]
+public sealed partial class RecommendationTests
+{
+    private const string Wrong = "1500 + 350 * N";
+    private const string Right = "1200 + 310 * N";
+
+    private static ToolDefinition Tool(string name)
+    {
+        var tool = GeneratedTools.Create(0, capabilities: 1, patterns: 2, prefix: name);
+        var capability = tool.Capabilities[0];
+        return tool with
+        {
+            Capabilities =
+            [
+                capability with
+                {
+                    Patterns = [capability.Patterns[0] with { TimeEstimateMs = Wrong }, capability.Patterns[1] with { TimeEstimateMs = Right }],
+                },
+            ],
+        };
+    }
+
+    /// <summary>Writes <paramref name="count"/> executions of the law for each of the tool's two patterns, over the last 20 days.</summary>
+    private static async Task WriteExecutionsAsync(ToolCatalogStore store, ToolDefinition tool, int count, int seed = 1, string? version = null)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var records = new List<ExecutionRecord>();
+        foreach (var pattern in new[] { "pattern_0", "pattern_1" })
+        {
+            var i = 0;
+            foreach (var o in EstimateFitterTests.Executions(n => 1200 + (310 * n), count, seed))
+            {
+                records.Add(new ExecutionRecord
+                {
+                    Tool = tool.Name,
+                    Version = version ?? tool.Version,
+                    Capability = "capability_0",
+                    Pattern = pattern,
+                    ActualTimeMs = o.Actual,
+                    Success = true,
+                    Variables = o.Variables,
+                    ExecutedAt = now.AddDays(-20).AddMinutes(i++),
+                });
+            }
+        }
+
+        var written = await store.WriteTelemetryAsync(records);
+        Assert.That(written.Written, Is.EqualTo(records.Count));
+    }
+
+    private static async Task<(TestDatabase Db, ToolCatalogStore Store, ToolDefinition Tool)> SetUpAsync(string name, int count = 3000)
+    {
+        var db = await TestDatabase.CreateAsync();
+        var store = db.CreateStore();
+        var tool = Tool(name);
+        await store.ImportAsync([tool]);
+        await WriteExecutionsAsync(store, tool, count);
+        return (db, store, tool);
+    }
+
+    [Test]
+    public async Task Recommend_stores_a_recalibration_of_the_wrong_estimate_near_the_law_and_none_for_the_right_one()
+    {
+        var (db, store, tool) = await SetUpAsync("rec");
+        await using var _ = db;
+
+        var run = await store.RecommendAsync(new RecommendationOptions { Tool = tool.Name });
+
+        var recommendation = run.Recommendations.Single();
+        Assert.That((recommendation.Tool, recommendation.Version, recommendation.Capability, recommendation.Pattern, recommendation.Field, recommendation.Current),
+            Is.EqualTo((tool.Name, "1.0", "capability_0", "pattern_0", "time_estimate_ms", Wrong)));
+        var match = AffineText().Match(recommendation.Recommended);
+        Assert.That(match.Success, Is.True, recommendation.Recommended);
+        Assert.That(double.Parse(match.Groups["a"].Value, CultureInfo.InvariantCulture), Is.EqualTo(1200).Within(5).Percent);
+        Assert.That(double.Parse(match.Groups["b"].Value, CultureInfo.InvariantCulture), Is.EqualTo(310).Within(2).Percent);
+        Assert.That(recommendation.Samples, Is.EqualTo(3000));
+        Assert.That(recommendation.RecommendedError, Is.LessThan(recommendation.CurrentError * 0.8));
+        Assert.That(recommendation.Evidence, Does.Contain("\"method\": \"theil-sen a + b*N\"").And.Contain("\"test_samples\": 900"));
+
+        var left = run.NotRecommended.Single();
+        Assert.That((left.Pattern, left.Field, left.Samples), Is.EqualTo(("pattern_1", "time_estimate_ms", 3000)));
+        Assert.That(left.Reason, Does.Contain("not clearly better").Or.Contain("is the current expression"));
+
+        var stored = await store.GetRecommendationsAsync(tool.Name);
+        Assert.That(stored, Is.EqualTo(new[] { recommendation }).Using<EstimateRecommendation>((x, y) => x.Id == y.Id && x.Recommended == y.Recommended && x.Evidence.Length > 0));
+    }
+
+    [Test]
+    public async Task Thin_data_gets_no_recommendation_and_says_the_minimum()
+    {
+        var (db, store, tool) = await SetUpAsync("thin", count: 25);
+        await using var _ = db;
+
+        var run = await store.RecommendAsync(new RecommendationOptions { Tool = tool.Name });
+
+        Assert.That(run.Recommendations, Is.Empty);
+        Assert.That(run.NotRecommended.Select(n => n.Reason), Is.All.EqualTo("too few usable records: 25, fewer than the minimum 40"));
+    }
+
+    [Test]
+    public async Task Only_the_most_recent_records_of_the_window_are_read()
+    {
+        var (db, store, tool) = await SetUpAsync("window", count: 500);
+        await using var _ = db;
+
+        var outOfWindow = await store.RecommendAsync(new RecommendationOptions { Tool = tool.Name, Window = TimeSpan.FromDays(10) });
+        var bounded = await store.RecommendAsync(new RecommendationOptions { Tool = tool.Name, MaxRecordsPerPattern = 100 });
+
+        Assert.That(outOfWindow.Recommendations, Is.Empty);
+        Assert.That(outOfWindow.NotRecommended, Is.Empty, "nothing in the last 10 days: nothing examined");
+        Assert.That(bounded.Recommendations.Select(r => r.Samples).Concat(bounded.NotRecommended.Select(n => n.Samples)), Is.All.EqualTo(100));
+    }
+
+    [Test]
+    public async Task Apply_publishes_a_new_version_audited_with_the_evidence_and_a_rollback_undoes_it()
+    {
+        var (db, store, tool) = await SetUpAsync("apply");
+        await using var _ = db;
+        var recommendation = (await store.RecommendAsync(new RecommendationOptions { Tool = tool.Name })).Recommendations.Single();
+        var before = (await store.GetAsync(tool.Name))!.Definition;
+
+        var applied = await store.ApplyRecommendationAsync(recommendation.Id, new ChangeContext { Actor = "alice" });
+
+        Assert.That((applied.PreviousVersion, applied.NewVersion), Is.EqualTo(("1.0", "1.1")));
+        var latest = (await store.GetAsync(tool.Name))!.Definition;
+        Assert.That(latest.Version, Is.EqualTo("1.1"));
+        Assert.That(latest.Capabilities[0].Patterns.Select(p => p.TimeEstimateMs), Is.EqualTo(new[] { recommendation.Recommended, Right }));
+        Assert.That(latest with { Version = "1.0", Capabilities = before.Capabilities }, Is.EqualTo(before), "nothing else changed");
+        var audits = await store.GetAuditAsync(tool.Name);
+        var audit = audits[^1];
+        Assert.That((audit.Version, audit.ChangedBy), Is.EqualTo(("1.1", "alice")));
+        Assert.That(audit.Reason, Is.EqualTo(string.Create(CultureInfo.InvariantCulture,
+            $"telemetry recommendation {recommendation.Id}: capability_0/pattern_0 time_estimate_ms '{Wrong}' → '{recommendation.Recommended}' on 3,000 executions, held-out error {recommendation.CurrentError:0.0} % → {recommendation.RecommendedError:0.0} %")));
+        var stored = await store.GetRecommendationAsync(recommendation.Id);
+        Assert.That((stored!.AppliedVersion, stored.AppliedAt is not null), Is.EqualTo(("1.1", true)));
+        Assert.That(await store.GetRecommendationsAsync(tool.Name), Is.Empty, "an applied recommendation is no longer open");
+
+        var again = Assert.ThrowsAsync<RecommendationException>(() => store.ApplyRecommendationAsync(recommendation.Id));
+        Assert.That(again!.Problem, Is.EqualTo(RecommendationProblem.AlreadyApplied));
+        Assert.That(again.Message, Does.Contain("was applied already").And.Contain("as version 1.1"));
+
+        await store.RollbackAsync(tool.Name, "1.0");
+        Assert.That((await store.GetAsync(tool.Name))!.Definition, Is.EqualTo(before), "the rollback restores the estimate");
+    }
+
+    [Test]
+    public async Task A_recommendation_for_a_version_that_is_no_longer_the_latest_is_refused_as_stale()
+    {
+        var (db, store, tool) = await SetUpAsync("stale");
+        await using var _ = db;
+        var recommendation = (await store.RecommendAsync(new RecommendationOptions { Tool = tool.Name })).Recommendations.Single();
+        await store.PublishAsync(tool with { Version = "1.1", Description = "Changed by hand." });
+
+        var e = Assert.ThrowsAsync<RecommendationException>(() => store.ApplyRecommendationAsync(recommendation.Id));
+
+        Assert.That(e!.Problem, Is.EqualTo(RecommendationProblem.Stale));
+        Assert.That(e.Message, Does.Contain("made for version 1.0, but the latest version of tool 'stale-00000' is 1.1").And.Contain("toolcatalog telemetry recommend --tool stale-00000"));
+        Assert.That((await store.ListVersionsAsync(tool.Name)).Select(v => v.Version), Is.EquivalentTo(new[] { "1.0", "1.1" }), "nothing published");
+    }
+
+    [Test]
+    public async Task A_second_recommend_supersedes_the_first_and_an_unknown_id_is_refused()
+    {
+        var (db, store, tool) = await SetUpAsync("again");
+        await using var _ = db;
+        var first = (await store.RecommendAsync(new RecommendationOptions { Tool = tool.Name })).Recommendations.Single();
+        var second = (await store.RecommendAsync(new RecommendationOptions { Tool = tool.Name })).Recommendations.Single();
+
+        var superseded = Assert.ThrowsAsync<RecommendationException>(() => store.ApplyRecommendationAsync(first.Id));
+        var unknown = Assert.ThrowsAsync<RecommendationException>(() => store.ApplyRecommendationAsync(second.Id + 1000));
+
+        Assert.That(superseded!.Problem, Is.EqualTo(RecommendationProblem.Superseded));
+        Assert.That(unknown!.Problem, Is.EqualTo(RecommendationProblem.NotFound));
+        Assert.That(unknown.Message, Is.EqualTo($"There is no telemetry recommendation {second.Id + 1000}. List them with `toolcatalog telemetry recommend` (or GET /api/v1/telemetry/recommendations)."));
+        Assert.That((await store.GetRecommendationsAsync(tool.Name)).Select(r => r.Id), Is.EqualTo(new[] { second.Id }));
+        Assert.That((await store.GetRecommendationsAsync(tool.Name, includeClosed: true)).Select(r => (r.Id, r.Superseded)), Is.EqualTo(new[] { (first.Id, true), (second.Id, false) }));
+    }
+
+    [GeneratedRegex(@"^(?<a>\d+(\.\d+)?) \+ (?<b>\d+(\.\d+)?) \* N$")]
+    private static partial Regex AffineText();
+}
