@@ -58,7 +58,13 @@ public sealed partial class RoleMatrixTests
         new("DELETE", "/tools/{name}", ToolCatalogPolicies.ToolOwner),
         // Not a route policy: the endpoint allows admins, and owners of every tool the records name ({name} here).
         new("POST", "/telemetry", ToolCatalogPolicies.ToolOwner, Body: Body.Telemetry),
+        new("GET", "/telemetry/recommendations", ToolCatalogPolicies.Viewer),
+        // Not a route policy: the endpoint allows admins, and owners of the recommendation's tool ({id}: one for this tool).
+        new("POST", "/telemetry/recommendations/{id}/apply", ToolCatalogPolicies.ToolOwner),
     ];
+
+    /// <summary>A stored telemetry recommendation for <see cref="ThisTool"/> (the {id} of the apply endpoint).</summary>
+    private static long _recommendation;
 
     private static readonly string[] Principals = ["anonymous", "viewer", "owner of this tool", "owner of another tool", "admin"];
 
@@ -84,6 +90,16 @@ public sealed partial class RoleMatrixTests
         {
             var written = await _host.Store.CreateAsync(GeneratedTools.Create(1, prefix: name) with { Name = name });
             await _host.Catalog.WaitForRevisionAsync(written.Revision);
+        }
+
+        await using (var insert = _host.Database.DataSource.CreateCommand("""
+            INSERT INTO tool_catalog.telemetry_recommendations (tool_id, tool_name, version, capability_name, pattern_name, field,
+                current_text, recommended_text, samples, current_error, recommended_error, evidence, created_at)
+            SELECT id, tool_name, version, 'capability_0', 'pattern_0', 'time_estimate_ms', '100 + 0.5 * N', '90 + 0.6 * N', 100, 20, 5, '{}', now()
+            FROM tool_catalog.tools WHERE tool_name = 'matrix-tool' RETURNING id
+            """))
+        {
+            _recommendation = (long)(await insert.ExecuteScalarAsync())!;
         }
 
         var keys = _host.Services.GetRequiredService<ApiKeyStore>();
@@ -221,7 +237,8 @@ public sealed partial class RoleMatrixTests
             .Replace("{name}", tool, StringComparison.Ordinal)
             .Replace("{version}", "1.0", StringComparison.Ordinal)
             .Replace("{platform}", "linux", StringComparison.Ordinal)
-            .Replace("{category}", "system", StringComparison.Ordinal) + endpoint.Query;
+            .Replace("{category}", "system", StringComparison.Ordinal)
+            .Replace("{id}", _recommendation.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal) + endpoint.Query;
         var request = new HttpRequestMessage(new HttpMethod(endpoint.Method), path);
         request.Content = endpoint.Body switch
         {
