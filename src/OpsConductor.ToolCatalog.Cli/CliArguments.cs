@@ -47,7 +47,7 @@ internal static class CliArguments
         {
             switch (option.Name)
             {
-                case "--name":
+                case "--name" or "--tool":
                     option.Validators.Add(r => CheckEach(r, r.Tokens, option.Name, "the tool name", CheckName));
                     break;
                 case "--version" or "--to":

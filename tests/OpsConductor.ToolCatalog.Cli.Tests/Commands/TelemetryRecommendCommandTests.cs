@@ -106,6 +106,8 @@ public sealed class TelemetryRecommendCommandTests
     [TestCase("telemetry", "recommend", "--since", "0d")]
     [TestCase("telemetry", "recommend", "--version", "1.0")]
     [TestCase("telemetry", "recommend", "--format", "xml")]
+    [TestCase("telemetry", "recommend", "--tool", " ")]
+    [TestCase("telemetry", "recommend", "--tool", "df", "--version", "")]
     public async Task Bad_arguments_are_usage_errors(params string[] args)
     {
         var result = await CliHarness.RunAsync(_env, args);
