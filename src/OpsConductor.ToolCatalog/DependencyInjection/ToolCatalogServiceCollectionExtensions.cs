@@ -55,6 +55,12 @@ public static class ToolCatalogServiceCollectionExtensions
         services.TryAddSingleton<ToolCatalogHealthCheck>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ToolCatalogHostedService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TelemetryHostedService>());
+        services.TryAddSingleton(static sp => new TelemetryAutoApplier(
+            sp.GetRequiredService<ToolCatalogRuntime>().Store,
+            sp.GetRequiredService<IOptions<TelemetryOptions>>().Value.AutoApply,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()?.CreateLogger<TelemetryAutoApplier>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TelemetryAutoApplyHostedService>());
         return new ToolCatalogBuilder(services);
     }
 

@@ -5,7 +5,6 @@ using Npgsql;
 using OpsConductor.ToolCatalog.Editing;
 using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Telemetry;
-using OpsConductor.ToolCatalog.Validation;
 
 namespace OpsConductor.ToolCatalog.Storage;
 
@@ -245,7 +244,8 @@ public sealed partial class ToolCatalogStore
 
     /// <summary>
     /// Publishes a new version of the recommendation's tool with the recommended expression, through
-    /// <see cref="PublishAsync"/>: validated (lenient rules), versioned (<see cref="ToolEditor.NextVersion"/>: the last number
+    /// <see cref="PublishAsync"/>: validated (the new expression by the validator's expression rules, with the current
+    /// one's variables; the rest is a stored version's), versioned (<see cref="ToolEditor.NextVersion"/>: the last number
     /// incremented), audited with the evidence as the reason, hot-reloaded by the usual notification; a rollback to the
     /// previous version undoes it. The publish is based on the catalog revision read first, so a concurrent change to the
     /// tool makes it fail with <see cref="CatalogConflictException"/> rather than overwrite.
@@ -289,11 +289,10 @@ public sealed partial class ToolCatalogStore
         var updated = WithEstimate(previous, r, where);
         var taken = (await ListVersionsAsync(r.Tool, cancellationToken).ConfigureAwait(false)).Select(static v => v.Version);
         updated = updated with { Version = ToolEditor.NextVersion(previous.Version, taken) };
-        var errors = new ToolValidator(ValidationOptions.Lenient).Validate(updated).Errors;
-        if (errors.Count > 0)
+        if (ExpressionProblem(r) is { } problem)
         {
             throw new RecommendationException(RecommendationProblem.Invalid,
-                $"{where}: version {updated.Version} with '{r.Recommended}' does not validate: {string.Join("; ", errors.Select(static e => $"{e.Path}: {e.Message}"))}. Nothing was written.");
+                $"{where}: version {updated.Version} with {r.Field} '{r.Recommended}' is not valid: {problem}. Nothing was written.");
         }
 
         var reason = ApplyReason(r);
@@ -313,6 +312,134 @@ public sealed partial class ToolCatalogStore
             await connection.ExecuteAsync(new CommandDefinition(MarkRecommendationApplied, new { Id = id, Now = now, change.Actor, NewVersion = updated.Version }, cancellationToken: CancellationToken.None)).ConfigureAwait(false);
             return new RecommendationApplied(r with { AppliedAt = now, AppliedVersion = updated.Version }, previous.Version, updated.Version, result.Revision, reason);
         }
+    }
+
+    private const string SelectLastApplied = """
+        SELECT max(applied_at) FROM tool_catalog.telemetry_recommendations WHERE tool_name = @Tool
+        """;
+
+    /// <summary>The actor automatic applies are audited as.</summary>
+    internal const string AutoApplyActor = "toolcatalog-auto-apply";
+
+    /// <summary>
+    /// One run of automatic apply (<see cref="TelemetryAutoApplyOptions"/>): for each allowed tool not applied to within
+    /// the minimum interval, recommends over the window and applies the recommendation with the largest error reduction
+    /// among those within the bounds (samples, relative change at the reference variables). At most one per tool.
+    /// </summary>
+    /// <returns>What happened for each allowed tool: the apply, or why not.</returns>
+    internal async Task<IReadOnlyList<AutoApplyOutcome>> AutoApplyAsync(TelemetryAutoApplyOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var outcomes = new List<AutoApplyOutcome>();
+        foreach (var tool in options.Tools.Distinct(StringComparer.Ordinal))
+        {
+            var now = _timeProvider.GetUtcNow();
+            DateTime? last;
+            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                last = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(SelectLastApplied, new { Tool = tool }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+
+            if (last is { } at && now - new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) < options.MinInterval)
+            {
+                outcomes.Add(new AutoApplyOutcome(tool, null, string.Create(CultureInfo.InvariantCulture,
+                    $"a recommendation was applied to it at {at:yyyy-MM-dd HH:mm}Z, less than AutoApply.MinInterval ({options.MinInterval}) ago")));
+                continue;
+            }
+
+            var run = await RecommendAsync(new RecommendationOptions { Tool = tool, Window = options.Window }, cancellationToken).ConfigureAwait(false);
+            var reasons = new List<string>();
+            EstimateRecommendation? best = null;
+            foreach (var r in run.Recommendations)
+            {
+                if (r.Samples < options.MinSamples)
+                {
+                    reasons.Add($"{r.Id}: {r.Samples} records, fewer than AutoApply.MinSamples ({options.MinSamples})");
+                    continue;
+                }
+
+                var change = RelativeChange(r.Current, r.Recommended, options.ReferenceVariables);
+                if (!(change <= options.MaxRelativeChange))
+                {
+                    reasons.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"{r.Id}: the estimate at {string.Join(", ", options.ReferenceVariables.Select(static v => $"{v.Key} = {v.Value}"))} changes by {change:P0}, more than AutoApply.MaxRelativeChange ({options.MaxRelativeChange:P0})"));
+                    continue;
+                }
+
+                if (best is null || r.CurrentError - r.RecommendedError > best.CurrentError - best.RecommendedError)
+                {
+                    best = r;
+                }
+            }
+
+            if (best is null)
+            {
+                outcomes.Add(new AutoApplyOutcome(tool, null, run.Recommendations.Count == 0
+                    ? "no recommendation"
+                    : $"no recommendation within the bounds ({string.Join("; ", reasons)}); apply by hand after review"));
+                continue;
+            }
+
+            var applied = await ApplyRecommendationAsync(best.Id, new ChangeContext
+            {
+                Actor = AutoApplyActor,
+                Reason = string.Create(CultureInfo.InvariantCulture,
+                    $"automatic apply (TelemetryOptions.AutoApply: at least {options.MinSamples} records, change at most {options.MaxRelativeChange:P0})"),
+            }, cancellationToken).ConfigureAwait(false);
+            outcomes.Add(new AutoApplyOutcome(tool, applied, applied.Reason));
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>|new − old| / |old| at the reference variables (other variables at their defaults); infinity when either fails or old is 0.</summary>
+    internal static double RelativeChange(string current, string recommended, IDictionary<string, double> reference)
+    {
+        var table = Expressions.VariableTable.CreateDefault();
+        var context = new Expressions.ExpressionContext(table);
+        foreach (var (name, value) in reference)
+        {
+            context.Set(name, value);
+        }
+
+        if (!Expressions.EstimateExpression.TryCompile(current, table, out var before, out _)
+            || !Expressions.EstimateExpression.TryCompile(recommended, table, out var after, out _)
+            || !before.TryEvaluate(context, out var old, out _)
+            || !after.TryEvaluate(context, out var @new, out _)
+            || old == 0)
+        {
+            return double.PositiveInfinity;
+        }
+
+        return Math.Abs(@new - old) / Math.Abs(old);
+    }
+
+    /// <summary>
+    /// The validation of an apply. The version changes only in the one expression, and every other field is that of a stored
+    /// version, so the expression is checked with the validator's expression rules (it compiles within the limits, it can
+    /// be evaluated for some input: <see cref="Expressions.ExpressionAnalysis"/>) and must use exactly the current
+    /// expression's variables, which keeps the rule on declared inputs as it was. (The tool validator itself depends on
+    /// the store's rules, so the store cannot call it without a namespace cycle.)
+    /// </summary>
+    private static string? ExpressionProblem(EstimateRecommendation r)
+    {
+        var facts = Expressions.ExpressionAnalysis.Analyze(r.Recommended);
+        if (facts.Error is { } error)
+        {
+            return $"it does not compile ({error.Message})";
+        }
+
+        if (facts.FailsForEveryInput is { } failure)
+        {
+            return $"it can never be evaluated ({failure.Message})";
+        }
+
+        var before = Expressions.ExpressionAnalysis.Analyze(r.Current).Variables;
+        return before.ToHashSet(StringComparer.Ordinal).SetEquals(facts.Variables)
+            ? null
+            : $"it uses the variables {string.Join(", ", facts.Variables)} where '{r.Current}' uses {string.Join(", ", before)}";
     }
 
     /// <summary>The audit reason of an apply: the evidence in one sentence.</summary>
@@ -387,6 +514,9 @@ public sealed partial class ToolCatalogStore
 
         return result;
     }
+
+    /// <summary>What one automatic-apply run did for a tool: the apply, or why not.</summary>
+    internal sealed record AutoApplyOutcome(string Tool, RecommendationApplied? Applied, string Reason);
 
     /// <summary>A pattern of a version being examined, with its two estimates.</summary>
     private sealed record Examined(long ToolId, string Tool, string Version, string Capability, string Pattern, string TimeEstimate, string CostEstimate);

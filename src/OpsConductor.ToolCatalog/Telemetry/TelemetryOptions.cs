@@ -27,10 +27,14 @@ public sealed class TelemetryOptions
     /// <summary>The longest wait between tries of a failed batch (30 s).</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Automatic apply of estimate recommendations for chosen tools (off by default).</summary>
+    public TelemetryAutoApplyOptions AutoApply { get; } = new();
+
     /// <summary>Checks the values; throws <see cref="ArgumentException"/> naming the first bad one.</summary>
     /// <returns>These options.</returns>
     public TelemetryOptions Validate()
     {
+        AutoApply.Validate();
         if (Capacity < 1)
         {
             throw new ArgumentException($"Telemetry Capacity must be at least 1, got {Capacity}.");

@@ -191,6 +191,107 @@ public sealed partial class RecommendationTests
         Assert.That((await store.GetRecommendationsAsync(tool.Name, includeClosed: true)).Select(r => (r.Id, r.Superseded)), Is.EqualTo(new[] { (first.Id, true), (second.Id, false) }));
     }
 
+    [TestCase("1500 + 350 * pages", "it uses the variables pages where '1500 + 350 * N' uses N")]
+    [TestCase("1500 + * N", "it does not compile")]
+    [TestCase("1 / 0 + N", "it can never be evaluated")]
+    public async Task A_stored_recommendation_whose_expression_is_not_valid_is_refused_and_nothing_is_written(string recommended, string problem)
+    {
+        var db = await TestDatabase.CreateAsync();
+        await using var _ = db;
+        var store = db.CreateStore();
+        var tool = Tool("invalid");
+        await store.ImportAsync([tool]);
+        await using var insert = db.DataSource.CreateCommand("""
+            INSERT INTO tool_catalog.telemetry_recommendations (tool_id, tool_name, version, capability_name, pattern_name, field,
+                current_text, recommended_text, samples, current_error, recommended_error, evidence, created_at)
+            SELECT id, tool_name, version, 'capability_0', 'pattern_0', 'time_estimate_ms', '1500 + 350 * N', $1, 100, 20, 5, '{}', now()
+            FROM tool_catalog.tools WHERE tool_name = 'invalid-00000' RETURNING id
+            """);
+        insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = recommended });
+        var id = (long)(await insert.ExecuteScalarAsync())!;
+
+        var e = Assert.ThrowsAsync<RecommendationException>(() => store.ApplyRecommendationAsync(id));
+
+        Assert.That(e!.Problem, Is.EqualTo(RecommendationProblem.Invalid));
+        Assert.That(e.Message, Does.Contain(problem).And.EndWith("Nothing was written."));
+        Assert.That((await store.GetAsync(tool.Name))!.Definition.Version, Is.EqualTo("1.0"));
+    }
+
+    private static TelemetryAutoApplyOptions AutoApply(string tool, Action<TelemetryAutoApplyOptions>? configure = null)
+    {
+        var options = new TelemetryAutoApplyOptions { Enabled = true, Interval = TimeSpan.FromHours(1) };
+        options.Tools.Add(tool);
+        configure?.Invoke(options);
+        return options;
+    }
+
+    [Test]
+    public async Task Auto_apply_applies_the_allowed_tools_recommendation_within_the_bounds_then_waits_the_minimum_interval()
+    {
+        var (db, store, tool) = await SetUpAsync("auto");
+        await using var _ = db;
+
+        var first = await store.AutoApplyAsync(AutoApply(tool.Name), CancellationToken.None);
+        var second = await store.AutoApplyAsync(AutoApply(tool.Name), CancellationToken.None);
+
+        Assert.That(first.Single().Applied?.NewVersion, Is.EqualTo("1.1"), first.Single().Reason);
+        var audits = await store.GetAuditAsync(tool.Name);
+        Assert.That(audits[^1].ChangedBy, Is.EqualTo("toolcatalog-auto-apply"));
+        Assert.That(audits[^1].Reason, Does.StartWith("automatic apply (TelemetryOptions.AutoApply: at least 500 records, change at most 50 %); telemetry recommendation "));
+        Assert.That(second.Single().Applied, Is.Null);
+        Assert.That(second.Single().Reason, Does.Contain("less than AutoApply.MinInterval (7.00:00:00) ago"));
+        Assert.That((await store.GetAsync(tool.Name))!.Definition.Version, Is.EqualTo("1.1"), "one apply only");
+    }
+
+    [Test]
+    public async Task Auto_apply_leaves_a_change_beyond_the_bounds_and_tools_not_allowed()
+    {
+        var (db, store, tool) = await SetUpAsync("bounds");
+        await using var _ = db;
+
+        var tooLarge = await store.AutoApplyAsync(AutoApply(tool.Name, o => o.MaxRelativeChange = 0.05), CancellationToken.None);
+        var tooFew = await store.AutoApplyAsync(AutoApply(tool.Name, o => o.MinSamples = 5000), CancellationToken.None);
+        var notAllowed = await store.AutoApplyAsync(AutoApply("some-other-tool"), CancellationToken.None);
+
+        Assert.That(tooLarge.Single().Applied, Is.Null);
+        Assert.That(tooLarge.Single().Reason, Does.Match(@"the estimate at N = 100 changes by 1\d %, more than AutoApply.MaxRelativeChange \(5 %\)"));
+        Assert.That(tooFew.Single().Reason, Does.Contain("3000 records, fewer than AutoApply.MinSamples (5000)"));
+        Assert.That(notAllowed.Single().Reason, Is.EqualTo("no recommendation"));
+        Assert.That((await store.GetAsync(tool.Name))!.Definition.Version, Is.EqualTo("1.0"));
+    }
+
+    [Test]
+    public async Task The_auto_applier_runs_on_its_interval_and_idles_when_not_enabled()
+    {
+        var (db, _, tool) = await SetUpAsync("hosted");
+        await using var __ = db;
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var store = db.CreateStore(time);
+        await using var idle = new OpsConductor.ToolCatalog.Runtime.TelemetryAutoApplier(store, AutoApply(tool.Name, o => o.Enabled = false), time);
+        await using var applier = new OpsConductor.ToolCatalog.Runtime.TelemetryAutoApplier(store, AutoApply(tool.Name), time);
+        var ran = new TaskCompletionSource<IReadOnlyList<ToolCatalogStore.AutoApplyOutcome>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        applier.RunCompletedForTests += outcomes => ran.TrySetResult(outcomes);
+
+        await idle.StartAsync(CancellationToken.None);
+        await applier.StartAsync(CancellationToken.None);
+        time.Advance(TimeSpan.FromHours(1));
+        var outcomes = await ran.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.That(idle.IsActive, Is.False);
+        Assert.That(applier.IsActive, Is.True);
+        Assert.That(outcomes.Single().Applied?.NewVersion, Is.EqualTo("1.1"), outcomes.Single().Reason);
+        await applier.StopAsync(CancellationToken.None);
+        Assert.That(applier.IsActive, Is.False);
+    }
+
+    [Test]
+    public void Auto_apply_options_name_the_bad_value()
+    {
+        var e = Assert.Throws<ArgumentException>(() => AutoApply("t", o => o.MaxRelativeChange = double.NaN).Validate());
+        Assert.That(e!.Message, Does.Contain("AutoApply.MaxRelativeChange"));
+        Assert.Throws<ArgumentException>(() => AutoApply("t", o => o.Interval = TimeSpan.FromSeconds(1)).Validate());
+    }
+
     [GeneratedRegex(@"^(?<a>\d+(\.\d+)?) \+ (?<b>\d+(\.\d+)?) \* N$")]
     private static partial Regex AffineText();
 }
