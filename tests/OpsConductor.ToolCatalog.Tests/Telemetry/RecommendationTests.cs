@@ -191,6 +191,39 @@ public sealed partial class RecommendationTests
         Assert.That((await store.GetRecommendationsAsync(tool.Name, includeClosed: true)).Select(r => (r.Id, r.Superseded)), Is.EqualTo(new[] { (first.Id, true), (second.Id, false) }));
     }
 
+    [Test]
+    public async Task Recorded_costs_recalibrate_the_cost_estimate_too_and_apply_changes_only_that_field()
+    {
+        var db = await TestDatabase.CreateAsync();
+        await using var _ = db;
+        var store = db.CreateStore();
+        var tool = Tool("cost");
+        await store.ImportAsync([tool]);
+        var now = DateTimeOffset.UtcNow;
+        var random = new Random(3);
+        await store.WriteTelemetryAsync([.. EstimateFitterTests.Executions(n => 1200 + (310 * n), 500, seed: 3).Select((o, i) => new ExecutionRecord
+        {
+            Tool = tool.Name,
+            Capability = "capability_0",
+            Pattern = "pattern_1",
+            ActualTimeMs = o.Actual,
+            ActualCost = 3 * Math.Exp(0.1 * ((random.NextDouble() * 2) - 1)),
+            Success = true,
+            Variables = o.Variables,
+            ExecutedAt = now.AddDays(-3).AddMinutes(i),
+        })]);
+
+        var run = await store.RecommendAsync(new RecommendationOptions { Tool = tool.Name });
+        var cost = run.Recommendations.Single();
+        var applied = await store.ApplyRecommendationAsync(cost.Id);
+
+        Assert.That((cost.Pattern, cost.Field, cost.Current), Is.EqualTo(("pattern_1", "cost_estimate", "2")));
+        Assert.That(double.Parse(cost.Recommended, CultureInfo.InvariantCulture), Is.EqualTo(3).Within(3).Percent);
+        Assert.That(run.NotRecommended.Select(n => (n.Pattern, n.Field)), Is.EqualTo(new[] { ("pattern_1", "time_estimate_ms") }), "the time estimate is right");
+        var pattern = (await store.GetAsync(tool.Name, applied.NewVersion))!.Definition.Capabilities[0].Patterns[1];
+        Assert.That((pattern.CostEstimate, pattern.TimeEstimateMs), Is.EqualTo((cost.Recommended, Right)));
+    }
+
     [TestCase("1500 + 350 * pages", "it uses the variables pages where '1500 + 350 * N' uses N")]
     [TestCase("1500 + * N", "it does not compile")]
     [TestCase("1 / 0 + N", "it can never be evaluated")]
