@@ -87,6 +87,7 @@ public sealed class TelemetryRecommendCommandTests
     public async Task Recommend_as_a_table_shows_the_errors_and_how_to_apply()
     {
         var result = await CliHarness.RunAsync(_env, "telemetry", "recommend", "--tool", Tool);
+        TestContext.Out.WriteLine(result.Output);
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         Assert.That(result.Output, Does.Contain("ID").And.Contain("RECOMMENDED").And.Contain("capability_0/pattern_0").And.Contain("Apply one with 'toolcatalog telemetry apply ID'"));
