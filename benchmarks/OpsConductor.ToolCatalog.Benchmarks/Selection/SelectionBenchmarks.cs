@@ -74,7 +74,7 @@ public class SelectionBenchmarks
             _snapshot.Tools.SelectMany(t => t.Patterns).Select((p, i) => new PatternTimeCalibration(
                 p.ToolName, p.Tool.Definition.Version, p.CapabilityName, p.PatternName, new TimeCalibration(100, 1 + (i % 7 * 0.1), 2 + (i % 7 * 0.1)))),
             DateTimeOffset.UnixEpoch);
-        _calibratedSelector = new ToolSelector(calibrations: new FixedCalibrations(calibrations));
+        _calibratedSelector = new ToolSelector(calibrations: calibrations);
         _reportRequest = _request with { Calibration = CalibrationUse.Report };
         _rankRequest = _request with { Calibration = CalibrationUse.Rank };
 
@@ -125,9 +125,4 @@ public class SelectionBenchmarks
     /// <summary>The same with <see cref="CalibrationUse.Rank"/>: scored on the telemetry p50.</summary>
     [Benchmark]
     public ToolSelectionResult CalibrationRank() => _calibratedSelector.Select(_snapshot, _rankRequest);
-
-    private sealed class FixedCalibrations(TimeCalibrations table) : ITimeCalibrationSource
-    {
-        public TimeCalibrations Current => table;
-    }
 }

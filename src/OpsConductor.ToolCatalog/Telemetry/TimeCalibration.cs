@@ -33,9 +33,10 @@ public sealed record PatternTimeCalibration(string Tool, string Version, string 
 
 /// <summary>
 /// The time calibrations of every pattern with enough recent telemetry, looked up by tool version, capability and
-/// pattern. Immutable; a new table replaces the old one as a whole (<see cref="ITimeCalibrationSource"/>).
+/// pattern. Immutable; a new table replaces the old one as a whole (<see cref="ITimeCalibrationSource"/>). A table is also
+/// a source that always gives itself, for a selector with fixed calibrations.
 /// </summary>
-public sealed class TimeCalibrations
+public sealed class TimeCalibrations : ITimeCalibrationSource
 {
     private readonly Dictionary<Key, TimeCalibration> _byPattern;
 
@@ -66,6 +67,9 @@ public sealed class TimeCalibrations
 
     /// <summary>No calibrations: every lookup misses.</summary>
     public static TimeCalibrations Empty { get; } = new([], DateTimeOffset.MinValue);
+
+    /// <summary>This table.</summary>
+    TimeCalibrations ITimeCalibrationSource.Current => this;
 
     /// <summary>How many patterns have a calibration.</summary>
     public int Count => _byPattern.Count;

@@ -51,17 +51,12 @@ public sealed class SelectAnswerTests
                     new TimeCalibration(30 + random.Next(1000), p50, p50 * (1 + random.NextDouble())));
             })],
             DateTimeOffset.UnixEpoch);
-        var selector = new ToolSelector(calibrations: new FixedCalibrations(calibrations));
+        var selector = new ToolSelector(calibrations: calibrations);
 
         var compared = CompareAll(snapshot, selector, seed: 4, calibrate: true);
 
         Assert.That(compared.Mismatches, Is.Empty);
         Assert.That(compared.Calibrated, Is.GreaterThan(20), "answers with a calibrated candidate");
-    }
-
-    private sealed class FixedCalibrations(TimeCalibrations table) : ITimeCalibrationSource
-    {
-        public TimeCalibrations Current => table;
     }
 
     [Test]

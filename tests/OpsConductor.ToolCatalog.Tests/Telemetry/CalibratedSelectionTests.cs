@@ -17,11 +17,6 @@ public sealed class CalibratedSelectionTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
 
-    private sealed class FixedSource(TimeCalibrations table) : ITimeCalibrationSource
-    {
-        public TimeCalibrations Current => table;
-    }
-
     private static PatternDefinition Pattern(string name, string time) => new()
     {
         Name = name,
@@ -53,7 +48,7 @@ public sealed class CalibratedSelectionTests
     [Test]
     public void Without_calibrations_asked_for_the_catalog_estimates_decide_and_nothing_is_calibrated()
     {
-        var selector = new ToolSelector(calibrations: new FixedSource(Calibrations()));
+        var selector = new ToolSelector(calibrations: Calibrations());
 
         var result = selector.Select(Catalog(), Request(null));
 
@@ -65,7 +60,7 @@ public sealed class CalibratedSelectionTests
     [Test]
     public void Report_gives_the_telemetry_p50_and_p90_for_the_request_next_to_the_estimate_and_ranks_as_before()
     {
-        var selector = new ToolSelector(calibrations: new FixedSource(Calibrations()));
+        var selector = new ToolSelector(calibrations: Calibrations());
 
         var result = selector.Select(Catalog(), Request(CalibrationUse.Report));
 
@@ -84,7 +79,7 @@ public sealed class CalibratedSelectionTests
     [Test]
     public void Rank_scores_a_calibrated_candidate_on_its_telemetry_p50_and_says_so()
     {
-        var selector = new ToolSelector(calibrations: new FixedSource(Calibrations()));
+        var selector = new ToolSelector(calibrations: Calibrations());
 
         var result = selector.Select(Catalog(), Request(CalibrationUse.Rank));
 
@@ -99,7 +94,7 @@ public sealed class CalibratedSelectionTests
     [Test]
     public void The_options_turn_calibration_on_for_every_request_and_a_request_can_turn_it_off()
     {
-        var selector = new ToolSelector(new SelectionOptions { Calibration = CalibrationUse.Rank }, calibrations: new FixedSource(Calibrations()));
+        var selector = new ToolSelector(new SelectionOptions { Calibration = CalibrationUse.Rank }, calibrations: Calibrations());
 
         Assert.That(selector.Select(Catalog(), Request(null)).ToolName, Is.EqualTo("honest"));
         Assert.That(selector.Select(Catalog(), Request(CalibrationUse.Off)).ToolName, Is.EqualTo("optimist"));
@@ -108,7 +103,7 @@ public sealed class CalibratedSelectionTests
     [Test]
     public void A_calibration_belongs_to_its_tool_version_only()
     {
-        var selector = new ToolSelector(calibrations: new FixedSource(Calibrations(version: "0.9")));
+        var selector = new ToolSelector(calibrations: Calibrations(version: "0.9"));
 
         var result = selector.Select(Catalog(), Request(CalibrationUse.Rank));
 
