@@ -3,6 +3,7 @@ using OpsConductor.ToolCatalog.Expressions;
 using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Selection;
+using OpsConductor.ToolCatalog.Telemetry;
 using OpsConductor.ToolCatalog.Testing;
 
 namespace OpsConductor.ToolCatalog.Benchmarks.Selection;
@@ -24,6 +25,9 @@ public class SelectionBenchmarks
     private SelectionRequest _preparedRequest = null!;
     private FeatureNormalizer _normalizer = null!;
     private FeatureWeights _weights = null!;
+    private ToolSelector _calibratedSelector = null!;
+    private SelectionRequest _reportRequest = null!;
+    private SelectionRequest _rankRequest = null!;
 
     [Params("small", "large")]
     public string Catalog { get; set; } = "small";
@@ -65,7 +69,17 @@ public class SelectionBenchmarks
         _normalizer = FeatureNormalizer.Default;
         _weights = FeatureWeights.ForMode(PreferenceMode.Fast);
 
-        if (_selector.Evaluate(_snapshot, _request).Ranked.Count != matching || LinqScan().Count != matching)
+        // Every matching pattern calibrated (the most work calibration can add): the table has them among other patterns.
+        var calibrations = new TimeCalibrations(
+            _snapshot.Tools.SelectMany(t => t.Patterns).Select((p, i) => new PatternTimeCalibration(
+                p.ToolName, p.Tool.Definition.Version, p.CapabilityName, p.PatternName, new TimeCalibration(100, 1 + (i % 7 * 0.1), 2 + (i % 7 * 0.1)))),
+            DateTimeOffset.UnixEpoch);
+        _calibratedSelector = new ToolSelector(calibrations: calibrations);
+        _reportRequest = _request with { Calibration = CalibrationUse.Report };
+        _rankRequest = _request with { Calibration = CalibrationUse.Rank };
+
+        if (_selector.Evaluate(_snapshot, _request).Ranked.Count != matching || LinqScan().Count != matching
+            || _calibratedSelector.Evaluate(_snapshot, _rankRequest).Ranked.Any(r => r.TimeSource != TimeSource.TelemetryP50))
         {
             throw new InvalidOperationException("The catalog does not have the intended number of matching patterns.");
         }
@@ -99,4 +113,16 @@ public class SelectionBenchmarks
     /// <summary>The whole selection step: evaluate, ambiguity check, result.</summary>
     [Benchmark]
     public ToolSelectionResult IndexedSelect() => _selector.Select(_snapshot, _request);
+
+    /// <summary>The whole selection step on a selector with calibrations, the request not asking for them (issue 15).</summary>
+    [Benchmark]
+    public ToolSelectionResult CalibrationOff() => _calibratedSelector.Select(_snapshot, _request);
+
+    /// <summary>The same with <see cref="CalibrationUse.Report"/>: every candidate looked up and calibrated.</summary>
+    [Benchmark]
+    public ToolSelectionResult CalibrationReport() => _calibratedSelector.Select(_snapshot, _reportRequest);
+
+    /// <summary>The same with <see cref="CalibrationUse.Rank"/>: scored on the telemetry p50.</summary>
+    [Benchmark]
+    public ToolSelectionResult CalibrationRank() => _calibratedSelector.Select(_snapshot, _rankRequest);
 }

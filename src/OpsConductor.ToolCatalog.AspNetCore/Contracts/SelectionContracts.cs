@@ -51,6 +51,14 @@ internal sealed record SelectRequestBody
     /// </summary>
     [JsonPropertyName("explain")]
     public bool? Explain { get; init; }
+
+    /// <summary>
+    /// Whether the telemetry's calibrated times are used: <c>off</c>, <c>report</c> (each calibrated candidate says its
+    /// p50 and p90 for the request) or <c>rank</c> (and its score's time is the p50); the server's
+    /// <c>SelectionOptions.Calibration</c> when absent.
+    /// </summary>
+    [JsonPropertyName("calibration")]
+    public string? Calibration { get; init; }
 }
 
 /// <summary>The answer of <c>POST /api/v1/select</c>: the choice, the whole ranking with each score's reasons, and every exclusion.</summary>
@@ -121,6 +129,7 @@ internal sealed record SelectedResponse(
 /// <param name="RequiresBackground">Whether the run must go to the background for this request.</param>
 /// <param name="Features">Each feature's normalised value, weight and contribution, largest first; with <c>"explain": true</c> only (else null).</param>
 /// <param name="Notes">The soft policies that apply, in words.</param>
+/// <param name="Calibrated">The telemetry's times for the request, when calibrations were asked for and the pattern has one; absent otherwise.</param>
 internal sealed record RankedResponse(
     [property: JsonPropertyName("rank")] int Rank,
     [property: JsonPropertyName("tool")] string Tool,
@@ -134,7 +143,19 @@ internal sealed record RankedResponse(
     [property: JsonPropertyName("requires_approval")] bool RequiresApproval,
     [property: JsonPropertyName("requires_background")] bool RequiresBackground,
     [property: JsonPropertyName("features")] IReadOnlyList<FeatureResponse>? Features,
-    [property: JsonPropertyName("notes")] IReadOnlyList<string> Notes);
+    [property: JsonPropertyName("notes")] IReadOnlyList<string> Notes,
+    [property: JsonPropertyName("calibrated"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CalibratedResponse? Calibrated = null);
+
+/// <summary>A candidate's times according to the telemetry.</summary>
+/// <param name="Samples">How many recent executions of the pattern the calibration comes from.</param>
+/// <param name="P50Ms">The median time for this request: the catalog's estimate × the median actual ÷ estimated ratio.</param>
+/// <param name="P90Ms">The 90th-percentile time for this request.</param>
+/// <param name="RankedOn">Which time the score used: <c>telemetry_p50</c> or <c>catalog</c>.</param>
+internal sealed record CalibratedResponse(
+    [property: JsonPropertyName("samples")] int Samples,
+    [property: JsonPropertyName("p50_ms")] double P50Ms,
+    [property: JsonPropertyName("p90_ms")] double P90Ms,
+    [property: JsonPropertyName("ranked_on")] string RankedOn);
 
 /// <summary>One feature's share of a score.</summary>
 /// <param name="Feature">The feature (<c>time</c>, <c>cost</c>, <c>complexity</c>, <c>accuracy</c>, <c>completeness</c>, or a declared score).</param>
@@ -269,7 +290,13 @@ internal static class SelectResponses
         r.Policy.RequiresApproval,
         r.Policy.RequiresBackground,
         weights is null ? null : [.. r.Explain(weights).Select(static c => new FeatureResponse(c.Feature, c.Value, c.Weight, c.Contribution))],
-        r.Policy.Notes);
+        r.Policy.Notes,
+        r.Candidate.Calibration is { } calibration
+            ? new CalibratedResponse(calibration.Samples, calibration.P50(r.Candidate.EstimatedTimeMs), calibration.P90(r.Candidate.EstimatedTimeMs), TimeSourceName(r.TimeSource))
+            : null);
+
+    /// <summary>Which time a score used, as the answer spells it.</summary>
+    public static string TimeSourceName(TimeSource source) => source == TimeSource.TelemetryP50 ? "telemetry_p50" : "catalog";
 
     public static ExclusionResponse Exclusion(ExcludedCandidate e) => new(
         e.ToolName,

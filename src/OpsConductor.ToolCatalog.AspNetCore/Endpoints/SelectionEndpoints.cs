@@ -64,6 +64,11 @@ internal static class SelectionEndpoints
             return ApiProblems.BadRequest("Give either 'capability' (one name) or 'capabilities' (a list), not both.", "capability");
         }
 
+        if (!TryReadCalibration(body.Calibration, out var calibration))
+        {
+            return ApiProblems.BadRequest($"calibration = '{ToolRepresentation.Echo(body.Calibration!)}': must be off, report or rank.", "calibration");
+        }
+
         var request = new SelectionRequest
         {
             Capabilities = body.Capability is not null ? [body.Capability] : body.Capabilities is { } list ? [.. list.Select(static c => c!)] : [],
@@ -74,6 +79,7 @@ internal static class SelectionEndpoints
             Environment = body.Environment ?? "production",
             RequireProductionSafe = body.RequireProductionSafe ?? true,
             Permissions = body.Permissions is null ? null : new HashSet<string>(body.Permissions, StringComparer.Ordinal),
+            Calibration = calibration,
         };
 
         var snapshot = catalog.Current;
@@ -158,6 +164,19 @@ internal static class SelectionEndpoints
                 e.EstimatedTimeMs,
                 e.EstimatedCost,
                 e.Failure is null ? null : SelectResponses.Exclusion(e.Failure)))]));
+    }
+
+    /// <summary>The body's <c>calibration</c>: null when absent; false for a word other than off, report and rank.</summary>
+    private static bool TryReadCalibration(string? text, out CalibrationUse? calibration)
+    {
+        calibration = text switch
+        {
+            "off" => CalibrationUse.Off,
+            "report" => CalibrationUse.Report,
+            "rank" => CalibrationUse.Rank,
+            _ => null,
+        };
+        return text is null || calibration is not null;
     }
 
     /// <summary>400 naming the request's field as the body spells it (<c>variables.N</c>, <c>capabilities[0]</c>, <c>cost_limit</c>, …), its value and the rule.</summary>

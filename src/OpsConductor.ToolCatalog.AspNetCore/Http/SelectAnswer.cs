@@ -49,6 +49,11 @@ internal sealed class SelectAnswer(SelectionEvaluation evaluation, ToolSelection
     private static readonly JsonEncodedText RequiresBackground = JsonEncodedText.Encode("requires_background");
     private static readonly JsonEncodedText Features = JsonEncodedText.Encode("features");
     private static readonly JsonEncodedText Notes = JsonEncodedText.Encode("notes");
+    private static readonly JsonEncodedText Calibrated = JsonEncodedText.Encode("calibrated");
+    private static readonly JsonEncodedText Samples = JsonEncodedText.Encode("samples");
+    private static readonly JsonEncodedText P50Ms = JsonEncodedText.Encode("p50_ms");
+    private static readonly JsonEncodedText P90Ms = JsonEncodedText.Encode("p90_ms");
+    private static readonly JsonEncodedText RankedOn = JsonEncodedText.Encode("ranked_on");
     private static readonly JsonEncodedText Feature = JsonEncodedText.Encode("feature");
     private static readonly JsonEncodedText Value = JsonEncodedText.Encode("value");
     private static readonly JsonEncodedText Weight = JsonEncodedText.Encode("weight");
@@ -202,6 +207,16 @@ internal sealed class SelectAnswer(SelectionEvaluation evaluation, ToolSelection
         }
 
         writer.WriteEndArray();
+        if (candidate.Calibration is { } calibration)
+        {
+            writer.WriteStartObject(Calibrated);
+            writer.WriteNumber(Samples, calibration.Samples);
+            WriteNumber(writer, P50Ms, calibration.P50(candidate.EstimatedTimeMs));
+            WriteNumber(writer, P90Ms, calibration.P90(candidate.EstimatedTimeMs));
+            writer.WriteString(RankedOn, SelectResponses.TimeSourceName(r.TimeSource));
+            writer.WriteEndObject();
+        }
+
         writer.WriteEndObject();
     }
 

@@ -6,6 +6,7 @@ using OpsConductor.ToolCatalog.Expressions;
 using OpsConductor.ToolCatalog.Files;
 using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Selection;
+using OpsConductor.ToolCatalog.Telemetry;
 using OpsConductor.ToolCatalog.Yaml;
 
 namespace OpsConductor.ToolCatalog.Cli.Commands;
@@ -59,19 +60,29 @@ internal static class SelectCommand
             Description = "compatible: the original's weights and numbers; extended: preference_match speed, cost and complexity count too.",
             DefaultValueFactory = _ => "compatible",
         }.AcceptOnlyFromAmong("compatible", "extended");
+        var calibration = new Option<string>("--calibration")
+        {
+            Description = "off: the catalog's estimates only; report: also each pattern's telemetry p50 and p90 for the request (from the last 7 days, patterns with at least 30 executions); rank: and score on the telemetry p50. Needs the database.",
+            DefaultValueFactory = _ => "off",
+        }.AcceptOnlyFromAmong("off", "report", "rank");
         var tools = new Option<string?>("--tools") { Description = "Select over a folder (or file) of tool YAML instead of the database; tools keep file order for ties." };
         var profiles = new Option<string?>("--profiles") { Description = "Select over an optimisation-profiles file (version + tools:) instead of the database." };
         var format = StoreCommandSupport.FormatOption();
         var connection = StoreCommandSupport.ConnectionOption();
         var command = new Command("select", "Choose the best tool pattern for capabilities and a request context, explaining every score and exclusion.")
         {
-            capabilities, variables, mode, query, environment, costLimit, policy, scoring, tools, profiles, format, connection,
+            capabilities, variables, mode, query, environment, costLimit, policy, scoring, calibration, tools, profiles, format, connection,
         };
         command.Validators.Add(r =>
         {
             if (r.GetValue(tools) is not null && r.GetValue(profiles) is not null)
             {
                 r.AddError("--tools and --profiles are alternatives: give one (or neither, to select over the database).");
+            }
+
+            if (r.GetValue(calibration) is "report" or "rank" && (r.GetValue(tools) is not null || r.GetValue(profiles) is not null))
+            {
+                r.AddError("--calibration reads the telemetry in the database: it cannot be used with --tools or --profiles.");
             }
         });
         command.SetAction(async (result, cancellationToken) =>
@@ -84,6 +95,7 @@ internal static class SelectCommand
                 Variables = ParseVariables(result.GetValue(variables)),
                 CostLimit = result.GetValue(costLimit),
                 Environment = result.GetValue(environment) ?? "production",
+                Calibration = result.GetValue(calibration) switch { "report" => CalibrationUse.Report, "rank" => CalibrationUse.Rank, _ => CalibrationUse.Off },
             };
             var options = new SelectionOptions
             {
@@ -107,16 +119,24 @@ internal static class SelectCommand
             {
                 var state = await store.LoadCatalogAsync(cancellationToken);
                 var snapshot = CatalogSnapshot.Create(state.Tools.Select(t => t.Definition), state.Revision, CatalogSource.Database, context.TimeProvider.GetUtcNow());
-                return await RunAsync(context, snapshot, request, options, json, $"database, revision {state.Revision.ToString(CultureInfo.InvariantCulture)}");
+                TimeCalibrations? calibrations = null;
+                if (request.Calibration != CalibrationUse.Off)
+                {
+                    var defaults = new TelemetryOptions();
+                    var now = context.TimeProvider.GetUtcNow();
+                    calibrations = new TimeCalibrations(await store.GetTimeCalibrationsAsync(now - defaults.CalibrationWindow, defaults.CalibrationMinSamples, cancellationToken), now);
+                }
+
+                return await RunAsync(context, snapshot, request, options, json, $"database, revision {state.Revision.ToString(CultureInfo.InvariantCulture)}", calibrations);
             }, cancellationToken);
         });
         return command;
     }
 
     /// <summary>Selects and prints; exit 1 (with the original's message and the exclusions) when nothing is viable.</summary>
-    internal static async Task<int> RunAsync(CliContext context, CatalogSnapshot snapshot, SelectionRequest request, SelectionOptions options, bool json, string source)
+    internal static async Task<int> RunAsync(CliContext context, CatalogSnapshot snapshot, SelectionRequest request, SelectionOptions options, bool json, string source, TimeCalibrations? calibrations = null)
     {
-        var selector = new ToolSelector(options);
+        var selector = new ToolSelector(options, calibrations: calibrations);
         ToolSelectionResult? selected = null;
         ToolSelectionException? failure = null;
         try
@@ -245,6 +265,11 @@ internal static class SelectCommand
                 {
                     await output.WriteLineAsync($"     note: {note}");
                 }
+
+                if (ranked.Candidate.Calibration is { } calibration)
+                {
+                    await output.WriteLineAsync($"     telemetry: p50 {Number(ranked.Candidate.CalibratedP50Ms!.Value)} ms, p90 {Number(ranked.Candidate.CalibratedP90Ms!.Value)} ms over {calibration.Samples} runs; ranked on {(ranked.TimeSource == TimeSource.TelemetryP50 ? "the telemetry p50" : "the catalog estimate")}");
+                }
             }
         }
         else
@@ -320,6 +345,9 @@ internal static class SelectCommand
                 sla_class = r.SlaClass.ToWire(),
                 features = r.Explain(evaluation.Weights).Select(c => new { feature = c.Feature, value = c.Value, weight = c.Weight, contribution = c.Contribution }),
                 notes = r.Policy.Notes,
+                calibrated = r.Candidate.Calibration is { } calibration
+                    ? new { samples = calibration.Samples, p50_ms = r.Candidate.CalibratedP50Ms, p90_ms = r.Candidate.CalibratedP90Ms, ranked_on = r.TimeSource == TimeSource.TelemetryP50 ? "telemetry_p50" : "catalog" }
+                    : null,
             }),
             excluded = evaluation.Excluded.Select(e => new
             {

@@ -21,3 +21,11 @@ internal sealed class TelemetryHostedService(TelemetryRecorder recorder) : IHost
 
     public Task StopAsync(CancellationToken cancellationToken) => recorder.StopAsync(cancellationToken);
 }
+
+/// <summary>Starts reading the telemetry's time calibrations with the host (when <c>TelemetryOptions.Calibration</c> is on), and stops with it.</summary>
+internal sealed class TimeCalibrationHostedService(TimeCalibrationRefresher refresher) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => refresher.StartAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => refresher.StopAsync(cancellationToken);
+}

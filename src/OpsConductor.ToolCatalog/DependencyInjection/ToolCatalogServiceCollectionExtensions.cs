@@ -44,7 +44,14 @@ public static class ToolCatalogServiceCollectionExtensions
         services.TryAddSingleton(static sp => new ToolSelector(
             sp.GetRequiredService<IOptions<SelectionOptions>>().Value,
             sp.GetService<ITieBreaker>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ITimeCalibrationSource>()));
+        services.TryAddSingleton(static sp => new TimeCalibrationRefresher(
+            sp.GetRequiredService<ToolCatalogRuntime>().Store,
+            sp.GetRequiredService<IOptions<TelemetryOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()?.CreateLogger<ITimeCalibrationSource>()));
+        services.TryAddSingleton<ITimeCalibrationSource>(static sp => sp.GetRequiredService<TimeCalibrationRefresher>());
         services.TryAddSingleton(static sp => new TelemetryRecorder(
             sp.GetRequiredService<ToolCatalogRuntime>().Store,
             sp.GetRequiredService<IOptions<TelemetryOptions>>().Value,
@@ -61,6 +68,7 @@ public static class ToolCatalogServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()?.CreateLogger<TelemetryAutoApplier>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TelemetryAutoApplyHostedService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TimeCalibrationHostedService>());
         return new ToolCatalogBuilder(services);
     }
 

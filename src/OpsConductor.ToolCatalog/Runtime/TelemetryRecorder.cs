@@ -403,4 +403,10 @@ internal static partial class TelemetryLog
 
     [LoggerMessage(EventId = 5105, Level = LogLevel.Warning, Message = "Telemetry: the partitions for the coming months could not be checked ({ErrorType}: {Error}); records of a month without one wait in the default partition")]
     public static partial void PartitionUpkeepFailed(ILogger logger, string errorType, string error);
+
+    [LoggerMessage(EventId = 5110, Level = LogLevel.Debug, Message = "Telemetry: time calibrations read for {Count} pattern(s) over the last {WindowDays} day(s)")]
+    public static partial void CalibrationsLoaded(ILogger logger, int count, double windowDays);
+
+    [LoggerMessage(EventId = 5111, Level = LogLevel.Warning, Message = "Telemetry: reading the time calibrations failed ({ErrorType}: {Error}); the last ones stay in use, trying again in {RetrySeconds:0} s")]
+    public static partial void CalibrationsFailed(ILogger logger, string errorType, string error, double retrySeconds);
 }

@@ -52,12 +52,13 @@ public static class SelectionNames
 /// <summary>A candidate that passed every hard policy, with its score and the reasons behind it.</summary>
 public sealed class RankedCandidate
 {
-    internal RankedCandidate(ToolCandidate candidate, ScoreFeatures features, double score, PolicyOutcome policy)
+    internal RankedCandidate(ToolCandidate candidate, ScoreFeatures features, double score, PolicyOutcome policy, TimeSource timeSource = TimeSource.Catalog)
     {
         Candidate = candidate;
         Features = features;
         Score = score;
         Policy = policy;
+        TimeSource = timeSource;
     }
 
     /// <summary>The candidate.</summary>
@@ -71,6 +72,12 @@ public sealed class RankedCandidate
 
     /// <summary>The soft policy outcomes: approval and background requirements, and why.</summary>
     public PolicyOutcome Policy { get; }
+
+    /// <summary>
+    /// Which time the score's time feature was computed from: the catalog's estimate, or the telemetry's median for the
+    /// request (with <see cref="CalibrationUse.Rank"/> and a calibrated pattern).
+    /// </summary>
+    public TimeSource TimeSource { get; }
 
     /// <summary>
     /// How to run it: approval first when the pattern requires approval; else background when the pattern's policy
@@ -90,7 +97,14 @@ public sealed class RankedCandidate
     public string Describe(FeatureWeights weights)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{Candidate.Key} score {Score:0.0000}: time {Candidate.EstimatedTimeMs:0.###} ms, cost {Candidate.EstimatedCost:0.###}; ");
+        text.Append(CultureInfo.InvariantCulture, $"{Candidate.Key} score {Score:0.0000}: time {Candidate.EstimatedTimeMs:0.###} ms");
+        if (Candidate.Calibration is { } calibration)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $" (telemetry p50 {calibration.P50(Candidate.EstimatedTimeMs):0.###} ms, p90 {calibration.P90(Candidate.EstimatedTimeMs):0.###} ms over {calibration.Samples} runs; ranked on {(TimeSource == TimeSource.TelemetryP50 ? "the telemetry p50" : "the catalog estimate")})");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $", cost {Candidate.EstimatedCost:0.###}; ");
         text.AppendJoin(", ", Explain(weights).Where(c => c.Weight > 0).Select(c =>
             string.Create(CultureInfo.InvariantCulture, $"{c.Feature} {c.Value:0.000}×{c.Weight:0.00}={c.Contribution:0.000}")));
         foreach (var note in Policy.Notes)

@@ -45,6 +45,13 @@ public sealed class SelectionOptions
     /// <summary>The normalisation ranges; the original's (50 ms .. 60 s, cost 0 .. 10) by default.</summary>
     public NormalizationConfig Normalization { get; set; } = NormalizationConfig.Default;
 
+    /// <summary>
+    /// Whether requests use the telemetry's calibrated times (<see cref="CalibrationUse.Off"/> by default); a request's own
+    /// <see cref="SelectionRequest.Calibration"/> wins. The calibrations come from the selector's
+    /// <see cref="Telemetry.ITimeCalibrationSource"/> (with <c>AddToolCatalog</c>, turn on <c>TelemetryOptions.Calibration</c>).
+    /// </summary>
+    public CalibrationUse Calibration { get; set; } = CalibrationUse.Off;
+
     /// <summary>Scores closer than this are ambiguous; 0.08 by default.</summary>
     public double AmbiguityEpsilon { get; set; } = AmbiguityDetector.DefaultEpsilon;
 
@@ -100,6 +107,11 @@ public sealed class SelectionOptions
         if (TieBreakTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"TieBreakTimeout must be positive, got {TieBreakTimeout}.");
+        }
+
+        if (!Enum.IsDefined(Calibration))
+        {
+            throw new ArgumentException($"Calibration must be Off, Report or Rank, got {Calibration}.");
         }
 
         ArgumentNullException.ThrowIfNull(Aliases);

@@ -57,6 +57,12 @@ public sealed record SelectionRequest
     public IReadOnlySet<string>? Permissions { get; init; }
 
     /// <summary>
+    /// Whether this request uses the telemetry's calibrated times (<see cref="CalibrationUse"/>); null for the selector's
+    /// <see cref="SelectionOptions.Calibration"/>.
+    /// </summary>
+    public CalibrationUse? Calibration { get; init; }
+
+    /// <summary>
     /// Checks the request against the rules <see cref="ToolSelector"/> applies at its boundary, without a catalog:
     /// at least one capability and no null or blank name; a cost limit, when given, finite and ≥ 0; an environment
     /// that is not null or blank; a known preference mode; variables finite, named as an expression can read them,

@@ -38,6 +38,11 @@ internal static class SelectionRequestRules
             throw new InvalidSelectionRequestException("CostLimit", Number(limit), "a cost limit must be a finite number ≥ 0, or null for no limit");
         }
 
+        if (request.Calibration is { } calibration && !Enum.IsDefined(calibration))
+        {
+            throw new InvalidSelectionRequestException("Calibration", calibration.ToString(), "calibration must be Off, Report or Rank");
+        }
+
         if (string.IsNullOrWhiteSpace(request.Environment))
         {
             throw new InvalidSelectionRequestException("Environment", Show(request.Environment),

@@ -1,5 +1,6 @@
 using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Runtime;
+using OpsConductor.ToolCatalog.Telemetry;
 
 namespace OpsConductor.ToolCatalog.Selection;
 
@@ -34,6 +35,18 @@ public sealed class ToolCandidate
     /// <summary><c>cost_estimate</c> evaluated for the request.</summary>
     public double EstimatedCost { get; }
 
+    /// <summary>
+    /// The telemetry's calibration of this pattern's time, when the request used calibrations
+    /// (<see cref="CalibrationUse"/>) and the pattern has one; null otherwise.
+    /// </summary>
+    public TimeCalibration? Calibration { get; private set; }
+
+    /// <summary>The telemetry's median time for this request (<see cref="EstimatedTimeMs"/> × the calibration's median ratio); null without a calibration.</summary>
+    public double? CalibratedP50Ms => Calibration is { } c ? c.P50(EstimatedTimeMs) : null;
+
+    /// <summary>The telemetry's 90th-percentile time for this request; null without a calibration.</summary>
+    public double? CalibratedP90Ms => Calibration is { } c ? c.P90(EstimatedTimeMs) : null;
+
     /// <summary>The pattern's <c>complexity_score</c> (0 simple … 1 complex).</summary>
     public double Complexity => Pattern.Definition.ComplexityScore;
 
@@ -66,6 +79,9 @@ public sealed class ToolCandidate
 
     /// <summary>Data source (inherited from the tool's defaults when absent).</summary>
     public string? DataSource => Pattern.Definition.DataSource;
+
+    /// <summary>Attaches the pattern's calibration while the selection that created this candidate evaluates it (never after).</summary>
+    internal void Calibrate(TimeCalibration calibration) => Calibration = calibration;
 
     /// <summary><c>tool.pattern</c>, as the original formatted alternatives.</summary>
     public string Key => $"{ToolName}.{PatternName}";

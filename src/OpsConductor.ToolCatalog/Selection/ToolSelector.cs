@@ -1,5 +1,6 @@
 using OpsConductor.ToolCatalog.Compatibility;
 using OpsConductor.ToolCatalog.Runtime;
+using OpsConductor.ToolCatalog.Telemetry;
 
 namespace OpsConductor.ToolCatalog.Selection;
 
@@ -28,12 +29,14 @@ public sealed class ToolSelector
     private readonly ITieBreaker? _tieBreaker;
     private readonly TimeProvider _time;
     private readonly HashSet<string> _nonProduction;
+    private readonly ITimeCalibrationSource? _calibrations;
 
     /// <summary>Creates a selector.</summary>
     /// <param name="options">Policy and scoring options; the defaults when null.</param>
     /// <param name="tieBreaker">The host's tie-breaker, consulted by <see cref="SelectAsync"/> for close calls.</param>
     /// <param name="timeProvider">The clock for the tie-breaker's timeout; the system clock when null.</param>
-    public ToolSelector(SelectionOptions? options = null, ITieBreaker? tieBreaker = null, TimeProvider? timeProvider = null)
+    /// <param name="calibrations">Where calibrated times come from (<see cref="CalibrationUse"/>); without it, no candidate is calibrated.</param>
+    public ToolSelector(SelectionOptions? options = null, ITieBreaker? tieBreaker = null, TimeProvider? timeProvider = null, ITimeCalibrationSource? calibrations = null)
     {
         _options = (options ?? new SelectionOptions()).Validate();
         _enumerator = new CandidateEnumerator(_options.Aliases);
@@ -42,6 +45,7 @@ public sealed class ToolSelector
         _tieBreaker = tieBreaker;
         _time = timeProvider ?? TimeProvider.System;
         _nonProduction = new HashSet<string>(_options.NonProductionEnvironments.Select(e => e.Trim()), StringComparer.OrdinalIgnoreCase);
+        _calibrations = calibrations;
     }
 
     /// <summary>The options in use.</summary>
@@ -67,6 +71,8 @@ public sealed class ToolSelector
         var excluded = new List<ExcludedCandidate>();
         _enumerator.Enumerate(snapshot, request.Capabilities, context, candidates, excluded);
 
+        var use = request.Calibration ?? _options.Calibration;
+        var calibrations = use == CalibrationUse.Off ? null : _calibrations?.Current;
         var ranked = new RankedCandidate[candidates.Count];
         var count = 0;
         foreach (var candidate in candidates)
@@ -78,8 +84,21 @@ public sealed class ToolSelector
             }
 
             var pattern = candidate.Pattern;
+            var time = candidate.EstimatedTimeMs;
+            var timeSource = TimeSource.Catalog;
+            if (calibrations is not null
+                && calibrations.TryGet(pattern.ToolName, pattern.Tool.Definition.Version, pattern.CapabilityName, pattern.PatternName, out var calibration))
+            {
+                candidate.Calibrate(calibration);
+                if (use == CalibrationUse.Rank)
+                {
+                    time = calibration.P50(time);
+                    timeSource = TimeSource.TelemetryP50;
+                }
+            }
+
             var features = new ScoreFeatures(
-                _normalizer.NormalizeTime(candidate.EstimatedTimeMs),
+                _normalizer.NormalizeTime(time),
                 _normalizer.NormalizeCost(candidate.EstimatedCost),
                 pattern.Simplicity,
                 pattern.Accuracy,
@@ -87,7 +106,7 @@ public sealed class ToolSelector
                 pattern.DeclaredSpeed,
                 pattern.DeclaredCost,
                 pattern.DeclaredSimplicity);
-            ranked[count++] = new RankedCandidate(candidate, features, features.Score(weights), outcome);
+            ranked[count++] = new RankedCandidate(candidate, features, features.Score(weights), outcome, timeSource);
         }
 
         // Stable: equal scores keep enumeration order (insertion sort; candidate lists are short).

@@ -30,6 +30,26 @@ public sealed class TelemetryOptions
     /// <summary>Automatic apply of estimate recommendations for chosen tools (off by default).</summary>
     public TelemetryAutoApplyOptions AutoApply { get; } = new();
 
+    // ---- Calibrated estimates for selection ----
+
+    /// <summary>
+    /// Whether this process reads time calibrations from the telemetry for selection (false): every
+    /// <see cref="CalibrationRefreshInterval"/>, the median and 90th percentile of actual ÷ estimated time of each
+    /// pattern with at least <see cref="CalibrationMinSamples"/> executions in the last <see cref="CalibrationWindow"/>
+    /// (<see cref="ITimeCalibrationSource"/>). Off by default because each load aggregates the window's telemetry: turn it on
+    /// where selections use calibrated estimates (<c>SelectionOptions.Calibration</c> or a request's own).
+    /// </summary>
+    public bool Calibration { get; set; }
+
+    /// <summary>How far back the calibrations look (7 days).</summary>
+    public TimeSpan CalibrationWindow { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>The fewest executions with an estimate for a pattern to be calibrated (30).</summary>
+    public int CalibrationMinSamples { get; set; } = 30;
+
+    /// <summary>How often the calibrations are read again (5 minutes).</summary>
+    public TimeSpan CalibrationRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Checks the values; throws <see cref="ArgumentException"/> naming the first bad one.</summary>
     /// <returns>These options.</returns>
     public TelemetryOptions Validate()
@@ -53,6 +73,16 @@ public sealed class TelemetryOptions
         if (FlushInterval <= TimeSpan.Zero || RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay)
         {
             throw new ArgumentException($"Telemetry FlushInterval ({FlushInterval}) and RetryDelay ({RetryDelay}) must be positive and MaxRetryDelay ({MaxRetryDelay}) at least RetryDelay.");
+        }
+
+        if (CalibrationWindow <= TimeSpan.Zero || CalibrationRefreshInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"Telemetry CalibrationWindow ({CalibrationWindow}) and CalibrationRefreshInterval ({CalibrationRefreshInterval}) must be positive.");
+        }
+
+        if (CalibrationMinSamples < 1)
+        {
+            throw new ArgumentException($"Telemetry CalibrationMinSamples must be at least 1, got {CalibrationMinSamples}.");
         }
 
         return this;

@@ -6,6 +6,7 @@ using OpsConductor.ToolCatalog.Files;
 using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Selection;
+using OpsConductor.ToolCatalog.Telemetry;
 using OpsConductor.ToolCatalog.Tests.Support;
 
 namespace OpsConductor.ToolCatalog.Server.Tests.Api;
@@ -37,6 +38,28 @@ public sealed class SelectAnswerTests
     }
 
     [Test]
+    public void Calibrated_candidates_are_written_as_the_contract_says_whether_reported_or_ranked_on()
+    {
+        var tools = new CatalogFiles().Load(TestPaths.SampleTools).Tools;
+        var snapshot = CatalogSnapshot.Create(tools, 9, CatalogSource.Database, DateTimeOffset.UnixEpoch);
+        var random = new Random(3);
+        var calibrations = new TimeCalibrations(
+            [.. snapshot.Tools.SelectMany(t => t.Patterns).Where((_, i) => i % 2 == 0).Select(p =>
+            {
+                var p50 = 0.2 + (random.NextDouble() * 5);
+                return new PatternTimeCalibration(p.ToolName, p.Tool.Definition.Version, p.CapabilityName, p.PatternName,
+                    new TimeCalibration(30 + random.Next(1000), p50, p50 * (1 + random.NextDouble())));
+            })],
+            DateTimeOffset.UnixEpoch);
+        var selector = new ToolSelector(calibrations: calibrations);
+
+        var compared = CompareAll(snapshot, selector, seed: 4, calibrate: true);
+
+        Assert.That(compared.Mismatches, Is.Empty);
+        Assert.That(compared.Calibrated, Is.GreaterThan(20), "answers with a calibrated candidate");
+    }
+
+    [Test]
     public void Text_that_html_or_json_would_interpret_is_escaped_as_the_serializer_escapes_it()
     {
         // Names, descriptions and notes with markup, quotes, control characters, non-ASCII and surrogate pairs; a
@@ -60,7 +83,7 @@ public sealed class SelectAnswerTests
         Assert.That(compared.WithSelection, Is.GreaterThan(0));
     }
 
-    private static Comparison CompareAll(CatalogSnapshot snapshot, ToolSelector selector, int seed, string? query = null)
+    private static Comparison CompareAll(CatalogSnapshot snapshot, ToolSelector selector, int seed, string? query = null, bool calibrate = false)
     {
         var random = new Random(seed);
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
@@ -78,6 +101,7 @@ public sealed class SelectAnswerTests
                     CostLimit = random.Next(3) == 0 ? random.Next(1, 50) : null,
                     Environment = random.Next(2) == 0 ? "production" : "staging",
                     Permissions = random.Next(3) == 0 ? new HashSet<string>(["read"], StringComparer.Ordinal) : null,
+                    Calibration = calibrate ? (CalibrationUse)random.Next(3) : null,
                 };
                 ToolSelectionResult? selected = null;
                 SelectionEvaluation evaluation;
@@ -93,6 +117,11 @@ public sealed class SelectAnswerTests
                     error = e.Message;
                     evaluation = selector.Evaluate(snapshot, request);
                     result.WithError++;
+                }
+
+                if (evaluation.Ranked.Any(static r => r.Candidate.Calibration is not null))
+                {
+                    result.Calibrated++;
                 }
 
                 var explain = random.Next(2) == 0;
@@ -129,6 +158,8 @@ public sealed class SelectAnswerTests
         public int WithSelection { get; set; }
 
         public int WithError { get; set; }
+
+        public int Calibrated { get; set; }
     }
 
     private sealed class AnsweringTieBreaker(string justification) : ITieBreaker
