@@ -25,6 +25,7 @@ internal static class TelemetryCommand
         var command = new Command("telemetry", "Execution telemetry: what each run of a pattern really took.");
         command.Subcommands.Add(Ingest(context));
         command.Subcommands.Add(Prune(context));
+        command.Subcommands.Add(TelemetryReportCommand.Create(context));
         return command;
     }
 

@@ -23,6 +23,40 @@ public sealed record TelemetryReportQuery
     /// for no drift detection. Default 2,000.
     /// </summary>
     public int DriftSamples { get; init; } = 2_000;
+
+    /// <summary>
+    /// Reads a window bound as the CLI and the API take it: an age before <paramref name="now"/> (a whole number of minutes,
+    /// hours, days or weeks: <c>30m</c>, <c>12h</c>, <c>7d</c>, <c>2w</c>, at most 36,500 days) or an ISO 8601 timestamp with
+    /// an offset (<c>2026-11-01T00:00:00Z</c>).
+    /// </summary>
+    /// <returns>False when <paramref name="text"/> is neither.</returns>
+    public static bool TryParseTime(string? text, DateTimeOffset now, out DateTimeOffset time)
+    {
+        time = default;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        var unit = char.ToLowerInvariant(text[^1]);
+        if (text.Length >= 2 && unit is 'm' or 'h' or 'd' or 'w'
+            && long.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count))
+        {
+            var minutes = unit switch { 'm' => 1L, 'h' => 60L, 'd' => 1_440L, _ => 10_080L };
+            if (count < 1 || count > 36_500L * 1_440 / minutes)
+            {
+                return false;
+            }
+
+            time = now - TimeSpan.FromMinutes(count * minutes);
+            return true;
+        }
+
+        // A timestamp must say its offset: a bare local time would mean different windows on different hosts.
+        var hasOffset = text[^1] is 'Z' or 'z' || (text.Length > 6 && text[^3] == ':' && text[^6] is '+' or '-');
+        return hasOffset && DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK"],
+            System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out time);
+    }
 }
 
 /// <summary>The telemetry report over a window: one row per tool version, capability and pattern that has executions in it.</summary>
