@@ -29,6 +29,7 @@ public static class ToolCatalogEndpointRouteBuilderExtensions
         ToolWriteEndpoints.Map(api);
         ImportExportEndpoints.Map(api);
         TelemetryEndpoints.Map(api);
+        TelemetryReportEndpoints.Map(api);
         return api;
     }
 }
