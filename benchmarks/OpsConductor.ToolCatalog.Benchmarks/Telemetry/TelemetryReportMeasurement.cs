@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 using OpsConductor.ToolCatalog.Benchmarks.Runtime;
+using OpsConductor.ToolCatalog.Storage;
 using OpsConductor.ToolCatalog.Telemetry;
 using OpsConductor.ToolCatalog.Tests.Support;
 
@@ -59,6 +60,24 @@ internal static class TelemetryReportMeasurement
             """));
 
         var query = new TelemetryReportQuery { Since = Since, Until = Since.AddMonths(1) };
+        if (args.Contains("--explain"))
+        {
+            await using var explain = db.DataSource.CreateCommand("EXPLAIN (ANALYZE, BUFFERS) " + ToolCatalogStore.TelemetryReportSql);
+            explain.CommandTimeout = 3_600;
+            explain.Parameters.Add(new NpgsqlParameter("Since", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = Since.UtcDateTime });
+            explain.Parameters.Add(new NpgsqlParameter("Until", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = Since.AddMonths(1).UtcDateTime });
+            foreach (var name in new[] { "Tool", "Capability", "Environment" })
+            {
+                explain.Parameters.Add(new NpgsqlParameter(name, NpgsqlTypes.NpgsqlDbType.Text) { Value = DBNull.Value });
+            }
+
+            await using var plan = await explain.ExecuteReaderAsync();
+            while (await plan.ReadAsync())
+            {
+                Console.WriteLine(plan.GetString(0));
+            }
+        }
+
         for (var round = 1; round <= rounds; round++)
         {
             var floor = await TimeAsync(() => ScalarAsync(db.DataSource, """

@@ -19,7 +19,7 @@ public sealed partial class ToolCatalogStore
     /// of ln, 0.5% wide) of the actual time and of actual / estimated; percentiles, the MAD, the outliers and the median
     /// absolute percentage error are read off the histograms, which are small.
     /// </summary>
-    private const string TelemetryReportSql = $"""
+    internal const string TelemetryReportSql = $"""
         WITH time_h AS (
             SELECT t.pattern_id, round(ln(t.actual_time_ms + 1.0::float8) * 200)::integer AS b,
                    count(*) AS n, count(*) FILTER (WHERE t.success) AS ok
