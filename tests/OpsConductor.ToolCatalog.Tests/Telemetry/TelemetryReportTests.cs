@@ -138,6 +138,23 @@ public sealed class TelemetryReportTests
     }
 
     [Test]
+    public async Task Executions_of_zero_ms_or_with_an_estimate_of_zero_are_counted_but_left_out_of_the_ratio()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var store = db.CreateStore();
+        await store.ImportAsync([TelemetryEstimateTests.Tool("zero", "100 * N")]);
+        var records = Law("zero-00000", 10, 1, outliers: 0);
+        records[0] = records[0] with { ActualTimeMs = 0 };
+        records[1] = records[1] with { Variables = new Dictionary<string, double> { ["N"] = 0 } };
+        await store.WriteTelemetryAsync(records);
+
+        var row = (await store.GetTelemetryReportAsync(new TelemetryReportQuery { Since = Start, Until = Start.AddDays(1) })).Rows.Single();
+
+        Assert.That((row.Count, row.Estimated), Is.EqualTo((10L, 8L)));
+        Assert.That(row.RatioMedian, Is.Not.Null.And.Not.NaN);
+    }
+
+    [Test]
     public async Task An_empty_window_or_a_drift_sample_count_out_of_range_is_refused_naming_it()
     {
         await using var db = await TestDatabase.CreateAsync();
