@@ -7,6 +7,7 @@ using BenchmarkDotNet.Running;
 // The JSON columns, source-generated vs hand-written, interleaved (decision 1301): ... -- model-json [--rounds 15] [--repeat 5]
 // DynamicExpresso side by side with the engine (decision 0001): ... -- dynamicexpresso [--rounds 5]
 // The telemetry recorder: Record's cost, COPY ingest vs one INSERT per record (issue 15): ... -- telemetry [--records 200000] [--rounds 3]
+// The telemetry report over 10 million rows against a full scan and exact percentile_cont (decision 1502): ... -- telemetry-report [--rows 10000000] [--rounds 3]
 // Hot reload across processes and after a killed listener: ... -- propagation [--changes 1000] | staleness [--rounds 20]
 switch (args.FirstOrDefault())
 {
@@ -20,6 +21,8 @@ switch (args.FirstOrDefault())
         return OpsConductor.ToolCatalog.Benchmarks.Expressions.DynamicExpressoMeasurement.Run(args[1..]);
     case "telemetry":
         return await OpsConductor.ToolCatalog.Benchmarks.Telemetry.TelemetryMeasurement.RunAsync(args[1..]);
+    case "telemetry-report":
+        return await OpsConductor.ToolCatalog.Benchmarks.Telemetry.TelemetryReportMeasurement.RunAsync(args[1..]);
     case "propagation":
         return await OpsConductor.ToolCatalog.Benchmarks.Runtime.PropagationMeasurement.RunAsync(args[1..]);
     case "propagation-child":

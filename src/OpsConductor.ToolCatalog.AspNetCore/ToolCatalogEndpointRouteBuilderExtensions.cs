@@ -30,6 +30,7 @@ public static class ToolCatalogEndpointRouteBuilderExtensions
         ImportExportEndpoints.Map(api);
         TelemetryEndpoints.Map(api);
         TelemetryRecommendationEndpoints.Map(api);
+        TelemetryReportEndpoints.Map(api);
         return api;
     }
 }

@@ -30,6 +30,7 @@ internal static class TelemetryMeasurement
         var tools = GeneratedTools.CreateMany(20, prefix: "tel");
         await db.Store.ImportAsync(tools);
         var batch = Enumerable.Range(0, records).Select(i => Execution(i)).ToList();
+        var withoutEstimates = batch.Select(r => r with { EstimatedTimeMs = null, EstimatedCost = null }).ToList();
         Console.WriteLine($"telemetry: {records:N0} records over {tools.Count} tools, {rounds} rounds, server {db.ServerDescription}");
 
         for (var round = 1; round <= rounds; round++)
@@ -47,6 +48,18 @@ internal static class TelemetryMeasurement
 
             copy.Stop();
             var copyRate = batch.Count / copy.Elapsed.TotalSeconds;
+
+            // The same records without estimates: the store evaluates each one's pattern expression (decision 1502).
+            await TruncateAsync(db.DataSource);
+            var evaluated = Stopwatch.StartNew();
+            for (var i = 0; i < withoutEstimates.Count; i += 10_000)
+            {
+                await db.Store.WriteTelemetryAsync(withoutEstimates.GetRange(i, Math.Min(10_000, withoutEstimates.Count - i)));
+            }
+
+            evaluated.Stop();
+            var evaluatedRate = withoutEstimates.Count / evaluated.Elapsed.TotalSeconds;
+            Console.WriteLine(F($"round {round}: WriteTelemetryAsync of records with estimates {copyRate:N0} records/s, without (the store evaluates the pattern's expressions) {evaluatedRate:N0} records/s; ratio {evaluatedRate / copyRate:0.00}"));
 
             await TruncateAsync(db.DataSource);
             var single = Math.Min(5_000, batch.Count);

@@ -27,6 +27,7 @@ internal static class TelemetryCommand
         command.Subcommands.Add(Prune(context));
         command.Subcommands.Add(TelemetryRecommendCommand.Recommend(context));
         command.Subcommands.Add(TelemetryRecommendCommand.Apply(context));
+        command.Subcommands.Add(TelemetryReportCommand.Create(context));
         return command;
     }
 

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using OpsConductor.ToolCatalog.Expressions;
 using OpsConductor.ToolCatalog.Telemetry;
 
 namespace OpsConductor.ToolCatalog.Storage;
@@ -14,7 +15,7 @@ public sealed partial class ToolCatalogStore
         """;
 
     private const string ResolvePatterns = """
-        SELECT k.ordinal::integer, t.id, c.id, p.id
+        SELECT k.ordinal::integer, t.id, c.id, p.id, p.time_estimate_ms, p.cost_estimate
         FROM unnest(@Tools::text[], @Versions::text[], @Capabilities::text[], @Patterns::text[])
              WITH ORDINALITY AS k(tool, version, capability, pattern, ordinal)
         JOIN tool_catalog.tools t ON t.tool_name = k.tool AND t.version = k.version
@@ -35,6 +36,9 @@ public sealed partial class ToolCatalogStore
     /// resolved again). Bounded by the catalog's size.
     /// </summary>
     private readonly ConcurrentDictionary<PatternKey, PatternIds> _patternIds = new();
+
+    /// <summary>The slots of the variables the patterns' estimates (compiled once, in <see cref="_patternIds"/>) use.</summary>
+    private readonly VariableTable _telemetryVariables = VariableTable.CreateDefault();
 
     /// <summary>
     /// Writes execution records to the telemetry table in one transaction and one binary COPY, with each record's tool
@@ -84,7 +88,7 @@ public sealed partial class ToolCatalogStore
                 {
                     try
                     {
-                        var written = await CopyTelemetryAsync(connection, records, ids, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                        var written = await CopyTelemetryAsync(connection, records, ids, _timeProvider.GetUtcNow(), new ExpressionContext(_telemetryVariables), cancellationToken).ConfigureAwait(false);
                         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                         var unmatched = new List<int>();
                         for (var i = 0; i < ids.Length; i++)
@@ -178,7 +182,10 @@ public sealed partial class ToolCatalogStore
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        _patternIds[unknown[reader.GetInt32(0) - 1]] = new PatternIds(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+                        _patternIds[unknown[reader.GetInt32(0) - 1]] = new PatternIds(
+                            reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
+                            TelemetryEstimate.TryCreate(reader.GetString(4), _telemetryVariables),
+                            TelemetryEstimate.TryCreate(reader.GetString(5), _telemetryVariables));
                     }
                 }
             }
@@ -195,7 +202,7 @@ public sealed partial class ToolCatalogStore
         return ids;
     }
 
-    private static async Task<int> CopyTelemetryAsync(NpgsqlConnection connection, IReadOnlyList<ExecutionRecord> records, PatternIds?[] ids, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<int> CopyTelemetryAsync(NpgsqlConnection connection, IReadOnlyList<ExecutionRecord> records, PatternIds?[] ids, DateTimeOffset now, ExpressionContext context, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         var written = 0;
@@ -251,7 +258,10 @@ public sealed partial class ToolCatalogStore
                     await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                var estimatedTime = r.EstimatedTimeMs is { } e && double.IsFinite(e) && e is >= int.MinValue and <= int.MaxValue ? e : (double?)null;
+                // A record without an estimate gets its pattern's, evaluated with its variables (decision 1502).
+                var recordTime = r.EstimatedTimeMs ?? id.TimeEstimate?.Evaluate(r.Variables, context);
+                var estimatedTime = recordTime is { } e && double.IsFinite(e) && e is >= int.MinValue and <= int.MaxValue ? e : (double?)null;
+                var estimatedCost = r.EstimatedCost ?? id.CostEstimate?.Evaluate(r.Variables, context);
                 if (estimatedTime is { } time)
                 {
                     await copy.WriteAsync((int)Math.Round(time, MidpointRounding.AwayFromZero), NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
@@ -261,9 +271,9 @@ public sealed partial class ToolCatalogStore
                     await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                await NumberOrNullAsync(copy, r.EstimatedCost, cancellationToken).ConfigureAwait(false);
+                await NumberOrNullAsync(copy, estimatedCost, cancellationToken).ConfigureAwait(false);
                 await NumberOrNullAsync(copy, estimatedTime > 0 ? (r.ActualTimeMs - estimatedTime) / estimatedTime * 100 : null, cancellationToken).ConfigureAwait(false);
-                await NumberOrNullAsync(copy, r.EstimatedCost > 0 && r.ActualCost is { } cost ? (cost - r.EstimatedCost) / r.EstimatedCost * 100 : null, cancellationToken).ConfigureAwait(false);
+                await NumberOrNullAsync(copy, estimatedCost > 0 && r.ActualCost is { } cost ? (cost - estimatedCost) / estimatedCost * 100 : null, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync((r.ExecutedAt == default ? now : r.ExecutedAt).UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
                 await TextOrNullAsync(copy, Truncate(r.SelectionId, 100), cancellationToken).ConfigureAwait(false);
                 if (r.CatalogRevision is { } revision)
@@ -295,6 +305,6 @@ public sealed partial class ToolCatalogStore
     /// <summary>What names a stored pattern of one version.</summary>
     private readonly record struct PatternKey(string Tool, string Version, string Capability, string Pattern);
 
-    /// <summary>The row ids of a version, its capability and pattern.</summary>
-    private sealed record PatternIds(long Tool, long Capability, long Pattern);
+    /// <summary>The row ids of a version, its capability and pattern, and the pattern's estimates compiled (null when they do not compile).</summary>
+    private sealed record PatternIds(long Tool, long Capability, long Pattern, TelemetryEstimate? TimeEstimate, TelemetryEstimate? CostEstimate);
 }

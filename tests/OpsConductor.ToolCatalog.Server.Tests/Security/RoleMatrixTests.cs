@@ -61,6 +61,7 @@ public sealed partial class RoleMatrixTests
         new("GET", "/telemetry/recommendations", ToolCatalogPolicies.Viewer),
         // Not a route policy: the endpoint allows admins, and owners of the recommendation's tool ({id}: one for this tool).
         new("POST", "/telemetry/recommendations/{id}/apply", ToolCatalogPolicies.ToolOwner),
+        new("GET", "/telemetry/report", ToolCatalogPolicies.Viewer),
     ];
 
     /// <summary>A stored telemetry recommendation for <see cref="ThisTool"/> (the {id} of the apply endpoint).</summary>
