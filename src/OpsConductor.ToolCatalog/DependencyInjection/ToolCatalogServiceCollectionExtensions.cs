@@ -55,6 +55,7 @@ public static class ToolCatalogServiceCollectionExtensions
         services.TryAddSingleton<ToolCatalogHealthCheck>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ToolCatalogHostedService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TelemetryHostedService>());
+        DecisionLogRegistration.Add(services);
         return new ToolCatalogBuilder(services);
     }
 
