@@ -57,7 +57,8 @@ public sealed class AddToolCatalogTests
         services.AddToolCatalog(o => o.YamlPath = TestPaths.SampleTools).ConfigureSelection(o => o.AmbiguityEpsilon = 0.01);
         await using var provider = services.BuildServiceProvider();
 
-        Assert.That(services.Count(d => d.ServiceType == typeof(IHostedService)), Is.EqualTo(2), "the catalog's and the telemetry recorder's");
+        Assert.That(services.Count(d => d.ServiceType == typeof(IHostedService)), Is.EqualTo(3), "the catalog's, the telemetry recorder's and the decision log's");
+        Assert.That(services.Count(d => d.ServiceType == typeof(OpsConductor.ToolCatalog.Decisions.IDecisionLog)), Is.EqualTo(1));
         Assert.That(services.Count(d => d.ServiceType == typeof(OpsConductor.ToolCatalog.Telemetry.ITelemetryRecorder)), Is.EqualTo(1));
         Assert.That(services.Count(d => d.ServiceType == typeof(IToolCatalog)), Is.EqualTo(1));
         Assert.That(services.Count(d => d.ServiceType == typeof(ToolSelector)), Is.EqualTo(1));
