@@ -2,9 +2,8 @@ using System.Globalization;
 using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Selection;
-using OpsConductor.ToolCatalog.Tests.Support;
 
-namespace OpsConductor.ToolCatalog.Tests.Decisions;
+namespace OpsConductor.ToolCatalog.Tests.Support;
 
 /// <summary>Small catalogs for the decision log and replay: tools with one capability and one pattern each, whose time and cost are given.</summary>
 internal static class DecisionTestData
