@@ -7,6 +7,7 @@ using BenchmarkDotNet.Running;
 // The JSON columns, source-generated vs hand-written, interleaved (decision 1301): ... -- model-json [--rounds 15] [--repeat 5]
 // DynamicExpresso side by side with the engine (decision 0001): ... -- dynamicexpresso [--rounds 5]
 // The telemetry recorder: Record's cost, COPY ingest vs one INSERT per record (issue 15): ... -- telemetry [--records 200000] [--rounds 3]
+// The decision log's cost on selection (off, 1 %, 100 %) and replay throughput (issue 15): ... -- decisions [--calls 200000] [--rounds 3]
 // Hot reload across processes and after a killed listener: ... -- propagation [--changes 1000] | staleness [--rounds 20]
 switch (args.FirstOrDefault())
 {
@@ -20,6 +21,8 @@ switch (args.FirstOrDefault())
         return OpsConductor.ToolCatalog.Benchmarks.Expressions.DynamicExpressoMeasurement.Run(args[1..]);
     case "telemetry":
         return await OpsConductor.ToolCatalog.Benchmarks.Telemetry.TelemetryMeasurement.RunAsync(args[1..]);
+    case "decisions":
+        return await OpsConductor.ToolCatalog.Benchmarks.Decisions.DecisionMeasurement.RunAsync(args[1..]);
     case "propagation":
         return await OpsConductor.ToolCatalog.Benchmarks.Runtime.PropagationMeasurement.RunAsync(args[1..]);
     case "propagation-child":
