@@ -86,6 +86,7 @@ public sealed class ReplayCommandTests
         var draft = Write("removes", DecisionTestData.Tool(2, "stocktake", "300", cost: "5"));
 
         var result = await CliHarness.RunAsync(_env, "replay", "--draft", draft);
+        await TestContext.Out.WriteLineAsync(result.Output);
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         Assert.That(result.Output, Does.Contain("inventory-0").And.Contain("rep-00002.pattern_0 300 ms, cost 5").And.Contain("no candidate"));
