@@ -29,6 +29,7 @@ public static class ToolCatalogEndpointRouteBuilderExtensions
         ToolWriteEndpoints.Map(api);
         ImportExportEndpoints.Map(api);
         TelemetryEndpoints.Map(api);
+        ReplayEndpoints.Map(api);
         return api;
     }
 }
