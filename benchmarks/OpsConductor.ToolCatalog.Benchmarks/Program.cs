@@ -7,7 +7,7 @@ using BenchmarkDotNet.Running;
 // The JSON columns, source-generated vs hand-written, interleaved (decision 1301): ... -- model-json [--rounds 15] [--repeat 5]
 // DynamicExpresso side by side with the engine (decision 0001): ... -- dynamicexpresso [--rounds 5]
 // The telemetry recorder: Record's cost, COPY ingest vs one INSERT per record (issue 15): ... -- telemetry [--records 200000] [--rounds 3]
-// The decision log's cost on selection (off, 1 %, 100 %) and replay throughput (issue 15): ... -- decisions [--calls 200000] [--rounds 3]
+// The decision log's cost on selection (off, 1 %, 100 %) and replay throughput (issue 15): ... -- decisions [--calls 200000] [--block 5000] [--rounds 3]
 // Hot reload across processes and after a killed listener: ... -- propagation [--changes 1000] | staleness [--rounds 20]
 switch (args.FirstOrDefault())
 {
