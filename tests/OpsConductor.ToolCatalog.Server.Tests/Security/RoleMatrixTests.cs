@@ -58,6 +58,7 @@ public sealed partial class RoleMatrixTests
         new("DELETE", "/tools/{name}", ToolCatalogPolicies.ToolOwner),
         // Not a route policy: the endpoint allows admins, and owners of every tool the records name ({name} here).
         new("POST", "/telemetry", ToolCatalogPolicies.ToolOwner, Body: Body.Telemetry),
+        new("POST", "/replay", ToolCatalogPolicies.Viewer, Body: Body.Tool),
     ];
 
     private static readonly string[] Principals = ["anonymous", "viewer", "owner of this tool", "owner of another tool", "admin"];
