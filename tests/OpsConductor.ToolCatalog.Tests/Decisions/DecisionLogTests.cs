@@ -232,6 +232,20 @@ public sealed class DecisionLogTests
         Assert.That((long)(await exists.ExecuteScalarAsync())!, Is.EqualTo(3), "this month and the next two stay");
     }
 
+    [TestCase(1.5, "SampleRate")]
+    [TestCase(-0.1, "SampleRate")]
+    [TestCase(double.NaN, "SampleRate")]
+    public async Task Options_out_of_range_stop_the_host_from_starting_naming_the_option(double rate, string option)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddToolCatalog(o => (o.Mode, o.YamlPath) = (CatalogMode.Yaml, TestPaths.SampleTools)).ConfigureDecisionLog(o => (o.Enabled, o.SampleRate) = (true, rate));
+        using var host = builder.Build();
+
+        var error = Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => host.StartAsync());
+
+        Assert.That(error!.Message, Does.Contain(option).And.Contain("from 0 to 1"));
+    }
+
     private static async Task<long> CountAsync(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand("SELECT count(*) FROM tool_catalog.selection_decisions");
