@@ -8,6 +8,7 @@ using BenchmarkDotNet.Running;
 // DynamicExpresso side by side with the engine (decision 0001): ... -- dynamicexpresso [--rounds 5]
 // The telemetry recorder: Record's cost, COPY ingest vs one INSERT per record (issue 15): ... -- telemetry [--records 200000] [--rounds 3]
 // The telemetry report over 10 million rows against a full scan and exact percentile_cont (decision 1502): ... -- telemetry-report [--rows 10000000] [--rounds 3]
+// The decision log's cost on selection (off, 1 %, 100 %) and replay throughput (issue 15): ... -- decisions [--calls 200000] [--block 5000] [--rounds 3]
 // Hot reload across processes and after a killed listener: ... -- propagation [--changes 1000] | staleness [--rounds 20]
 switch (args.FirstOrDefault())
 {
@@ -23,6 +24,8 @@ switch (args.FirstOrDefault())
         return await OpsConductor.ToolCatalog.Benchmarks.Telemetry.TelemetryMeasurement.RunAsync(args[1..]);
     case "telemetry-report":
         return await OpsConductor.ToolCatalog.Benchmarks.Telemetry.TelemetryReportMeasurement.RunAsync(args[1..]);
+    case "decisions":
+        return await OpsConductor.ToolCatalog.Benchmarks.Decisions.DecisionMeasurement.RunAsync(args[1..]);
     case "propagation":
         return await OpsConductor.ToolCatalog.Benchmarks.Runtime.PropagationMeasurement.RunAsync(args[1..]);
     case "propagation-child":

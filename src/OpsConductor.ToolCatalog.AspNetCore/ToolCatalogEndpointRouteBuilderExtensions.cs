@@ -31,6 +31,7 @@ public static class ToolCatalogEndpointRouteBuilderExtensions
         TelemetryEndpoints.Map(api);
         TelemetryRecommendationEndpoints.Map(api);
         TelemetryReportEndpoints.Map(api);
+        ReplayEndpoints.Map(api);
         return api;
     }
 }

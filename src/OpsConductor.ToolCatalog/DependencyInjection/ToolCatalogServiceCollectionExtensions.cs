@@ -69,6 +69,7 @@ public static class ToolCatalogServiceCollectionExtensions
             sp.GetService<ILoggerFactory>()?.CreateLogger<TelemetryAutoApplier>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TelemetryAutoApplyHostedService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TimeCalibrationHostedService>());
+        DecisionLogRegistration.Add(services);
         return new ToolCatalogBuilder(services);
     }
 

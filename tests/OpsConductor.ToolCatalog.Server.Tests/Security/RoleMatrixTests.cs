@@ -62,6 +62,7 @@ public sealed partial class RoleMatrixTests
         // Not a route policy: the endpoint allows admins, and owners of the recommendation's tool ({id}: one for this tool).
         new("POST", "/telemetry/recommendations/{id}/apply", ToolCatalogPolicies.ToolOwner),
         new("GET", "/telemetry/report", ToolCatalogPolicies.Viewer),
+        new("POST", "/replay", ToolCatalogPolicies.Viewer, Body: Body.Tool),
     ];
 
     /// <summary>A stored telemetry recommendation for <see cref="ThisTool"/> (the {id} of the apply endpoint).</summary>
