@@ -28,6 +28,7 @@ internal static class CliApp
         Commands.DbCommand.Create(context),
         Commands.WatchCommand.Create(context),
         Commands.TelemetryCommand.Create(context),
+        Commands.AuditCommand.Create(context),
         Commands.KeysCommand.Create(context),
         Commands.ServeCommand.Create(context),
     ];
