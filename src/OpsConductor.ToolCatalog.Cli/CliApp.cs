@@ -29,6 +29,7 @@ internal static class CliApp
         Commands.WatchCommand.Create(context),
         Commands.TelemetryCommand.Create(context),
         Commands.ReplayCommand.Create(context),
+        Commands.AuditCommand.Create(context),
         Commands.KeysCommand.Create(context),
         Commands.ServeCommand.Create(context),
     ];
