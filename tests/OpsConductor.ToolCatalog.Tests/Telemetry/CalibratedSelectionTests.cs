@@ -147,7 +147,7 @@ public sealed class CalibratedSelectionTests
         }
 
         records.Add(Execution("cal-00000", "pattern_0", 10_000, 100, Now.AddDays(-30)));           // before the window
-        records.Add(Execution("cal-00000", "pattern_0", 10_000, null, Now));                       // no estimate
+        records.Add(Execution("cal-00000", "pattern_0", 10_000, 0, Now));                          // an estimate of 0 ms says nothing
         for (var i = 0; i < 10; i++)
         {
             records.Add(Execution("cal-00000", "pattern_1", 300, 100, Now.AddMinutes(-i)));        // too few
