@@ -17,6 +17,8 @@ public sealed class ToolCandidate
         EstimatedCost = estimatedCost;
     }
 
+    private PatternTimeCalibration? _calibration;
+
     /// <summary>The compiled pattern in the snapshot.</summary>
     public CompiledPattern Pattern { get; }
 
@@ -39,7 +41,7 @@ public sealed class ToolCandidate
     /// The telemetry's calibration of this pattern's time, when the request used calibrations
     /// (<see cref="CalibrationUse"/>) and the pattern has one; null otherwise.
     /// </summary>
-    public TimeCalibration? Calibration { get; private set; }
+    public TimeCalibration? Calibration => _calibration?.Calibration;
 
     /// <summary>The telemetry's median time for this request (<see cref="EstimatedTimeMs"/> × the calibration's median ratio); null without a calibration.</summary>
     public double? CalibratedP50Ms => Calibration is { } c ? c.P50(EstimatedTimeMs) : null;
@@ -81,7 +83,7 @@ public sealed class ToolCandidate
     public string? DataSource => Pattern.Definition.DataSource;
 
     /// <summary>Attaches the pattern's calibration while the selection that created this candidate evaluates it (never after).</summary>
-    internal void Calibrate(TimeCalibration calibration) => Calibration = calibration;
+    internal void Calibrate(PatternTimeCalibration calibration) => _calibration = calibration;
 
     /// <summary><c>tool.pattern</c>, as the original formatted alternatives.</summary>
     public string Key => $"{ToolName}.{PatternName}";

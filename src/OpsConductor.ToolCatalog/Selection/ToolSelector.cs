@@ -86,13 +86,12 @@ public sealed class ToolSelector
             var pattern = candidate.Pattern;
             var time = candidate.EstimatedTimeMs;
             var timeSource = TimeSource.Catalog;
-            if (calibrations is not null
-                && calibrations.TryGet(pattern.ToolName, pattern.Tool.Definition.Version, pattern.CapabilityName, pattern.PatternName, out var calibration))
+            if (calibrations?.Find(pattern.ToolName, pattern.Tool.Definition.Version, pattern.CapabilityName, pattern.PatternName) is { } calibration)
             {
                 candidate.Calibrate(calibration);
                 if (use == CalibrationUse.Rank)
                 {
-                    time = calibration.P50(time);
+                    time = calibration.Calibration.P50(time);
                     timeSource = TimeSource.TelemetryP50;
                 }
             }

@@ -38,7 +38,7 @@ public sealed record PatternTimeCalibration(string Tool, string Version, string 
 /// </summary>
 public sealed class TimeCalibrations : ITimeCalibrationSource
 {
-    private readonly Dictionary<Key, TimeCalibration> _byPattern;
+    private readonly Dictionary<Key, PatternTimeCalibration> _byPattern;
 
     /// <summary>Builds the table from <paramref name="calibrations"/> (a later duplicate replaces an earlier one).</summary>
     /// <param name="calibrations">The patterns' calibrations.</param>
@@ -59,7 +59,7 @@ public sealed class TimeCalibrations : ITimeCalibrationSource
                     nameof(calibrations));
             }
 
-            _byPattern[new Key(c.Tool, c.Version, c.Capability, c.Pattern)] = c.Calibration;
+            _byPattern[new Key(c.Tool, c.Version, c.Capability, c.Pattern)] = c;
         }
 
         LoadedAt = loadedAt;
@@ -84,8 +84,16 @@ public sealed class TimeCalibrations : ITimeCalibrationSource
     /// <param name="pattern">The pattern.</param>
     /// <param name="calibration">The calibration, when found.</param>
     /// <returns>Whether the pattern has one.</returns>
-    public bool TryGet(string tool, string version, string capability, string pattern, out TimeCalibration calibration) =>
-        _byPattern.TryGetValue(new Key(tool, version, capability, pattern), out calibration);
+    public bool TryGet(string tool, string version, string capability, string pattern, out TimeCalibration calibration)
+    {
+        var found = _byPattern.TryGetValue(new Key(tool, version, capability, pattern), out var entry);
+        calibration = found ? entry!.Calibration : default;
+        return found;
+    }
+
+    /// <summary>The stored entry (a reference: a candidate keeps 8 bytes, not the 32 of the struct).</summary>
+    internal PatternTimeCalibration? Find(string tool, string version, string capability, string pattern) =>
+        _byPattern.GetValueOrDefault(new Key(tool, version, capability, pattern));
 
     private readonly record struct Key(string Tool, string Version, string Capability, string Pattern);
 }
