@@ -33,40 +33,40 @@ CREATE TABLE tool_catalog.selection_decisions_default PARTITION OF tool_catalog.
 CREATE INDEX selection_decisions_decided_at ON tool_catalog.selection_decisions (decided_at);
 CREATE INDEX selection_decisions_selection_id ON tool_catalog.selection_decisions (selection_id);
 
--- Creates the decision log's partition for the UTC month holding p_month (if missing) and returns its name; rows of
--- that month already in the default partition are moved into it. The same steps as ensure_telemetry_partition.
-CREATE FUNCTION tool_catalog.ensure_decision_partition(p_month date) RETURNS text
+-- The monthly partition steps of 0002's telemetry functions, once, for any table partitioned by month on one column
+-- with a DEFAULT partition named <table>_default: create the partition for the UTC month holding p_month (if missing;
+-- concurrent callers take turns), moving that month's rows out of the default partition, and return its name.
+CREATE FUNCTION tool_catalog.ensure_month_partition(p_table text, p_column text, p_month date) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
     v_start timestamp   := date_trunc('month', p_month::timestamp);
     v_from  timestamptz := v_start AT TIME ZONE 'UTC';
     v_to    timestamptz := (v_start + interval '1 month') AT TIME ZONE 'UTC';
-    v_name  text        := 'selection_decisions_' || to_char(v_start, 'YYYY_MM');
+    v_name  text        := p_table || '_' || to_char(v_start, 'YYYY_MM');
 BEGIN
     IF to_regclass(format('tool_catalog.%I', v_name)) IS NOT NULL THEN
         RETURN v_name;
     END IF;
 
-    PERFORM pg_advisory_xact_lock(hashtext('tool_catalog.decision_partitions'));
+    PERFORM pg_advisory_xact_lock(hashtext('tool_catalog.partitions.' || p_table));
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
                WHERE n.nspname = 'tool_catalog' AND c.relname = v_name) THEN
         RETURN v_name;
     END IF;
 
-    EXECUTE format('CREATE TABLE tool_catalog.%I (LIKE tool_catalog.selection_decisions INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', v_name);
+    EXECUTE format('CREATE TABLE tool_catalog.%I (LIKE tool_catalog.%I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', v_name, p_table);
     EXECUTE format(
-        'WITH moved AS (DELETE FROM tool_catalog.selection_decisions_default WHERE decided_at >= %L AND decided_at < %L RETURNING *) '
-        || 'INSERT INTO tool_catalog.%I SELECT * FROM moved',
-        v_from, v_to, v_name);
-    EXECUTE format('ALTER TABLE tool_catalog.selection_decisions ATTACH PARTITION tool_catalog.%I FOR VALUES FROM (%L) TO (%L)',
-        v_name, v_from, v_to);
+        'WITH moved AS (DELETE FROM tool_catalog.%I WHERE %I >= %L AND %I < %L RETURNING *) INSERT INTO tool_catalog.%I SELECT * FROM moved',
+        p_table || '_default', p_column, v_from, p_column, v_to, v_name);
+    EXECUTE format('ALTER TABLE tool_catalog.%I ATTACH PARTITION tool_catalog.%I FOR VALUES FROM (%L) TO (%L)',
+        p_table, v_name, v_from, v_to);
     RETURN v_name;
 END
 $$;
 
--- Drops every monthly decision-log partition that ends on or before p_before (and deletes older rows from the
--- default partition); returns the names of the dropped partitions.
-CREATE FUNCTION tool_catalog.drop_decision_partitions_before(p_before timestamptz) RETURNS SETOF text
+-- Drops every monthly partition of p_table that ends on or before p_before (and deletes older rows from its default
+-- partition); returns the names of the dropped partitions.
+CREATE FUNCTION tool_catalog.drop_month_partitions_before(p_table text, p_column text, p_before timestamptz) RETURNS SETOF text
 LANGUAGE plpgsql AS $$
 DECLARE
     r record;
@@ -75,73 +75,35 @@ BEGIN
         SELECT c.relname AS name
         FROM pg_catalog.pg_inherits i
         JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
-        WHERE i.inhparent = 'tool_catalog.selection_decisions'::regclass
-          AND c.relname ~ '^selection_decisions_[0-9]{4}_[0-9]{2}$'
+        WHERE i.inhparent = format('tool_catalog.%I', p_table)::regclass
+          AND c.relname ~ ('^' || p_table || '_[0-9]{4}_[0-9]{2}$')
         ORDER BY c.relname
     LOOP
-        IF ((to_date(substr(r.name, 21), 'YYYY_MM')::timestamp + interval '1 month') AT TIME ZONE 'UTC') <= p_before THEN
+        IF ((to_date(right(r.name, 7), 'YYYY_MM')::timestamp + interval '1 month') AT TIME ZONE 'UTC') <= p_before THEN
             EXECUTE format('DROP TABLE tool_catalog.%I', r.name);
             RETURN NEXT r.name;
         END IF;
     END LOOP;
 
-    DELETE FROM tool_catalog.selection_decisions_default WHERE decided_at < p_before;
+    EXECUTE format('DELETE FROM tool_catalog.%I WHERE %I < %L', p_table || '_default', p_column, p_before);
 END
 $$;
 
--- The telemetry partition functions (0002) now cover the decision log too: whoever keeps telemetry's months ahead
--- (migrations, the recorders' upkeep) keeps the decision log's, and `telemetry prune` drops both tables' old months.
--- The telemetry function's result (its own partition's name) is unchanged.
+-- The telemetry partition functions (0002) now cover the decision log too, through the steps above: whoever keeps
+-- telemetry's months ahead (migrations, the recorders' upkeep) keeps the decision log's, and `telemetry prune` drops
+-- both tables' old months. The telemetry function's result (its own partition's name) is unchanged.
 CREATE OR REPLACE FUNCTION tool_catalog.ensure_telemetry_partition(p_month date) RETURNS text
 LANGUAGE plpgsql AS $$
-DECLARE
-    v_start timestamp   := date_trunc('month', p_month::timestamp);
-    v_from  timestamptz := v_start AT TIME ZONE 'UTC';
-    v_to    timestamptz := (v_start + interval '1 month') AT TIME ZONE 'UTC';
-    v_name  text        := 'tool_telemetry_' || to_char(v_start, 'YYYY_MM');
 BEGIN
-    PERFORM tool_catalog.ensure_decision_partition(p_month);
-    IF to_regclass(format('tool_catalog.%I', v_name)) IS NOT NULL THEN
-        RETURN v_name;
-    END IF;
-
-    PERFORM pg_advisory_xact_lock(hashtext('tool_catalog.telemetry_partitions'));
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-               WHERE n.nspname = 'tool_catalog' AND c.relname = v_name) THEN
-        RETURN v_name;
-    END IF;
-
-    EXECUTE format('CREATE TABLE tool_catalog.%I (LIKE tool_catalog.tool_telemetry INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', v_name);
-    EXECUTE format(
-        'WITH moved AS (DELETE FROM tool_catalog.tool_telemetry_default WHERE executed_at >= %L AND executed_at < %L RETURNING *) '
-        || 'INSERT INTO tool_catalog.%I SELECT * FROM moved',
-        v_from, v_to, v_name);
-    EXECUTE format('ALTER TABLE tool_catalog.tool_telemetry ATTACH PARTITION tool_catalog.%I FOR VALUES FROM (%L) TO (%L)',
-        v_name, v_from, v_to);
-    RETURN v_name;
+    PERFORM tool_catalog.ensure_month_partition('selection_decisions', 'decided_at', p_month);
+    RETURN tool_catalog.ensure_month_partition('tool_telemetry', 'executed_at', p_month);
 END
 $$;
 
 CREATE OR REPLACE FUNCTION tool_catalog.drop_telemetry_partitions_before(p_before timestamptz) RETURNS SETOF text
 LANGUAGE plpgsql AS $$
-DECLARE
-    r record;
 BEGIN
-    FOR r IN
-        SELECT c.relname AS name
-        FROM pg_catalog.pg_inherits i
-        JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
-        WHERE i.inhparent = 'tool_catalog.tool_telemetry'::regclass
-          AND c.relname ~ '^tool_telemetry_[0-9]{4}_[0-9]{2}$'
-        ORDER BY c.relname
-    LOOP
-        IF ((to_date(substr(r.name, 16), 'YYYY_MM')::timestamp + interval '1 month') AT TIME ZONE 'UTC') <= p_before THEN
-            EXECUTE format('DROP TABLE tool_catalog.%I', r.name);
-            RETURN NEXT r.name;
-        END IF;
-    END LOOP;
-
-    DELETE FROM tool_catalog.tool_telemetry_default WHERE executed_at < p_before;
-    RETURN QUERY SELECT tool_catalog.drop_decision_partitions_before(p_before);
+    RETURN QUERY SELECT tool_catalog.drop_month_partitions_before('tool_telemetry', 'executed_at', p_before);
+    RETURN QUERY SELECT tool_catalog.drop_month_partitions_before('selection_decisions', 'decided_at', p_before);
 END
 $$;
