@@ -446,13 +446,13 @@ internal static class Sql
         SELECT
             (SELECT count(*) FROM tool_catalog.tool_telemetry WHERE tool_id = ANY(@Ids)) AS Telemetry,
             (SELECT count(*) FROM tool_catalog.tool_ab_tests
-             WHERE tool_a_id = ANY(@Ids) OR tool_b_id = ANY(@Ids) OR winner_tool_id = ANY(@Ids)) AS AbTests
+             WHERE tool_a_id = ANY(@Ids) OR tool_b_id = ANY(@Ids)) AS AbTests
         """;
 
     public const string DeleteReferences = """
         DELETE FROM tool_catalog.tool_telemetry WHERE tool_id = ANY(@Ids);
         DELETE FROM tool_catalog.tool_ab_tests
-        WHERE tool_a_id = ANY(@Ids) OR tool_b_id = ANY(@Ids) OR winner_tool_id = ANY(@Ids);
+        WHERE tool_a_id = ANY(@Ids) OR tool_b_id = ANY(@Ids);
         """;
 
     /// <summary>Relinks children of the deleted versions to the deleted versions' parents, then deletes them
