@@ -79,15 +79,16 @@ public sealed partial class ToolCatalogStore
     /// Stores a new experiment in the <see cref="ExperimentState.Draft"/> state, audited (action <c>created</c>).
     /// </summary>
     /// <param name="definition">What it compares and for whom.</param>
-    /// <param name="change">Who creates it and why.</param>
+    /// <param name="change">Who creates it and why (default: <see cref="ChangeContext.Anonymous"/>).</param>
     /// <param name="cancellationToken">Stops the write (nothing is stored).</param>
     /// <returns>The stored experiment.</returns>
     /// <exception cref="CatalogOperationException">The definition breaks a rule (each named), a version is not a stored
     /// version of the tool, or an experiment with that name exists. Nothing was written.</exception>
     /// <exception cref="ToolNotFoundException">The tool is not in the catalog.</exception>
-    public async Task<Experiment> CreateExperimentAsync(ExperimentDefinition definition, ChangeContext change, CancellationToken cancellationToken = default)
+    public async Task<Experiment> CreateExperimentAsync(ExperimentDefinition definition, ChangeContext? change = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(definition);
+        change ??= ChangeContext.Anonymous;
         StorageRules.CheckActor(change);
         var problems = definition.Validate();
         if (problems.Count > 0)
@@ -170,20 +171,20 @@ public sealed partial class ToolCatalogStore
 
     /// <summary>Starts a draft experiment (draft → running), audited as <c>activated</c>.</summary>
     /// <param name="name">The experiment's name.</param>
-    /// <param name="change">Who starts it and why.</param>
+    /// <param name="change">Who starts it and why (default: <see cref="ChangeContext.Anonymous"/>).</param>
     /// <param name="cancellationToken">Stops the write.</param>
     /// <returns>The experiment as stored after the change.</returns>
     /// <exception cref="CatalogOperationException">No such experiment, or it is not a draft (the message names its state).</exception>
-    public Task<Experiment> StartExperimentAsync(string name, ChangeContext change, CancellationToken cancellationToken = default) =>
+    public Task<Experiment> StartExperimentAsync(string name, ChangeContext? change = null, CancellationToken cancellationToken = default) =>
         ChangeExperimentStateAsync(name, ExperimentState.Draft, ExperimentState.Running, "activated", "started", change, cancellationToken);
 
     /// <summary>Stops a running experiment (running → stopped), audited as <c>completed</c>.</summary>
     /// <param name="name">The experiment's name.</param>
-    /// <param name="change">Who stops it and why.</param>
+    /// <param name="change">Who stops it and why (default: <see cref="ChangeContext.Anonymous"/>).</param>
     /// <param name="cancellationToken">Stops the write.</param>
     /// <returns>The experiment as stored after the change.</returns>
     /// <exception cref="CatalogOperationException">No such experiment, or it is not running (the message names its state).</exception>
-    public Task<Experiment> StopExperimentAsync(string name, ChangeContext change, CancellationToken cancellationToken = default) =>
+    public Task<Experiment> StopExperimentAsync(string name, ChangeContext? change = null, CancellationToken cancellationToken = default) =>
         ChangeExperimentStateAsync(name, ExperimentState.Running, ExperimentState.Stopped, "completed", "stopped", change, cancellationToken);
 
     /// <summary>The experiment named <paramref name="name"/>, or null.</summary>
@@ -215,9 +216,10 @@ public sealed partial class ToolCatalogStore
     }
 
     private async Task<Experiment> ChangeExperimentStateAsync(
-        string name, ExperimentState from, ExperimentState to, string action, string verb, ChangeContext change, CancellationToken cancellationToken)
+        string name, ExperimentState from, ExperimentState to, string action, string verb, ChangeContext? change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
+        change ??= ChangeContext.Anonymous;
         StorageRules.CheckActor(change);
         var now = _timeProvider.GetUtcNow();
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
