@@ -31,6 +31,7 @@ internal static class CliApp
         Commands.ReplayCommand.Create(context),
         Commands.AuditCommand.Create(context),
         Commands.KeysCommand.Create(context),
+        Commands.ExperimentCommand.Create(context),
         Commands.ServeCommand.Create(context),
     ];
 
