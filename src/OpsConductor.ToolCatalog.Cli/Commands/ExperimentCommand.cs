@@ -32,18 +32,25 @@ internal static class ExperimentCommand
         var tool = new Option<string>("--tool") { Description = "The tool whose versions are compared.", Required = true };
         var a = new Option<string>("--a") { Description = "Arm a (the control): a stored version of the tool.", Required = true };
         var b = new Option<string>("--b") { Description = "Arm b (the treatment): another stored version of the tool.", Required = true };
-        var split = new Option<double>("--split") { Description = "The share of enrolled keys in arm b, greater than 0 and less than 1.", DefaultValueFactory = _ => 0.5 };
+        var split = new Option<string>("--split") { Description = "The share of enrolled keys in arm b, greater than 0 and less than 1.", DefaultValueFactory = _ => "0.5" };
         split.Validators.Add(r =>
         {
-            if (!(r.GetValueOrDefault<double>() is > 0 and < 1))
+            var text = r.GetValueOrDefault<string>();
+            if (ParseSplit(text) is null)
             {
-                r.AddError(string.Create(CultureInfo.InvariantCulture, $"--split {r.GetValueOrDefault<double>()}: must be greater than 0 and less than 1 (the share of keys in arm b, e.g. 0.5)."));
+                r.AddError($"--split '{text}': must be a number greater than 0 and less than 1 (the share of keys in arm b, e.g. 0.5).");
             }
         });
         var environments = new Option<string[]>("--environment") { Description = "An environment the experiment applies to (repeat for more; none: every environment).", AllowMultipleArgumentsPerToken = false };
         var users = new Option<string[]>("--user") { Description = "A user or group the experiment applies to (repeat for more; none: everyone)." };
-        var metric = new Option<string>("--metric") { Description = "The primary metric: success (success rate) or time (execution time).", DefaultValueFactory = _ => "success" }
-            .AcceptOnlyFromAmong("success", "time");
+        var metric = new Option<string>("--metric") { Description = "The primary metric: success (success rate) or time (execution time).", DefaultValueFactory = _ => "success" };
+        metric.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string>() is not ("success" or "time"))
+            {
+                r.AddError($"--metric '{r.GetValueOrDefault<string>()}': must be success (success rate) or time (execution time).");
+            }
+        });
         var minSamples = new Option<int>("--min-samples") { Description = "Enrolled executions each arm needs before a decision (at least 1).", DefaultValueFactory = _ => 100 };
         minSamples.Validators.Add(r =>
         {
@@ -67,7 +74,7 @@ internal static class ExperimentCommand
                 Tool = result.GetValue(tool)!,
                 VersionA = result.GetValue(a)!,
                 VersionB = result.GetValue(b)!,
-                Split = result.GetValue(split),
+                Split = ParseSplit(result.GetValue(split))!.Value,
                 Environments = result.GetValue(environments) ?? [],
                 Users = result.GetValue(users) ?? [],
                 Metric = result.GetValue(metric) == "time" ? ExperimentMetric.Time : ExperimentMetric.Success,
@@ -229,6 +236,9 @@ internal static class ExperimentCommand
         var users = e.Definition.Users.Count == 0 ? "everyone" : "users " + string.Join(", ", e.Definition.Users);
         return $"{environments}; {users}";
     }
+
+    private static double? ParseSplit(string? text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value is > 0 and < 1 ? value : null;
 
     private static string Metric(ExperimentMetric metric) => metric == ExperimentMetric.Time ? "time" : "success";
 
