@@ -187,6 +187,40 @@ public sealed class ExperimentStoreTests
         Assert.That(experiment.IsTargeted(null, "anyone"), Is.False);
     }
 
+    [Test]
+    public async Task Migration_0009_keeps_a_hand_written_seed_row_mapping_its_status_target_and_winner()
+    {
+        await using var db = await TestDatabase.CreateAsync(migrate: false);
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        var assembly = typeof(ToolCatalogStore).Assembly;
+        var names = assembly.GetManifestResourceNames().Where(n => n.Contains(".Schema.", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        foreach (var resource in names.Where(n => !n.EndsWith("0009_experiments.sql", StringComparison.Ordinal)))
+        {
+            await connection.ExecuteAsync(await ReadAsync(resource));
+        }
+
+        await connection.ExecuteAsync("""
+            INSERT INTO tool_catalog.tools (id, tool_name, version, description, platform, category) VALUES (1, 'grep', '1.0', 'd', 'linux', 'system'), (2, 'grep', '2.0', 'd', 'linux', 'system');
+            INSERT INTO tool_catalog.tool_ab_tests (test_name, tool_a_id, tool_b_id, traffic_split, target_environment, target_users, success_metric, status, winner_tool_id, started_at, completed_at)
+            VALUES ('old-test', 1, 2, 0.25, 'production', '["ops"]', 'success_rate', 'completed', 2, '2026-01-01', '2026-02-01');
+            """);
+
+        await connection.ExecuteAsync(await ReadAsync(names.Single(n => n.EndsWith("0009_experiments.sql", StringComparison.Ordinal))));
+
+        var row = await connection.QuerySingleAsync<(string State, string? Winner, string[] Environments, string[] Users, string Metric, double Split)>(
+            "SELECT state, winner, target_environments, target_users, metric, traffic_split FROM tool_catalog.tool_ab_tests WHERE test_name = 'old-test'");
+        Assert.That(row, Is.EqualTo(("completed", (string?)"b", row.Environments, row.Users, "success", 0.25)));
+        Assert.That(row.Environments, Is.EqualTo(new[] { "production" }));
+        Assert.That(row.Users, Is.EqualTo(new[] { "ops" }));
+
+        async Task<string> ReadAsync(string resource)
+        {
+            await using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream);
+            return await reader.ReadToEndAsync();
+        }
+    }
+
     private static bool SameExperiment(Experiment x, Experiment y) =>
         x.Id == y.Id && x.Name == y.Name && x.State == y.State && x.Definition.Environments.SequenceEqual(y.Definition.Environments);
 
