@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using OpsConductor.ToolCatalog.Validation;
+using System.Text.RegularExpressions;
 
 namespace OpsConductor.ToolCatalog.Experiments;
 
@@ -34,7 +34,7 @@ public enum ExperimentState
 /// What an experiment compares and for whom: the definition given to <see cref="Storage.ToolCatalogStore.CreateExperimentAsync"/>.
 /// Arm A is the control (<see cref="VersionA"/>), arm B the treatment (<see cref="VersionB"/>).
 /// </summary>
-public sealed record ExperimentDefinition
+public sealed partial record ExperimentDefinition
 {
     /// <summary>The most characters a name, tool name, seed, environment or user may have.</summary>
     public const int NameLength = 100;
@@ -84,24 +84,24 @@ public sealed record ExperimentDefinition
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (string.IsNullOrEmpty(Name) || !NamePatterns.IsValidName(Name))
+        if (string.IsNullOrEmpty(Name) || !IsValidName(Name))
         {
-            problems.Add($"name: '{Name}' is not a valid experiment name: {NamePatterns.NameRule}.");
+            problems.Add($"name: '{Name}' is not a valid experiment name: {NameRule}.");
         }
 
-        if (string.IsNullOrEmpty(Tool) || !NamePatterns.IsValidName(Tool))
+        if (string.IsNullOrEmpty(Tool) || !IsValidName(Tool))
         {
-            problems.Add($"tool: '{Tool}' is not a valid tool name: {NamePatterns.NameRule}.");
+            problems.Add($"tool: '{Tool}' is not a valid tool name: {NameRule}.");
         }
 
-        if (string.IsNullOrEmpty(VersionA) || !NamePatterns.IsValidVersion(VersionA))
+        if (string.IsNullOrEmpty(VersionA) || !IsValidVersion(VersionA))
         {
-            problems.Add($"version_a: '{VersionA}' is not a valid version: {NamePatterns.VersionRule}.");
+            problems.Add($"version_a: '{VersionA}' is not a valid version: {VersionRule}.");
         }
 
-        if (string.IsNullOrEmpty(VersionB) || !NamePatterns.IsValidVersion(VersionB))
+        if (string.IsNullOrEmpty(VersionB) || !IsValidVersion(VersionB))
         {
-            problems.Add($"version_b: '{VersionB}' is not a valid version: {NamePatterns.VersionRule}.");
+            problems.Add($"version_b: '{VersionB}' is not a valid version: {VersionRule}.");
         }
         else if (string.Equals(VersionA, VersionB, StringComparison.Ordinal))
         {
@@ -142,6 +142,22 @@ public sealed record ExperimentDefinition
 
         return problems;
     }
+
+    // The rules of tool names and versions (Validation.NamePatterns, whose namespace depends on Storage, which depends
+    // on this one: a copy keeps the namespaces free of cycles; a test checks that the two agree).
+    internal const string NameRule = "a letter, then letters, digits, '_' or '-', at most 100 characters (e.g. grep, Get-Service, asset-query, text_search)";
+
+    internal const string VersionRule = "MAJOR.MINOR[.PATCH][-PRERELEASE], at most 20 characters (e.g. \"1.0\", \"2.1.3\", \"1.0-rc.1\")";
+
+    internal static bool IsValidName(string name) => name.Length <= NameLength && NamePattern().IsMatch(name);
+
+    internal static bool IsValidVersion(string version) => version.Length <= 20 && VersionPattern().IsMatch(version);
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_\-]*\z", RegexOptions.CultureInvariant)]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex(@"^[0-9]+\.[0-9]+(\.[0-9]+)?(-[0-9A-Za-z]+(\.[0-9A-Za-z]+)*)?\z", RegexOptions.CultureInvariant)]
+    private static partial Regex VersionPattern();
 
     private static void CheckList(List<string> problems, string field, IReadOnlyList<string>? values)
     {

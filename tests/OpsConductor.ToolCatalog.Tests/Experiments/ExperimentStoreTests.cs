@@ -136,6 +136,28 @@ public sealed class ExperimentStoreTests
         Assert.That(problems.Validate(), Has.Some.StartsWith(field + ":").And.Some.Contain("greater than 0 and less than 1"));
     }
 
+    [TestCase("grep")]
+    [TestCase("Get-Service")]
+    [TestCase("text_search2")]
+    [TestCase("1grep")]
+    [TestCase("grep search")]
+    [TestCase("grep\n")]
+    [TestCase("")]
+    public void Experiment_names_and_versions_follow_the_rules_of_tool_names_and_versions(string text)
+    {
+        Assert.That(ExperimentDefinition.IsValidName(text), Is.EqualTo(OpsConductor.ToolCatalog.Validation.NamePatterns.IsValidName(text)));
+        Assert.That(ExperimentDefinition.IsValidVersion(text), Is.EqualTo(OpsConductor.ToolCatalog.Validation.NamePatterns.IsValidVersion(text)));
+        Assert.That(ExperimentDefinition.NameRule, Is.EqualTo(OpsConductor.ToolCatalog.Validation.NamePatterns.NameRule));
+        Assert.That(ExperimentDefinition.VersionRule, Is.EqualTo(OpsConductor.ToolCatalog.Validation.NamePatterns.VersionRule));
+    }
+
+    [TestCase("1.0")]
+    [TestCase("2.1.3-rc.1")]
+    [TestCase("1")]
+    [TestCase("1.0.")]
+    public void Experiment_versions_follow_the_rules_of_tool_versions(string version) =>
+        Assert.That(ExperimentDefinition.IsValidVersion(version), Is.EqualTo(OpsConductor.ToolCatalog.Validation.NamePatterns.IsValidVersion(version)));
+
     [Test]
     public void Validation_reports_every_broken_rule()
     {
