@@ -36,9 +36,11 @@ public sealed partial class ToolCatalogStore
         """;
 
     private const string SelectExperimentStateForUpdate = """
-        SELECT e.id AS Id, e.state AS State, ta.tool_name AS Tool
+        SELECT e.id AS Id, e.state AS State, ta.tool_name AS Tool,
+            CASE WHEN ta.deleted_at IS NOT NULL THEN ta.version WHEN tb.deleted_at IS NOT NULL THEN tb.version END AS DeletedVersion
         FROM tool_catalog.tool_ab_tests e
         JOIN tool_catalog.tools ta ON ta.id = e.tool_a_id
+        JOIN tool_catalog.tools tb ON tb.id = e.tool_b_id
         WHERE e.test_name = @Name
         FOR UPDATE OF e
         """;
@@ -174,7 +176,7 @@ public sealed partial class ToolCatalogStore
     /// <param name="change">Who starts it and why (default: <see cref="ChangeContext.Anonymous"/>).</param>
     /// <param name="cancellationToken">Stops the write.</param>
     /// <returns>The experiment as stored after the change.</returns>
-    /// <exception cref="CatalogOperationException">No such experiment, or it is not a draft (the message names its state).</exception>
+    /// <exception cref="CatalogOperationException">No such experiment, it is not a draft (the message names its state), or one of its versions was deleted since.</exception>
     public Task<Experiment> StartExperimentAsync(string name, ChangeContext? change = null, CancellationToken cancellationToken = default) =>
         ChangeExperimentStateAsync(name, ExperimentState.Draft, ExperimentState.Running, "activated", "started", change, cancellationToken);
 
@@ -236,6 +238,12 @@ public sealed partial class ToolCatalogStore
                 {
                     throw new CatalogOperationException(
                         $"Experiment '{name}' is {StateText(state)}; only a {StateText(from)} experiment can be {verb}. Nothing was changed.");
+                }
+
+                if (to == ExperimentState.Running && current.DeletedVersion is { } deleted)
+                {
+                    throw new CatalogOperationException(
+                        $"Experiment '{name}' compares version '{deleted}' of tool '{current.Tool}', which was deleted; it cannot be started. Nothing was changed.");
                 }
 
                 await connection.ExecuteAsync(new CommandDefinition(UpdateExperimentState, new { current.Id, State = StateText(to), Now = now }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -340,6 +348,8 @@ public sealed partial class ToolCatalogStore
         public string State { get; init; } = "";
 
         public string Tool { get; init; } = "";
+
+        public string? DeletedVersion { get; init; }
     }
 
     private sealed class ExperimentRow

@@ -108,6 +108,19 @@ public sealed class ExperimentStoreTests
     }
 
     [Test]
+    public async Task An_experiment_whose_version_was_deleted_since_cannot_be_started()
+    {
+        var tool = await ToolWithTwoVersionsAsync();
+        var created = await _store.CreateExperimentAsync(Definition(tool, $"deleted-arm-{tool}"));
+        await _store.DeleteAsync(tool, new DeleteOptions { Version = "1.0" });
+
+        var refused = Assert.ThrowsAsync<CatalogOperationException>(() => _store.StartExperimentAsync(created.Name));
+
+        Assert.That(refused!.Message, Does.Contain("compares version '1.0'").And.Contain("which was deleted"));
+        Assert.That((await _store.GetExperimentAsync(created.Name))!.State, Is.EqualTo(ExperimentState.Draft));
+    }
+
+    [Test]
     public async Task Unknown_tool_unknown_version_equal_arms_and_a_duplicate_name_are_refused_and_nothing_is_written()
     {
         var tool = await ToolWithTwoVersionsAsync();
