@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using Npgsql;
+using OpsConductor.ToolCatalog.LocalPostgres;
 using OpsConductor.ToolCatalog.Storage;
 using OpsConductor.ToolCatalog.Telemetry;
 using OpsConductor.ToolCatalog.Tests.Support;
@@ -182,5 +185,51 @@ public sealed class BackupRestoreTests
         Assert.That(() => target.CreateStore().RestoreAsync(new MemoryStream(archive)),
             Throws.TypeOf<CatalogSchemaException>().With.Message.Contains("schema version 8").And.Message.Contains("schema version 99"));
         Assert.That(await ScalarAsync(target, "SELECT count(*) FROM tool_catalog.tools"), Is.Zero);
+    }
+
+    /// <summary>What docs/operations.md says of PostgreSQL's own tools: a custom-format dump of the catalog's schema,
+    /// restored into a new database with no migration, reproduces the catalog and its audit chain.</summary>
+    [Test]
+    public async Task A_pg_dump_of_the_schema_restored_with_pg_restore_keeps_the_catalog_and_its_audit_chain()
+    {
+        var (db, store) = await WithHistoryAsync("dump");
+        await using var _ = db;
+        await using var target = await TestDatabase.CreateAsync(migrate: false);
+        var binaries = await PostgresBinaries.FindAsync();
+        var dump = Path.Combine(Path.GetTempPath(), $"toolcatalog-{Guid.NewGuid():N}.dump");
+        try
+        {
+            await RunAsync(Path.Combine(binaries.Directory, "pg_dump"), db.ConnectionString, "-Fc", "-n", "tool_catalog", "-f", dump);
+            await RunAsync(Path.Combine(binaries.Directory, "pg_restore"), target.ConnectionString, dump);
+        }
+        finally
+        {
+            File.Delete(dump);
+        }
+
+        var restored = target.CreateStore();
+        Assert.That(await restored.ExportAsync(allVersions: true), Is.EqualTo(await store.ExportAsync(allVersions: true)));
+        var original = await store.VerifyAuditChainAsync();
+        var chain = await restored.VerifyAuditChainAsync($"{original.HeadPosition}:{original.HeadHash}");
+        Assert.That(chain.IsIntact, Is.True, string.Join("; ", chain.Problems.Select(p => p.Detail)));
+    }
+
+    private static async Task RunAsync(string program, string connectionString, params string[] args)
+    {
+        var c = new NpgsqlConnectionStringBuilder(connectionString);
+        var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add("-d");
+        start.ArgumentList.Add($"host={c.Host} port={c.Port} user={c.Username} dbname={c.Database}");
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["PGPASSWORD"] = c.Password ?? "";
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.That(process.ExitCode, Is.EqualTo(0), $"{Path.GetFileName(program)}: {await error}");
     }
 }
