@@ -33,6 +33,20 @@ public sealed class BackupRestoreTests
             Success = true,
             ExecutedAt = at.AddDays(i * 10),   // October and November
         })]);
+        await using (var rows = db.DataSource.CreateCommand($"""
+            INSERT INTO tool_catalog.api_keys (key_id, name, role, secret_hash, created_at, created_by)
+            VALUES ('Abcd1234', 'ops', 'admin', sha256('secret'), now(), 'test');
+            INSERT INTO tool_catalog.telemetry_recommendations (tool_id, tool_name, version, capability_name, pattern_name, field,
+                current_text, recommended_text, samples, current_error, recommended_error, evidence, created_at)
+            SELECT id, tool_name, version, 'capability_0', 'pattern_0', 'time_estimate_ms', '100', '120', 5, 0.4, 0.1, jsonb_build_object(), now()
+            FROM tool_catalog.tools WHERE tool_name = '{prefix}-00002';
+            INSERT INTO tool_catalog.tool_ab_tests (test_name, tool_a_id, tool_b_id)
+            SELECT '{prefix}-ab', min(id), max(id) FROM tool_catalog.tools;
+            """))
+        {
+            await rows.ExecuteNonQueryAsync();
+        }
+
         return (db, store);
     }
 
@@ -71,6 +85,16 @@ public sealed class BackupRestoreTests
         Assert.That(summary.Revision, Is.EqualTo(await ScalarAsync(db, Revision)));
         const string ids = "SELECT sum(hashtext(id::text || tool_name || version || is_latest::text || enabled::text)) FROM tool_catalog.tools";
         Assert.That(await ScalarAsync(target, ids), Is.EqualTo(await ScalarAsync(db, ids)));
+        foreach (var table in new[] { "api_keys", "telemetry_recommendations", "tool_ab_tests", "catalog_changes" })
+        {
+            var same = $"SELECT count(*) || ':' || coalesce(sum(hashtext(t::text)), 0) FROM tool_catalog.{table} t";
+            await using var read = target.DataSource.CreateCommand(same);
+            await using var readOriginal = db.DataSource.CreateCommand(same);
+            var restoredRows = (string)(await read.ExecuteScalarAsync())!;
+            Assert.That(restoredRows, Is.EqualTo((string)(await readOriginal.ExecuteScalarAsync())!), table);
+            Assert.That(restoredRows, Does.Not.StartWith("0:"), table);
+        }
+
         var original = await store.VerifyAuditChainAsync();
         var chain = await restored.VerifyAuditChainAsync($"{original.HeadPosition}:{original.HeadHash}");
         Assert.That(chain.IsIntact, Is.True, string.Join("; ", chain.Problems.Select(p => p.Detail)));
