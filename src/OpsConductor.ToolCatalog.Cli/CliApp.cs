@@ -30,6 +30,8 @@ internal static class CliApp
         Commands.TelemetryCommand.Create(context),
         Commands.ReplayCommand.Create(context),
         Commands.AuditCommand.Create(context),
+        Commands.BackupCommand.Backup(context),
+        Commands.BackupCommand.Restore(context),
         Commands.KeysCommand.Create(context),
         Commands.ExperimentCommand.Create(context),
         Commands.ServeCommand.Create(context),
