@@ -27,6 +27,10 @@ public sealed class LocalPostgresOptions
     /// <summary>Extra server settings (<c>postgresql.conf</c> names and values), applied at every start.</summary>
     public IReadOnlyDictionary<string, string> ServerSettings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>When set, the server accepts TLS connections with this certificate and key (<c>ssl = on</c>). Default:
+    /// null (no TLS). Settings in <see cref="ServerSettings"/> are written after these and so take precedence.</summary>
+    public LocalPostgresTls? Tls { get; init; }
+
     /// <summary>The clock (used only to judge the age of abandoned throwaway folders).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -149,6 +149,14 @@ public sealed partial class LocalPostgresServer
             settings.Add(new("full_page_writes", "off"));
         }
 
+        if (options.Tls is not null)
+        {
+            var (certificate, key) = await CopyTlsFilesAsync(instance, options.Tls, account, cancellationToken).ConfigureAwait(false);
+            settings.Add(new("ssl", "on"));
+            settings.Add(new("ssl_cert_file", Quote(certificate)));
+            settings.Add(new("ssl_key_file", Quote(key)));
+        }
+
         foreach (var (name, value) in options.ServerSettings)
         {
             settings.Add(new(name, value));
@@ -165,5 +173,42 @@ public sealed partial class LocalPostgresServer
         await account.TakeOwnershipAsync(path, cancellationToken).ConfigureAwait(false);
 
         static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+    }
+
+    /// <summary>Copies the TLS certificate and key into the data folder, owned by the server's account, the key readable
+    /// by that account only (PostgreSQL refuses a key file others can read). Returns the copies' paths.</summary>
+    private static async Task<(string Certificate, string Key)> CopyTlsFilesAsync(string instance, LocalPostgresTls tls, ServerAccount account, CancellationToken cancellationToken)
+    {
+        var data = DataDirectoryOf(instance);
+        var certificate = Path.Combine(data, "server.crt");
+        var key = Path.Combine(data, "server.key");
+        await CopyAsync(tls.CertificateFile, certificate, "certificate", nameof(LocalPostgresTls.CertificateFile), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead).ConfigureAwait(false);
+        await CopyAsync(tls.KeyFile, key, "private key", nameof(LocalPostgresTls.KeyFile), UnixFileMode.UserRead | UnixFileMode.UserWrite).ConfigureAwait(false);
+        await account.TakeOwnershipAsync(certificate, cancellationToken).ConfigureAwait(false);
+        await account.TakeOwnershipAsync(key, cancellationToken).ConfigureAwait(false);
+        return (certificate, key);
+
+        async Task CopyAsync(string source, string target, string what, string option, UnixFileMode mode)
+        {
+            string text;
+            try
+            {
+                text = await File.ReadAllTextAsync(source, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new LocalPostgresException($"The TLS {what} file '{source}' (options Tls.{option}) could not be read: {e.Message}", e);
+            }
+
+            if (!text.Contains("-----BEGIN ", StringComparison.Ordinal))
+            {
+                throw new LocalPostgresException($"The TLS {what} file '{source}' (options Tls.{option}) is not PEM: it must hold a '-----BEGIN ...-----' block.");
+            }
+
+            // Written fresh with its final mode, so the key is never readable by others, not even for a moment.
+            File.Delete(target);
+            using var stream = new FileStream(target, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode });
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken).ConfigureAwait(false);
+        }
     }
 }
