@@ -207,7 +207,7 @@ public sealed class BackupRestoreTests
         }
 
         Assert.That(() => target.CreateStore().RestoreAsync(new MemoryStream(archive)),
-            Throws.TypeOf<CatalogSchemaException>().With.Message.Contains("schema version 8").And.Message.Contains("schema version 99"));
+            Throws.TypeOf<CatalogSchemaException>().With.Message.Contains($"schema version {SchemaMigrator.ProgramVersion}").And.Message.Contains("schema version 99"));
         Assert.That(await ScalarAsync(target, "SELECT count(*) FROM tool_catalog.tools"), Is.Zero);
     }
 
