@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using OpsConductor.ToolCatalog.Model;
 
 namespace OpsConductor.ToolCatalog.Experiments;
 
@@ -143,21 +143,14 @@ public sealed partial record ExperimentDefinition
         return problems;
     }
 
-    // The rules of tool names and versions (Validation.NamePatterns, whose namespace depends on Storage, which depends
-    // on this one: a copy keeps the namespaces free of cycles; a test checks that the two agree).
-    internal const string NameRule = "a letter, then letters, digits, '_' or '-', at most 100 characters (e.g. grep, Get-Service, asset-query, text_search)";
+    // The rules of tool names and versions (Model.NamePatterns), one definition for tools and experiments.
+    internal static bool IsValidName(string name) => NamePatterns.IsValidName(name);
 
-    internal const string VersionRule = "MAJOR.MINOR[.PATCH][-PRERELEASE], at most 20 characters (e.g. \"1.0\", \"2.1.3\", \"1.0-rc.1\")";
+    internal static bool IsValidVersion(string version) => NamePatterns.IsValidVersion(version);
 
-    internal static bool IsValidName(string name) => name.Length <= NameLength && NamePattern().IsMatch(name);
+    internal const string NameRule = NamePatterns.NameRule;
 
-    internal static bool IsValidVersion(string version) => version.Length <= 20 && VersionPattern().IsMatch(version);
-
-    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_\-]*\z", RegexOptions.CultureInvariant)]
-    private static partial Regex NamePattern();
-
-    [GeneratedRegex(@"^[0-9]+\.[0-9]+(\.[0-9]+)?(-[0-9A-Za-z]+(\.[0-9A-Za-z]+)*)?\z", RegexOptions.CultureInvariant)]
-    private static partial Regex VersionPattern();
+    internal const string VersionRule = NamePatterns.VersionRule;
 
     private static void CheckList(List<string> problems, string field, IReadOnlyList<string>? values)
     {

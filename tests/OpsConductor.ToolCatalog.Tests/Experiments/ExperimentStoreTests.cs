@@ -158,18 +158,21 @@ public sealed class ExperimentStoreTests
     [TestCase("")]
     public void Experiment_names_and_versions_follow_the_rules_of_tool_names_and_versions(string text)
     {
-        Assert.That(ExperimentDefinition.IsValidName(text), Is.EqualTo(OpsConductor.ToolCatalog.Validation.NamePatterns.IsValidName(text)));
-        Assert.That(ExperimentDefinition.IsValidVersion(text), Is.EqualTo(OpsConductor.ToolCatalog.Validation.NamePatterns.IsValidVersion(text)));
-        Assert.That(ExperimentDefinition.NameRule, Is.EqualTo(OpsConductor.ToolCatalog.Validation.NamePatterns.NameRule));
-        Assert.That(ExperimentDefinition.VersionRule, Is.EqualTo(OpsConductor.ToolCatalog.Validation.NamePatterns.VersionRule));
+        var problems = new ExperimentDefinition { Name = text, Tool = text, VersionA = text, VersionB = "9.9" }.Validate()
+            .Select(p => p[..p.IndexOf(':', StringComparison.Ordinal)]).ToList();
+
+        Assert.That(problems.Contains("name"), Is.EqualTo(!OpsConductor.ToolCatalog.Model.NamePatterns.IsValidName(text)));
+        Assert.That(problems.Contains("tool"), Is.EqualTo(!OpsConductor.ToolCatalog.Model.NamePatterns.IsValidName(text)));
+        Assert.That(problems.Contains("version_a"), Is.EqualTo(!OpsConductor.ToolCatalog.Model.NamePatterns.IsValidVersion(text)));
     }
 
-    [TestCase("1.0")]
-    [TestCase("2.1.3-rc.1")]
-    [TestCase("1")]
-    [TestCase("1.0.")]
-    public void Experiment_versions_follow_the_rules_of_tool_versions(string version) =>
-        Assert.That(ExperimentDefinition.IsValidVersion(version), Is.EqualTo(OpsConductor.ToolCatalog.Validation.NamePatterns.IsValidVersion(version)));
+    [TestCase("1.0", true)]
+    [TestCase("2.1.3-rc.1", true)]
+    [TestCase("1", false)]
+    [TestCase("1.0.", false)]
+    public void Experiment_versions_follow_the_rules_of_tool_versions(string version, bool valid) =>
+        Assert.That(new ExperimentDefinition { Name = "e", Tool = "grep", VersionA = version, VersionB = "9.9" }.Validate()
+            .Any(p => p.StartsWith("version_a:", StringComparison.Ordinal)), Is.EqualTo(!valid));
 
     [Test]
     public void Validation_reports_every_broken_rule()

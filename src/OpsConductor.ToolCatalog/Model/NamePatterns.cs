@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
-using OpsConductor.ToolCatalog.Model;
 
-namespace OpsConductor.ToolCatalog.Validation;
+namespace OpsConductor.ToolCatalog.Model;
 
 /// <summary>The documented forms of names and versions (see docs/validation.md).</summary>
 internal static partial class NamePatterns
