@@ -1,13 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using OpsConductor.ToolCatalog.Storage;
 
 namespace OpsConductor.ToolCatalog.Cli.Commands;
 
 /// <summary><c>toolcatalog audit verify [--expect-head POSITION:HASH]</c>: checks the audit log's hash chain.</summary>
-internal static partial class AuditCommand
+internal static class AuditCommand
 {
     public static Command Create(CliContext context)
     {
@@ -24,9 +23,9 @@ internal static partial class AuditCommand
         };
         expectHead.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<string?>() is { } head && !HeadForm().IsMatch(head))
+            if (r.GetValueOrDefault<string?>() is { } head && !AuditChainHead.TryParse(head, out _))
             {
-                r.AddError($"--expect-head '{head}': must be POSITION:HASH, a position of at least 1 and 64 hex digits, as 'audit verify' prints it");
+                r.AddError($"--expect-head '{head}': must be {AuditChainHead.Form}");
             }
         });
         var connection = StoreCommandSupport.ConnectionOption();
@@ -49,7 +48,7 @@ internal static partial class AuditCommand
                         database = StoreCommandSupport.DatabaseLocation(store),
                         intact = report.IsIntact,
                         rows = report.Rows,
-                        head = report.HeadPosition == 0 ? null : $"{report.HeadPosition.ToString(CultureInfo.InvariantCulture)}:{report.HeadHash}",
+                        head = report.Head?.ToString(),
                         expected_head_found = report.ExpectedHeadFound,
                         problems = report.Problems.Select(p => new
                         {
@@ -76,10 +75,9 @@ internal static partial class AuditCommand
                 await output.WriteLineAsync(report.IsIntact
                     ? string.Create(CultureInfo.InvariantCulture, $"The audit log is intact: {report.Rows} {(report.Rows == 1 ? "row" : "rows")} chained.")
                     : string.Create(CultureInfo.InvariantCulture, $"The audit log is NOT intact: {report.Problems.Count + (report.ExpectedHeadFound is false ? 1 : 0)} problem(s) in {report.Rows} rows."));
-                if (report.HeadPosition > 0)
+                if (report.Head is { } head)
                 {
-                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"Head: {report.HeadPosition}:{report.HeadHash} (keep it elsewhere and pass it as --expect-head next time)"));
+                    await output.WriteLineAsync($"Head: {head} (keep it elsewhere and pass it as --expect-head next time)");
                 }
 
                 return code;
@@ -87,7 +85,4 @@ internal static partial class AuditCommand
         });
         return command;
     }
-
-    [GeneratedRegex("^[1-9][0-9]{0,18}:[0-9A-Fa-f]{64}$")]
-    private static partial Regex HeadForm();
 }

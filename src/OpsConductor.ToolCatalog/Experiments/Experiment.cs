@@ -84,24 +84,24 @@ public sealed partial record ExperimentDefinition
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (string.IsNullOrEmpty(Name) || !IsValidName(Name))
+        if (string.IsNullOrEmpty(Name) || !NamePatterns.IsValidName(Name))
         {
-            problems.Add($"name: '{Name}' is not a valid experiment name: {NameRule}.");
+            problems.Add($"name: '{Name}' is not a valid experiment name: {NamePatterns.NameRule}.");
         }
 
-        if (string.IsNullOrEmpty(Tool) || !IsValidName(Tool))
+        if (string.IsNullOrEmpty(Tool) || !NamePatterns.IsValidName(Tool))
         {
-            problems.Add($"tool: '{Tool}' is not a valid tool name: {NameRule}.");
+            problems.Add($"tool: '{Tool}' is not a valid tool name: {NamePatterns.NameRule}.");
         }
 
-        if (string.IsNullOrEmpty(VersionA) || !IsValidVersion(VersionA))
+        if (string.IsNullOrEmpty(VersionA) || !NamePatterns.IsValidVersion(VersionA))
         {
-            problems.Add($"version_a: '{VersionA}' is not a valid version: {VersionRule}.");
+            problems.Add($"version_a: '{VersionA}' is not a valid version: {NamePatterns.VersionRule}.");
         }
 
-        if (string.IsNullOrEmpty(VersionB) || !IsValidVersion(VersionB))
+        if (string.IsNullOrEmpty(VersionB) || !NamePatterns.IsValidVersion(VersionB))
         {
-            problems.Add($"version_b: '{VersionB}' is not a valid version: {VersionRule}.");
+            problems.Add($"version_b: '{VersionB}' is not a valid version: {NamePatterns.VersionRule}.");
         }
         else if (string.Equals(VersionA, VersionB, StringComparison.Ordinal))
         {
@@ -142,15 +142,6 @@ public sealed partial record ExperimentDefinition
 
         return problems;
     }
-
-    // The rules of tool names and versions (Model.NamePatterns), one definition for tools and experiments.
-    internal static bool IsValidName(string name) => NamePatterns.IsValidName(name);
-
-    internal static bool IsValidVersion(string version) => NamePatterns.IsValidVersion(version);
-
-    internal const string NameRule = NamePatterns.NameRule;
-
-    internal const string VersionRule = NamePatterns.VersionRule;
 
     private static void CheckList(List<string> problems, string field, IReadOnlyList<string>? values)
     {

@@ -5,7 +5,7 @@ namespace OpsConductor.ToolCatalog.Storage;
 
 public sealed partial class ToolCatalogStore
 {
-    private const string AuditChainHead = """
+    private const string AuditChainSummary = """
         SELECT count(*) AS Rows, coalesce(max(chain_position), 0) AS HeadPosition,
                coalesce(encode((SELECT row_hash FROM tool_catalog.tool_audit_log ORDER BY chain_position DESC NULLS LAST LIMIT 1), 'hex'), '') AS HeadHash
         FROM tool_catalog.tool_audit_log
@@ -49,17 +49,12 @@ public sealed partial class ToolCatalogStore
     public async Task<AuditChainReport> VerifyAuditChainAsync(string? expectedHead = null, int maxProblems = 100, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxProblems, 1);
-        (long Position, string Hash)? head = null;
+        AuditChainHead? head = null;
         if (expectedHead is not null)
         {
-            var parts = expectedHead.Split(':');
-            if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var position) || position < 1
-                || parts[1].Length != 64 || !parts[1].All(char.IsAsciiHexDigit))
-            {
-                throw new ArgumentException($"An expected audit head is POSITION:HASH (a position ≥ 1 and 64 hex digits, as 'audit verify' prints it), got '{expectedHead}'.", nameof(expectedHead));
-            }
-
-            head = (position, parts[1].ToLowerInvariant());
+            head = AuditChainHead.TryParse(expectedHead, out var parsed)
+                ? parsed
+                : throw new ArgumentException($"An expected audit head is {AuditChainHead.Form}, got '{expectedHead}'.", nameof(expectedHead));
         }
 
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -68,7 +63,7 @@ public sealed partial class ToolCatalogStore
             var transaction = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var summary = await connection.QuerySingleAsync<ChainSummaryRow>(new CommandDefinition(AuditChainHead, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                var summary = await connection.QuerySingleAsync<ChainSummaryRow>(new CommandDefinition(AuditChainSummary, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 var rows = await connection.QueryAsync<ChainProblemRow>(new CommandDefinition(
                     AuditChainProblems, new { Max = maxProblems }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 bool? found = head is { } h

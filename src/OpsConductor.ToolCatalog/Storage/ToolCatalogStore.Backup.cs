@@ -110,8 +110,8 @@ public sealed partial class ToolCatalogStore
                 {
                     schemaVersion = await SchemaVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                     revision = await connection.ExecuteScalarAsync<long>(new CommandDefinition(BackupRevision, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                    var head = await connection.QuerySingleAsync<ChainSummaryRow>(new CommandDefinition(AuditChainHead, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                    auditHead = head.HeadPosition == 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{head.HeadPosition}:{head.HeadHash}");
+                    var head = await connection.QuerySingleAsync<ChainSummaryRow>(new CommandDefinition(AuditChainSummary, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    auditHead = head.HeadPosition == 0 ? null : new AuditChainHead(head.HeadPosition, head.HeadHash).ToString();
                     if (options.IncludeTelemetry)
                     {
                         months = (await connection.QueryAsync<string>(new CommandDefinition(BackupTelemetryMonths, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();

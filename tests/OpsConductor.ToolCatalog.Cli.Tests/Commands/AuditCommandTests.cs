@@ -41,12 +41,14 @@ public sealed class AuditCommandTests
         Assert.That(broken.Output, Does.Contain($"Head: {head}"), "the head itself is still there");
     }
 
-    [Test]
-    public async Task A_malformed_expected_head_is_a_usage_error_naming_the_option()
+    [TestCase("7:abc")]
+    [TestCase("9999999999999999999:0000000000000000000000000000000000000000000000000000000000000000")]
+    [TestCase("0:0000000000000000000000000000000000000000000000000000000000000000")]
+    public async Task A_malformed_expected_head_is_a_usage_error_naming_the_option(string head)
     {
-        var result = await CliHarness.RunAsync("audit", "verify", "--expect-head", "7:abc");
+        var result = await CliHarness.RunAsync("audit", "verify", "--expect-head", head);
 
         Assert.That(result.ExitCode, Is.EqualTo(2));
-        Assert.That(result.Error, Does.Contain("--expect-head '7:abc': must be POSITION:HASH"));
+        Assert.That(result.Error, Does.Contain($"--expect-head '{head}': must be POSITION:HASH"));
     }
 }
