@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using OpsConductor.ToolCatalog.Expressions;
@@ -26,8 +27,16 @@ public sealed partial class ToolCatalogStore
     private const string CopyTelemetry = """
         COPY tool_catalog.tool_telemetry (tool_id, capability_id, pattern_id, execution_id, user_id, environment,
             actual_time_ms, actual_cost, success, error_message, error_type, context_variables, estimated_time_ms,
-            estimated_cost, time_variance_percent, cost_variance_percent, executed_at, selection_id, catalog_revision)
+            estimated_cost, time_variance_percent, cost_variance_percent, executed_at, selection_id, catalog_revision,
+            experiment_id, arm)
         FROM STDIN (FORMAT BINARY)
+        """;
+
+    private const string ResolveExperiments = """
+        SELECT e.test_name AS Name, e.id AS Id, t.tool_name AS Tool
+        FROM tool_catalog.tool_ab_tests e
+        JOIN tool_catalog.tools t ON t.id = e.tool_a_id
+        WHERE e.test_name = ANY(@Names)
         """;
 
     /// <summary>
@@ -43,8 +52,9 @@ public sealed partial class ToolCatalogStore
     /// <summary>
     /// Writes execution records to the telemetry table in one transaction and one binary COPY, with each record's tool
     /// version (its <see cref="ExecutionRecord.Version"/>, or the latest version when it has none), capability and
-    /// pattern resolved to their row ids first (known ones from memory, the rest in one query). Records whose names match
-    /// no stored pattern are not written; their positions in <paramref name="records"/> come back in
+    /// pattern resolved to their row ids first (known ones from memory, the rest in one query), and each record's
+    /// <see cref="ExecutionRecord.Experiment"/> to the experiment's row id (one query per batch that names any). Records
+    /// whose names match no stored pattern, or that name an experiment that does not exist or tests another tool, are not written; their positions in <paramref name="records"/> come back in
     /// <see cref="TelemetryWriteResult.Unmatched"/>.
     /// </summary>
     /// <param name="records">The records; times must be finite and ≥ 0 (the recorder and the ingest check that first).</param>
@@ -83,12 +93,13 @@ public sealed partial class ToolCatalogStore
             for (var attempt = 1; ; attempt++)
             {
                 var ids = await ResolveAsync(connection, records, cancellationToken).ConfigureAwait(false);
+                var experiments = await ResolveExperimentsAsync(connection, records, ids, cancellationToken).ConfigureAwait(false);
                 var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
                 {
                     try
                     {
-                        var written = await CopyTelemetryAsync(connection, records, ids, _timeProvider.GetUtcNow(), new ExpressionContext(_telemetryVariables), cancellationToken).ConfigureAwait(false);
+                        var written = await CopyTelemetryAsync(connection, records, ids, experiments, _timeProvider.GetUtcNow(), new ExpressionContext(_telemetryVariables), cancellationToken).ConfigureAwait(false);
                         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                         var unmatched = new List<int>();
                         for (var i = 0; i < ids.Length; i++)
@@ -202,7 +213,60 @@ public sealed partial class ToolCatalogStore
         return ids;
     }
 
-    private static async Task<int> CopyTelemetryAsync(NpgsqlConnection connection, IReadOnlyList<ExecutionRecord> records, PatternIds?[] ids, DateTimeOffset now, ExpressionContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each record's experiment row id (0 when it names none). A record naming an experiment that is not stored, or
+    /// whose experiment tests another tool, gets its <paramref name="ids"/> entry cleared: it is unmatched, not written.
+    /// </summary>
+    private static async Task<long[]?> ResolveExperimentsAsync(NpgsqlConnection connection, IReadOnlyList<ExecutionRecord> records, PatternIds?[] ids, CancellationToken cancellationToken)
+    {
+        HashSet<string>? names = null;
+        foreach (var record in records)
+        {
+            if (record.Experiment is { } name)
+            {
+                (names ??= new(StringComparer.Ordinal)).Add(name);
+            }
+        }
+
+        if (names is null)
+        {
+            return null;
+        }
+
+        var found = (await connection.QueryAsync<ExperimentKeyRow>(new CommandDefinition(
+            ResolveExperiments, new { Names = names.ToArray() }, cancellationToken: cancellationToken)).ConfigureAwait(false))
+            .ToDictionary(r => r.Name, StringComparer.Ordinal);
+        var experiments = new long[records.Count];
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (records[i].Experiment is not { } name)
+            {
+                continue;
+            }
+
+            if (found.TryGetValue(name, out var row) && string.Equals(row.Tool, records[i].Tool, StringComparison.Ordinal))
+            {
+                experiments[i] = row.Id;
+            }
+            else
+            {
+                ids[i] = null;
+            }
+        }
+
+        return experiments;
+    }
+
+    private sealed class ExperimentKeyRow
+    {
+        public string Name { get; init; } = "";
+
+        public long Id { get; init; }
+
+        public string Tool { get; init; } = "";
+    }
+
+    private static async Task<int> CopyTelemetryAsync(NpgsqlConnection connection, IReadOnlyList<ExecutionRecord> records, PatternIds?[] ids, long[]? experiments, DateTimeOffset now, ExpressionContext context, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         var written = 0;
@@ -282,6 +346,17 @@ public sealed partial class ToolCatalogStore
                 }
                 else
                 {
+                    await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (experiments is not null && experiments[i] != 0 && r.Arm is { } arm)
+                {
+                    await copy.WriteAsync(experiments[i], NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                    await copy.WriteAsync(arm == Experiments.ExperimentArm.B ? "b" : "a", NpgsqlDbType.Char, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
                     await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
                 }
 

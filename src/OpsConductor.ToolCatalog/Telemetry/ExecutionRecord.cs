@@ -62,6 +62,14 @@ public readonly record struct ExecutionRecord
     /// <summary>The catalog revision the selection was made on (<see cref="Selection.SelectionEvaluation.Revision"/>).</summary>
     public long? CatalogRevision { get; init; }
 
+    /// <summary>The experiment this execution was enrolled in (its name), with <see cref="Arm"/>; both or neither. A name
+    /// that matches no stored experiment makes the record unmatched (not written), like an unknown tool.</summary>
+    public string? Experiment { get; init; }
+
+    /// <summary>The experiment's arm the execution ran in (<see cref="Experiments.ExperimentArm.A"/>: version A, the
+    /// control; <see cref="Experiments.ExperimentArm.B"/>: version B); given exactly when <see cref="Experiment"/> is.</summary>
+    public Experiments.ExperimentArm? Arm { get; init; }
+
     /// <summary>When it ran; the time of <see cref="ITelemetryRecorder.Record"/> when not given.</summary>
     public DateTimeOffset ExecutedAt { get; init; }
 }

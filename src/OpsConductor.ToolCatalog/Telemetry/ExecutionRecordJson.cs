@@ -9,7 +9,7 @@ namespace OpsConductor.ToolCatalog.Telemetry;
 /// Reads one execution record written as a JSON object with snake_case fields (<c>tool</c>, <c>version</c>,
 /// <c>capability</c>, <c>pattern</c>, <c>actual_time_ms</c>, <c>actual_cost</c>, <c>success</c>, <c>execution_id</c>,
 /// <c>user_id</c>, <c>environment</c>, <c>error_message</c>, <c>error_type</c>, <c>variables</c>,
-/// <c>estimated_time_ms</c>, <c>estimated_cost</c>, <c>selection_id</c>, <c>catalog_revision</c>, <c>executed_at</c>)
+/// <c>estimated_time_ms</c>, <c>estimated_cost</c>, <c>selection_id</c>, <c>catalog_revision</c>, <c>executed_at</c>, <c>experiment</c>, <c>arm</c>)
 /// into an <see cref="ExecutionRecord"/>: the shape of a line of <c>toolcatalog telemetry ingest</c> and of an item of
 /// <c>POST /api/v1/telemetry</c>.
 /// </summary>
@@ -17,7 +17,8 @@ namespace OpsConductor.ToolCatalog.Telemetry;
 /// Rules: <c>tool</c>, <c>capability</c> and <c>pattern</c> are required non-empty strings; <c>actual_time_ms</c> is a
 /// required number from 0 to 2³¹ − 1 (as is <c>estimated_time_ms</c> when given); <c>success</c> is a required boolean; every number is finite; strings are valid Unicode without the NUL character; <c>variables</c> is an
 /// object of numbers; <c>catalog_revision</c> is a whole number ≥ 0; <c>executed_at</c> is an ISO 8601 time (UTC when it
-/// has no offset) not more than one day after <c>now</c>; the optional fields may be null; a field given twice or a field
+/// has no offset) not more than one day after <c>now</c>; <c>experiment</c> (a name) and <c>arm</c> (<c>"a"</c> or
+/// <c>"b"</c>) are given together or not at all; the optional fields may be null; a field given twice or a field
 /// not in this list is refused. An error reads <c>field: rule</c>.
 /// </remarks>
 public static class ExecutionRecordJson
@@ -31,7 +32,7 @@ public static class ExecutionRecordJson
     [
         "tool", "version", "capability", "pattern", "actual_time_ms", "actual_cost", "success", "execution_id", "user_id",
         "environment", "error_message", "error_type", "variables", "estimated_time_ms", "estimated_cost", "selection_id",
-        "catalog_revision", "executed_at",
+        "catalog_revision", "executed_at", "experiment", "arm",
     ];
 
     /// <summary>How far after the reader's <c>now</c> an <c>executed_at</c> may be: one day.</summary>
@@ -115,7 +116,7 @@ public static class ExecutionRecordJson
         error = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         string? tool = null, version = null, capability = null, pattern = null, executionId = null, userId = null, environment = null;
-        string? errorMessage = null, errorType = null, selectionId = null;
+        string? errorMessage = null, errorType = null, selectionId = null, experiment = null, armText = null;
         double? actualTime = null, actualCost = null, estimatedTime = null, estimatedCost = null;
         bool? success = null;
         long? revision = null;
@@ -150,6 +151,11 @@ public static class ExecutionRecordJson
                     case "error_message": problem = OptionalString(ref reader, name, out errorMessage); break;
                     case "error_type": problem = OptionalString(ref reader, name, out errorType); break;
                     case "selection_id": problem = OptionalString(ref reader, name, out selectionId); break;
+                    case "experiment": problem = OptionalString(ref reader, name, out experiment); break;
+                    case "arm":
+                        problem = OptionalString(ref reader, name, out armText)
+                            ?? (armText is null or "a" or "b" ? null : $"{name}: must be \"a\" or \"b\", was \"{armText}\"");
+                        break;
                     case "actual_time_ms":
                         problem = Number(ref reader, name, required: true, out actualTime) ?? TimeRange(name, actualTime);
                         break;
@@ -179,7 +185,9 @@ public static class ExecutionRecordJson
 
         error ??= Missing("tool", tool) ?? Missing("capability", capability) ?? Missing("pattern", pattern)
             ?? (actualTime is null ? "actual_time_ms: required, a number from 0 to 2147483647 (2^31 - 1 ms)" : null)
-            ?? (success is null ? "success: required, true or false" : null);
+            ?? (success is null ? "success: required, true or false" : null)
+            ?? (experiment is not null && armText is null ? "arm: required with experiment, \"a\" or \"b\"" : null)
+            ?? (experiment is null && armText is not null ? "experiment: required with arm, the experiment's name" : null);
         if (error is not null)
         {
             return false;
@@ -205,6 +213,8 @@ public static class ExecutionRecordJson
             SelectionId = selectionId,
             CatalogRevision = revision,
             ExecutedAt = executedAt,
+            Experiment = experiment,
+            Arm = armText switch { "a" => Experiments.ExperimentArm.A, "b" => Experiments.ExperimentArm.B, _ => null },
         };
         return true;
     }

@@ -24,7 +24,17 @@ internal static class ExecutionRecordRules
                 : $"actual_time_ms: must be from 0 to {int.MaxValue} ms, got {record.ActualTimeMs}";
         }
 
-        return Text("tool", record.Tool) ?? Text("version", record.Version) ?? Text("capability", record.Capability)
+        if ((record.Experiment is null) != (record.Arm is null))
+        {
+            return record.Experiment is null ? "experiment: required when arm is given" : "arm: required when experiment is given (a or b)";
+        }
+
+        if (record.Arm is { } arm && arm is not (Experiments.ExperimentArm.A or Experiments.ExperimentArm.B))
+        {
+            return $"arm: must be a or b, got {arm}";
+        }
+
+        return Text("experiment", record.Experiment) ?? Text("tool", record.Tool) ?? Text("version", record.Version) ?? Text("capability", record.Capability)
             ?? Text("pattern", record.Pattern) ?? Text("execution_id", record.ExecutionId) ?? Text("user_id", record.UserId)
             ?? Text("environment", record.Environment) ?? Text("error_message", record.ErrorMessage)
             ?? Text("error_type", record.ErrorType) ?? Text("selection_id", record.SelectionId) ?? Variables(record.Variables);
