@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using OpsConductor.ToolCatalog.DependencyInjection;
+using OpsConductor.ToolCatalog.Experiments;
 using OpsConductor.ToolCatalog.Profiles;
 using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Selection;
@@ -69,6 +70,14 @@ public static class ToolCatalogServiceCollectionExtensions
             sp.GetService<ILoggerFactory>()?.CreateLogger<TelemetryAutoApplier>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TelemetryAutoApplyHostedService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TimeCalibrationHostedService>());
+        services.TryAddSingleton(static sp => new ExperimentMonitor(
+            sp.GetRequiredService<ToolCatalogRuntime>().Store,
+            sp.GetRequiredService<IOptions<TelemetryOptions>>().Value.ExperimentMonitor,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()?.CreateLogger<ExperimentMonitor>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ExperimentMonitorHostedService>());
+        services.TryAddSingleton<IExperiments>(static sp => new StoreExperiments(sp.GetRequiredService<ToolCatalogRuntime>().Store
+            ?? throw new InvalidOperationException("IExperiments needs the catalog in PostgreSQL mode (ToolCatalogOptions.ConnectionString or a registered NpgsqlDataSource); experiments are stored in the database.")));
         DecisionLogRegistration.Add(services);
         return new ToolCatalogBuilder(services);
     }

@@ -69,8 +69,8 @@ public sealed partial record ExperimentDefinition
     /// <summary>The primary metric. Default <see cref="ExperimentMetric.Success"/>.</summary>
     public ExperimentMetric Metric { get; init; } = ExperimentMetric.Success;
 
-    /// <summary>Guardrails as a JSON array of objects (for example <c>[{"metric": "success", "must_not": "fall"}]</c>).
-    /// Stored as given; enforcing them comes with results. Default <c>[]</c>.</summary>
+    /// <summary>Guardrails as a JSON array of objects (for example <c>[{"metric": "success", "max_drop": 0.02}]</c>;
+    /// the format is <see cref="Guardrail"/>'s). Default <c>[]</c>.</summary>
     public string Guardrails { get; init; } = "[]";
 
     /// <summary>The enrolled executions each arm needs before any decision; at least 1. Default 100.</summary>
@@ -160,36 +160,10 @@ public sealed partial record ExperimentDefinition
         }
     }
 
-    private static string? GuardrailProblem(string? json)
-    {
-        if (json is null)
-        {
-            return "must be a JSON array (use [] for none).";
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            if (document.RootElement.ValueKind != JsonValueKind.Array)
-            {
-                return $"must be a JSON array of objects; got a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}.";
-            }
-
-            foreach (var item in document.RootElement.EnumerateArray())
-            {
-                if (item.ValueKind != JsonValueKind.Object)
-                {
-                    return "every guardrail must be a JSON object, such as {\"metric\": \"success\", \"must_not\": \"fall\"}.";
-                }
-            }
-
-            return json.Contains("\\u0000", StringComparison.Ordinal) ? "must not contain NUL characters." : null;
-        }
-        catch (JsonException e)
-        {
-            return $"is not valid JSON ({e.Message}).";
-        }
-    }
+    private static string? GuardrailProblem(string? json) =>
+        json is null ? "must be a JSON array (use [] for none)."
+        : json.Contains("\\u0000", StringComparison.Ordinal) ? "must not contain NUL characters."
+        : Guardrail.Problem(json);
 }
 
 /// <summary>A stored experiment: its definition, its state and who created it.</summary>

@@ -36,7 +36,7 @@ public sealed partial class ToolCatalogStore
         """;
 
     private const string SelectExperimentStateForUpdate = """
-        SELECT e.id AS Id, e.state AS State, ta.tool_name AS Tool,
+        SELECT e.id AS Id, e.state AS State, ta.tool_name AS Tool, ta.version AS VersionA, tb.version AS VersionB,
             CASE WHEN ta.deleted_at IS NOT NULL THEN ta.version WHEN tb.deleted_at IS NOT NULL THEN tb.version END AS DeletedVersion
         FROM tool_catalog.tool_ab_tests e
         JOIN tool_catalog.tools ta ON ta.id = e.tool_a_id
@@ -64,7 +64,8 @@ public sealed partial class ToolCatalogStore
         UPDATE tool_catalog.tool_ab_tests
         SET state = @State,
             started_at = CASE WHEN @State = 'running' THEN @Now ELSE started_at END,
-            stopped_at = CASE WHEN @State IN ('stopped', 'completed') THEN @Now ELSE stopped_at END
+            stopped_at = CASE WHEN @State IN ('stopped', 'completed') THEN @Now ELSE stopped_at END,
+            winner = coalesce(@Winner::char(1), winner)
         WHERE id = @Id
         """;
 
@@ -217,8 +218,15 @@ public sealed partial class ToolCatalogStore
         }
     }
 
+    /// <summary>
+    /// Every state change of an experiment ends here: one transaction locks the row, checks the state, writes it and
+    /// one audit row. With an <paramref name="outcome"/> (completion with a winner, or a guardrail's rollback) the same
+    /// transaction also records the winner and applies it to the tool (<see cref="ApplyWinnerAsync"/>: a normal audited
+    /// tool write that bumps the revision and notifies), and the audit row carries the outcome's evidence.
+    /// </summary>
     private async Task<Experiment> ChangeExperimentStateAsync(
-        string name, ExperimentState from, ExperimentState to, string action, string verb, ChangeContext? change, CancellationToken cancellationToken)
+        string name, ExperimentState from, ExperimentState to, string action, string verb, ChangeContext? change, CancellationToken cancellationToken,
+        ExperimentOutcome? outcome = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         change ??= ChangeContext.Anonymous;
@@ -234,7 +242,7 @@ public sealed partial class ToolCatalogStore
                     SelectExperimentStateForUpdate, new { Name = name }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)
                     ?? throw new CatalogOperationException($"There is no experiment named '{name}'; nothing was {verb}. See 'toolcatalog experiment status' for the experiments.");
                 var state = ParseState(current.State);
-                if (state != from)
+                if (state != from && state != outcome?.AlsoFrom)
                 {
                     throw new CatalogOperationException(
                         $"Experiment '{name}' is {StateText(state)}; only a {StateText(from)} experiment can be {verb}. Nothing was changed.");
@@ -246,8 +254,21 @@ public sealed partial class ToolCatalogStore
                         $"Experiment '{name}' compares version '{deleted}' of tool '{current.Tool}', which was deleted; it cannot be started. Nothing was changed.");
                 }
 
-                await connection.ExecuteAsync(new CommandDefinition(UpdateExperimentState, new { current.Id, State = StateText(to), Now = now }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                var changes = new JsonObject { ["state"] = new JsonObject { ["old"] = StateText(from), ["new"] = StateText(to) } };
+                var changes = new JsonObject { ["state"] = new JsonObject { ["old"] = StateText(state), ["new"] = StateText(to) } };
+                if (outcome is not null)
+                {
+                    changes["tool"] = await ApplyWinnerAsync(connection, transaction, current.Tool, current.VersionA, current.VersionB, outcome.Winner, change, now, cancellationToken).ConfigureAwait(false);
+                    changes["winner"] = new JsonObject { ["old"] = null, ["new"] = outcome.Winner == ExperimentArm.B ? "b" : "a" };
+                    changes["evidence"] = outcome.Evidence;
+                }
+
+                await connection.ExecuteAsync(new CommandDefinition(UpdateExperimentState, new
+                {
+                    current.Id,
+                    State = StateText(to),
+                    Now = now,
+                    Winner = outcome is null ? null : outcome.Winner == ExperimentArm.B ? "b" : "a",
+                }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 await InsertExperimentAuditAsync(connection, transaction, current.Tool, current.Id, action, changes, change, now, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -348,6 +369,10 @@ public sealed partial class ToolCatalogStore
         public string State { get; init; } = "";
 
         public string Tool { get; init; } = "";
+
+        public string VersionA { get; init; } = "";
+
+        public string VersionB { get; init; } = "";
 
         public string? DeletedVersion { get; init; }
     }

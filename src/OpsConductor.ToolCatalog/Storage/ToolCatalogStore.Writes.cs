@@ -50,21 +50,28 @@ public sealed partial class ToolCatalogStore
                     + (alive.Count == 0 ? "The tool has no other versions." : $"Versions you can roll back to: {string.Join(", ", alive)}."));
             }
 
-            var current = heads.FirstOrDefault(h => h.IsLatest);
-            if (current?.Id == target.Id)
+            if (heads.FirstOrDefault(h => h.IsLatest)?.Id == target.Id)
             {
                 throw new CatalogOperationException($"Version '{toVersion}' is already the latest version of tool '{toolName}'; there is nothing to roll back.");
             }
 
-            var loaded = await LoadByIdsAsync(scope.Connection, scope.Transaction, current is null ? [target.Id] : [target.Id, current.Id], scope.CancellationToken).ConfigureAwait(false);
-            var targetTool = loaded.Single(t => t.Id == target.Id).Definition;
-            var currentTool = current is null ? null : loaded.Single(t => t.Id == current.Id).Definition;
-            await scope.Connection.ExecuteAsync(scope.Command(Sql.ClearLatest, new { Names = new[] { toolName }, scope.Now, scope.Change.Actor })).ConfigureAwait(false);
-            await scope.Connection.ExecuteAsync(scope.Command(Sql.MakeLatest, new { target.Id, scope.Now, scope.Change.Actor })).ConfigureAwait(false);
-            scope.Record(new AuditEntry(target.Id, toolName, toVersion, AuditActions.RolledBack, Diff(currentTool, targetTool)));
+            await MakeLatestAsync(scope, toolName, heads, target).ConfigureAwait(false);
             return toVersion;
         }, cancellationToken).ConfigureAwait(false);
         return new CatalogWriteResult(revision, toolName, version, changed);
+    }
+
+    /// <summary>The rollback path: makes <paramref name="target"/> (a stored version in <paramref name="heads"/>, locked)
+    /// the latest version and records the <c>rolled_back</c> audit entry with the diff from the previous latest.</summary>
+    private static async Task MakeLatestAsync(WriteScope scope, string toolName, List<VersionHead> heads, VersionHead target)
+    {
+        var current = heads.FirstOrDefault(h => h.IsLatest);
+        var loaded = await LoadByIdsAsync(scope.Connection, scope.Transaction, current is null ? [target.Id] : [target.Id, current.Id], scope.CancellationToken).ConfigureAwait(false);
+        var targetTool = loaded.Single(t => t.Id == target.Id).Definition;
+        var currentTool = current is null ? null : loaded.Single(t => t.Id == current.Id).Definition;
+        await scope.Connection.ExecuteAsync(scope.Command(Sql.ClearLatest, new { Names = new[] { toolName }, scope.Now, scope.Change.Actor })).ConfigureAwait(false);
+        await scope.Connection.ExecuteAsync(scope.Command(Sql.MakeLatest, new { target.Id, scope.Now, scope.Change.Actor })).ConfigureAwait(false);
+        scope.Record(new AuditEntry(target.Id, toolName, target.Version, AuditActions.RolledBack, Diff(currentTool, targetTool)));
     }
 
     /// <summary>Enables the latest version of <paramref name="toolName"/> (or the given version): it may be selected again.

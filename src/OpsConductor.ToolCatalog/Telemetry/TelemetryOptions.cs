@@ -30,6 +30,9 @@ public sealed class TelemetryOptions
     /// <summary>Automatic apply of estimate recommendations for chosen tools (off by default).</summary>
     public TelemetryAutoApplyOptions AutoApply { get; } = new();
 
+    /// <summary>The experiment monitor: periodic evaluation of running A/B experiments, with automatic rollback and promotion (off by default).</summary>
+    public Experiments.ExperimentMonitorOptions ExperimentMonitor { get; } = new();
+
     // ---- Calibrated estimates for selection ----
 
     /// <summary>
@@ -55,6 +58,7 @@ public sealed class TelemetryOptions
     public TelemetryOptions Validate()
     {
         AutoApply.Validate();
+        ExperimentMonitor.Validate();
         if (Capacity < 1)
         {
             throw new ArgumentException($"Telemetry Capacity must be at least 1, got {Capacity}.");

@@ -35,7 +35,7 @@ public sealed class ExperimentStoreTests
             Environments = ["production", "staging"],
             Users = ["ops-team"],
             Metric = ExperimentMetric.Time,
-            Guardrails = """[{"metric": "success", "must_not": "fall"}]""",
+            Guardrails = """[{"metric": "success", "max_drop": 0.02}]""",
             MinimumSampleSize = 500,
             AutoPromote = true,
         };
@@ -52,7 +52,7 @@ public sealed class ExperimentStoreTests
             Is.EqualTo(("faster-grep", tool, "1.0", "2.0", 0.2, ExperimentMetric.Time, 500, true, "Does 2.0 run faster?")));
         Assert.That(stored.Environments, Is.EqualTo(new[] { "production", "staging" }));
         Assert.That(stored.Users, Is.EqualTo(new[] { "ops-team" }));
-        Assert.That(stored.Guardrails, Does.Contain("must_not"));
+        Assert.That(stored.Guardrails, Does.Contain("max_drop"));
         Assert.That(await _store.GetExperimentAsync("faster-grep"), Is.EqualTo(created).Using<Experiment>(SameExperiment));
         Assert.That((await _store.ListExperimentsAsync()).Select(e => e.Name), Does.Contain("faster-grep"));
 
