@@ -6,8 +6,8 @@ using OpsConductor.ToolCatalog.Experiments;
 namespace OpsConductor.ToolCatalog.Cli.Commands;
 
 /// <summary>
-/// <c>toolcatalog experiment create|start|stop|status|assign</c>: stored A/B experiments between two versions of a
-/// tool. Selection does not apply the arms yet, and results and promotion come later (docs/experiments.md).
+/// <c>toolcatalog experiment create|start|stop|status|assign|results|promote</c>: stored A/B experiments between two
+/// versions of a tool (docs/experiments.md); results and promote are in <see cref="ExperimentResultsCommand"/>.
 /// </summary>
 internal static class ExperimentCommand
 {
@@ -20,6 +20,8 @@ internal static class ExperimentCommand
             StateVerb(context, "stop", "Stop a running experiment (running -> stopped).", start: false),
             StatusVerb(context),
             AssignVerb(context),
+            ExperimentResultsCommand.ResultsVerb(context),
+            ExperimentResultsCommand.PromoteVerb(context),
         };
         return command;
     }
@@ -59,12 +61,24 @@ internal static class ExperimentCommand
                 r.AddError(string.Create(CultureInfo.InvariantCulture, $"--min-samples {r.GetValueOrDefault<int>()}: must be at least 1."));
             }
         });
-        var autoPromote = new Option<bool>("--auto-promote") { Description = "Promote a conclusive winner without an administrator's approval (once promotion is built)." };
+        var autoPromote = new Option<bool>("--auto-promote") { Description = "Promote a conclusive winner without an administrator's approval (by the experiment monitor)." };
+        var guardrails = new Option<string>("--guardrails") { Description = "Guardrails, a JSON array such as [{\"metric\":\"success\",\"max_drop\":0.02},{\"metric\":\"time\",\"max_increase\":0.1}].", DefaultValueFactory = _ => "[]" };
+        guardrails.Validators.Add(r =>
+        {
+            try
+            {
+                Guardrail.Parse(r.GetValueOrDefault<string>() ?? "");
+            }
+            catch (ArgumentException e)
+            {
+                r.AddError($"--{e.Message}");
+            }
+        });
         var description = new Option<string?>("--description") { Description = "What the experiment is for." };
         var seed = new Option<string?>("--seed") { Description = "The assignment hash's seed (default: the experiment's name)." };
         var verb = new Command("create", "Define an experiment (it starts as a draft).")
         {
-            name, tool, a, b, split, environments, users, metric, minSamples, autoPromote, description, seed, connection, reason,
+            name, tool, a, b, split, environments, users, metric, minSamples, autoPromote, guardrails, description, seed, connection, reason,
         };
         verb.SetAction((result, cancellationToken) => StoreCommandSupport.RunAsync(context, result, connection, async store =>
         {
@@ -80,6 +94,7 @@ internal static class ExperimentCommand
                 Metric = result.GetValue(metric) == "time" ? ExperimentMetric.Time : ExperimentMetric.Success,
                 MinimumSampleSize = result.GetValue(minSamples),
                 AutoPromote = result.GetValue(autoPromote),
+                Guardrails = result.GetValue(guardrails)!,
                 Description = result.GetValue(description),
                 Seed = result.GetValue(seed),
             }, StoreCommandSupport.Change(result, reason), cancellationToken);

@@ -28,7 +28,7 @@ public sealed record Guardrail(ExperimentMetric Metric, double Tolerance)
         var list = new List<Guardrail>();
         if (TryParse(json, list) is { } problem)
         {
-            throw new ArgumentException($"guardrails: {problem}", nameof(json));
+            throw new ArgumentException($"guardrails: {problem}");
         }
 
         return list;
