@@ -32,6 +32,7 @@ public static class ToolCatalogEndpointRouteBuilderExtensions
         TelemetryRecommendationEndpoints.Map(api);
         TelemetryReportEndpoints.Map(api);
         ReplayEndpoints.Map(api);
+        ExperimentEndpoints.Map(api);
         return api;
     }
 }

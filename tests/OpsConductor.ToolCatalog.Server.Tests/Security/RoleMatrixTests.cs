@@ -63,6 +63,15 @@ public sealed partial class RoleMatrixTests
         new("POST", "/telemetry/recommendations/{id}/apply", ToolCatalogPolicies.ToolOwner),
         new("GET", "/telemetry/report", ToolCatalogPolicies.Viewer),
         new("POST", "/replay", ToolCatalogPolicies.Viewer, Body: Body.Tool),
+        // Experiments: {name} is the experiment "matrix-tool", which tests the tool of the same name.
+        new("GET", "/experiments", ToolCatalogPolicies.Viewer),
+        new("GET", "/experiments/{name}", ToolCatalogPolicies.Viewer),
+        new("GET", "/experiments/{name}/results", ToolCatalogPolicies.Viewer),
+        new("POST", "/experiments", ToolCatalogPolicies.Admin, Body: Body.Empty),
+        // Not route policies: the endpoints allow admins, and owners of the experiment's tool.
+        new("POST", "/experiments/{name}/start", ToolCatalogPolicies.ToolOwner),
+        new("POST", "/experiments/{name}/stop", ToolCatalogPolicies.ToolOwner),
+        new("POST", "/experiments/{name}/promote", ToolCatalogPolicies.ToolOwner, Body: Body.Empty),
     ];
 
     /// <summary>A stored telemetry recommendation for <see cref="ThisTool"/> (the {id} of the apply endpoint).</summary>
@@ -93,6 +102,12 @@ public sealed partial class RoleMatrixTests
             var written = await _host.Store.CreateAsync(GeneratedTools.Create(1, prefix: name) with { Name = name });
             await _host.Catalog.WaitForRevisionAsync(written.Revision);
         }
+
+        // The experiment of the experiments' rows: a draft named like the tool it tests (version 1.0 stays the latest).
+        await _host.Store.PublishAsync(GeneratedTools.Create(1, prefix: ThisTool, version: "1.5") with { Name = ThisTool });
+        var back = await _host.Store.RollbackAsync(ThisTool, "1.0");
+        await _host.Catalog.WaitForRevisionAsync(back.Revision);
+        await _host.Store.CreateExperimentAsync(new OpsConductor.ToolCatalog.Experiments.ExperimentDefinition { Name = ThisTool, Tool = ThisTool, VersionA = "1.0", VersionB = "1.5" });
 
         await using (var insert = _host.Database.DataSource.CreateCommand("""
             INSERT INTO tool_catalog.telemetry_recommendations (tool_id, tool_name, version, capability_name, pattern_name, field,
