@@ -12,7 +12,8 @@ namespace OpsConductor.ToolCatalog.Storage;
 /// <remarks>
 /// Each change is one transaction that writes the experiment row and one audit row (entity type <c>ab_test</c>, the
 /// tool under test as its tool name, the experiment's id as its entity id; actions <c>created</c>, <c>activated</c>
-/// on start, <c>completed</c> on stop), hash-chained like every audit row. The audit row carries the catalog revision
+/// on start, <c>completed</c> on stop, completion and rollback), hash-chained like every audit row. A completion or a
+/// guardrail's rollback also changes the tool in the same transaction (ToolCatalogStore.ExperimentResults.cs). The audit row carries the catalog revision
 /// current at the change; the revision is not bumped and no notice is sent: the runtime's change feed names tools, and
 /// experiments are not part of the snapshot yet (hot reload of experiments comes with selection integration).
 /// </remarks>
