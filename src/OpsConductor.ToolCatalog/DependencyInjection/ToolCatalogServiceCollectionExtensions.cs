@@ -5,10 +5,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using OpsConductor.ToolCatalog.DependencyInjection;
-using OpsConductor.ToolCatalog.Experiments;
 using OpsConductor.ToolCatalog.Profiles;
 using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Selection;
+using OpsConductor.ToolCatalog.Storage;
 using OpsConductor.ToolCatalog.Telemetry;
 
 namespace Microsoft.Extensions.DependencyInjection;

@@ -53,7 +53,7 @@ public sealed record GuardrailResult(Guardrail Guardrail, double Change, Estimat
 
 /// <summary>
 /// An experiment's results: per-arm figures, the sample-ratio check, the primary metric's tests, the guardrails and
-/// the decision they call for. Read with <see cref="IExperiments.GetResultsAsync"/> or <see cref="Storage.ToolCatalogStore.GetExperimentResultsAsync"/>; the methods are named in
+/// the decision they call for. Read with <see cref="Storage.IExperiments.GetResultsAsync"/> or <see cref="Storage.ToolCatalogStore.GetExperimentResultsAsync"/>; the methods are named in
 /// decision 1601 and 1603.
 /// </summary>
 /// <param name="Experiment">The experiment's name.</param>

@@ -60,7 +60,7 @@ public sealed class AddToolCatalogTests
         Assert.That(services.Count(d => d.ServiceType == typeof(IHostedService)), Is.EqualTo(6), "the catalog's, the telemetry recorder's, the auto-apply's, the time calibrations', the decision log's and the experiment monitor's");
         Assert.That(services.Count(d => d.ServiceType == typeof(OpsConductor.ToolCatalog.Telemetry.ITimeCalibrationSource)), Is.EqualTo(1));
         Assert.That(services.Count(d => d.ServiceType == typeof(OpsConductor.ToolCatalog.Decisions.IDecisionLog)), Is.EqualTo(1));
-        Assert.That(services.Count(d => d.ServiceType == typeof(OpsConductor.ToolCatalog.Experiments.IExperiments)), Is.EqualTo(1));
+        Assert.That(services.Count(d => d.ServiceType == typeof(OpsConductor.ToolCatalog.Storage.IExperiments)), Is.EqualTo(1));
         Assert.That(services.Count(d => d.ServiceType == typeof(OpsConductor.ToolCatalog.Telemetry.ITelemetryRecorder)), Is.EqualTo(1));
         Assert.That(services.Count(d => d.ServiceType == typeof(IToolCatalog)), Is.EqualTo(1));
         Assert.That(services.Count(d => d.ServiceType == typeof(ToolSelector)), Is.EqualTo(1));

@@ -1,11 +1,13 @@
-using OpsConductor.ToolCatalog.Storage;
+using OpsConductor.ToolCatalog.Experiments;
 
-namespace OpsConductor.ToolCatalog.Experiments;
+namespace OpsConductor.ToolCatalog.Storage;
 
 /// <summary>
 /// A/B experiments of tool versions: define, start, stop, read results, promote. Registered by <c>AddToolCatalog</c>
 /// in PostgreSQL mode, over the catalog's <see cref="ToolCatalogStore"/> (whose methods of the same names it calls);
-/// every state change is one audited transaction, and a promotion or rollback changes the tool in the same one.
+/// every state change is one audited transaction, and a promotion or rollback changes the tool in the same one. In the
+/// Storage namespace because its methods take a <see cref="ChangeContext"/> (the Experiments namespace holds the pure
+/// definitions and statistics, which the store uses).
 /// </summary>
 public interface IExperiments
 {
