@@ -233,6 +233,37 @@ public sealed class ExperimentResultsStoreTests
         Assert.That((await _store.GetExperimentAsync(auto))!.State, Is.EqualTo(ExperimentState.Completed));
     }
 
+    [Test]
+    public async Task The_enabled_monitor_evaluates_each_interval_on_the_hosts_clock_and_a_disabled_one_never_starts()
+    {
+        var (tool, name) = await RunningExperimentAsync(minimumSample: 50, autoPromote: true);
+        await _store.WriteTelemetryAsync(Outcomes(tool, name, 200, timeA: 200, timeB: 100));
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var idle = new ExperimentMonitor(_store, new ExperimentMonitorOptions(), time);
+        await using var monitor = new ExperimentMonitor(_store, new ExperimentMonitorOptions { Enabled = true, Interval = TimeSpan.FromMinutes(1) }, time);
+        var ran = new TaskCompletionSource<IReadOnlyList<ExperimentEvaluation>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        monitor.RunCompletedForTests += evaluations => ran.TrySetResult(evaluations);
+
+        await idle.StartAsync(CancellationToken.None);
+        await monitor.StartAsync(CancellationToken.None);
+        time.Advance(TimeSpan.FromMinutes(1));
+        var evaluations = await ran.Task.WaitAsync(Patience);
+
+        Assert.That(idle.IsActive, Is.False);
+        Assert.That(evaluations.Single(e => e.Results.Experiment == name).Action, Is.EqualTo(ExperimentAction.Completed));
+        Assert.That((await _store.GetAsync(tool))!.Definition.Version, Is.EqualTo("2.0"));
+        await monitor.StopAsync(CancellationToken.None);
+        Assert.That(monitor.IsActive, Is.False);
+    }
+
+    [Test]
+    public void Monitor_options_name_the_bad_interval()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new ExperimentMonitorOptions { Interval = TimeSpan.FromMilliseconds(10) }.Validate());
+
+        Assert.That(e!.Message, Does.Contain("ExperimentMonitor.Interval"));
+    }
+
     private async Task<(string Tool, string Name)> RunningExperimentAsync(int minimumSample = 100, string latest = "1.0", string guardrails = "[]", bool autoPromote = false)
     {
         var tool = $"exp-tool-{Interlocked.Increment(ref _next)}";
