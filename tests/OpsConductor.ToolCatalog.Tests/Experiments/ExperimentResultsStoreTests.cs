@@ -195,6 +195,33 @@ public sealed class ExperimentResultsStoreTests
     }
 
     [Test]
+    public async Task When_the_experiments_own_row_cannot_be_written_the_tool_change_made_before_it_is_undone_too()
+    {
+        var (tool, name) = await RunningExperimentAsync(minimumSample: 50);
+        await _store.WriteTelemetryAsync(Outcomes(tool, name, 200, timeA: 200, timeB: 100));
+        await using (var connection = await _db.DataSource.OpenConnectionAsync())
+        {
+            // The experiment's UPDATE runs after the tool's change in the transaction: make it fail for this experiment only.
+            await connection.ExecuteAsync($$"""
+                CREATE FUNCTION tool_catalog.refuse_{{name.Replace('-', '_')}}() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'refused for the test' USING ERRCODE = 'check_violation'; END $$;
+                CREATE TRIGGER refuse_{{name.Replace('-', '_')}} BEFORE UPDATE ON tool_catalog.tool_ab_tests
+                    FOR EACH ROW WHEN (NEW.test_name = '{{name}}' AND NEW.state = 'completed')
+                    EXECUTE FUNCTION tool_catalog.refuse_{{name.Replace('-', '_')}}();
+                """);
+        }
+
+        var revision = await RevisionAsync();
+
+        Assert.CatchAsync<Exception>(() => _store.PromoteExperimentAsync(name, ExperimentArm.B));
+
+        Assert.That((await _store.GetAsync(tool))!.Definition.Version, Is.EqualTo("1.0"), "version b did not become the latest");
+        Assert.That(await RevisionAsync(), Is.EqualTo(revision));
+        Assert.That((await AuditAsync(tool)).Where(r => r.Action == "completed" || (r.Action == "rolled_back" && r.Version == "2.0")), Is.Empty);
+        Assert.That((await _store.GetExperimentAsync(name))!.State, Is.EqualTo(ExperimentState.Running));
+    }
+
+    [Test]
     public async Task A_breached_guardrail_found_by_the_monitor_stops_the_experiment_and_rolls_the_tool_back_to_a()
     {
         // B is the latest version while it is tried (published before the experiment started).
