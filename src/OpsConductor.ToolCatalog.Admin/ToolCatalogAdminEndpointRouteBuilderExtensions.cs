@@ -11,7 +11,9 @@ namespace Microsoft.AspNetCore.Builder;
 public static class ToolCatalogAdminEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps the admin UI at <c>/admin</c> (its pages, Blazor's hub and script) and its sign-in and sign-out endpoints.
+    /// Maps the admin UI at <c>/admin</c>: its pages, Blazor's hub (<c>/_blazor</c>) and script (served from this
+    /// assembly at <c>/admin/_framework/blazor.web.js</c>, so the host needs no static web assets), and its sign-in and
+    /// sign-out endpoints.
     /// Every page but the sign-in page needs a principal signed in with the admin cookie and the
     /// <see cref="ToolCatalogPolicies.Viewer"/> policy; every change a page makes is authorized again, server-side, with
     /// the same policies as the REST API. Needs <c>services.AddToolCatalogAdmin()</c> and
@@ -23,7 +25,7 @@ public static class ToolCatalogAdminEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         AdminSignInEndpoints.Map(endpoints);
-        endpoints.MapStaticAssets();
+        AdminScript.Map(endpoints);
         return endpoints.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode()
             .RequireAuthorization(new AuthorizeAttribute

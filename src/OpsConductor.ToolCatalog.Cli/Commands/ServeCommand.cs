@@ -110,7 +110,6 @@ internal static class ServeCommand
         });
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.UseUrls(urls);
-        builder.WebHost.UseStaticWebAssets(); // the admin UI's script when run from a build (a published tool has it in wwwroot)
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // The host's own start failure is reported by the command in words (exit 1), not logged as well.

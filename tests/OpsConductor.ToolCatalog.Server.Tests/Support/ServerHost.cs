@@ -106,7 +106,6 @@ internal sealed class ServerHost : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseStaticWebAssets(); // the admin UI's Blazor script from the build (only Development turns it on by itself)
         builder.UseSetting("ConnectionStrings:ToolCatalog", Database.ConnectionString);
         builder.ConfigureTestServices(services =>
         {
