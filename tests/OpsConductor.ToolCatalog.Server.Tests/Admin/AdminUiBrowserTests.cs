@@ -139,6 +139,31 @@ public sealed class AdminUiBrowserTests
     }
 
     [Test]
+    public async Task An_owner_changes_the_tool_its_key_owns_and_is_refused_another()
+    {
+        var owned = await CreateAsync(GeneratedTools.Create(1, prefix: "ui-owned"));
+        var other = await CreateAsync(GeneratedTools.Create(2, prefix: "ui-owned"));
+        await using var scope = _host.Services.CreateAsyncScope();
+        var owner = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, "key:ui-owner"), new Claim(ClaimTypes.Role, ToolCatalogRoles.Owner), new Claim(ToolCatalogClaims.Tool, owned.Name)],
+            "test", ClaimTypes.Name, ClaimTypes.Role));
+        ((IHostEnvironmentAuthenticationStateProvider)scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>())
+            .SetAuthenticationState(Task.FromResult(new AuthenticationState(owner)));
+        var actions = scope.ServiceProvider.GetRequiredService<AdminActions>();
+
+        var mine = await actions.SetStateAsync(owned.Name, ToolStateAction.Deprecate);
+        var theirs = await actions.SetStateAsync(other.Name, ToolStateAction.Deprecate);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(mine.Succeeded, Is.True, mine.Message);
+            Assert.That((await _host.Store.GetAsync(owned.Name))!.Definition.Status, Is.EqualTo(ToolStatus.Deprecated));
+            Assert.That(theirs.Succeeded, Is.False);
+            Assert.That((await _host.Store.GetAsync(other.Name))!.Definition.Status, Is.EqualTo(ToolStatus.Active));
+        });
+    }
+
+    [Test]
     public async Task A_description_with_a_script_tag_renders_as_text()
     {
         const string description = "<script>window.__xss = 1</script><b>bold</b> & 'quotes'";
