@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsConductor.ToolCatalog.Admin;
 using OpsConductor.ToolCatalog.Admin.Catalog;
-using OpsConductor.ToolCatalog.AspNetCore;
+using OpsConductor.ToolCatalog.AspNetCore.Security;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -28,7 +28,7 @@ public static class ToolCatalogAdminServiceCollectionExtensions
             return services;
         }
 
-        if (!services.Any(static d => d.ServiceType == typeof(ServerStore)))
+        if (!services.Any(static d => d.ServiceType == typeof(ApiKeyStore)))
         {
             services.AddToolCatalogServer();
         }

@@ -3,8 +3,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
 using OpsConductor.ToolCatalog.AspNetCore;
-using OpsConductor.ToolCatalog.AspNetCore.Endpoints;
-using OpsConductor.ToolCatalog.AspNetCore.Http;
 using OpsConductor.ToolCatalog.AspNetCore.Security;
 using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Storage;
@@ -68,13 +66,13 @@ internal sealed class AdminActions(
         if (!(await authorization.AuthorizeAsync(user, toolName, ToolCatalogPolicies.ToolOwner)).Succeeded)
         {
             return AdminResult.Refused(
-                $"Refused: '{HttpChangeContext.ActorOf(user)}' may not {what} tool '{toolName}': changing a tool needs the admin role or an owner key of that tool. Nothing was changed.");
+                $"Refused: '{ActorOf(user)}' may not {what} tool '{toolName}': changing a tool needs the admin role or an owner key of that tool. Nothing was changed.");
         }
 
         try
         {
-            var result = await write(new ChangeContext { Actor = HttpChangeContext.ActorOf(user), Reason = Reason });
-            await ToolWriteEndpoints.SeenAsync(catalog, options.Value, result.Revision, cancellationToken);
+            var result = await write(new ChangeContext { Actor = ActorOf(user), Reason = Reason });
+            await SeenAsync(result.Revision, cancellationToken);
             return new AdminResult(true, result.Changed
                 ? $"Tool '{toolName}': {what} done (revision {result.Revision})."
                 : $"Tool '{toolName}': nothing to {what}; it was so already.");
@@ -82,6 +80,30 @@ internal sealed class AdminActions(
         catch (ToolCatalogException e)
         {
             return AdminResult.Refused($"Tool '{toolName}': could not {what}: {e.Message}");
+        }
+    }
+
+    /// <summary>The principal's name as the audit's actor (the REST API records the same).</summary>
+    private static string ActorOf(ClaimsPrincipal user) =>
+        user.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name : "anonymous";
+
+    /// <summary>Read-your-writes: waits until the server's snapshot reaches <paramref name="revision"/>, at most the API's <c>WriteVisibilityTimeout</c>.</summary>
+    private async Task SeenAsync(long revision, CancellationToken cancellationToken)
+    {
+        if (catalog.Current.Revision >= revision)
+        {
+            return;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.WriteVisibilityTimeout);
+        try
+        {
+            await catalog.WaitForRevisionAsync(revision, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The write is committed; the snapshot lags (the listener reconnecting). The page reloads on the change event.
         }
     }
 }

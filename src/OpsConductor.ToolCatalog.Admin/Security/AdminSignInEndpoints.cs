@@ -53,7 +53,7 @@ internal static class AdminSignInEndpoints
         {
             new(ClaimTypes.Name, record.PrincipalName),
             new(ClaimTypes.Role, record.Role),
-            new(ApiKeyAuthenticationHandler.KeyIdClaim, record.KeyId),
+            new("toolcatalog:key_id", record.KeyId), // the claim the API's key sign-in gives too (which key of that name)
         };
         claims.AddRange(record.Tools.Select(static tool => new Claim(ToolCatalogClaims.Tool, tool)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, ToolCatalogAdmin.CookieScheme, ClaimTypes.Name, ClaimTypes.Role));
