@@ -8,10 +8,12 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddToolCatalog(options =>
     options.ConnectionString = builder.Configuration.GetConnectionString("ToolCatalog"));
 builder.Services.AddToolCatalogServer(options => builder.Configuration.GetSection("ToolCatalog:Server").Bind(options));
+builder.Services.AddToolCatalogAdmin(); // the admin UI at /admin (Razor components over the same store and policies)
 
 var app = builder.Build();
 app.UseToolCatalogServer();
 app.MapToolCatalogServer(); // the API, its OpenAPI document and reference page, health and metrics
+app.MapToolCatalogAdmin();  // the admin UI: sign in with an API key at /admin
 app.Run();
 #endregion
 

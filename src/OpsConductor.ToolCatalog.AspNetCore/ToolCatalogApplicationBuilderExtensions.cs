@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -10,7 +12,8 @@ public static class ToolCatalogApplicationBuilderExtensions
     /// Adds, in this order: the security headers (<c>X-Content-Type-Options: nosniff</c>, <c>X-Frame-Options: DENY</c>,
     /// <c>Referrer-Policy: no-referrer</c> on every response; <c>Content-Security-Policy: default-src 'none'</c> and
     /// <c>Cache-Control: no-store</c> on the API's), authentication, the rate limiter (per principal, per IP address
-    /// when not signed in: <c>ToolCatalogServerOptions.RateLimit</c>), and authorization. Call it once, after
+    /// when not signed in: <c>ToolCatalogServerOptions.RateLimit</c>), authorization, and antiforgery when the host has
+    /// it (the admin UI, <c>AddToolCatalogAdmin()</c>). Call it once, after
     /// <c>UseRouting</c> when the host calls that itself (a <c>WebApplication</c> does it for you), and before
     /// <c>MapToolCatalogApi()</c>; do not call <c>UseAuthentication</c> or <c>UseAuthorization</c> again. Needs
     /// <c>services.AddToolCatalogServer()</c>.
@@ -47,6 +50,12 @@ public static class ToolCatalogApplicationBuilderExtensions
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        if (app.ApplicationServices.GetService<IAntiforgery>() is not null)
+        {
+            // The admin UI's forms (AddToolCatalogAdmin registers antiforgery): validated after sign-in, as it must be.
+            app.UseAntiforgery();
+        }
+
         return app;
     }
 }

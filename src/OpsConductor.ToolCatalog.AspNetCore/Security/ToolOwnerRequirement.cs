@@ -25,9 +25,7 @@ internal sealed class ToolOwnerAuthorizationHandler : AuthorizationHandler<ToolO
             context.Succeed(requirement);
         }
         else if (user.IsInRole(ToolCatalogRoles.Owner)
-            && context.Resource is HttpContext http
-            && http.Request.RouteValues.TryGetValue(ToolOwnerRequirement.RouteValue, out var value)
-            && value is string name
+            && ToolOf(context.Resource) is { } name
             && user.HasClaim(c => c.Type == ToolCatalogClaims.Tool && string.Equals(c.Value, name, StringComparison.Ordinal)))
         {
             context.Succeed(requirement);
@@ -35,4 +33,15 @@ internal sealed class ToolOwnerAuthorizationHandler : AuthorizationHandler<ToolO
 
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// The tool a request is about: the route's <c>{name}</c> of an API request, or the tool name itself when a caller
+    /// without a route (the admin UI) authorizes with the tool's name as the resource.
+    /// </summary>
+    private static string? ToolOf(object? resource) => resource switch
+    {
+        HttpContext http when http.Request.RouteValues.TryGetValue(ToolOwnerRequirement.RouteValue, out var value) => value as string,
+        string name => name,
+        _ => null,
+    };
 }

@@ -19,7 +19,7 @@ namespace OpsConductor.ToolCatalog.Cli.Commands;
 /// <c>toolcatalog serve [--urls URL[;URL…]] [--connection …]</c>: the management server, ready-made. Resolves the
 /// database as every store command does (the private server by default), migrates it, and runs an ASP.NET Core host over
 /// it with the REST API, the OpenAPI document and its reference page, health and metrics
-/// (<c>MapToolCatalogServer</c>); prints where it listens and how to get a key; stops on Ctrl+C (exit 0).
+/// (<c>MapToolCatalogServer</c>) and the admin UI at <c>/admin</c> (<c>MapToolCatalogAdmin</c>); prints where it listens and how to get a key; stops on Ctrl+C (exit 0).
 /// </summary>
 internal static class ServeCommand
 {
@@ -43,7 +43,7 @@ internal static class ServeCommand
         var connection = StoreCommandSupport.ConnectionOption();
         var command = new Command(
             "serve",
-            "Run the management server over the catalog database: the REST API (/api/v1), its OpenAPI document and reference page (/api/docs), health (/health/live, /health/ready) and metrics (/metrics). Ends on Ctrl+C.")
+            "Run the management server over the catalog database: the REST API (/api/v1), the admin UI (/admin), its OpenAPI document and reference page (/api/docs), health (/health/live, /health/ready) and metrics (/metrics). Ends on Ctrl+C.")
         {
             urls, connection,
         };
@@ -123,10 +123,12 @@ internal static class ServeCommand
         builder.Services.AddSingleton(store.DataSource);
         builder.Services.AddToolCatalog(static o => o.Mode = CatalogMode.Database);
         builder.Services.AddToolCatalogServer();
+        builder.Services.AddToolCatalogAdmin();
 
         var app = builder.Build();
         app.UseToolCatalogServer(); // security headers, sign-in, rate limits, authorization
         app.MapToolCatalogServer();
+        app.MapToolCatalogAdmin();
         return app;
     }
 
@@ -144,6 +146,7 @@ internal static class ServeCommand
 
         var first = addresses.FirstOrDefault()?.TrimEnd('/') ?? DefaultUrls;
         await output.WriteLineAsync($"  API:           {first}{ToolCatalogEndpointRouteBuilderExtensions.ApiPrefix}");
+        await output.WriteLineAsync($"  Admin UI:      {first}{OpsConductor.ToolCatalog.Admin.ToolCatalogAdmin.Path} (sign in with an API key)");
         await output.WriteLineAsync($"  API reference: {first}{ToolCatalogServerEndpointRouteBuilderExtensions.ApiDocsPath} (OpenAPI: {first}{ToolCatalogServerEndpointRouteBuilderExtensions.OpenApiDocumentPath})");
         await output.WriteLineAsync($"  Health:        {first}{ToolCatalogServerEndpointRouteBuilderExtensions.ReadyPath}");
         await output.WriteLineAsync($"  Metrics:       {first}{ToolCatalogServerEndpointRouteBuilderExtensions.MetricsPath}");

@@ -51,6 +51,34 @@ public sealed class ServeCommandTests
     }
 
     [Test]
+    public async Task Serve_serves_the_admin_UI_with_its_script_and_prints_its_address()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        using var output = new LineWriter(Patience);
+        using var stop = new CancellationTokenSource();
+
+        var run = CliHarness.RunAsync(["serve", "--urls", "http://127.0.0.1:0", "--connection", db.ConnectionString], output, null, stop.Token);
+        var listening = await LineOrEndAsync(output.WaitForLineAsync(l => l.StartsWith("Listening on ", StringComparison.Ordinal)), run);
+        await LineOrEndAsync(output.WaitForLineAsync(l => l.StartsWith("Press Ctrl+C", StringComparison.Ordinal)), run);
+        var address = new Uri(listening["Listening on ".Length..]);
+        using var client = new HttpClient { BaseAddress = address };
+        using var signIn = await client.GetAsync("/admin/signin");
+        var page = await signIn.Content.ReadAsStringAsync();
+        var script = System.Text.RegularExpressions.Regex.Match(page, "src=\"([^\"]*blazor\\.web[^\"]*\\.js)\"").Groups[1].Value;
+        using var scriptResponse = await client.GetAsync("/" + script.TrimStart('/'));
+        await stop.CancelAsync();
+        var result = await run.WaitAsync(Patience);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(signIn.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(page, Does.Contain("API key"));
+        Assert.That(script, Is.Not.Empty, "the page loads Blazor's script");
+        Assert.That(scriptResponse.StatusCode, Is.EqualTo(HttpStatusCode.OK), script);
+        Assert.That(scriptResponse.Content.Headers.ContentType?.MediaType, Does.Contain("javascript"));
+        Assert.That(output.ToString(), Does.Contain($"Admin UI:      {address.GetLeftPart(UriPartial.Authority)}/admin"));
+    }
+
+    [Test]
     public async Task Serve_without_a_connection_serves_the_private_default_server_like_every_other_command()
     {
         using var output = new LineWriter(Patience);

@@ -19,6 +19,7 @@ internal sealed class ServerHost : WebApplicationFactory<Program>
 {
     private readonly List<Action<IServiceCollection>> _services = [];
     private bool _realSignIn;
+    private bool _kestrel;
 
     private ServerHost(TestDatabase database) => Database = database;
 
@@ -30,7 +31,16 @@ internal sealed class ServerHost : WebApplicationFactory<Program>
     {
         var host = new ServerHost(await TestDatabase.CreateAsync());
         configure?.Invoke(host);
-        _ = host.Server; // builds and starts the host now, so the catalog has loaded before the first request
+        if (host._kestrel)
+        {
+            host.UseKestrel(0); // a free port on loopback
+            host.StartServer();
+        }
+        else
+        {
+            _ = host.Server; // builds and starts the host now, so the catalog has loaded before the first request
+        }
+
         await host.Catalog.RefreshAsync();
         return host;
     }
@@ -41,6 +51,19 @@ internal sealed class ServerHost : WebApplicationFactory<Program>
         _realSignIn = true;
         return this;
     }
+
+    /// <summary>
+    /// Serves over a real Kestrel port (for a browser: the admin UI's WebSocket circuit) instead of the in-memory test
+    /// server; <see cref="BaseAddress"/> is where. The clients of <see cref="ClientAs"/> go to that port too.
+    /// </summary>
+    public ServerHost ServeOverKestrel()
+    {
+        _kestrel = true;
+        return this;
+    }
+
+    /// <summary>The host's address (a loopback port with <see cref="ServeOverKestrel"/>).</summary>
+    public Uri BaseAddress => ClientOptions.BaseAddress;
 
     /// <summary>Changes the host's services after the sample's (options, fakes of the clock, …).</summary>
     public ServerHost ConfigureServices(Action<IServiceCollection> configure)

@@ -1,0 +1,26 @@
+namespace OpsConductor.ToolCatalog.Admin;
+
+/// <summary>The admin UI's fixed names: where it is mapped, and the cookie scheme its sign-in uses.</summary>
+public static class ToolCatalogAdmin
+{
+    /// <summary>The path the admin UI is mapped at.</summary>
+    public const string Path = "/admin";
+
+    /// <summary>The sign-in page (a form taking an API key of the server).</summary>
+    public const string SignInPath = "/admin/signin";
+
+    /// <summary>Where the sign-in form posts the key (with the form's antiforgery token).</summary>
+    public const string SignInPostPath = "/admin/account/signin";
+
+    /// <summary>The sign-out endpoint (POST, with the antiforgery token of the page's form).</summary>
+    public const string SignOutPath = "/admin/account/signout";
+
+    /// <summary>
+    /// The authentication scheme of the admin UI: a cookie (HttpOnly, SameSite=Strict) carrying the principal and role
+    /// of the API key signed in with, never the key. Only the admin UI reads it; the REST API does not accept it.
+    /// </summary>
+    public const string CookieScheme = "ToolCatalog.AdminCookie";
+
+    /// <summary>The name of the admin UI's cookie.</summary>
+    public const string CookieName = "toolcatalog_admin";
+}

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpsConductor.ToolCatalog.Admin;
+using OpsConductor.ToolCatalog.Admin.Catalog;
+using OpsConductor.ToolCatalog.AspNetCore.Security;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the tool catalog's admin UI (Razor components at <c>/admin</c>) in a host's services.</summary>
+public static class ToolCatalogAdminServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the admin UI on top of the management server (calls <c>AddToolCatalogServer()</c> first when the host has
+    /// not, so the store, the API keys and the authorization policies it uses exist; call yours before this one to
+    /// configure the server): Razor components with interactive server rendering, the
+    /// cookie scheme <see cref="ToolCatalogAdmin.CookieScheme"/> (HttpOnly, SameSite=Strict, 8 hours sliding) and the
+    /// per-circuit service through which every change is authorized with the API's policies. Map it with
+    /// <c>app.MapToolCatalogAdmin()</c>. Idempotent.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <returns><paramref name="services"/>, for chaining.</returns>
+    public static IServiceCollection AddToolCatalogAdmin(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(static d => d.ServiceType == typeof(AdminActions)))
+        {
+            return services;
+        }
+
+        if (!services.Any(static d => d.ServiceType == typeof(ApiKeyStore)))
+        {
+            services.AddToolCatalogServer();
+        }
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddAuthentication().AddCookie(ToolCatalogAdmin.CookieScheme, static o =>
+        {
+            o.Cookie.Name = ToolCatalogAdmin.CookieName;
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.Path = "/";
+            o.LoginPath = ToolCatalogAdmin.SignInPath;
+            o.AccessDeniedPath = ToolCatalogAdmin.SignInPath;
+            o.ReturnUrlParameter = "returnUrl";
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+        });
+        services.TryAddScoped<AdminActions>();
+        return services;
+    }
+}
