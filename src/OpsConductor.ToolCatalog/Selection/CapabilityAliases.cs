@@ -61,7 +61,7 @@ public sealed class CapabilityAliases
         ["service_restart"] = ["service_control", "service_management", "daemon_control"],
         ["host_reachability"] = ["network_connectivity", "connectivity_test", "network_test", "ping_test"],
         ["connection_list"] = ["network_analysis", "connection_analysis"],
-        ["packet_analysis"] = ["traffic_analysis"],
+        ["pcap_decode"] = ["traffic_analysis"],
         ["process_list"] = ["system_monitoring", "process_monitoring"],
         ["cpu_usage"] = ["resource_monitoring"],
         ["load_average"] = ["system_status"],
