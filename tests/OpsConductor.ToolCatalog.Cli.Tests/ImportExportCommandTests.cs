@@ -61,7 +61,7 @@ public sealed class ImportExportCommandTests
         var again = await CliHarness.RunAsync(Env, "import", CliPaths.Samples);
 
         Assert.That(again.ExitCode, Is.EqualTo(0), again.Error);
-        Assert.That(again.Output, Does.Contain("29 tools: 0 new, 29 unchanged."));
+        Assert.That(again.Output, Does.Contain("202 tools: 0 new, 202 unchanged."));
         Assert.That(again.Output, Does.Contain("Nothing to change; the catalog stays at revision 1."));
     }
 
@@ -175,7 +175,7 @@ public sealed class ImportExportCommandTests
 
         Assert.That(export.ExitCode, Is.EqualTo(0), export.Error);
         Assert.That(export.Output, Does.Contain("linux/systemctl.yaml  (systemctl 1.0)"));
-        Assert.That(export.Output, Does.Contain("Exported 29 tool versions to " + folder + " (5 platform folders)."));
+        Assert.That(export.Output, Does.Contain("Exported 202 tool versions to " + folder + " (6 platform folders)."));
         Assert.That(import.ExitCode, Is.EqualTo(0), import.Error);
         Assert.That(await copy.CreateStore().ExportAsync(), Is.EqualTo(await _store.ExportAsync()));
     }
