@@ -125,11 +125,37 @@ public sealed class SelectCommandTests
     [Test]
     public async Task Patterns_excluded_for_a_missing_variable_are_named_not_reported_as_absent()
     {
-        var result = await CliHarness.RunAsync("select", "text_search", "--tools", CliPaths.Samples);
+        // The shipped catalog declares a default for every variable (docs/catalog-guide.md), so this needs a tool that does not.
+        var folder = CliTestData.NewFolder("missing-variable");
+        await File.WriteAllTextAsync(Path.Combine(folder, "grep.yaml"), """
+            tool_name: "grep"
+            version: "1.0"
+            description: "Search files for lines matching a pattern"
+            platform: "linux"
+            category: "system"
+            defaults:
+              accuracy_level: "real-time"
+              freshness: "live"
+              data_source: "direct"
+            capabilities:
+              text_search:
+                description: "Find the lines of files that match a pattern"
+                patterns:
+                  search_file:
+                    description: "Matching lines of one file (grep -nE PATTERN FILE)"
+                    time_estimate_ms: "150 + 0.4 * file_size_kb"
+                    cost_estimate: "1"
+                  search_tree:
+                    description: "Matching lines under a directory (grep -rnE PATTERN DIR)"
+                    time_estimate_ms: "400 + 2 * num_files + 0.4 * total_size_kb"
+                    cost_estimate: "2"
+            """);
+
+        var result = await CliHarness.RunAsync("select", "text_search", "--tools", folder);
 
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Error, Does.Not.Contain("No pattern of the catalog offers"));
-        Assert.That(result.Error, Does.Contain("3 pattern(s) offer text_search, but none could be evaluated for this request (3 need a variable the request does not give; reasons above)."));
+        Assert.That(result.Error, Does.Contain("2 pattern(s) offer text_search, but none could be evaluated for this request (2 need a variable the request does not give; reasons above)."));
         Assert.That(result.Error, Does.Contain("--var file_size_kb=<number>"));
         Assert.That(result.Output, Does.Contain("- grep.search_file (text_search): time_estimate_ms '150 + 0.4 * file_size_kb' needs variable 'file_size_kb'"));
     }
