@@ -25,7 +25,7 @@ try
 {
     var result = await selector.SelectAsync(catalog.Current, new SelectionRequest
     {
-        Capabilities = ["service_control"],
+        Capabilities = ["service_restart"],
         Query = "restart nginx on the web tier quickly",
         Variables = new Dictionary<string, double> { ["N"] = 40 },
         Environment = "production",

@@ -6,7 +6,7 @@ using OpsConductor.ToolCatalog.Tests.Support;
 namespace OpsConductor.ToolCatalog.Cli.Tests;
 
 /// <summary><c>toolcatalog bulk-update</c> against a test database holding the samples.</summary>
-/// <remarks>The samples are imported once into a seed database; each test gets a copy of it (revision 1, 29 tools).</remarks>
+/// <remarks>The samples are imported once into a seed database; each test gets a copy of it (revision 1, the 202 tools of the shipped catalog).</remarks>
 [Parallelizable(ParallelScope.All)]
 [FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public sealed class BulkUpdateCommandTests
@@ -45,15 +45,15 @@ public sealed class BulkUpdateCommandTests
         var result = await CliHarness.RunAsync(Env, "bulk-update", "--filter", "platform=linux", "--set", "policy.requires_approval=true", "--reason", "change freeze");
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
-        Assert.That(result.Output, Does.Contain("systemctl 1.0 -> 1.1\n  capabilities.service_control.patterns.start_service.policy.requires_approval: false -> true\n"));
-        Assert.That(result.Output, Does.Contain("10 tools match; 10 would get a new version, 0 already have these values."));
-        Assert.That(result.Output, Does.Contain("Published 10 new versions in one transaction; the catalog is at revision 2."));
+        Assert.That(result.Output, Does.Contain("systemctl 1.0 -> 1.1\n  capabilities.service_reload.patterns.reload.policy.requires_approval: false -> true\n"));
+        Assert.That(result.Output, Does.Contain("46 tools match; 40 would get a new version, 6 already have these values."));
+        Assert.That(result.Output, Does.Contain("Published 40 new versions in one transaction; the catalog is at revision 2."));
         var systemctl = (await _store.GetAsync("systemctl"))!;
         Assert.That(systemctl.Definition.Version, Is.EqualTo("1.1"));
         Assert.That(systemctl.Definition.Capabilities.SelectMany(c => c.Patterns).Select(p => p.Policy.RequiresApproval), Is.All.True);
         Assert.That((await _store.GetAsync("curl"))!.Definition.Version, Is.EqualTo("1.0"), "other platforms untouched");
         var audit = await AuditReader.ReadAsync(_db, "systemctl");
-        Assert.That(await AuditReader.CountAsync(_db), Is.EqualTo(audits + 10));
+        Assert.That(await AuditReader.CountAsync(_db), Is.EqualTo(audits + 40));
         Assert.That(audit[^1].Version, Is.EqualTo("1.1"));
         Assert.That(audit[^1].Reason, Is.EqualTo("change freeze"));
         Assert.That(audit[^1].Changes.ToJsonString(), Does.Contain("requires_approval"));
@@ -74,11 +74,11 @@ public sealed class BulkUpdateCommandTests
     [Test]
     public async Task Tools_that_already_have_the_value_are_left_alone()
     {
-        var result = await CliHarness.RunAsync(Env, "bulk-update", "--filter", "capability=service_control", "--set", "category=system", "--format", "json");
+        var result = await CliHarness.RunAsync(Env, "bulk-update", "--filter", "capability=service_restart", "--set", "category=system", "--format", "json");
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         using var json = JsonDocument.Parse(result.Output);
-        Assert.That(json.RootElement.GetProperty("matched").GetInt32(), Is.EqualTo(3));
+        Assert.That(json.RootElement.GetProperty("matched").GetInt32(), Is.EqualTo(2));
         Assert.That(json.RootElement.GetProperty("tools").GetArrayLength(), Is.EqualTo(0));
         Assert.That(await _store.GetRevisionAsync(), Is.EqualTo(1));
     }

@@ -17,8 +17,8 @@ public sealed class QuickstartCommandTests
         Assert.That(result.Error, Is.Empty, "no private server");
         Assert.That(result.Output, Does.Contain($"Database: {WrittenDatabaseTests.LocationOf(db.ConnectionString)} (the server given with --connection)."));
         Assert.That(result.Output, Does.Contain("Schema: version 10 (applied 0001_catalog, 0002_telemetry_and_ab_tests, 0003_pattern_documents_and_immutable_versions, 0004_api_keys, 0005_telemetry_recording, 0006_telemetry_recommendations, 0007_decision_log, 0008_audit_hash_chain, 0009_experiments, 0010_experiment_telemetry)."));
-        Assert.That(result.Output, Does.Contain("Samples: imported 10 tools"));
-        Assert.That(result.Output, Does.Contain("Selected: systemctl.service_status"));
+        Assert.That(result.Output, Does.Contain("Samples: imported 35 tools"));
+        Assert.That(result.Output, Does.Contain("Selected: systemctl.restart_all"));
         Assert.That(result.Output, Does.Not.Contain("db status"), "the private server is not in use");
     }
 
@@ -32,7 +32,7 @@ public sealed class QuickstartCommandTests
         var result = await CliHarness.RunAsync(["quickstart"], env, CliPaths.RepositoryRoot);
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
-        Assert.That(result.Output, Does.Contain($"$ {Clone}select service_control --var N=40 --mode fast --environment production"));
+        Assert.That(result.Output, Does.Contain($"$ {Clone}select service_restart --var N=40 --mode fast --environment production"));
         Assert.That(result.Output, Does.Contain("'toolcatalog' is not installed").And.Contain("docs/cli.md"));
         var lines = result.Output.Split('\n');
         var suggested = lines.SkipWhile(l => !l.StartsWith("Next, try", StringComparison.Ordinal)).Skip(1)
@@ -87,7 +87,7 @@ public sealed class QuickstartCommandTests
 
         Assert.That(found, Is.EqualTo(CliPaths.Samples));
         Assert.That(bundled, Is.EqualTo(Path.Combine(AppContext.BaseDirectory, "samples", "tools")), "a copy travels with the program");
-        Assert.That(Directory.GetFiles(bundled!, "*.yaml", SearchOption.AllDirectories), Has.Length.EqualTo(29));
+        Assert.That(Directory.GetFiles(bundled!, "*.yaml", SearchOption.AllDirectories), Has.Length.EqualTo(202));
     }
 
     [Test]

@@ -46,24 +46,24 @@ public sealed class SelectCommandTests
     [Test]
     public async Task Over_a_folder_of_yaml_it_explains_scores_and_policy_exclusions()
     {
-        var result = await CliHarness.RunAsync("select", "service_control", "--tools", CliPaths.Samples, "--var", "N=40", "--mode", "fast");
+        var result = await CliHarness.RunAsync("select", "service_restart", "service_stop", "--tools", CliPaths.Samples, "--var", "N=40", "--mode", "fast");
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
-        Assert.That(result.Output, Does.Contain("Selecting service_control for N=40; environment production; mode fast (files in"));
+        Assert.That(result.Output, Does.Contain("Selecting service_restart, service_stop for N=40; environment production; mode fast (files in"));
         Assert.That(result.Output, Does.Contain("RANK  TOOL.PATTERN"));
-        Assert.That(result.Output, Does.Contain("1. systemctl.service_status: time 0.437×0.40=0.175"));
+        Assert.That(result.Output, Does.Contain("1. systemctl.restart_all: accuracy 0.900×0.15=0.135, completeness 0.900×0.15=0.135, complexity 0.700×0.15=0.105, time 0.191×0.40=0.076"));
         Assert.That(result.Output, Does.Contain("note: requires_background_if 'N > 20' holds"));
-        Assert.That(result.Output, Does.Contain("- systemctl.stop_service (service_control): Tool not marked as production-safe"));
-        Assert.That(result.Output, Does.Contain("Selected: systemctl.service_status"));
+        Assert.That(result.Output, Does.Contain("- systemctl.stop (service_stop): Tool not marked as production-safe"));
+        Assert.That(result.Output, Does.Contain("Selected: systemctl.restart_all"));
     }
 
     [Test]
     public async Task In_staging_the_production_safety_rule_no_longer_excludes()
     {
-        var result = await CliHarness.RunAsync("select", "service_control", "--tools", CliPaths.Samples, "--var", "N=40", "--environment", "staging", "--format", "json");
+        var result = await CliHarness.RunAsync("select", "service_stop", "--tools", CliPaths.Samples, "--var", "N=40", "--environment", "staging", "--format", "json");
 
         using var json = JsonDocument.Parse(result.Output);
-        Assert.That(json.RootElement.GetProperty("ranked").EnumerateArray().Select(r => r.GetProperty("pattern").GetString()), Does.Contain("stop_service"));
+        Assert.That(json.RootElement.GetProperty("ranked").EnumerateArray().Select(r => r.GetProperty("tool").GetString() + "." + r.GetProperty("pattern").GetString()), Does.Contain("systemctl.stop"));
     }
 
     [Test]
@@ -84,13 +84,13 @@ public sealed class SelectCommandTests
     [TestCase("prod")]
     public async Task Production_whatever_its_spelling_and_unknown_environments_exclude_patterns_not_safe_for_production(string environment)
     {
-        var result = await CliHarness.RunAsync("select", "service_control", "--tools", CliPaths.Samples, "--var", "N=5", "--environment", environment, "--format", "json");
+        var result = await CliHarness.RunAsync("select", "service_restart", "service_stop", "--tools", CliPaths.Samples, "--var", "N=5", "--environment", environment, "--format", "json");
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         using var json = JsonDocument.Parse(result.Output);
         Assert.That(json.RootElement.GetProperty("ranked").EnumerateArray().Select(r => r.GetProperty("tool").GetString() + "." + r.GetProperty("pattern").GetString()),
-            Does.Not.Contain("systemctl.stop_service"));
-        var excluded = json.RootElement.GetProperty("excluded").EnumerateArray().Single(e => e.GetProperty("tool").GetString() == "systemctl" && e.GetProperty("pattern").GetString() == "stop_service");
+            Does.Not.Contain("systemctl.stop"));
+        var excluded = json.RootElement.GetProperty("excluded").EnumerateArray().Single(e => e.GetProperty("tool").GetString() == "systemctl" && e.GetProperty("pattern").GetString() == "stop");
         Assert.That(excluded.GetProperty("rule").GetString(), Is.EqualTo("not_production_safe"));
     }
 
@@ -101,7 +101,7 @@ public sealed class SelectCommandTests
     [TestCase("--var", "pi=5", "error: --var pi=5: 'pi' is a constant of the expression language")]
     public async Task A_request_that_cannot_be_answered_is_a_usage_error_naming_the_option(string option, string value, string message)
     {
-        var result = await CliHarness.RunAsync("select", "service_control", "--tools", CliPaths.Samples, option, value);
+        var result = await CliHarness.RunAsync("select", "service_restart", "--tools", CliPaths.Samples, option, value);
 
         Assert.That(result.ExitCode, Is.EqualTo(2), result.Output);
         Assert.That(result.Error, Does.StartWith(message));
@@ -125,11 +125,37 @@ public sealed class SelectCommandTests
     [Test]
     public async Task Patterns_excluded_for_a_missing_variable_are_named_not_reported_as_absent()
     {
-        var result = await CliHarness.RunAsync("select", "text_search", "--tools", CliPaths.Samples);
+        // The shipped catalog declares a default for every variable (docs/catalog-guide.md), so this needs a tool that does not.
+        var folder = CliTestData.NewFolder("missing-variable");
+        await File.WriteAllTextAsync(Path.Combine(folder, "grep.yaml"), """
+            tool_name: "grep"
+            version: "1.0"
+            description: "Search files for lines matching a pattern"
+            platform: "linux"
+            category: "system"
+            defaults:
+              accuracy_level: "real-time"
+              freshness: "live"
+              data_source: "direct"
+            capabilities:
+              text_search:
+                description: "Find the lines of files that match a pattern"
+                patterns:
+                  search_file:
+                    description: "Matching lines of one file (grep -nE PATTERN FILE)"
+                    time_estimate_ms: "150 + 0.4 * file_size_kb"
+                    cost_estimate: "1"
+                  search_tree:
+                    description: "Matching lines under a directory (grep -rnE PATTERN DIR)"
+                    time_estimate_ms: "400 + 2 * num_files + 0.4 * total_size_kb"
+                    cost_estimate: "2"
+            """);
+
+        var result = await CliHarness.RunAsync("select", "text_search", "--tools", folder);
 
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Error, Does.Not.Contain("No pattern of the catalog offers"));
-        Assert.That(result.Error, Does.Contain("3 pattern(s) offer text_search, but none could be evaluated for this request (3 need a variable the request does not give; reasons above)."));
+        Assert.That(result.Error, Does.Contain("2 pattern(s) offer text_search, but none could be evaluated for this request (2 need a variable the request does not give; reasons above)."));
         Assert.That(result.Error, Does.Contain("--var file_size_kb=<number>"));
         Assert.That(result.Output, Does.Contain("- grep.search_file (text_search): time_estimate_ms '150 + 0.4 * file_size_kb' needs variable 'file_size_kb'"));
     }
@@ -137,7 +163,7 @@ public sealed class SelectCommandTests
     [Test]
     public async Task A_malformed_variable_is_a_usage_error_naming_the_flag()
     {
-        var result = await CliHarness.RunAsync("select", "service_control", "--tools", CliPaths.Samples, "--var", "N=forty");
+        var result = await CliHarness.RunAsync("select", "service_restart", "--tools", CliPaths.Samples, "--var", "N=forty");
 
         Assert.That(result.ExitCode, Is.EqualTo(2));
         Assert.That(result.Error, Does.Contain("--var 'N=forty'").And.Contain("not a number"));
@@ -163,6 +189,6 @@ public sealed class SelectCommandTests
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         Assert.That(result.Output, Does.Contain("(database, revision 1)"));
-        Assert.That(result.Output, Does.Contain("Selected: systemctl.service_status"), "service_management is the original's alias of service_control");
+        Assert.That(result.Output, Does.Contain("Selected: systemctl.restart_all"), "service_management, the original's alias of service_control, now means service_restart (CapabilityAliases.Catalog)");
     }
 }

@@ -154,7 +154,7 @@ internal static class NewCommand
 
         var name = Required(result, o.Name, "the tool's name (letters, digits, _ and -)", problems);
         var description = Required(result, o.Description, "what the tool does", problems);
-        var capability = Required(result, o.Capability, "the capability the tool offers, such as service_control", problems);
+        var capability = Required(result, o.Capability, "the capability the tool offers, such as service_restart", problems);
         if (template is null || name is null || description is null || capability is null)
         {
             return null;
@@ -319,7 +319,7 @@ internal static class NewCommand
 
         public Option<string?> ExecutionLocation { get; } = new("--execution-location") { Description = "The service that executes the tool (default: the template's)." };
 
-        public Option<string?> Capability { get; } = new("--capability") { Description = "The capability the tool offers, such as service_control (required without a terminal; the wizard can add several)." };
+        public Option<string?> Capability { get; } = new("--capability") { Description = "The capability the tool offers, such as service_restart (required without a terminal; the wizard can add several)." };
 
         public Option<string?> CapabilityDescription { get; } = new("--capability-description") { Description = "What the capability is (default: the tool's description)." };
 

@@ -15,17 +15,17 @@ namespace OpsConductor.ToolCatalog.Cli.Commands;
 /// </summary>
 internal static class QuickstartCommand
 {
-    /// <summary>The example: restart-or-inspect a service on 40 production hosts, as fast as possible.</summary>
+    /// <summary>The example: restart a service on 40 production hosts, as fast as possible.</summary>
     internal static readonly SelectionRequest Example = new()
     {
-        Capabilities = ["service_control"],
+        Capabilities = ["service_restart"],
         Variables = new Dictionary<string, double>(StringComparer.Ordinal) { ["N"] = 40 },
         ExplicitMode = "fast",
         Environment = "production",
     };
 
     /// <summary>The example's arguments, after the command (see <see cref="CommandPrefix"/>).</summary>
-    internal const string ExampleArguments = "select service_control --var N=40 --mode fast --environment production";
+    internal const string ExampleArguments = "select service_restart --var N=40 --mode fast --environment production";
 
     /// <summary>The project a clone runs the command from.</summary>
     internal const string ProjectPath = "src/OpsConductor.ToolCatalog.Cli";
@@ -87,7 +87,7 @@ internal static class QuickstartCommand
                 await WriteSummaryAsync(context.Output, state);
 
                 await context.Output.WriteLineAsync();
-                await context.Output.WriteLineAsync("Example: which tool should restart or check a service on 40 production hosts, fastest first?");
+                await context.Output.WriteLineAsync("Example: which tool should restart a service on 40 production hosts, fastest first?");
                 var command = CommandPrefix(context);
                 await context.Output.WriteLineAsync($"$ {command} {ExampleArguments}");
                 var snapshot = CatalogSnapshot.Create(state.Tools.Select(t => t.Definition), state.Revision, CatalogSource.Database, context.TimeProvider.GetUtcNow());
@@ -97,7 +97,7 @@ internal static class QuickstartCommand
                 await SelectCommand.WriteTextAsync(context.Output, Example, evaluation, selected, string.Create(CultureInfo.InvariantCulture, $"database, revision {state.Revision}"));
                 if (selected is null)
                 {
-                    await context.Output.WriteLineAsync($"(This catalog has no viable service_control pattern for this request; try '{command} list' to see what it holds.)");
+                    await context.Output.WriteLineAsync($"(This catalog has no viable service_restart pattern for this request; try '{command} list' to see what it holds.)");
                 }
 
                 await context.Output.WriteLineAsync();
@@ -122,8 +122,16 @@ internal static class QuickstartCommand
             ["PLATFORM", "TOOLS", "NAMES"],
             tools.GroupBy(t => string.IsNullOrEmpty(t.Platform) ? "(none)" : t.Platform, StringComparer.Ordinal)
                 .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => new[] { g.Key, g.Count().ToString(CultureInfo.InvariantCulture), string.Join(", ", g.Select(t => t.Name)) }));
+                .Select(g => new[] { g.Key, g.Count().ToString(CultureInfo.InvariantCulture), Names(g.Select(t => t.Name).Order(StringComparer.OrdinalIgnoreCase).ToList()) }));
     }
+
+    /// <summary>The first <see cref="NamesShown"/> names, then how many more (the shipped catalog has dozens per platform).</summary>
+    private static string Names(List<string> names) =>
+        names.Count <= NamesShown
+            ? string.Join(", ", names)
+            : string.Join(", ", names.Take(NamesShown)) + string.Create(CultureInfo.InvariantCulture, $", … ({names.Count - NamesShown} more)");
+
+    private const int NamesShown = 8;
 
     /// <summary>
     /// The next commands to try, each under its comment so that they can be pasted into a shell as they are: they start
@@ -137,9 +145,9 @@ internal static class QuickstartCommand
             : $"Next, try ('{ToolName}' is not installed, so these run it as '{command}'; docs/cli.md says how to install it):");
         List<(string Arguments, string What)> steps =
         [
-            ("list --capability service_control", "the tools offering a capability"),
+            ("list --capability service_restart", "the tools offering a capability"),
             ("show systemctl", "one tool in full (YAML)"),
-            ("select file_reading --var N=1 --query \"quickly\"", "another selection (the query picks the mode)"),
+            ("select file_read --var lines=200 --query \"quickly\"", "another selection (the query picks the mode)"),
             ("new", "create a tool with the wizard (strictly valid YAML, optionally imported)"),
             ("bulk-update --filter platform=linux --set policy.requires_approval=true --dry-run", "preview a change across tools"),
             ("export ./catalog", "write the catalog as platform/tool.yaml files"),

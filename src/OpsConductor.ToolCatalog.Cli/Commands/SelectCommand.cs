@@ -23,7 +23,7 @@ internal static class SelectCommand
     {
         var capabilities = new Argument<string[]>("capability")
         {
-            Description = "The required capabilities (exact names or the original's aliases, such as service_management for service_control).",
+            Description = "The required capabilities (exact names or aliases of older names, such as service_control for service_restart).",
             Arity = ArgumentArity.OneOrMore,
         };
         var variables = new Option<string[]>("--var")

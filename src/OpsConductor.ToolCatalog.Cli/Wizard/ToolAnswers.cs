@@ -26,7 +26,7 @@ internal static partial class ToolAnswers
         string.IsNullOrWhiteSpace(name) ? $"a {what} name is required"
         : name.Length > 100 ? $"a {what} name has at most 100 characters"
         : Identifier().IsMatch(name) ? null
-        : $"'{name}' is not a {what} name: start with a letter, then letters, digits and '_' (such as service_control)";
+        : $"'{name}' is not a {what} name: start with a letter, then letters, digits and '_' (such as service_restart)";
 
     public static string? CheckVersion(string? version) =>
         string.IsNullOrWhiteSpace(version) ? "a version is required (such as 1.0)"

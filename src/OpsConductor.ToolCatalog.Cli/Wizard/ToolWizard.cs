@@ -93,7 +93,7 @@ internal sealed class ToolWizard(IAnsiConsole console, TimeProvider timeProvider
     private CapabilityDefinition AskCapability(ToolTemplate template, HashSet<string> taken)
     {
         console.WriteLine();
-        var name = Ask("Capability name (what the tool can do, such as service_control)", null,
+        var name = Ask("Capability name (the one operation it names, such as service_restart; see docs/catalog-guide.md)", null,
             t => ToolAnswers.CheckName(t, "capability") ?? (taken.Contains(t) ? $"the tool already has the capability '{t}'" : null));
         var description = Ask($"  What is '{name}'?", null, t => ToolAnswers.CheckText(t, "a capability description"));
         var patterns = new List<PatternDefinition>();

@@ -55,8 +55,12 @@ public sealed class SelectionOptions
     /// <summary>Scores closer than this are ambiguous; 0.08 by default.</summary>
     public double AmbiguityEpsilon { get; set; } = AmbiguityDetector.DefaultEpsilon;
 
-    /// <summary>The capability alias table; the original's by default.</summary>
-    public CapabilityAliases Aliases { get; set; } = CapabilityAliases.Original;
+    /// <summary>
+    /// The capability alias table; <see cref="CapabilityAliases.Catalog"/> (the shipped catalog's, which maps the
+    /// original's and the earlier samples' names to its operations) by default. <see cref="CapabilityAliases.Original"/>
+    /// is the original's own table.
+    /// </summary>
+    public CapabilityAliases Aliases { get; set; } = CapabilityAliases.Catalog;
 
     /// <summary>How long a tie-breaker may take before the deterministic winner stands; 3 s by default (the original's).</summary>
     public TimeSpan TieBreakTimeout { get; set; } = TimeSpan.FromSeconds(3);

@@ -41,7 +41,7 @@ public sealed class SelectCalibrationCommandTests
         })]);
 
         var ranked = await SelectAsync("rank");
-        var text = await CliHarness.RunAsync(_env, "select", "service_control", "--var", "N=40", "--mode", "fast", "--calibration", "report");
+        var text = await CliHarness.RunAsync(_env, "select", "service_restart", "--var", "N=40", "--mode", "fast", "--calibration", "report");
 
         Assert.That((Text(ranked, "tool"), Text(ranked, "pattern")), Is.Not.EqualTo((tool, pattern)));
         var slow = ranked.GetProperty("ranked").EnumerateArray().Single(r => r.GetProperty("tool").GetString() == tool && r.GetProperty("pattern").GetString() == pattern);
@@ -56,7 +56,7 @@ public sealed class SelectCalibrationCommandTests
     [Test]
     public async Task Calibration_with_yaml_files_is_a_usage_error_naming_the_option()
     {
-        var result = await CliHarness.RunAsync("select", "service_control", "--tools", CliPaths.Samples, "--calibration", "rank");
+        var result = await CliHarness.RunAsync("select", "service_restart", "--tools", CliPaths.Samples, "--calibration", "rank");
 
         Assert.That(result.ExitCode, Is.EqualTo(2));
         Assert.That(result.Error, Does.Contain("--calibration reads the telemetry in the database"));
@@ -64,7 +64,7 @@ public sealed class SelectCalibrationCommandTests
 
     private async Task<JsonElement> SelectAsync(string calibration)
     {
-        var result = await CliHarness.RunAsync(_env, "select", "service_control", "--var", "N=40", "--mode", "fast", "--calibration", calibration, "--format", "json");
+        var result = await CliHarness.RunAsync(_env, "select", "service_restart", "--var", "N=40", "--mode", "fast", "--calibration", calibration, "--format", "json");
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         return JsonDocument.Parse(result.Output).RootElement;
     }

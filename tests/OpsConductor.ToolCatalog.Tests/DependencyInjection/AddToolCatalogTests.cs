@@ -130,7 +130,7 @@ public sealed class AddToolCatalogTests
         Assert.That(degraded.Status, Is.EqualTo(HealthStatus.Degraded));
         Assert.That(degraded.Description, Does.Contain("YAML fallback"));
         Assert.That(degraded.Data["source"], Is.EqualTo("yaml"));
-        Assert.That(degraded.Data["tools"], Is.EqualTo(29));
+        Assert.That(degraded.Data["tools"], Is.EqualTo(202));
         Assert.That(unhealthy.Status, Is.EqualTo(HealthStatus.Unhealthy));
         Assert.That(unhealthy.Data["last_error"], Is.Not.Null);
         Assert.That(custom.Status, Is.EqualTo(HealthStatus.Degraded), "the registration's failure status is honoured");
@@ -150,7 +150,7 @@ public sealed class AddToolCatalogTests
 
         Assert.That(result.ToolName, Is.Not.Empty);
         Assert.That(profile, Is.Not.Null);
-        Assert.That(profile!.Capabilities.Keys, Does.Contain("service_control"));
+        Assert.That(profile!.Capabilities.Keys, Does.Contain("service_restart"));
     }
 
     [Test]
@@ -177,7 +177,7 @@ public sealed class AddToolCatalogTests
         Assert.That(reload.Tags, Is.EquivalentTo(new Dictionary<string, object?> { ["kind"] = "full", ["origin"] = "startup", ["source"] = "yaml", ["outcome"] = "success" }));
         Assert.That(lookups.GetMeasurementSnapshot().Select(m => m.Tags["result"]), Is.EqualTo(new[] { "hit", "miss" }));
         Assert.That(lookups.GetMeasurementSnapshot().Select(m => m.Tags.Count), Is.All.EqualTo(2), "no tool names in tags");
-        Assert.That(tools.LastMeasurement!.Value, Is.EqualTo(29));
+        Assert.That(tools.LastMeasurement!.Value, Is.EqualTo(202), "the shipped catalog");
     }
 
     [Test]

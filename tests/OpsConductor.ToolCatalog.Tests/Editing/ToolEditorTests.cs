@@ -22,16 +22,18 @@ public sealed class ToolEditorTests
         Assert.That(patterns.Select(p => p.Policy.RequiresApproval), Is.All.True);
         Assert.That(edit.Changes.Select(c => c.ToString()), Is.EqualTo(new[]
         {
-            "capabilities.service_control.patterns.start_service.policy.requires_approval: false -> true",
-            "capabilities.service_control.patterns.service_status.policy.requires_approval: false -> true",
-        }), "stop_service and restart_service already required approval");
+            "capabilities.service_reload.patterns.reload.policy.requires_approval: false -> true",
+            "capabilities.service_start.patterns.start.policy.requires_approval: false -> true",
+            "capabilities.service_status.patterns.unit_state.policy.requires_approval: false -> true",
+            "capabilities.service_status.patterns.status_with_journal.policy.requires_approval: false -> true",
+        }), "the restarts, stops, reload_or_restart and enable_and_start already required approval");
         Assert.That(edit.Updated with { Capabilities = Systemctl.Capabilities }, Is.EqualTo(Systemctl), "nothing else changed");
     }
 
     [Test]
     public void Setting_values_a_tool_already_has_changes_nothing()
     {
-        var edit = Apply(Systemctl, "category=system", "defaults.freshness=live", "capabilities.service_control.patterns.stop_service.policy.production_safe=false");
+        var edit = Apply(Systemctl, "category=system", "defaults.freshness=live", "capabilities.service_stop.patterns.stop.policy.production_safe=false");
 
         Assert.That(edit.Changed, Is.False);
         Assert.That(edit.Changes, Is.Empty);
@@ -53,12 +55,13 @@ public sealed class ToolEditorTests
     [Test]
     public void A_named_pattern_is_the_only_one_changed_and_unknown_names_match_nothing()
     {
-        var edit = Apply(Systemctl, "capabilities.service_control.patterns.restart_service.policy.max_cost=50", "capabilities.no_such.patterns.x.scope=batch", "capabilities.*.patterns.nope.scope=batch");
+        var edit = Apply(Systemctl, "capabilities.service_restart.patterns.rolling_restart.policy.max_cost=50", "capabilities.no_such.patterns.x.scope=batch", "capabilities.*.patterns.nope.scope=batch");
 
-        Assert.That(edit.Changes.Select(c => c.Path), Is.EqualTo(new[] { "capabilities.service_control.patterns.restart_service.policy.max_cost" }));
-        Assert.That(edit.Updated.Capabilities.Select(c => c.Name), Is.EqualTo(new[] { "service_control" }), "no capability was invented");
-        Assert.That(edit.Updated.Capabilities[0].FindPattern("restart_service")!.Policy.MaxCost, Is.EqualTo(50));
-        Assert.That(edit.Updated.Capabilities[0].Patterns.Count, Is.EqualTo(4), "no pattern was invented");
+        Assert.That(edit.Changes.Select(c => c.Path), Is.EqualTo(new[] { "capabilities.service_restart.patterns.rolling_restart.policy.max_cost" }));
+        Assert.That(edit.Updated.Capabilities.Select(c => c.Name), Is.EqualTo(new[] { "service_restart", "service_reload", "service_start", "service_stop", "service_status" }), "no capability was invented");
+        Assert.That(edit.Updated.Capabilities[0].FindPattern("rolling_restart")!.Policy.MaxCost, Is.EqualTo(50));
+        Assert.That(edit.Updated.Capabilities[0].FindPattern("restart_all")!.Policy.MaxCost, Is.EqualTo(200), "only the named pattern");
+        Assert.That(edit.Updated.Capabilities.Sum(c => c.Patterns.Count), Is.EqualTo(10), "no pattern was invented");
     }
 
     [Test]

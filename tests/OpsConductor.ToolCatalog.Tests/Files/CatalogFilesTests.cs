@@ -97,8 +97,8 @@ public sealed class CatalogFilesTests
 
         var second = await new CatalogFiles().ImportAsync(_store, TestPaths.SampleTools);
 
-        Assert.That(first.Count(ImportOutcome.NewTool), Is.EqualTo(29));
-        Assert.That(second.Count(ImportOutcome.Unchanged), Is.EqualTo(29));
+        Assert.That(first.Count(ImportOutcome.NewTool), Is.EqualTo(202));
+        Assert.That(second.Count(ImportOutcome.Unchanged), Is.EqualTo(202));
         Assert.That(second.Applied, Is.False);
         Assert.That(second.Revision, Is.EqualTo(first.Revision));
         Assert.That(await _store.GetRevisionAsync(), Is.EqualTo(first.Revision));
@@ -256,7 +256,7 @@ public sealed class CatalogFilesTests
 
         Assert.That(async () => await CatalogFiles.ExportAsync(_store, folder), Throws.TypeOf<CatalogFilesException>().With.Message.Contains("is not empty"));
         var written = await CatalogFiles.ExportAsync(_store, folder, new CatalogExportOptions { Overwrite = true });
-        Assert.That(written, Has.Count.EqualTo(5));
+        Assert.That(written, Has.Count.EqualTo(26), "the network folder's tools");
         Assert.That(await File.ReadAllTextAsync(Path.Combine(folder, "notes.txt")), Is.EqualTo("mine"));
     }
 
@@ -266,9 +266,9 @@ public sealed class CatalogFilesTests
         await new CatalogFiles().ImportAsync(_store, TestPaths.SampleTools);
         var folder = NewFolder();
 
-        var written = await CatalogFiles.ExportAsync(_store, folder, new CatalogExportOptions { Filter = new ToolFilter { Capability = "service_control" } });
+        var written = await CatalogFiles.ExportAsync(_store, folder, new CatalogExportOptions { Filter = new ToolFilter { Capability = "service_status" } });
 
-        Assert.That(written.Select(w => w.RelativePath), Is.EqualTo(new[] { "windows/Get-Service.yaml", "windows/Restart-Service.yaml", "linux/systemctl.yaml" }));
+        Assert.That(written.Select(w => w.RelativePath), Is.EqualTo(new[] { "windows/Get-Service.yaml", "linux/systemctl.yaml" }));
     }
 
     [Test]

@@ -26,9 +26,9 @@ public sealed class RequestValidationTests
         _samples = CatalogSnapshot.Create(set.Tools, 0, CatalogSource.Yaml, DateTimeOffset.UnixEpoch, keepFileOrder: true);
     }
 
-    private static SelectionRequest ServiceControl(string environment = "production", double n = 5) => new()
+    private static SelectionRequest RestartOrStop(string environment = "production", double n = 5) => new()
     {
-        Capabilities = ["service_control"],
+        Capabilities = ["service_restart", "service_stop"],
         Variables = new Dictionary<string, double> { ["N"] = n },
         Environment = environment,
     };
@@ -47,10 +47,10 @@ public sealed class RequestValidationTests
     [TestCase(" production ")]
     public void Production_is_recognised_whatever_its_case_and_surrounding_spaces(string environment)
     {
-        var evaluation = Selector.Evaluate(_samples, ServiceControl(environment));
+        var evaluation = Selector.Evaluate(_samples, RestartOrStop(environment));
 
-        Assert.That(evaluation.Ranked.Select(r => r.Candidate.PatternName), Does.Not.Contain("stop_service"));
-        var excluded = evaluation.Excluded.Single(e => e.ToolName == "systemctl" && e.PatternName == "stop_service");
+        Assert.That(evaluation.Ranked.Select(r => r.Candidate.PatternName), Does.Not.Contain("stop"));
+        var excluded = evaluation.Excluded.Single(e => e.ToolName == "systemctl" && e.PatternName == "stop");
         Assert.That(excluded.Rule, Is.EqualTo(ExclusionRule.NotProductionSafe));
         Assert.That(excluded.Reason, Is.EqualTo("Tool not marked as production-safe"));
     }
@@ -61,11 +61,11 @@ public sealed class RequestValidationTests
         var set = new CatalogFiles().Load(TestPaths.SampleTools);
         var snapshot = CatalogSnapshot.Create(set.Tools, 0, CatalogSource.Yaml, DateTimeOffset.UnixEpoch, keepFileOrder: true);
         var before = snapshot.Variables.Count;
-        var baseline = Selector.Evaluate(snapshot, ServiceControl());
+        var baseline = Selector.Evaluate(snapshot, RestartOrStop());
 
         for (var i = 0; i < 1_000; i++)
         {
-            var request = ServiceControl() with
+            var request = RestartOrStop() with
             {
                 Variables = new Dictionary<string, double> { ["N"] = 5, [$"made_up_{i}"] = i },
             };
@@ -74,7 +74,7 @@ public sealed class RequestValidationTests
         }
 
         Assert.That(snapshot.Variables.Count, Is.EqualTo(before), "a caller's made-up names must not grow the shared table");
-        var refused = Refused(ServiceControl() with { Variables = new Dictionary<string, double> { ["made_up"] = double.NaN } });
+        var refused = Refused(RestartOrStop() with { Variables = new Dictionary<string, double> { ["made_up"] = double.NaN } });
         Assert.That(refused.Field, Is.EqualTo("Variables[\"made_up\"]"));
     }
 
@@ -83,7 +83,7 @@ public sealed class RequestValidationTests
     [TestCase("customer-eu")]
     public void An_environment_not_known_to_be_non_production_fails_closed(string environment)
     {
-        var excluded = Selector.Evaluate(_samples, ServiceControl(environment)).Excluded.Single(e => e.ToolName == "systemctl" && e.PatternName == "stop_service");
+        var excluded = Selector.Evaluate(_samples, RestartOrStop(environment)).Excluded.Single(e => e.ToolName == "systemctl" && e.PatternName == "stop");
 
         Assert.That(excluded.Rule, Is.EqualTo(ExclusionRule.NotProductionSafe));
         Assert.That(excluded.Reason, Does.Contain($"environment '{environment}' is not a known non-production environment"));
@@ -94,8 +94,8 @@ public sealed class RequestValidationTests
     [TestCase(" development")]
     public void A_known_non_production_environment_admits_patterns_not_safe_for_production(string environment)
     {
-        var evaluation = Selector.Evaluate(_samples, ServiceControl(environment));
-        Assert.That(evaluation.Ranked.Select(r => r.Candidate.PatternName), Does.Contain("stop_service"));
+        var evaluation = Selector.Evaluate(_samples, RestartOrStop(environment));
+        Assert.That(evaluation.Ranked.Select(r => r.Candidate.PatternName), Does.Contain("stop"));
     }
 
     [Test]
@@ -103,8 +103,8 @@ public sealed class RequestValidationTests
     {
         var options = new SelectionOptions();
         options.NonProductionEnvironments.Add("prod-mirror");
-        var evaluation = new ToolSelector(options).Evaluate(_samples, ServiceControl("Prod-Mirror"));
-        Assert.That(evaluation.Ranked.Select(r => r.Candidate.PatternName), Does.Contain("stop_service"));
+        var evaluation = new ToolSelector(options).Evaluate(_samples, RestartOrStop("Prod-Mirror"));
+        Assert.That(evaluation.Ranked.Select(r => r.Candidate.PatternName), Does.Contain("stop"));
 
         var wrong = new SelectionOptions();
         wrong.NonProductionEnvironments.Add(" Production");
@@ -136,7 +136,7 @@ public sealed class RequestValidationTests
     [TestCase("   ")]
     public void A_missing_environment_is_refused(string? environment)
     {
-        var error = Refused(ServiceControl() with { Environment = environment! });
+        var error = Refused(RestartOrStop() with { Environment = environment! });
         Assert.That(error.Field, Is.EqualTo("Environment"));
         Assert.That(error.Message, Does.StartWith("Environment = ").And.Contains("production rules depend on it"));
     }
@@ -144,7 +144,7 @@ public sealed class RequestValidationTests
     [Test]
     public void A_negative_host_count_is_refused_naming_the_variable()
     {
-        var error = Refused(ServiceControl(n: -5));
+        var error = Refused(RestartOrStop(n: -5));
         Assert.That(error.Message, Is.EqualTo("Variables[\"N\"] = -5: N is the number of hosts (or items) the request is for and must be ≥ 0"));
         Assert.That(error, Is.InstanceOf<ToolCatalogException>());
     }
@@ -183,7 +183,7 @@ public sealed class RequestValidationTests
     [TestCase(-1.0)]
     public void A_cost_limit_that_is_not_a_finite_number_at_least_zero_is_refused(double limit)
     {
-        var error = Refused(ServiceControl() with { CostLimit = limit });
+        var error = Refused(RestartOrStop() with { CostLimit = limit });
         Assert.That(error.Field, Is.EqualTo("CostLimit"));
         Assert.That(error.Rule, Is.EqualTo("a cost limit must be a finite number ≥ 0, or null for no limit"));
     }
@@ -200,7 +200,7 @@ public sealed class RequestValidationTests
     [Test]
     public void An_unknown_explicit_mode_is_refused_as_a_request_error()
     {
-        var error = Refused(ServiceControl() with { ExplicitMode = "turbo" });
+        var error = Refused(RestartOrStop() with { ExplicitMode = "turbo" });
         Assert.That(error.Field, Is.EqualTo("ExplicitMode"));
         Assert.That(error.Rule, Does.StartWith("Invalid preference mode. Must be one of: fast, accurate"));
     }
@@ -208,7 +208,7 @@ public sealed class RequestValidationTests
     [Test]
     public void A_valid_request_passes_validate_unchanged()
     {
-        var request = ServiceControl();
+        var request = RestartOrStop();
         Assert.That(request.Validate(), Is.SameAs(request));
     }
 
@@ -230,29 +230,33 @@ public sealed class RequestValidationTests
     [Test]
     public void A_host_count_too_large_to_estimate_says_why_nothing_is_viable()
     {
-        var error = Assert.Throws<ToolSelectionException>(() => Selector.Select(_samples, ServiceControl(n: 1e308)))!;
+        var error = Assert.Throws<ToolSelectionException>(() => Selector.Select(_samples, RestartOrStop(n: 1e308)))!;
 
-        Assert.That(error.Message, Does.StartWith("No viable tools found for capabilities: ['service_control']; "));
-        Assert.That(error.Message, Does.Contain("systemctl.service_control.start_service: time_estimate_ms '1200 + 300 * N' cannot be evaluated: Result is infinite"));
+        Assert.That(error.Message, Does.StartWith("No viable tools found for capabilities: ['service_restart', 'service_stop']; "));
+        Assert.That(error.Message, Does.Contain("systemctl.service_restart.restart_all: time_estimate_ms '1500 + 350 * max(N, 1)' cannot be evaluated: Result is infinite"));
         Assert.That(error.Excluded.Select(e => e.Rule), Has.All.EqualTo(ExclusionRule.EvaluationError));
     }
 
     [Test]
     public void No_viable_tools_says_which_patterns_a_missing_variable_excluded()
     {
-        var error = Assert.Throws<ToolSelectionException>(() => Selector.Select(_samples, new SelectionRequest { Capabilities = ["text_search"] }))!;
+        // The shipped catalog declares a default for every variable (docs/catalog-guide.md), so this needs a tool that does not.
+        var catalog = CatalogSnapshot.Create(
+            [new ToolDefinition { Name = "grep", Version = "1.0", Capabilities = [new CapabilityDefinition { Name = "text_search", Patterns = [Pattern("search_file", "150 + 0.4 * file_size_kb", "1")] }] }],
+            0, CatalogSource.Memory, DateTimeOffset.UnixEpoch);
+        var error = Assert.Throws<ToolSelectionException>(() => Selector.Select(catalog, new SelectionRequest { Capabilities = ["text_search"] }))!;
 
-        Assert.That(error.Message, Does.StartWith("No viable tools found for capabilities: ['text_search']; 3 pattern(s) offer them but could not be evaluated for this request: ["));
+        Assert.That(error.Message, Does.StartWith("No viable tools found for capabilities: ['text_search']; 1 pattern(s) offer them but could not be evaluated for this request: ["));
         Assert.That(error.Message, Does.Contain("grep.text_search.search_file: time_estimate_ms '150 + 0.4 * file_size_kb' needs variable 'file_size_kb'"));
     }
 
     [Test]
     public void All_candidates_violate_policies_names_the_tool_and_pattern_of_each_violation()
     {
-        var error = Assert.Throws<ToolSelectionException>(() => Selector.Select(_samples, ServiceControl() with { CostLimit = 0 }))!;
+        var error = Assert.Throws<ToolSelectionException>(() => Selector.Select(_samples, RestartOrStop() with { CostLimit = 0 }))!;
 
         Assert.That(error.AllViolatePolicies, Is.True);
-        Assert.That(error.Message, Does.Contain("'systemctl.stop_service: Cost $5.00 exceeds limit $0.00; Tool not marked as production-safe'"));
+        Assert.That(error.Message, Does.Contain("'systemctl.stop: Cost $5.00 exceeds limit $0.00; Tool not marked as production-safe'"));
     }
 
     [Test]
