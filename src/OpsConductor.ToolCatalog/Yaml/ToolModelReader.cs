@@ -622,6 +622,8 @@ internal static class ToolModelReader
     /// <summary>Converts a node to free-form data. Depth is bounded by the loader's nesting limit.</summary>
     public static DataValue ToData(YamlNode node) => node switch
     {
+        YamlScalar { IsSecret: true } secret => DataValue.FromSecret(
+            secret.Text == SecretValue.Mask ? SecretValue.Masked : SecretValue.FromPlaintext(secret.Text)),
         YamlScalar s => s.Kind switch
         {
             ScalarKind.Null => DataValue.Null,

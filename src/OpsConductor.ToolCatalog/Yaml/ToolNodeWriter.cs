@@ -255,6 +255,7 @@ internal static partial class ToolNodeWriter
             DataKind.Float => YamlScalar.Float(value.AsDouble()),
             DataKind.String => Str(value.AsString()),
             DataKind.List => new YamlSequence([.. value.AsList().Select(v => Data(v, depth + 1))], default),
+            DataKind.Secret => YamlScalar.Secret(value.AsSecret().Plaintext ?? SecretValue.Mask),
             _ => new YamlMapping([.. value.AsMap().Select(e => new YamlEntry(Key(e.Key), Data(e.Value, depth + 1)))], default),
         };
     }

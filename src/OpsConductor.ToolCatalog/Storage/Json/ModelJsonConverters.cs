@@ -89,6 +89,7 @@ internal static class DataJson
 {
     private const string FloatMarker = "$float";
     private const string MapMarker = "$map";
+    private const string SecretMarker = "$secret";
 
     public static void WriteValue(Utf8JsonWriter writer, DataValue value, bool sortMaps)
     {
@@ -120,7 +121,7 @@ internal static class DataJson
                 break;
             case DataKind.Map:
                 var map = value.AsMap();
-                if (map.Count == 1 && (map.ContainsKey(FloatMarker) || map.ContainsKey(MapMarker)))
+                if (map.Count == 1 && (map.ContainsKey(FloatMarker) || map.ContainsKey(MapMarker) || map.ContainsKey(SecretMarker)))
                 {
                     writer.WriteStartObject();
                     writer.WritePropertyName(MapMarker);
@@ -133,9 +134,69 @@ internal static class DataJson
                 }
 
                 break;
+            case DataKind.Secret:
+                WriteSecret(writer, value.AsSecret(), sortMaps);
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(value), value.Kind, "Unknown data kind.");
         }
+    }
+
+    /// <summary>
+    /// A secret: sealed, <c>{"$secret":{"kid","dek","iv","ct","tag"}}</c>, or in the canonical form content hashes are taken
+    /// of, <c>{"$secret":{"ct","iv","tag"}}</c> (the wrapping key is left out, so re-wrapping under a new key is no content
+    /// change). Anything not sealed (plaintext, the mask) is written as <c>{"$secret":"********"}</c>: JSON never carries a
+    /// secret's plain text, so no column, audit row or API document can (the store seals before it writes).
+    /// </summary>
+    private static void WriteSecret(Utf8JsonWriter writer, SecretValue secret, bool canonical)
+    {
+        writer.WriteStartObject();
+        if (secret.Envelope is { } e)
+        {
+            writer.WriteStartObject(SecretMarker);
+            if (canonical)
+            {
+                writer.WriteString("ct", e.Ciphertext);
+                writer.WriteString("iv", e.Nonce);
+                writer.WriteString("tag", e.Tag);
+            }
+            else
+            {
+                writer.WriteString("kid", e.KeyId);
+                writer.WriteString("dek", e.WrappedKey);
+                writer.WriteString("iv", e.Nonce);
+                writer.WriteString("ct", e.Ciphertext);
+                writer.WriteString("tag", e.Tag);
+            }
+
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteString(SecretMarker, SecretValue.Mask);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The secret an object <c>{"$secret": …}</c> holds (a sealed envelope or the mask), or null when it is not one.</summary>
+    internal static SecretValue? ReadSecret(System.Text.Json.Nodes.JsonNode? marker)
+    {
+        if (marker is System.Text.Json.Nodes.JsonValue text && text.TryGetValue<string>(out var s))
+        {
+            return s == SecretValue.Mask ? SecretValue.Masked : null;
+        }
+
+        if (marker is System.Text.Json.Nodes.JsonObject o && o.Count == 5 && Field(o, "kid") is { } kid && Field(o, "dek") is { } dek
+            && Field(o, "iv") is { } iv && Field(o, "ct") is { } ct && Field(o, "tag") is { } tag)
+        {
+            return SecretValue.FromEnvelope(new SecretEnvelope(kid, dek, iv, ct, tag));
+        }
+
+        return null;
+
+        static string? Field(System.Text.Json.Nodes.JsonObject o, string name) =>
+            o.TryGetPropertyValue(name, out var v) && v is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var t) ? t : null;
     }
 
     public static void WriteMap(Utf8JsonWriter writer, DataMap map, bool sortMaps)
@@ -221,6 +282,18 @@ internal static class DataJson
     private static DataValue ReadObjectValue(ref Utf8JsonReader reader)
     {
         var probe = reader;
+        if (probe.Read() && probe.TokenType == JsonTokenType.PropertyName && probe.ValueTextEquals(SecretMarker))
+        {
+            var whole = reader;
+            var node = System.Text.Json.Nodes.JsonNode.Parse(ref whole) as System.Text.Json.Nodes.JsonObject;
+            if (node is { Count: 1 } && ReadSecret(node[SecretMarker]) is { } secret)
+            {
+                reader = whole;
+                return DataValue.FromSecret(secret);
+            }
+        }
+
+        probe = reader;
         if (probe.Read() && probe.TokenType == JsonTokenType.PropertyName &&
             (probe.ValueTextEquals(FloatMarker) || probe.ValueTextEquals(MapMarker)))
         {
