@@ -44,6 +44,10 @@ internal static class ModelJson
     /// <summary>Free-form maps with their keys in ordinal order: the form content hashes are taken of.</summary>
     public static ModelJsonFormat Canonical { get; } = new(sortMaps: true);
 
+    /// <summary>As <see cref="Stored"/>, with every secret as the mask <c>{"$secret":"********"}</c>: the documents users
+    /// see (<see cref="ToolJson.ToJson(ToolDefinition, bool)"/>: <c>show</c>, the API).</summary>
+    public static ModelJsonFormat Shown { get; } = new(sortMaps: false, maskSecrets: true);
+
     /// <summary>Serialises with <paramref name="write"/> to a UTF-8 JSON string (for the hand-built audit documents).</summary>
     public static string Serialize<T>(T value, Action<Utf8JsonWriter, T> write)
     {
@@ -118,7 +122,7 @@ internal static class ModelJson
 /// </summary>
 internal sealed class ModelJsonFormat
 {
-    public ModelJsonFormat(bool sortMaps)
+    public ModelJsonFormat(bool sortMaps, bool maskSecrets = false)
     {
         var options = new JsonSerializerOptions
         {
@@ -128,8 +132,8 @@ internal sealed class ModelJsonFormat
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
             Converters =
             {
-                new DataValueConverter(sortMaps),
-                new DataMapConverter(sortMaps),
+                new DataValueConverter(sortMaps, maskSecrets),
+                new DataMapConverter(sortMaps, maskSecrets),
                 new EquatableArrayConverter<string>(),
                 new EquatableArrayConverter<DataValue>(),
                 new EquatableArrayConverter<InputSpec>(),

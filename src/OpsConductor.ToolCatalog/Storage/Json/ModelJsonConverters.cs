@@ -11,7 +11,7 @@ namespace OpsConductor.ToolCatalog.Storage.Json;
 /// <see cref="ModelJson"/>). The instance carries the map order (<paramref name="sortMaps"/>: keys in ordinal order,
 /// for content hashes).
 /// </summary>
-internal sealed class DataValueConverter(bool sortMaps) : JsonConverter<DataValue>, IModelJsonConverter
+internal sealed class DataValueConverter(bool sortMaps, bool maskSecrets = false) : JsonConverter<DataValue>, IModelJsonConverter
 {
     /// <inheritdoc />
     public override bool HandleNull => true;
@@ -22,11 +22,11 @@ internal sealed class DataValueConverter(bool sortMaps) : JsonConverter<DataValu
 
     /// <inheritdoc />
     public override void Write(Utf8JsonWriter writer, DataValue value, JsonSerializerOptions options) =>
-        DataJson.WriteValue(writer, value, sortMaps);
+        DataJson.WriteValue(writer, value, sortMaps, maskSecrets);
 }
 
 /// <summary>A free-form map (<see cref="DataMap"/>) as a JSON object; never null. See <see cref="DataValueConverter"/>.</summary>
-internal sealed class DataMapConverter(bool sortMaps) : JsonConverter<DataMap>, IModelJsonConverter
+internal sealed class DataMapConverter(bool sortMaps, bool maskSecrets = false) : JsonConverter<DataMap>, IModelJsonConverter
 {
     /// <inheritdoc />
     public override bool HandleNull => true;
@@ -37,7 +37,7 @@ internal sealed class DataMapConverter(bool sortMaps) : JsonConverter<DataMap>, 
 
     /// <inheritdoc />
     public override void Write(Utf8JsonWriter writer, DataMap value, JsonSerializerOptions options) =>
-        DataJson.WriteMap(writer, value, sortMaps);
+        DataJson.WriteMap(writer, value, sortMaps, maskSecrets);
 }
 
 /// <summary>An <see cref="EquatableArray{T}"/> as a JSON array, each item as the options describe <typeparamref name="T"/>;
@@ -91,7 +91,7 @@ internal static class DataJson
     private const string MapMarker = "$map";
     private const string SecretMarker = "$secret";
 
-    public static void WriteValue(Utf8JsonWriter writer, DataValue value, bool sortMaps)
+    public static void WriteValue(Utf8JsonWriter writer, DataValue value, bool sortMaps, bool maskSecrets = false)
     {
         switch (value.Kind)
         {
@@ -114,7 +114,7 @@ internal static class DataJson
                 writer.WriteStartArray();
                 foreach (var item in value.AsList().AsSpan())
                 {
-                    WriteValue(writer, item, sortMaps);
+                    WriteValue(writer, item, sortMaps, maskSecrets);
                 }
 
                 writer.WriteEndArray();
@@ -125,17 +125,17 @@ internal static class DataJson
                 {
                     writer.WriteStartObject();
                     writer.WritePropertyName(MapMarker);
-                    WriteMap(writer, map, sortMaps);
+                    WriteMap(writer, map, sortMaps, maskSecrets);
                     writer.WriteEndObject();
                 }
                 else
                 {
-                    WriteMap(writer, map, sortMaps);
+                    WriteMap(writer, map, sortMaps, maskSecrets);
                 }
 
                 break;
             case DataKind.Secret:
-                WriteSecret(writer, value.AsSecret(), sortMaps);
+                WriteSecret(writer, maskSecrets ? SecretValue.Masked : value.AsSecret(), sortMaps);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(value), value.Kind, "Unknown data kind.");
@@ -199,7 +199,7 @@ internal static class DataJson
             o.TryGetPropertyValue(name, out var v) && v is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var t) ? t : null;
     }
 
-    public static void WriteMap(Utf8JsonWriter writer, DataMap map, bool sortMaps)
+    public static void WriteMap(Utf8JsonWriter writer, DataMap map, bool sortMaps, bool maskSecrets = false)
     {
         writer.WriteStartObject();
         if (sortMaps && map.Count > 1)
@@ -207,7 +207,7 @@ internal static class DataJson
             foreach (var (key, item) in map.OrderBy(e => e.Key, StringComparer.Ordinal))
             {
                 writer.WritePropertyName(key);
-                WriteValue(writer, item, sortMaps);
+                WriteValue(writer, item, sortMaps, maskSecrets);
             }
         }
         else
@@ -215,7 +215,7 @@ internal static class DataJson
             foreach (var (key, item) in map)
             {
                 writer.WritePropertyName(key);
-                WriteValue(writer, item, sortMaps);
+                WriteValue(writer, item, sortMaps, maskSecrets);
             }
         }
 
