@@ -11,7 +11,7 @@ namespace OpsConductor.ToolCatalog.Storage.Json;
 /// <see cref="ModelJson"/>). The instance carries the map order (<paramref name="sortMaps"/>: keys in ordinal order,
 /// for content hashes).
 /// </summary>
-internal sealed class DataValueConverter(bool sortMaps, bool maskSecrets = false) : JsonConverter<DataValue>, IModelJsonConverter
+internal sealed class DataValueConverter(bool sortMaps, SecretWriting secrets = SecretWriting.Envelope) : JsonConverter<DataValue>, IModelJsonConverter
 {
     /// <inheritdoc />
     public override bool HandleNull => true;
@@ -22,11 +22,11 @@ internal sealed class DataValueConverter(bool sortMaps, bool maskSecrets = false
 
     /// <inheritdoc />
     public override void Write(Utf8JsonWriter writer, DataValue value, JsonSerializerOptions options) =>
-        DataJson.WriteValue(writer, value, sortMaps, maskSecrets);
+        DataJson.WriteValue(writer, value, sortMaps, secrets);
 }
 
 /// <summary>A free-form map (<see cref="DataMap"/>) as a JSON object; never null. See <see cref="DataValueConverter"/>.</summary>
-internal sealed class DataMapConverter(bool sortMaps, bool maskSecrets = false) : JsonConverter<DataMap>, IModelJsonConverter
+internal sealed class DataMapConverter(bool sortMaps, SecretWriting secrets = SecretWriting.Envelope) : JsonConverter<DataMap>, IModelJsonConverter
 {
     /// <inheritdoc />
     public override bool HandleNull => true;
@@ -37,7 +37,7 @@ internal sealed class DataMapConverter(bool sortMaps, bool maskSecrets = false) 
 
     /// <inheritdoc />
     public override void Write(Utf8JsonWriter writer, DataMap value, JsonSerializerOptions options) =>
-        DataJson.WriteMap(writer, value, sortMaps, maskSecrets);
+        DataJson.WriteMap(writer, value, sortMaps, secrets);
 }
 
 /// <summary>An <see cref="EquatableArray{T}"/> as a JSON array, each item as the options describe <typeparamref name="T"/>;
@@ -84,6 +84,19 @@ internal sealed class EquatableArrayConverter<T> : JsonConverter<EquatableArray<
 /// <summary>A converter of this library: safe to call directly, outside the serializer (<see cref="ModelJsonFormat.Write{T}"/>).</summary>
 internal interface IModelJsonConverter;
 
+/// <summary>How a format writes secrets.</summary>
+internal enum SecretWriting
+{
+    /// <summary>Sealed secrets as their envelopes (the columns, audit diffs); anything else as the mask.</summary>
+    Envelope,
+
+    /// <summary>Every secret as the mask (documents users see).</summary>
+    Mask,
+
+    /// <summary>Plaintext secrets as <c>{"$secret":"value"}</c> (an administrator's revealed document); sealed ones as the mask.</summary>
+    Plaintext,
+}
+
 /// <summary>The reading and writing of free-form data shared by the converters.</summary>
 internal static class DataJson
 {
@@ -91,7 +104,7 @@ internal static class DataJson
     private const string MapMarker = "$map";
     private const string SecretMarker = "$secret";
 
-    public static void WriteValue(Utf8JsonWriter writer, DataValue value, bool sortMaps, bool maskSecrets = false)
+    public static void WriteValue(Utf8JsonWriter writer, DataValue value, bool sortMaps, SecretWriting secrets = SecretWriting.Envelope)
     {
         switch (value.Kind)
         {
@@ -114,7 +127,7 @@ internal static class DataJson
                 writer.WriteStartArray();
                 foreach (var item in value.AsList().AsSpan())
                 {
-                    WriteValue(writer, item, sortMaps, maskSecrets);
+                    WriteValue(writer, item, sortMaps, secrets);
                 }
 
                 writer.WriteEndArray();
@@ -125,17 +138,17 @@ internal static class DataJson
                 {
                     writer.WriteStartObject();
                     writer.WritePropertyName(MapMarker);
-                    WriteMap(writer, map, sortMaps, maskSecrets);
+                    WriteMap(writer, map, sortMaps, secrets);
                     writer.WriteEndObject();
                 }
                 else
                 {
-                    WriteMap(writer, map, sortMaps, maskSecrets);
+                    WriteMap(writer, map, sortMaps, secrets);
                 }
 
                 break;
             case DataKind.Secret:
-                WriteSecret(writer, maskSecrets ? SecretValue.Masked : value.AsSecret(), sortMaps);
+                WriteSecret(writer, value.AsSecret(), sortMaps, secrets);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(value), value.Kind, "Unknown data kind.");
@@ -148,10 +161,14 @@ internal static class DataJson
     /// change). Anything not sealed (plaintext, the mask) is written as <c>{"$secret":"********"}</c>: JSON never carries a
     /// secret's plain text, so no column, audit row or API document can (the store seals before it writes).
     /// </summary>
-    private static void WriteSecret(Utf8JsonWriter writer, SecretValue secret, bool canonical)
+    private static void WriteSecret(Utf8JsonWriter writer, SecretValue secret, bool canonical, SecretWriting mode)
     {
         writer.WriteStartObject();
-        if (secret.Envelope is { } e)
+        if (mode == SecretWriting.Plaintext && secret.Plaintext is { } plaintext)
+        {
+            writer.WriteString(SecretMarker, plaintext);
+        }
+        else if (mode != SecretWriting.Mask && secret.Envelope is { } e)
         {
             writer.WriteStartObject(SecretMarker);
             if (canonical)
@@ -199,7 +216,7 @@ internal static class DataJson
             o.TryGetPropertyValue(name, out var v) && v is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var t) ? t : null;
     }
 
-    public static void WriteMap(Utf8JsonWriter writer, DataMap map, bool sortMaps, bool maskSecrets = false)
+    public static void WriteMap(Utf8JsonWriter writer, DataMap map, bool sortMaps, SecretWriting secrets = SecretWriting.Envelope)
     {
         writer.WriteStartObject();
         if (sortMaps && map.Count > 1)
@@ -207,7 +224,7 @@ internal static class DataJson
             foreach (var (key, item) in map.OrderBy(e => e.Key, StringComparer.Ordinal))
             {
                 writer.WritePropertyName(key);
-                WriteValue(writer, item, sortMaps, maskSecrets);
+                WriteValue(writer, item, sortMaps, secrets);
             }
         }
         else
@@ -215,7 +232,7 @@ internal static class DataJson
             foreach (var (key, item) in map)
             {
                 writer.WritePropertyName(key);
-                WriteValue(writer, item, sortMaps, maskSecrets);
+                WriteValue(writer, item, sortMaps, secrets);
             }
         }
 

@@ -194,6 +194,16 @@ public static class ToolJson
         return ToJson(tool, indented, ModelJson.Shown);
     }
 
+    /// <summary>As <see cref="ToJson(ToolDefinition, bool)"/>, with every secret's value opened with <paramref name="protector"/> and
+    /// written as <c>{"$secret":"value"}</c>. For administrators only (the API's <c>?include_secrets=true</c>).</summary>
+    /// <exception cref="Secrets.SecretKeyException">A secret is sealed under a key the protector does not have.</exception>
+    public static string ToJsonWithSecrets(ToolDefinition tool, Secrets.ISecretProtector protector, bool indented = true)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        ArgumentNullException.ThrowIfNull(protector);
+        return ToJson(Secrets.SecretSealer.Reveal(tool, protector), indented, ModelJson.Revealed);
+    }
+
     /// <summary>As <see cref="ToJson(ToolDefinition, bool)"/>, with secrets as their stored envelopes (audit diffs, which must
     /// see a secret change, and the content a hard delete's audit row keeps).</summary>
     internal static string ToStoredJson(ToolDefinition tool) => ToJson(tool, indented: false, ModelJson.Stored);
