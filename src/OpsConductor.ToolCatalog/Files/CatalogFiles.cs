@@ -196,7 +196,7 @@ public sealed class CatalogFiles
         {
             var protector = store.SecretProtector
                 ?? throw new CatalogFilesException("The export was asked to include secret values, but the store has no secrets key to open them with; nothing was written.");
-            tools = [.. tools.Select(t => Secrets.SecretSealer.Reveal(t, protector))];
+            tools = [.. tools.Select(t => SecretSealer.Reveal(t, protector))];
         }
 
         var plan = PlanExport(tools, options.AllVersions);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OpsConductor.ToolCatalog.Secrets;
 
 namespace OpsConductor.ToolCatalog.Model;
 

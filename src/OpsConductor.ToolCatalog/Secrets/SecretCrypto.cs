@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using OpsConductor.ToolCatalog.Model;
 
 namespace OpsConductor.ToolCatalog.Secrets;
 

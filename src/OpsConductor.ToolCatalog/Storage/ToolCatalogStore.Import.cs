@@ -384,7 +384,7 @@ public sealed partial class ToolCatalogStore
             return new ImportPlanner(byName, stored);
         }
 
-        /// <summary>Seals the item's secrets (<see cref="Secrets.SecretSealer"/>): the mask refers to the stored version of the
+        /// <summary>Seals the item's secrets (<see cref="SecretSealer"/>): the mask refers to the stored version of the
         /// same number when there is one, else to the tool's latest version as planned so far; refuses the item when a secret
         /// cannot be sealed (no key configured, or a mask with nothing stored at its path).</summary>
         public void SealSecrets(PlannedItem item, Secrets.ISecretProtector? protector)
@@ -394,7 +394,7 @@ public sealed partial class ToolCatalogStore
             var reference = existing is not null ? _stored[existing.Id].Definition : _planned.GetValueOrDefault(tool.Name)?.Definition;
             try
             {
-                item.Tool = Secrets.SecretSealer.Seal(tool, reference, protector);
+                item.Tool = SecretSealer.Seal(tool, reference, protector);
             }
             catch (ToolCatalogException e)
             {

@@ -34,7 +34,7 @@ internal static partial class SecretRules
 
     private static void Level(YamlNode node, string path, FieldLevel level, FindingSink sink)
     {
-        if (node is not YamlMapping map)
+        if (node is not YamlMapping map || IsSecretMarker(map))
         {
             Typed(node, path, sink);
             return;
@@ -129,6 +129,11 @@ internal static partial class SecretRules
                 }
 
                 break;
+            case YamlMapping marker when IsSecretMarker(marker):
+                sink.Error(ValidationCodes.SecretMisplaced, path, marker,
+                    $"'{path}' is a secret ({{\"$secret\": …}}, the JSON form of !secret), but it is a field the catalog interprets, and such a field cannot be secret; a secret may stand only in free-form data: "
+                    + "an input's default, examples or allowed_values, a pattern's examples, metadata, an example's inputs or expected_output, or the value of a key the catalog does not interpret");
+                break;
             case YamlMapping map:
                 foreach (var (key, value) in map.Entries)
                 {
@@ -138,6 +143,9 @@ internal static partial class SecretRules
                 break;
         }
     }
+
+    private static bool IsSecretMarker(YamlMapping map) =>
+        map.Count == 1 && map.Entries[0].Key.Text == ToolModelReader.SecretMarker && map.Entries[0].Value is YamlScalar { IsString: true };
 
     private static void Unmarked(YamlNode node, string path, string? key, FindingSink sink)
     {

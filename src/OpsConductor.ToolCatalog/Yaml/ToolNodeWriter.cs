@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using OpsConductor.ToolCatalog.Model;
+using OpsConductor.ToolCatalog.Secrets;
 
 namespace OpsConductor.ToolCatalog.Yaml;
 

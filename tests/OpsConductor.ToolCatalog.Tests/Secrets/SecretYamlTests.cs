@@ -4,6 +4,7 @@ using OpsConductor.ToolCatalog.Storage.Json;
 using OpsConductor.ToolCatalog.Tests.Support;
 using OpsConductor.ToolCatalog.Validation;
 using OpsConductor.ToolCatalog.Yaml;
+using OpsConductor.ToolCatalog.Secrets;
 
 namespace OpsConductor.ToolCatalog.Tests.Secrets;
 
@@ -127,5 +128,27 @@ public sealed class SecretYamlTests
         var document = Reader.Read(FileWithSecrets().Replace(Value, SecretValue.Mask, StringComparison.Ordinal), "tool.yaml");
 
         Assert.That(document.Tools.Single().Metadata["token"].AsSecret().IsMasked, Is.True);
+    }
+
+    [Test]
+    public void The_json_form_of_a_secret_reads_as_a_secret_as_the_api_shows_it_to_admins()
+    {
+        var yaml = FileWithSecrets().Replace($"token: !secret \"{Value}\"", $"token: {{\"$secret\": \"{Value}\"}}", StringComparison.Ordinal);
+        Assert.That(yaml, Does.Contain("\"$secret\""));
+
+        var token = Reader.Read(yaml, "tool.json").Tools.Single().Metadata["token"];
+
+        Assert.That(token.IsSecret, Is.True);
+        Assert.That(token.AsSecret().Plaintext, Is.EqualTo(Value));
+    }
+
+    [Test]
+    public void The_json_form_of_a_secret_on_a_field_the_catalog_interprets_is_an_error()
+    {
+        var yaml = FileWithSecrets().Replace("platform: \"kubernetes\"", "platform: {\"$secret\": \"kubernetes\"}", StringComparison.Ordinal);
+
+        var report = Lenient.Validate(Reader.Read(yaml, "tool.yaml"));
+
+        Assert.That(report.Errors.Select(f => (f.Code, f.Path)), Does.Contain((ValidationCodes.SecretMisplaced, "platform")));
     }
 }

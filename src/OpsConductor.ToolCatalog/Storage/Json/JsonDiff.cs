@@ -36,8 +36,8 @@ internal static class JsonDiff
                 // A secret's change is recorded as such, never with its value or envelope.
                 changes[path.Length == 0 ? "$" : path] = new JsonObject
                 {
-                    ["old"] = a is null ? before?.DeepClone() : Model.SecretValue.Mask,
-                    ["new"] = b is null ? after?.DeepClone() : Model.SecretValue.Mask,
+                    ["old"] = a is null ? before?.DeepClone() : Secrets.SecretValue.Mask,
+                    ["new"] = b is null ? after?.DeepClone() : Secrets.SecretValue.Mask,
                     ["secret"] = "changed",
                 };
             }
@@ -70,7 +70,7 @@ internal static class JsonDiff
     }
 
     /// <summary>The secret a <c>{"$secret": …}</c> node holds, or null (see <see cref="DataJson"/>).</summary>
-    private static Model.SecretValue? SecretOf(JsonNode? node) =>
+    private static Secrets.SecretValue? SecretOf(JsonNode? node) =>
         node is JsonObject { Count: 1 } o && o.TryGetPropertyValue("$secret", out var marker) ? DataJson.ReadSecret(marker) : null;
 
     private static JsonObject Entry(JsonNode? before, JsonNode? after) =>

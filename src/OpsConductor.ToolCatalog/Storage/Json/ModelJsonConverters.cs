@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using OpsConductor.ToolCatalog.Model;
+using OpsConductor.ToolCatalog.Secrets;
 
 namespace OpsConductor.ToolCatalog.Storage.Json;
 

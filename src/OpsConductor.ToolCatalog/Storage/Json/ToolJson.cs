@@ -201,7 +201,7 @@ public static class ToolJson
     {
         ArgumentNullException.ThrowIfNull(tool);
         ArgumentNullException.ThrowIfNull(protector);
-        return ToJson(Secrets.SecretSealer.Reveal(tool, protector), indented, ModelJson.Revealed);
+        return ToJson(SecretSealer.Reveal(tool, protector), indented, ModelJson.Revealed);
     }
 
     /// <summary>As <see cref="ToJson(ToolDefinition, bool)"/>, with secrets as their stored envelopes (audit diffs, which must

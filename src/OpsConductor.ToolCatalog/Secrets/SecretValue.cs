@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace OpsConductor.ToolCatalog.Model;
+namespace OpsConductor.ToolCatalog.Secrets;
 
 /// <summary>
-/// A secret held in free-form data (<see cref="DataKind.Secret"/>; <c>!secret</c> in YAML). It is one of three things:
+/// A secret held in free-form data (<c>DataKind.Secret</c>; <c>!secret</c> in YAML). It is one of three things:
 /// <b>plaintext</b>, as read from a file or an API body, before the store seals it; <b>sealed</b>, an envelope
 /// (<see cref="SecretEnvelope"/>) as read from the store, which only a holder of the key can open
 /// (<see cref="Reveal"/>); or the <b>mask</b> (<see cref="Mask"/>), the placeholder that <c>show</c>, exports and the
@@ -65,8 +65,8 @@ public sealed class SecretValue : IEquatable<SecretValue>
 
     /// <summary>The secret's plain text: as held when plaintext, opened with <paramref name="protector"/>'s key when sealed.</summary>
     /// <exception cref="InvalidOperationException">This is the mask (there is no value to reveal).</exception>
-    /// <exception cref="Secrets.SecretKeyException">The key that wraps the value is not in the protector's key ring, or the envelope was tampered with.</exception>
-    public string Reveal(Secrets.ISecretProtector protector)
+    /// <exception cref="SecretKeyException">The key that wraps the value is not in the protector's key ring, or the envelope was tampered with.</exception>
+    public string Reveal(ISecretProtector protector)
     {
         ArgumentNullException.ThrowIfNull(protector);
         if (_plaintext is not null)
@@ -75,7 +75,7 @@ public sealed class SecretValue : IEquatable<SecretValue>
         }
 
         return Envelope is { } envelope
-            ? Secrets.SecretCrypto.Open(envelope, protector)
+            ? SecretCrypto.Open(envelope, protector)
             : throw new InvalidOperationException("The secret is the mask '" + Mask + "'; there is no value to reveal.");
     }
 

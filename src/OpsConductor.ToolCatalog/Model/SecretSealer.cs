@@ -1,7 +1,6 @@
-using OpsConductor.ToolCatalog.Model;
-using OpsConductor.ToolCatalog.Storage;
+using OpsConductor.ToolCatalog.Secrets;
 
-namespace OpsConductor.ToolCatalog.Secrets;
+namespace OpsConductor.ToolCatalog.Model;
 
 /// <summary>
 /// What the store does to a tool's secrets before it writes: every plaintext secret is sealed, the mask is replaced by
@@ -14,8 +13,7 @@ internal static class SecretSealer
     /// <param name="tool">The tool to be written.</param>
     /// <param name="reference">The stored version the mask refers to: the same version when it is stored, else the latest.</param>
     /// <param name="protector">The key; null when none is configured (a tool with a new secret is then refused).</param>
-    /// <exception cref="CatalogOperationException">A mask with nothing stored at its path.</exception>
-    /// <exception cref="SecretKeyException">A plaintext secret and no key configured.</exception>
+    /// <exception cref="SecretKeyException">A mask with nothing stored at its path, or a plaintext secret and no key configured.</exception>
     public static ToolDefinition Seal(ToolDefinition tool, ToolDefinition? reference, ISecretProtector? protector)
     {
         Dictionary<string, SecretValue>? stored = null;
@@ -30,7 +28,7 @@ internal static class SecretSealer
             var kept = stored.GetValueOrDefault(path);
             if (secret.IsMasked)
             {
-                return kept ?? throw new CatalogOperationException(
+                return kept ?? throw new SecretKeyException(
                     $"Tool '{tool.Name}' version '{tool.Version}': the secret at '{path}' is the mask '{SecretValue.Mask}', which means \"keep the stored value\", but "
                     + (reference is null ? "the tool has no stored version" : $"its stored version '{reference.Version}' has no secret at '{path}'")
                     + ". Write the value itself (!secret \"…\"); nothing was stored.");

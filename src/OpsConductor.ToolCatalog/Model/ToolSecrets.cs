@@ -1,7 +1,7 @@
-using OpsConductor.ToolCatalog.Model;
-using OpsConductor.ToolCatalog.Yaml;
+using System.Globalization;
+using OpsConductor.ToolCatalog.Secrets;
 
-namespace OpsConductor.ToolCatalog.Secrets;
+namespace OpsConductor.ToolCatalog.Model;
 
 /// <summary>
 /// Every secret of a tool, with its field path (<c>metadata.token</c>,
@@ -51,10 +51,10 @@ internal static class ToolSecrets
         var capabilities = Walker.Items(tool.Capabilities, (c, _) => Capability(w, c));
         var dependencies = Walker.Items(tool.Dependencies, (d, i) =>
         {
-            var ext = w.Map(d.Extensions, FieldPath.Item(ToolFields.Dependencies, i));
+            var ext = w.Map(d.Extensions, Paths.Item(ToolFields.Dependencies, i));
             return ReferenceEquals(ext, d.Extensions) ? d : d with { Extensions = ext };
         });
-        var examples = Walker.Items(tool.Examples, (e, i) => Example(w, e, FieldPath.Item(ToolFields.Examples, i)));
+        var examples = Walker.Items(tool.Examples, (e, i) => Example(w, e, Paths.Item(ToolFields.Examples, i)));
         if (!w.Changed)
         {
             return tool;
@@ -73,11 +73,11 @@ internal static class ToolSecrets
 
     private static CapabilityDefinition Capability(Walker w, CapabilityDefinition capability)
     {
-        var path = FieldPath.Child(ToolFields.Capabilities, capability.Name);
+        var path = Paths.Child(ToolFields.Capabilities, capability.Name);
         var before = w.Changed;
         w.Changed = false;
         var ext = w.Map(capability.Extensions, path);
-        var patterns = Walker.Items(capability.Patterns, (p, _) => Pattern(w, p, FieldPath.Child(FieldPath.Child(path, ToolFields.Patterns), p.Name)));
+        var patterns = Walker.Items(capability.Patterns, (p, _) => Pattern(w, p, Paths.Child(Paths.Child(path, ToolFields.Patterns), p.Name)));
         var changed = w.Changed;
         w.Changed |= before;
         return changed ? capability with { Extensions = ext, Patterns = patterns } : capability;
@@ -88,16 +88,16 @@ internal static class ToolSecrets
         var before = w.Changed;
         w.Changed = false;
         var ext = w.Map(pattern.Extensions, path);
-        var policyExt = w.Map(pattern.Policy.Extensions, FieldPath.Child(path, ToolFields.Policy));
-        var preferencesExt = w.Map(pattern.PreferenceMatch.Extensions, FieldPath.Child(path, ToolFields.PreferenceMatch));
-        var required = Walker.Items(pattern.RequiredInputs, (input, i) => Input(w, input, FieldPath.Item(FieldPath.Child(path, ToolFields.RequiredInputs), i)));
-        var optional = Walker.Items(pattern.OptionalInputs, (input, i) => Input(w, input, FieldPath.Item(FieldPath.Child(path, ToolFields.OptionalInputs), i)));
+        var policyExt = w.Map(pattern.Policy.Extensions, Paths.Child(path, ToolFields.Policy));
+        var preferencesExt = w.Map(pattern.PreferenceMatch.Extensions, Paths.Child(path, ToolFields.PreferenceMatch));
+        var required = Walker.Items(pattern.RequiredInputs, (input, i) => Input(w, input, Paths.Item(Paths.Child(path, ToolFields.RequiredInputs), i)));
+        var optional = Walker.Items(pattern.OptionalInputs, (input, i) => Input(w, input, Paths.Item(Paths.Child(path, ToolFields.OptionalInputs), i)));
         var outputs = Walker.Items(pattern.ExpectedOutputs, (o, i) =>
         {
-            var e = w.Map(o.Extensions, FieldPath.Item(FieldPath.Child(path, ToolFields.ExpectedOutputs), i));
+            var e = w.Map(o.Extensions, Paths.Item(Paths.Child(path, ToolFields.ExpectedOutputs), i));
             return ReferenceEquals(e, o.Extensions) ? o : o with { Extensions = e };
         });
-        var examples = w.Values(pattern.Examples, FieldPath.Child(path, ToolFields.Examples));
+        var examples = w.Values(pattern.Examples, Paths.Child(path, ToolFields.Examples));
         var changed = w.Changed;
         w.Changed |= before;
         return changed
@@ -119,9 +119,9 @@ internal static class ToolSecrets
         var before = w.Changed;
         w.Changed = false;
         var ext = w.Map(input.Extensions, path);
-        var examples = w.Values(input.Examples, FieldPath.Child(path, ToolFields.Examples));
-        var allowed = w.Values(input.AllowedValues, FieldPath.Child(path, ToolFields.AllowedValues));
-        var @default = input.Default is null ? null : w.Value(input.Default, FieldPath.Child(path, ToolFields.Default));
+        var examples = w.Values(input.Examples, Paths.Child(path, ToolFields.Examples));
+        var allowed = w.Values(input.AllowedValues, Paths.Child(path, ToolFields.AllowedValues));
+        var @default = input.Default is null ? null : w.Value(input.Default, Paths.Child(path, ToolFields.Default));
         var changed = w.Changed;
         w.Changed |= before;
         return changed ? input with { Extensions = ext, Examples = examples, AllowedValues = allowed, Default = @default } : input;
@@ -132,8 +132,8 @@ internal static class ToolSecrets
         var before = w.Changed;
         w.Changed = false;
         var ext = w.Map(example.Extensions, path);
-        var inputs = w.Map(example.Inputs, FieldPath.Child(path, ToolFields.Inputs));
-        var expected = example.ExpectedOutput is null ? null : w.Value(example.ExpectedOutput, FieldPath.Child(path, ToolFields.ExpectedOutput));
+        var inputs = w.Map(example.Inputs, Paths.Child(path, ToolFields.Inputs));
+        var expected = example.ExpectedOutput is null ? null : w.Value(example.ExpectedOutput, Paths.Child(path, ToolFields.ExpectedOutput));
         var changed = w.Changed;
         w.Changed |= before;
         return changed ? example with { Extensions = ext, Inputs = inputs, ExpectedOutput = expected } : example;
@@ -176,7 +176,7 @@ internal static class ToolSecrets
             for (var i = 0; i < values.Count; i++)
             {
                 var item = values[i];
-                var mapped = Value(item, FieldPath.Item(path, i));
+                var mapped = Value(item, Paths.Item(path, i));
                 if (!ReferenceEquals(item, mapped))
                 {
                     copy ??= values.ToArray();
@@ -193,7 +193,7 @@ internal static class ToolSecrets
             var i = 0;
             foreach (var (key, value) in map)
             {
-                var mapped = Value(value, FieldPath.Child(path, key));
+                var mapped = Value(value, Paths.Child(path, key));
                 if (!ReferenceEquals(value, mapped))
                 {
                     copy ??= [.. map];
@@ -236,5 +236,13 @@ internal static class ToolSecrets
 
             return true;
         }
+    }
+
+    /// <summary>Field paths as the validator and the audit write them (<c>a.b</c>, <c>a[0]</c>).</summary>
+    private static class Paths
+    {
+        public static string Child(string parent, string key) => parent.Length == 0 ? key : string.Concat(parent, ".", key);
+
+        public static string Item(string parent, int index) => string.Concat(parent, "[", index.ToString(CultureInfo.InvariantCulture), "]");
     }
 }
