@@ -21,7 +21,7 @@ public sealed record SecretKeyInfo(string KeyId, DateTimeOffset Created, DateTim
 /// </summary>
 public sealed class SecretKeyRing : ISecretProtector
 {
-    /// <summary>The environment variable that names the key-ring file (the CLI and <c>AddToolCatalog</c> read it).</summary>
+    /// <summary>The environment variable that names the key-ring file (the CLI reads it).</summary>
     public const string PathVariable = "TOOLCATALOG_SECRETS_KEYRING";
 
     private const int KeySize = 32;
