@@ -35,7 +35,8 @@ internal sealed class ServerStore : IAsyncDisposable
         Store = new ToolCatalogStore(
             dataSource,
             services.GetService<TimeProvider>() ?? TimeProvider.System,
-            services.GetService<ILoggerFactory>()?.CreateLogger<ToolCatalogStore>() ?? NullLogger<ToolCatalogStore>.Instance);
+            services.GetService<ILoggerFactory>()?.CreateLogger<ToolCatalogStore>() ?? NullLogger<ToolCatalogStore>.Instance,
+            services.GetService<OpsConductor.ToolCatalog.Secrets.ISecretProtector>());
     }
 
     /// <summary>The store.</summary>

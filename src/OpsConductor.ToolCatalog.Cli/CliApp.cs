@@ -33,6 +33,7 @@ internal static class CliApp
         Commands.BackupCommand.Backup(context),
         Commands.BackupCommand.Restore(context),
         Commands.KeysCommand.Create(context),
+        Commands.SecretsCommand.Create(context),
         Commands.ExperimentCommand.Create(context),
         Commands.ServeCommand.Create(context),
     ];

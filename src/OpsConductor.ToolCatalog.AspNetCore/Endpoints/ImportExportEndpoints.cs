@@ -47,7 +47,8 @@ internal static class ImportExportEndpoints
         api.MapPost("/tools/export", ExportAsync)
             .WithName("ExportTools")
             .AddOpenApiOperationTransformer(ToolBodyDocs.Json("the optional filter: platform, category, status, enabled, capability, tag, all_versions", required: false))
-            .WithSummary("Exports the catalog (or the tools the optional filter body selects) as a zip of canonical YAML files, platform/tool.yaml.")
+            .WithSummary("Exports the catalog (or the tools the optional filter body selects) as a zip of canonical YAML files, platform/tool.yaml; secrets masked unless include_secrets=true (admins only, else 403).")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .Produces(StatusCodes.Status200OK, contentType: "application/zip")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -356,9 +357,28 @@ internal static class ImportExportEndpoints
             Capability = request.Capability,
             Tag = request.Tag,
         };
+        // Secrets are masked (!secret "********", which an import reads as "keep the stored value"); ?include_secrets=true
+        // writes their values, for admins only.
+        var includeSecrets = string.Equals(http.Request.Query["include_secrets"].ToString(), "true", StringComparison.OrdinalIgnoreCase);
+        if (includeSecrets && !http.User.IsInRole(Security.ToolCatalogRoles.Admin))
+        {
+            return ApiProblems.Forbidden("Secret values (include_secrets=true) are exported for administrators only; without it, secrets are masked as !secret \"********\".");
+        }
+
+        if (includeSecrets && store.SecretProtector is null)
+        {
+            return ApiProblems.Forbidden("The server has no secrets key (no ISecretProtector service), so secret values cannot be opened.");
+        }
+
         try
         {
             var tools = await store.ExportAsync(filter, request.AllVersions, cancellationToken).ConfigureAwait(false);
+            if (includeSecrets)
+            {
+                tools = [.. tools.Select(t => t.RevealSecrets(store.SecretProtector!))];
+                http.Response.Headers.CacheControl = "no-store";
+            }
+
             using var buffer = new MemoryStream();
             using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
             {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using OpsConductor.ToolCatalog.AspNetCore.Contracts;
@@ -11,6 +12,7 @@ using OpsConductor.ToolCatalog.AspNetCore.Http;
 using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Storage;
+using OpsConductor.ToolCatalog.Storage.Json;
 
 namespace OpsConductor.ToolCatalog.AspNetCore.Endpoints;
 
@@ -60,7 +62,8 @@ internal static class ToolReadEndpoints
 
         api.MapGet("/tools/{name}", GetTool)
             .WithName("GetTool")
-            .WithSummary("One tool's latest version: its whole document (the tool file's fields as JSON, state included), with an ETag; If-None-Match gives 304.")
+            .WithSummary("One tool's latest version: its whole document (the tool file's fields as JSON, state included; secrets masked), with an ETag; If-None-Match gives 304. include_secrets=true (admins only, else 403) shows secret values.")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .Produces<JsonElement>(StatusCodes.Status200OK, "application/json")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -74,7 +77,8 @@ internal static class ToolReadEndpoints
 
         api.MapGet("/tools/{name}/versions/{version}", GetVersion)
             .WithName("GetToolVersion")
-            .WithSummary("One stored version of a tool: its whole document, with an ETag; If-None-Match gives 304.")
+            .WithSummary("One stored version of a tool: its whole document (secrets masked), with an ETag; If-None-Match gives 304. include_secrets=true (admins only, else 403) shows secret values.")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .Produces<JsonElement>(StatusCodes.Status200OK, "application/json")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -189,10 +193,33 @@ internal static class ToolReadEndpoints
             ? Tools(catalog, page, tool => string.Equals(tool.Category, category, StringComparison.Ordinal))
             : problem!;
 
-    private static IResult GetTool(HttpRequest request, IToolCatalog catalog, string name) =>
+    private static IResult GetTool(HttpRequest request, IToolCatalog catalog, ToolCatalogStore store, string name, [FromQuery(Name = "include_secrets")] bool? includeSecrets) =>
         catalog.Current.FindTool(name) is { } tool
-            ? ToolRepresentation.Ok(request, tool.Definition)
+            ? Document(request, store, tool.Definition, includeSecrets == true)
             : ApiProblems.ToolNotFound(name);
+
+    /// <summary>The tool's document: secrets masked; with <c>?include_secrets=true</c>, their values, for administrators
+    /// only (anyone else gets 403; the server needs an <see cref="Secrets.ISecretProtector"/> service to open them).</summary>
+    private static IResult Document(HttpRequest request, ToolCatalogStore store, ToolDefinition tool, bool includeSecrets)
+    {
+        if (!includeSecrets)
+        {
+            return ToolRepresentation.Ok(request, tool);
+        }
+
+        if (!request.HttpContext.User.IsInRole(Security.ToolCatalogRoles.Admin))
+        {
+            return ApiProblems.Forbidden("Secret values (include_secrets=true) are shown to administrators only; without it, secrets are masked as \"********\".");
+        }
+
+        if (store.SecretProtector is not { } protector)
+        {
+            return ApiProblems.Forbidden("The server has no secrets key (no ISecretProtector service), so secret values cannot be opened.");
+        }
+
+        request.HttpContext.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Text(ToolJson.ToJsonWithSecrets(tool, protector, indented: false), "application/json; charset=utf-8");
+    }
 
     private static async Task<IResult> ListVersions(
         ToolCatalogStore store, IOptions<ToolCatalogServerOptions> options, string name, string? limit, string? cursor, CancellationToken cancellationToken)
@@ -224,10 +251,11 @@ internal static class ToolReadEndpoints
         return ToolRepresentation.Json(new PageResponse<ToolVersionResponse>(items, rest.Count > page.Limit ? Cursor.Encode(VersionsCursor, items[^1].Id) : null));
     }
 
-    private static async Task<IResult> GetVersion(HttpRequest request, ToolCatalogStore store, string name, string version, CancellationToken cancellationToken)
+    private static async Task<IResult> GetVersion(
+        HttpRequest request, ToolCatalogStore store, string name, string version, [FromQuery(Name = "include_secrets")] bool? includeSecrets, CancellationToken cancellationToken)
     {
         var stored = await store.GetAsync(name, version, cancellationToken).ConfigureAwait(false);
-        return stored is null ? ApiProblems.ToolNotFound(name, version) : ToolRepresentation.Ok(request, stored.Definition);
+        return stored is null ? ApiProblems.ToolNotFound(name, version) : Document(request, store, stored.Definition, includeSecrets == true);
     }
 
     private static JsonHttpResult<PageResponse<ToolSummaryResponse>> Tools(IToolCatalog catalog, PageRequest page, Func<ToolDefinition, bool> match) =>

@@ -496,7 +496,7 @@ internal static class ToolWriteEndpoints
         }
     }
 
-    /// <summary>The library's refusals as problems: 404, 409, 412 (a stale If-Match the store caught), 503.</summary>
+    /// <summary>The library's refusals as problems: 404, 409 (including a secret that cannot be sealed), 412 (a stale If-Match the store caught), 503.</summary>
     internal static async Task<IResult> FailureAsync(ToolCatalogException e, string name, IToolCatalog catalog, ToolCatalogStore store, ToolCatalogServerOptions options, CancellationToken cancellationToken)
     {
         switch (e)
@@ -512,6 +512,9 @@ internal static class ToolWriteEndpoints
                 return new RetryAfter(ApiProblems.Busy(busy.Message), 1);
             case CatalogOperationException operation:
                 return ApiProblems.Conflict(operation.Message, new() { ["tool"] = name });
+            case Secrets.SecretKeyException secret:
+                // A secret that cannot be sealed: the mask where nothing is stored, or no key on the server. Nothing was written.
+                return ApiProblems.Conflict(secret.Message, new() { ["tool"] = name });
             case CatalogConnectionLostException lost:
                 return new RetryAfter(ApiProblems.Busy(lost.Message), 1);
             case CatalogSchemaException schema:

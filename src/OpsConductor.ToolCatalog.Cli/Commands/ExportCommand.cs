@@ -27,10 +27,14 @@ internal static class ExportCommand
             Description = $"Every version that is not deleted, as platform/tool/NNN-version.yaml in history order (latest last), instead of each tool's latest as platform/tool.yaml.",
         };
         var force = new Option<bool>("--force") { Description = "Write into a folder that already holds files (files of the same name are replaced, others left alone)." };
+        var includeSecrets = new Option<bool>("--include-secrets")
+        {
+            Description = "Write secret values in plain text (!secret \"value\"), opened with the key ring, instead of the mask !secret \"********\" (the CLI has direct database access, so it acts as an administrator). Keep such files safe.",
+        };
         var connection = StoreCommandSupport.ConnectionOption();
         var command = new Command("export", $"Export the catalog (or part of it) to a folder of canonical YAML files, platform/tool.yaml (tools without a platform go under {CatalogFiles.NoPlatformFolder}/).")
         {
-            directory, platform, category, status, capability, tag, allVersions, force, connection,
+            directory, platform, category, status, capability, tag, allVersions, force, includeSecrets, connection,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -68,6 +72,7 @@ internal static class ExportCommand
                 },
                 AllVersions = result.GetValue(allVersions),
                 Overwrite = result.GetValue(force),
+                IncludeSecrets = result.GetValue(includeSecrets),
             };
             IReadOnlyList<ExportedFile> written;
             try

@@ -134,7 +134,13 @@ internal static class StoreCommandSupport
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                return await body(new ToolCatalogStore(dataSource), connection);
+                var secrets = SecretKeys.Open(context, connection);
+                return await body(new ToolCatalogStore(dataSource, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<ToolCatalogStore>.Instance, secrets), connection);
+            }
+            catch (CliException e)
+            {
+                await context.Error.WriteLineAsync($"error: {e.Message}");
+                return e.ExitCode;
             }
             catch (Exception e) when (e is ToolCatalogException or NpgsqlException)
             {

@@ -38,6 +38,9 @@ internal sealed record CliSettings
     /// <summary>The file's <c>data_dir</c>.</summary>
     public string? DataDirectory { get; init; }
 
+    /// <summary>The file's <c>secrets_keyring</c>: the key-ring file that seals secret values (see <see cref="SecretKeys"/>).</summary>
+    public string? SecretsKeyRing { get; init; }
+
     /// <summary>Where the configuration file is looked for.</summary>
     public static string? FindConfigFile(CliContext context)
     {
@@ -97,6 +100,7 @@ internal sealed record CliSettings
 
             string? connection = null;
             string? dataDirectory = null;
+            string? keyRing = null;
             foreach (var property in json.RootElement.EnumerateObject())
             {
                 switch (property.Name)
@@ -107,8 +111,11 @@ internal sealed record CliSettings
                     case "data_dir":
                         dataDirectory = ReadString(file, property);
                         break;
+                    case "secrets_keyring":
+                        keyRing = ReadString(file, property);
+                        break;
                     default:
-                        throw new CliException($"the configuration file '{file}' has the unknown key \"{property.Name}\"; the keys are \"connection\" (a PostgreSQL connection string) and \"data_dir\" (the private server's folder).");
+                        throw new CliException($"the configuration file '{file}' has the unknown key \"{property.Name}\"; the keys are \"connection\" (a PostgreSQL connection string), \"data_dir\" (the private server's folder) and \"secrets_keyring\" (the key-ring file that encrypts secret values).");
                 }
             }
 
@@ -118,6 +125,7 @@ internal sealed record CliSettings
                 ConfigFileFound = true,
                 Connection = string.IsNullOrWhiteSpace(connection) ? null : connection,
                 DataDirectory = string.IsNullOrWhiteSpace(dataDirectory) ? null : Path.GetFullPath(dataDirectory, Path.GetDirectoryName(file)!),
+                SecretsKeyRing = string.IsNullOrWhiteSpace(keyRing) ? null : Path.GetFullPath(keyRing, Path.GetDirectoryName(file)!),
             };
         }
         catch (JsonException e)

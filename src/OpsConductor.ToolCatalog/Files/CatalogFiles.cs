@@ -192,6 +192,13 @@ public sealed class CatalogFiles
         }
 
         var tools = await store.ExportAsync(options.Filter, options.AllVersions, cancellationToken).ConfigureAwait(false);
+        if (options.IncludeSecrets)
+        {
+            var protector = store.SecretProtector
+                ?? throw new CatalogFilesException("The export was asked to include secret values, but the store has no secrets key to open them with; nothing was written.");
+            tools = [.. tools.Select(t => SecretSealer.Reveal(t, protector))];
+        }
+
         var plan = PlanExport(tools, options.AllVersions);
         for (var i = 0; i < plan.Count; i++)
         {

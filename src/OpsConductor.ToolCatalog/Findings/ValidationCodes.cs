@@ -57,6 +57,9 @@ public static class ValidationCodes
     /// <summary>YAML017: The file does not exist or cannot be read.</summary>
     public const string FileUnreadable = "YAML017";
 
+    /// <summary>YAML018: The !secret tag is on a mapping or list, or on a value that is not free-form data (only a string in an input's default or examples, an example's inputs, metadata or an unknown key's value may be secret).</summary>
+    public const string SecretMisplaced = "YAML018";
+
     /// <summary>SHAPE001: A `tool:` wrapper (tool: {name, capability, pattern, inputs, policy}); not the catalog format.</summary>
     public const string ShapeToolWrapper = "SHAPE001";
 
@@ -149,6 +152,9 @@ public static class ValidationCodes
 
     /// <summary>TOOL027: A string (a value or a key, anywhere in the file) holds a NUL or another control character (C0, C1 or DEL; tab, line feed and carriage return are allowed), usually written as an escape (\e, \x07, \0) in a double-quoted scalar.</summary>
     public const string ToolControlCharacter = "TOOL027";
+
+    /// <summary>TOOL028: A value looks like a credential (a password/token/secret/api_key/private_key key with a literal, or an AKIA…, ghp_…, xoxb-…, private-key block or JWT-shaped value) but is not marked !secret (a warning).</summary>
+    public const string UnmarkedCredential = "TOOL028";
 
     /// <summary>CAP001: A capability is not a mapping.</summary>
     public const string CapabilityNotMapping = "CAP001";
@@ -356,6 +362,7 @@ public static class ValidationCodes
         ["YAML015"] = "A core-schema tag whose value does not fit it (`!!int abc`) or is on the wrong kind of node.",
         ["YAML016"] = "Warning: a plain scalar that YAML 1.1 (PyYAML, the original) would read differently (`yes`, `0777`, `1_000`, `1:30`, unquoted dates).",
         ["YAML017"] = "The file does not exist or cannot be read.",
+        ["YAML018"] = "The !secret tag is on a mapping or list, or on a value that is not free-form data (only a string in an input's default or examples, an example's inputs, metadata or an unknown key's value may be secret).",
         ["SHAPE001"] = "A `tool:` wrapper (tool: {name, capability, pattern, inputs, policy}); not the catalog format.",
         ["SHAPE002"] = "A `name:` stub (name, version, description, platform, category, tags, metadata) with no capabilities.",
         ["SHAPE003"] = "The tool template, still holding `<PLACEHOLDER>` values.",
@@ -387,6 +394,7 @@ public static class ValidationCodes
         ["TOOL025"] = "A top-level field or default that must be text (tool_name, description, platform, category, accuracy_level, …) is a number, boolean, list or mapping.",
         ["TOOL026"] = "A value is longer than the catalog database's column for it (tool_name and names 100, version 20, platform and category 50, execution_location 100, scope, completeness, accuracy_level and freshness 50, data_source 100), or the tool could not be stored for another reason the store checks.",
         ["TOOL027"] = "A string (value or key, anywhere) holds a NUL or another control character (C0, C1, DEL; tab, line feed, carriage return allowed), e.g. written as \\e, \\x07 or \\0 in a double-quoted scalar.",
+        ["TOOL028"] = "A value looks like a credential (a password/token/secret/api_key/private_key key with a literal, or an AKIA…, ghp_…, xoxb-…, private-key block or JWT-shaped value) but is not marked !secret (a warning).",
         ["CAP001"] = "A capability is not a mapping.",
         ["CAP002"] = "Warning: a capability has no `description`.",
         ["CAP003"] = "A capability has no `patterns` section.",

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OpsConductor.ToolCatalog.Secrets;
 
 namespace OpsConductor.ToolCatalog.Model;
 
@@ -26,12 +27,16 @@ public enum DataKind
 
     /// <summary>A map from string keys to values.</summary>
     Map,
+
+    /// <summary>A secret (<c>!secret</c> in YAML): a <see cref="SecretValue"/>, plaintext, sealed or the mask; never shown as text.</summary>
+    Secret,
 }
 
 /// <summary>
 /// A free-form, immutable, JSON-like value: what the catalog keeps for data it does not interpret
 /// (metadata, example inputs, defaults of inputs, unknown keys). Compares by content; an integer and a
-/// float compare equal when they are the same number.
+/// float compare equal when they are the same number. A secret (<see cref="DataKind.Secret"/>) compares as
+/// <see cref="SecretValue"/> does and shows as its mask.
 /// </summary>
 public sealed class DataValue : IEquatable<DataValue>
 {
@@ -81,6 +86,13 @@ public sealed class DataValue : IEquatable<DataValue>
         return new(DataKind.Map, map);
     }
 
+    /// <summary>Creates a secret value.</summary>
+    public static DataValue FromSecret(SecretValue secret)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        return new(DataKind.Secret, secret);
+    }
+
     /// <summary>Implicit conversion from text.</summary>
     public static implicit operator DataValue(string value) => FromString(value);
 
@@ -122,7 +134,13 @@ public sealed class DataValue : IEquatable<DataValue>
     /// <summary>The map; throws when <see cref="Kind"/> is not <see cref="DataKind.Map"/>.</summary>
     public DataMap AsMap() => Kind == DataKind.Map ? (DataMap)_value! : throw WrongKind(DataKind.Map);
 
-    /// <summary>A scalar rendered as text (null for the null value, lists and maps).</summary>
+    /// <summary>The secret; throws when <see cref="Kind"/> is not <see cref="DataKind.Secret"/>.</summary>
+    public SecretValue AsSecret() => Kind == DataKind.Secret ? (SecretValue)_value! : throw WrongKind(DataKind.Secret);
+
+    /// <summary>Whether this is a secret.</summary>
+    public bool IsSecret => Kind == DataKind.Secret;
+
+    /// <summary>A scalar rendered as text (null for the null value, lists, maps and secrets: a secret has no text to show).</summary>
     public string? ScalarText() => Kind switch
     {
         DataKind.String => (string)_value!,
@@ -176,6 +194,7 @@ public sealed class DataValue : IEquatable<DataValue>
             DataKind.String => string.Equals((string)_value!, (string)other._value!, StringComparison.Ordinal),
             DataKind.List => ((EquatableArray<DataValue>)_value!).Equals((EquatableArray<DataValue>)other._value!),
             DataKind.Map => ((DataMap)_value!).Equals((DataMap)other._value!),
+            DataKind.Secret => ((SecretValue)_value!).Equals((SecretValue)other._value!),
             _ => false,
         };
     }
@@ -203,6 +222,7 @@ public sealed class DataValue : IEquatable<DataValue>
         DataKind.Null => "null",
         DataKind.List => AsList().ToString(),
         DataKind.Map => AsMap().ToString(),
+        DataKind.Secret => SecretValue.Mask,
         _ => ScalarText()!,
     };
 

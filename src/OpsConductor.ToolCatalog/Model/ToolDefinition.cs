@@ -74,4 +74,13 @@ public sealed record ToolDefinition
 
         return null;
     }
+
+    /// <summary>This tool with every sealed secret opened with <paramref name="protector"/> (plaintext secrets, which the YAML
+    /// writer writes as <c>!secret "value"</c>); for administrators' exports only. The same instance when it holds no secret.</summary>
+    /// <exception cref="Secrets.SecretKeyException">A secret is sealed under a key the protector does not have.</exception>
+    public ToolDefinition RevealSecrets(Secrets.ISecretProtector protector)
+    {
+        ArgumentNullException.ThrowIfNull(protector);
+        return SecretSealer.Reveal(this, protector);
+    }
 }

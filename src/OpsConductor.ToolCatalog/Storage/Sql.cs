@@ -470,4 +470,55 @@ internal static class Sql
     public const string EnsureTelemetryPartition = "SELECT tool_catalog.ensure_telemetry_partition(@Month) AS Name";
 
     public const string DropTelemetryPartitionsBefore = "SELECT tool_catalog.drop_telemetry_partitions_before(@Before) AS Name";
+
+    // ---- Secrets (ToolCatalogStore.Secrets) ----
+
+    /// <summary>Version rows whose document columns hold a secret envelope (a text search for the marker; the envelopes
+    /// themselves are found by parsing). Soft-deleted versions included.</summary>
+    public const string SelectToolSecretRows = """
+        SELECT t.id AS "Id", t.id AS "VersionId", t.tool_name AS "ToolName", t.version AS "Version",
+               t.defaults::text AS "A", t.dependencies::text AS "B", t.metadata::text AS "C", t.examples::text AS "D", t.extensions::text AS "E",
+               NULL::text AS "F", NULL::text AS "G"
+        FROM tool_catalog.tools t
+        WHERE (t.defaults::text || t.dependencies::text || t.metadata::text || t.examples::text || t.extensions::text) LIKE '%"$secret"%'
+        ORDER BY t.id
+        """;
+
+    public const string SelectCapabilitySecretRows = """
+        SELECT c.id AS "Id", t.id AS "VersionId", t.tool_name AS "ToolName", t.version AS "Version",
+               c.extensions::text AS "A", NULL::text AS "B", NULL::text AS "C", NULL::text AS "D", NULL::text AS "E", NULL::text AS "F", NULL::text AS "G"
+        FROM tool_catalog.tool_capabilities c JOIN tool_catalog.tools t ON t.id = c.tool_id
+        WHERE c.extensions::text LIKE '%"$secret"%'
+        ORDER BY c.id
+        """;
+
+    public const string SelectPatternSecretRows = """
+        SELECT p.id AS "Id", t.id AS "VersionId", t.tool_name AS "ToolName", t.version AS "Version",
+               p.policy::text AS "A", p.preference_match::text AS "B", p.required_inputs::text AS "C", p.optional_inputs::text AS "D",
+               p.expected_outputs::text AS "E", p.examples::text AS "F", p.extensions::text AS "G"
+        FROM tool_catalog.tool_patterns p JOIN tool_catalog.tool_capabilities c ON c.id = p.capability_id JOIN tool_catalog.tools t ON t.id = c.tool_id
+        WHERE (p.policy::text || p.preference_match::text || p.required_inputs::text || p.optional_inputs::text
+               || p.expected_outputs::text || p.examples::text || p.extensions::text) LIKE '%"$secret"%'
+        ORDER BY p.id
+        """;
+
+    /// <summary>Lets this transaction's re-wrapping through the content triggers (schema/0011).</summary>
+    public const string AllowSecretRewrap = "SET LOCAL tool_catalog.rewrapping_secrets = 'on'";
+
+    public const string UpdateToolSecrets = """
+        UPDATE tool_catalog.tools
+        SET defaults = @A::jsonb, dependencies = @B::jsonb, metadata = @C::jsonb, examples = @D::jsonb, extensions = @E::jsonb
+        WHERE id = @Id
+        """;
+
+    public const string UpdateCapabilitySecrets = """
+        UPDATE tool_catalog.tool_capabilities SET extensions = @A::jsonb WHERE id = @Id
+        """;
+
+    public const string UpdatePatternSecrets = """
+        UPDATE tool_catalog.tool_patterns
+        SET policy = @A::json, preference_match = @B::json, required_inputs = @C::json, optional_inputs = @D::json,
+            expected_outputs = @E::json, examples = @F::json, extensions = @G::json
+        WHERE id = @Id
+        """;
 }

@@ -60,7 +60,11 @@ public sealed partial class ToolCatalogStore
             {
                 foreach (var item in items.Where(i => i.Outcome != ImportOutcome.Refused))
                 {
-                    planner.Classify(item);
+                    planner.SealSecrets(item, _secrets);
+                    if (item.Outcome != ImportOutcome.Refused)
+                    {
+                        planner.Classify(item);
+                    }
                 }
 
                 if (options.DryRun || items.Any(i => i.Outcome == ImportOutcome.Refused))
@@ -77,6 +81,12 @@ public sealed partial class ToolCatalogStore
             foreach (var item in items.Where(i => i.Outcome != ImportOutcome.Refused))
             {
                 var before = planner.Save(item.Tool.Name);
+                planner.SealSecrets(item, _secrets);
+                if (item.Outcome == ImportOutcome.Refused)
+                {
+                    continue;
+                }
+
                 planner.Classify(item);
                 if (options.DryRun || !item.IsWrite)
                 {
@@ -293,7 +303,7 @@ public sealed partial class ToolCatalogStore
     {
         public int Index { get; } = index;
 
-        public ToolDefinition Tool { get; } = tool;
+        public ToolDefinition Tool { get; set; } = tool;
 
         public ImportOutcome Outcome { get; set; } = ImportOutcome.Unchanged;
 
@@ -372,6 +382,24 @@ public sealed partial class ToolCatalogStore
             var ids = heads.Where(h => h.IsLatest || wanted.Contains((h.Name, h.Version))).Select(h => h.Id).ToList();
             var stored = (await LoadByIdsAsync(scope.Connection, scope.Transaction, [.. ids], scope.CancellationToken).ConfigureAwait(false)).ToDictionary(t => t.Id);
             return new ImportPlanner(byName, stored);
+        }
+
+        /// <summary>Seals the item's secrets (<see cref="SecretSealer"/>): the mask refers to the stored version of the
+        /// same number when there is one, else to the tool's latest version as planned so far; refuses the item when a secret
+        /// cannot be sealed (no key configured, or a mask with nothing stored at its path).</summary>
+        public void SealSecrets(PlannedItem item, Secrets.ISecretProtector? protector)
+        {
+            var tool = item.Tool;
+            var existing = (_heads.GetValueOrDefault(tool.Name) ?? []).FirstOrDefault(v => v.Version == tool.Version);
+            var reference = existing is not null ? _stored[existing.Id].Definition : _planned.GetValueOrDefault(tool.Name)?.Definition;
+            try
+            {
+                item.Tool = SecretSealer.Seal(tool, reference, protector);
+            }
+            catch (ToolCatalogException e)
+            {
+                item.Refuse(e.Message);
+            }
         }
 
         public void Classify(PlannedItem item)

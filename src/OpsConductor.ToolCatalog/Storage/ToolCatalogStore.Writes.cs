@@ -232,6 +232,7 @@ public sealed partial class ToolCatalogStore
             var previousTool = previous is null
                 ? null
                 : (await LoadByIdsAsync(scope.Connection, scope.Transaction, [previous.Id], scope.CancellationToken).ConfigureAwait(false)).Single().Definition;
+            tool = SecretSealer.Seal(tool, previousTool, _secrets);
             var ids = await AllocateIdsAsync(scope.Connection, scope.Transaction, [tool], scope.CancellationToken).ConfigureAwait(false);
             var row = AssignIds([tool], ids)[0];
             row.ParentId = previous?.Id ?? (heads.Count > 0 ? heads[^1].Id : null);

@@ -34,6 +34,7 @@ public sealed partial class ToolCatalogStore
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly Secrets.ISecretProtector? _secrets;
 
     static ToolCatalogStore() => DapperJsonHandlers.EnsureRegistered();
 
@@ -42,6 +43,18 @@ public sealed partial class ToolCatalogStore
     /// <param name="timeProvider">The clock for timestamps written (created, updated, audited, changed).</param>
     /// <param name="logger">Where to log; connection strings and secrets are never logged.</param>
     public ToolCatalogStore(NpgsqlDataSource dataSource, TimeProvider timeProvider, ILogger<ToolCatalogStore> logger)
+        : this(dataSource, timeProvider, logger, secrets: null)
+    {
+    }
+
+    /// <summary>Creates a store over the host's data source that seals secret values (<see cref="DataKind.Secret"/>) with
+    /// <paramref name="secrets"/> before they are written. Without a protector, a tool holding a new secret is refused
+    /// (nothing is stored); tools without secrets, and secrets stored already, are unaffected.</summary>
+    /// <param name="dataSource">The host's PostgreSQL data source (its pool is used as is).</param>
+    /// <param name="timeProvider">The clock for timestamps written (created, updated, audited, changed).</param>
+    /// <param name="logger">Where to log; connection strings and secrets are never logged.</param>
+    /// <param name="secrets">The key that seals secrets (a <see cref="Secrets.SecretKeyRing"/>, or a host's own), or null.</param>
+    public ToolCatalogStore(NpgsqlDataSource dataSource, TimeProvider timeProvider, ILogger<ToolCatalogStore> logger, Secrets.ISecretProtector? secrets)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -49,7 +62,11 @@ public sealed partial class ToolCatalogStore
         _dataSource = dataSource;
         _timeProvider = timeProvider;
         _logger = logger;
+        _secrets = secrets;
     }
+
+    /// <summary>The key that seals secrets, or null when none is configured.</summary>
+    public Secrets.ISecretProtector? SecretProtector => _secrets;
 
     /// <summary>The data source the store reads and writes through, as given to the constructor (a host that made the
     /// store can hand the same source to a <see cref="Runtime.ToolCatalogRuntime"/>; the runtime's listener clones its settings).</summary>

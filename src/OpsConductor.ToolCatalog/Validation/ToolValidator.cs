@@ -47,6 +47,7 @@ public sealed class ToolValidator
         {
             Run(document.Shape, root, sink);
             TextRules.Run(root, sink);
+            Secrets(document.Shape, root, sink);
         }
 
         StoreLimits(document.Tools, sink);
@@ -61,6 +62,7 @@ public sealed class ToolValidator
         var root = ToolNodeWriter.Build(tool);
         new ToolRules(Options, sink).Run(root);
         TextRules.Run(root, sink);
+        Secrets(ToolFileShape.Canonical, root, sink);
         StoreLimits([tool], sink);
         return new ValidationReport(null, sink.Findings);
     }
@@ -84,6 +86,33 @@ public sealed class ToolValidator
             {
                 sink.Error(ValidationCodes.ToolTooLongForStore, "", null, $"the catalog database cannot store this tool: {problem}");
             }
+        }
+    }
+
+    /// <summary>Where <c>!secret</c> may stand (each tool of the file, in its canonical shape), and, in lenient mode,
+    /// warnings for credential-looking values that are not marked secret.</summary>
+    private void Secrets(ToolFileShape shape, YamlNode root, FindingSink sink)
+    {
+        switch (shape, root)
+        {
+            case (ToolFileShape.Canonical, _):
+                SecretRules.CheckPlacement(root, sink);
+                break;
+            case (ToolFileShape.ListForm, YamlMapping listForm):
+                SecretRules.CheckPlacement(ListFormNormalizer.Normalize(listForm), sink);
+                break;
+            case (ToolFileShape.Profiles, YamlMapping profiles) when profiles.Get("tools") is YamlMapping tools:
+                foreach (var (key, value) in tools.Entries)
+                {
+                    SecretRules.CheckPlacement(value, sink, FieldPath.Child("tools", key.Text));
+                }
+
+                break;
+        }
+
+        if (!Options.Strict)
+        {
+            SecretRules.WarnUnmarked(root, sink);
         }
     }
 

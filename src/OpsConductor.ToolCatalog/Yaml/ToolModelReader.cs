@@ -1,4 +1,5 @@
 using OpsConductor.ToolCatalog.Model;
+using OpsConductor.ToolCatalog.Secrets;
 
 namespace OpsConductor.ToolCatalog.Yaml;
 
@@ -622,6 +623,11 @@ internal static class ToolModelReader
     /// <summary>Converts a node to free-form data. Depth is bounded by the loader's nesting limit.</summary>
     public static DataValue ToData(YamlNode node) => node switch
     {
+        YamlScalar { IsSecret: true } secret => Secret(secret.Text),
+
+        // The JSON form of a secret ({"$secret": "value"}: what the API shows an admin, and how a JSON body marks one).
+        YamlMapping { Count: 1 } marker when marker.Entries[0].Key.Text == SecretMarker && marker.Entries[0].Value is YamlScalar { IsString: true } text
+            => Secret(text.Text),
         YamlScalar s => s.Kind switch
         {
             ScalarKind.Null => DataValue.Null,
@@ -634,6 +640,12 @@ internal static class ToolModelReader
         YamlMapping map => DataValue.FromMap(ToDataMap(map)),
         _ => throw new InvalidOperationException($"Unknown node type {node.GetType().Name}."),
     };
+
+    /// <summary>The one key of a mapping that stands for a secret (the JSON form of <c>!secret</c>).</summary>
+    public const string SecretMarker = "$secret";
+
+    private static DataValue Secret(string text) =>
+        DataValue.FromSecret(text == SecretValue.Mask ? SecretValue.Masked : SecretValue.FromPlaintext(text));
 
     public static DataMap ToDataMap(YamlMapping map) =>
         DataMap.Create(map.Entries.Select(e => new KeyValuePair<string, DataValue>(e.Key.Text, ToData(e.Value))));

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using OpsConductor.ToolCatalog.Model;
+using OpsConductor.ToolCatalog.Secrets;
 
 namespace OpsConductor.ToolCatalog.Yaml;
 
@@ -255,6 +256,7 @@ internal static partial class ToolNodeWriter
             DataKind.Float => YamlScalar.Float(value.AsDouble()),
             DataKind.String => Str(value.AsString()),
             DataKind.List => new YamlSequence([.. value.AsList().Select(v => Data(v, depth + 1))], default),
+            DataKind.Secret => YamlScalar.Secret(value.AsSecret().Plaintext ?? SecretValue.Mask),
             _ => new YamlMapping([.. value.AsMap().Select(e => new YamlEntry(Key(e.Key), Data(e.Value, depth + 1)))], default),
         };
     }

@@ -126,6 +126,13 @@ internal sealed partial class YamlDocumentLoader
             return false;
         }
 
+        if (!start.Tag.IsEmpty && start.Tag.Value == YamlScalar.SecretTag)
+        {
+            Error(ValidationCodes.SecretMisplaced, _lastMark, path,
+                $"the tag !secret is on {(isMapping ? "a mapping" : "a list")}; it marks one string value (a scalar): tag each secret string on its own");
+            return false;
+        }
+
         if (!start.Tag.IsEmpty && !IsNonSpecific(start.Tag.Value) && start.Tag.Value != (isMapping ? CoreSchema.MapTag : CoreSchema.SeqTag))
         {
             return TagError(start.Tag.Value, path, isMapping ? "a mapping" : "a list");
@@ -181,7 +188,14 @@ internal sealed partial class YamlDocumentLoader
         ScalarKind kind;
         object? value;
         var tag = scalar.Tag.IsEmpty ? null : scalar.Tag.Value;
-        if (tag is null)
+        var isSecret = tag == YamlScalar.SecretTag;
+        if (isSecret)
+        {
+            // A secret is always text, whatever it looks like (!secret 1234 is the string "1234"); where it may stand
+            // is the model reader's rule (free-form data only).
+            (kind, value) = (ScalarKind.String, scalar.Value);
+        }
+        else if (tag is null)
         {
             (kind, value) = style == YamlScalarStyle.Plain ? CoreSchema.ResolvePlain(scalar.Value) : (ScalarKind.String, scalar.Value);
             if (style == YamlScalarStyle.Plain && _options.WarnOnYaml11Differences)
@@ -194,7 +208,7 @@ internal sealed partial class YamlDocumentLoader
             return false;
         }
 
-        var node = YamlScalar.Create(scalar.Value, style, kind, value, _lastMark);
+        var node = YamlScalar.Create(scalar.Value, style, kind, value, _lastMark, isSecret);
         if (!scalar.Anchor.IsEmpty)
         {
             _anchors[scalar.Anchor.Value] = node;
@@ -261,7 +275,7 @@ internal sealed partial class YamlDocumentLoader
     private bool TagError(string tag, string path, string what)
     {
         Error(ValidationCodes.ForbiddenTag, _lastMark, path,
-            $"the tag {ShortTag(tag)} on {what} is not allowed; only the YAML 1.2 core-schema tags (!!str, !!int, !!float, !!bool, !!null, !!seq, !!map) are, and no object is ever constructed from a tag");
+            $"the tag {ShortTag(tag)} on {what} is not allowed; only the YAML 1.2 core-schema tags (!!str, !!int, !!float, !!bool, !!null, !!seq, !!map) and !secret (on a string in free-form data) are, and no object is ever constructed from a tag");
         return false;
     }
 
@@ -336,6 +350,13 @@ internal sealed partial class YamlDocumentLoader
             {
                 Error(ValidationCodes.ComplexKey, mark, frame.Path,
                     $"a mapping key here is {node.Describe()}; keys must be plain text");
+                return false;
+            }
+
+            if (key.IsSecret)
+            {
+                Error(ValidationCodes.SecretMisplaced, mark, FieldPath.Child(frame.Path, key.Text),
+                    "a mapping key is marked !secret; keys are never secret (they name fields): mark the value instead");
                 return false;
             }
 

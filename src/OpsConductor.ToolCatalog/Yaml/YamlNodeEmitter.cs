@@ -29,6 +29,9 @@ internal static class YamlNodeEmitter
     {
         switch (node)
         {
+            case YamlScalar { IsSecret: true } secret:
+                emitter.Emit(new Scalar(AnchorName.Empty, new TagName(YamlScalar.SecretTag), secret.Text, ScalarStyle.DoubleQuoted, isPlainImplicit: false, isQuotedImplicit: false));
+                break;
             case YamlScalar scalar:
                 emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, scalar.Text, ToStyle(scalar), isPlainImplicit: true, isQuotedImplicit: true));
                 break;

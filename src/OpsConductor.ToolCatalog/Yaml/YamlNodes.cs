@@ -56,14 +56,21 @@ internal abstract class YamlNode
 
 internal sealed class YamlScalar : YamlNode
 {
-    private YamlScalar(string text, YamlScalarStyle style, ScalarKind kind, object? value, SourceMark start)
+    /// <summary>The local tag that marks a secret string (<c>token: !secret "…"</c>).</summary>
+    public const string SecretTag = "!secret";
+
+    private YamlScalar(string text, YamlScalarStyle style, ScalarKind kind, object? value, SourceMark start, bool isSecret = false)
         : base(start, 1)
     {
         Text = text;
         Style = style;
         Kind = kind;
         Value = value;
+        IsSecret = isSecret;
     }
+
+    /// <summary>Whether the scalar carries the <c>!secret</c> tag (it is then a string).</summary>
+    public bool IsSecret { get; }
 
     /// <summary>The scalar's content as written (after unescaping, before type resolution).</summary>
     public string Text { get; }
@@ -90,8 +97,11 @@ internal sealed class YamlScalar : YamlNode
         _ => throw new InvalidOperationException($"The scalar is {Describe()}, not a number."),
     };
 
-    public static YamlScalar Create(string text, YamlScalarStyle style, ScalarKind kind, object? value, SourceMark start) =>
-        new(text, style, kind, value, start);
+    public static YamlScalar Create(string text, YamlScalarStyle style, ScalarKind kind, object? value, SourceMark start, bool isSecret = false) =>
+        new(text, style, kind, value, start, isSecret);
+
+    /// <summary>A <c>!secret</c> string (double-quoted).</summary>
+    public static YamlScalar Secret(string text) => new(text, YamlScalarStyle.DoubleQuoted, ScalarKind.String, text, default, isSecret: true);
 
     public static YamlScalar String(string text, SourceMark start = default, YamlScalarStyle style = YamlScalarStyle.DoubleQuoted) =>
         new(text, style, ScalarKind.String, text, start);
@@ -112,6 +122,7 @@ internal sealed class YamlScalar : YamlNode
         ScalarKind.Null => "null",
         ScalarKind.Boolean => $"the boolean {Text}",
         ScalarKind.Integer or ScalarKind.Float => $"the number {Text}",
+        _ when IsSecret => "a !secret string",
         _ => Style == YamlScalarStyle.Plain ? $"the string '{Shorten(Text)}'" : $"the quoted string '{Shorten(Text)}'",
     };
 

@@ -135,7 +135,7 @@ internal static class AuditContent
     {
         [VersionIdKey] = versionId,
         [HashField] = ToolJson.ContentSha256(removed),
-        [ContentKey] = JsonNode.Parse(ToolJson.ToJson(removed, indented: false)),
+        [ContentKey] = JsonNode.Parse(ToolJson.ToStoredJson(removed)),
     };
 }
 

@@ -7,7 +7,9 @@ namespace OpsConductor.ToolCatalog.Storage.Json;
 /// The field-by-field difference of two JSON documents, as audit rows store it:
 /// <c>{"path.to.field": {"old": …, "new": …}}</c>, one entry per changed leaf. Objects are compared key by key
 /// (so capabilities and patterns, keyed by name, diff by name); arrays and scalars are compared as wholes; a key
-/// present on one side only appears with <c>null</c> on the other. Paths join keys with dots.
+/// present on one side only appears with <c>null</c> on the other. Paths join keys with dots. A secret that changed
+/// (or appeared, or went) is recorded at its path as <c>{"old": "********", "new": "********", "secret": "changed"}</c>:
+/// never its value, nor its envelope.
 /// </summary>
 internal static class JsonDiff
 {
@@ -26,6 +28,23 @@ internal static class JsonDiff
 
     private static void Walk(string path, JsonNode? before, JsonNode? after, JsonObject changes)
     {
+        if (SecretOf(before) is { } || SecretOf(after) is { })
+        {
+            var (a, b) = (SecretOf(before), SecretOf(after));
+            if (a is null || b is null || !a.Equals(b))
+            {
+                // A secret's change is recorded as such, never with its value or envelope.
+                changes[path.Length == 0 ? "$" : path] = new JsonObject
+                {
+                    ["old"] = a is null ? before?.DeepClone() : Secrets.SecretValue.Mask,
+                    ["new"] = b is null ? after?.DeepClone() : Secrets.SecretValue.Mask,
+                    ["secret"] = "changed",
+                };
+            }
+
+            return;
+        }
+
         if (before is JsonObject left && after is JsonObject right)
         {
             foreach (var (key, value) in left)
@@ -49,6 +68,10 @@ internal static class JsonDiff
             changes[path.Length == 0 ? "$" : path] = Entry(before, after);
         }
     }
+
+    /// <summary>The secret a <c>{"$secret": …}</c> node holds, or null (see <see cref="DataJson"/>).</summary>
+    private static Secrets.SecretValue? SecretOf(JsonNode? node) =>
+        node is JsonObject { Count: 1 } o && o.TryGetPropertyValue("$secret", out var marker) ? DataJson.ReadSecret(marker) : null;
 
     private static JsonObject Entry(JsonNode? before, JsonNode? after) =>
         new() { ["old"] = before?.DeepClone(), ["new"] = after?.DeepClone() };

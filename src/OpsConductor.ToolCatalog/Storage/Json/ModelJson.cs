@@ -44,6 +44,13 @@ internal static class ModelJson
     /// <summary>Free-form maps with their keys in ordinal order: the form content hashes are taken of.</summary>
     public static ModelJsonFormat Canonical { get; } = new(sortMaps: true);
 
+    /// <summary>As <see cref="Stored"/>, with every secret as the mask <c>{"$secret":"********"}</c>: the documents users
+    /// see (<see cref="ToolJson.ToJson(ToolDefinition, bool)"/>: <c>show</c>, the API).</summary>
+    public static ModelJsonFormat Shown { get; } = new(sortMaps: false, SecretWriting.Mask);
+
+    /// <summary>As <see cref="Shown"/>, but plaintext secrets as <c>{"$secret":"value"}</c>: an administrator's revealed document.</summary>
+    public static ModelJsonFormat Revealed { get; } = new(sortMaps: false, SecretWriting.Plaintext);
+
     /// <summary>Serialises with <paramref name="write"/> to a UTF-8 JSON string (for the hand-built audit documents).</summary>
     public static string Serialize<T>(T value, Action<Utf8JsonWriter, T> write)
     {
@@ -118,7 +125,7 @@ internal static class ModelJson
 /// </summary>
 internal sealed class ModelJsonFormat
 {
-    public ModelJsonFormat(bool sortMaps)
+    public ModelJsonFormat(bool sortMaps, SecretWriting secrets = SecretWriting.Envelope)
     {
         var options = new JsonSerializerOptions
         {
@@ -128,8 +135,8 @@ internal sealed class ModelJsonFormat
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
             Converters =
             {
-                new DataValueConverter(sortMaps),
-                new DataMapConverter(sortMaps),
+                new DataValueConverter(sortMaps, secrets),
+                new DataMapConverter(sortMaps, secrets),
                 new EquatableArrayConverter<string>(),
                 new EquatableArrayConverter<DataValue>(),
                 new EquatableArrayConverter<InputSpec>(),

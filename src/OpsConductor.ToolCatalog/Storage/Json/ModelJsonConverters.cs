@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using OpsConductor.ToolCatalog.Model;
+using OpsConductor.ToolCatalog.Secrets;
 
 namespace OpsConductor.ToolCatalog.Storage.Json;
 
@@ -11,7 +12,7 @@ namespace OpsConductor.ToolCatalog.Storage.Json;
 /// <see cref="ModelJson"/>). The instance carries the map order (<paramref name="sortMaps"/>: keys in ordinal order,
 /// for content hashes).
 /// </summary>
-internal sealed class DataValueConverter(bool sortMaps) : JsonConverter<DataValue>, IModelJsonConverter
+internal sealed class DataValueConverter(bool sortMaps, SecretWriting secrets = SecretWriting.Envelope) : JsonConverter<DataValue>, IModelJsonConverter
 {
     /// <inheritdoc />
     public override bool HandleNull => true;
@@ -22,11 +23,11 @@ internal sealed class DataValueConverter(bool sortMaps) : JsonConverter<DataValu
 
     /// <inheritdoc />
     public override void Write(Utf8JsonWriter writer, DataValue value, JsonSerializerOptions options) =>
-        DataJson.WriteValue(writer, value, sortMaps);
+        DataJson.WriteValue(writer, value, sortMaps, secrets);
 }
 
 /// <summary>A free-form map (<see cref="DataMap"/>) as a JSON object; never null. See <see cref="DataValueConverter"/>.</summary>
-internal sealed class DataMapConverter(bool sortMaps) : JsonConverter<DataMap>, IModelJsonConverter
+internal sealed class DataMapConverter(bool sortMaps, SecretWriting secrets = SecretWriting.Envelope) : JsonConverter<DataMap>, IModelJsonConverter
 {
     /// <inheritdoc />
     public override bool HandleNull => true;
@@ -37,7 +38,7 @@ internal sealed class DataMapConverter(bool sortMaps) : JsonConverter<DataMap>, 
 
     /// <inheritdoc />
     public override void Write(Utf8JsonWriter writer, DataMap value, JsonSerializerOptions options) =>
-        DataJson.WriteMap(writer, value, sortMaps);
+        DataJson.WriteMap(writer, value, sortMaps, secrets);
 }
 
 /// <summary>An <see cref="EquatableArray{T}"/> as a JSON array, each item as the options describe <typeparamref name="T"/>;
@@ -84,13 +85,27 @@ internal sealed class EquatableArrayConverter<T> : JsonConverter<EquatableArray<
 /// <summary>A converter of this library: safe to call directly, outside the serializer (<see cref="ModelJsonFormat.Write{T}"/>).</summary>
 internal interface IModelJsonConverter;
 
+/// <summary>How a format writes secrets.</summary>
+internal enum SecretWriting
+{
+    /// <summary>Sealed secrets as their envelopes (the columns, audit diffs); anything else as the mask.</summary>
+    Envelope,
+
+    /// <summary>Every secret as the mask (documents users see).</summary>
+    Mask,
+
+    /// <summary>Plaintext secrets as <c>{"$secret":"value"}</c> (an administrator's revealed document); sealed ones as the mask.</summary>
+    Plaintext,
+}
+
 /// <summary>The reading and writing of free-form data shared by the converters.</summary>
 internal static class DataJson
 {
     private const string FloatMarker = "$float";
     private const string MapMarker = "$map";
+    private const string SecretMarker = "$secret";
 
-    public static void WriteValue(Utf8JsonWriter writer, DataValue value, bool sortMaps)
+    public static void WriteValue(Utf8JsonWriter writer, DataValue value, bool sortMaps, SecretWriting secrets = SecretWriting.Envelope)
     {
         switch (value.Kind)
         {
@@ -113,32 +128,96 @@ internal static class DataJson
                 writer.WriteStartArray();
                 foreach (var item in value.AsList().AsSpan())
                 {
-                    WriteValue(writer, item, sortMaps);
+                    WriteValue(writer, item, sortMaps, secrets);
                 }
 
                 writer.WriteEndArray();
                 break;
             case DataKind.Map:
                 var map = value.AsMap();
-                if (map.Count == 1 && (map.ContainsKey(FloatMarker) || map.ContainsKey(MapMarker)))
+                if (map.Count == 1 && (map.ContainsKey(FloatMarker) || map.ContainsKey(MapMarker) || map.ContainsKey(SecretMarker)))
                 {
                     writer.WriteStartObject();
                     writer.WritePropertyName(MapMarker);
-                    WriteMap(writer, map, sortMaps);
+                    WriteMap(writer, map, sortMaps, secrets);
                     writer.WriteEndObject();
                 }
                 else
                 {
-                    WriteMap(writer, map, sortMaps);
+                    WriteMap(writer, map, sortMaps, secrets);
                 }
 
+                break;
+            case DataKind.Secret:
+                WriteSecret(writer, value.AsSecret(), sortMaps, secrets);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(value), value.Kind, "Unknown data kind.");
         }
     }
 
-    public static void WriteMap(Utf8JsonWriter writer, DataMap map, bool sortMaps)
+    /// <summary>
+    /// A secret: sealed, <c>{"$secret":{"kid","dek","iv","ct","tag"}}</c>, or in the canonical form content hashes are taken
+    /// of, <c>{"$secret":{"ct","iv","tag"}}</c> (the wrapping key is left out, so re-wrapping under a new key is no content
+    /// change). Anything not sealed (plaintext, the mask) is written as <c>{"$secret":"********"}</c>: JSON never carries a
+    /// secret's plain text, so no column, audit row or API document can (the store seals before it writes).
+    /// </summary>
+    private static void WriteSecret(Utf8JsonWriter writer, SecretValue secret, bool canonical, SecretWriting mode)
+    {
+        writer.WriteStartObject();
+        if (mode == SecretWriting.Plaintext && secret.Plaintext is { } plaintext)
+        {
+            writer.WriteString(SecretMarker, plaintext);
+        }
+        else if (mode != SecretWriting.Mask && secret.Envelope is { } e)
+        {
+            writer.WriteStartObject(SecretMarker);
+            if (canonical)
+            {
+                writer.WriteString("ct", e.Ciphertext);
+                writer.WriteString("iv", e.Nonce);
+                writer.WriteString("tag", e.Tag);
+            }
+            else
+            {
+                writer.WriteString("kid", e.KeyId);
+                writer.WriteString("dek", e.WrappedKey);
+                writer.WriteString("iv", e.Nonce);
+                writer.WriteString("ct", e.Ciphertext);
+                writer.WriteString("tag", e.Tag);
+            }
+
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteString(SecretMarker, SecretValue.Mask);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The secret an object <c>{"$secret": …}</c> holds (a sealed envelope or the mask), or null when it is not one.</summary>
+    internal static SecretValue? ReadSecret(System.Text.Json.Nodes.JsonNode? marker)
+    {
+        if (marker is System.Text.Json.Nodes.JsonValue text && text.TryGetValue<string>(out var s))
+        {
+            return s == SecretValue.Mask ? SecretValue.Masked : null;
+        }
+
+        if (marker is System.Text.Json.Nodes.JsonObject o && o.Count == 5 && Field(o, "kid") is { } kid && Field(o, "dek") is { } dek
+            && Field(o, "iv") is { } iv && Field(o, "ct") is { } ct && Field(o, "tag") is { } tag)
+        {
+            return SecretValue.FromEnvelope(new SecretEnvelope(kid, dek, iv, ct, tag));
+        }
+
+        return null;
+
+        static string? Field(System.Text.Json.Nodes.JsonObject o, string name) =>
+            o.TryGetPropertyValue(name, out var v) && v is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var t) ? t : null;
+    }
+
+    public static void WriteMap(Utf8JsonWriter writer, DataMap map, bool sortMaps, SecretWriting secrets = SecretWriting.Envelope)
     {
         writer.WriteStartObject();
         if (sortMaps && map.Count > 1)
@@ -146,7 +225,7 @@ internal static class DataJson
             foreach (var (key, item) in map.OrderBy(e => e.Key, StringComparer.Ordinal))
             {
                 writer.WritePropertyName(key);
-                WriteValue(writer, item, sortMaps);
+                WriteValue(writer, item, sortMaps, secrets);
             }
         }
         else
@@ -154,7 +233,7 @@ internal static class DataJson
             foreach (var (key, item) in map)
             {
                 writer.WritePropertyName(key);
-                WriteValue(writer, item, sortMaps);
+                WriteValue(writer, item, sortMaps, secrets);
             }
         }
 
@@ -221,6 +300,18 @@ internal static class DataJson
     private static DataValue ReadObjectValue(ref Utf8JsonReader reader)
     {
         var probe = reader;
+        if (probe.Read() && probe.TokenType == JsonTokenType.PropertyName && probe.ValueTextEquals(SecretMarker))
+        {
+            var whole = reader;
+            var node = System.Text.Json.Nodes.JsonNode.Parse(ref whole) as System.Text.Json.Nodes.JsonObject;
+            if (node is { Count: 1 } && ReadSecret(node[SecretMarker]) is { } secret)
+            {
+                reader = whole;
+                return DataValue.FromSecret(secret);
+            }
+        }
+
+        probe = reader;
         if (probe.Read() && probe.TokenType == JsonTokenType.PropertyName &&
             (probe.ValueTextEquals(FloatMarker) || probe.ValueTextEquals(MapMarker)))
         {

@@ -187,14 +187,33 @@ public static class ToolJson
     }
 
     /// <summary>A tool version as JSON text (indented unless <paramref name="indented"/> is false), in the shape of its
-    /// canonical YAML file.</summary>
+    /// canonical YAML file. Every secret is written as the mask, <c>{"$secret":"********"}</c>: never its value, nor its envelope.</summary>
     public static string ToJson(ToolDefinition tool, bool indented = true)
     {
         ArgumentNullException.ThrowIfNull(tool);
+        return ToJson(tool, indented, ModelJson.Shown);
+    }
+
+    /// <summary>As <see cref="ToJson(ToolDefinition, bool)"/>, with every secret's value opened with <paramref name="protector"/> and
+    /// written as <c>{"$secret":"value"}</c>. For administrators only (the API's <c>?include_secrets=true</c>).</summary>
+    /// <exception cref="Secrets.SecretKeyException">A secret is sealed under a key the protector does not have.</exception>
+    public static string ToJsonWithSecrets(ToolDefinition tool, Secrets.ISecretProtector protector, bool indented = true)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        ArgumentNullException.ThrowIfNull(protector);
+        return ToJson(SecretSealer.Reveal(tool, protector), indented, ModelJson.Revealed);
+    }
+
+    /// <summary>As <see cref="ToJson(ToolDefinition, bool)"/>, with secrets as their stored envelopes (audit diffs, which must
+    /// see a secret change, and the content a hard delete's audit row keeps).</summary>
+    internal static string ToStoredJson(ToolDefinition tool) => ToJson(tool, indented: false, ModelJson.Stored);
+
+    private static string ToJson(ToolDefinition tool, bool indented, ModelJsonFormat format)
+    {
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var writer = new Utf8JsonWriter(buffer, ModelJson.WriterOptions with { Indented = indented }))
         {
-            Write(writer, tool);
+            Write(writer, tool, FieldMode.Plain, includeState: true, format);
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
@@ -238,5 +257,5 @@ public static class ToolJson
 
     /// <summary>The document as a mutable JSON tree (for diffs).</summary>
     internal static JsonObject ToNode(ToolDefinition tool) =>
-        (JsonObject)JsonNode.Parse(ToJson(tool, indented: false))!;
+        (JsonObject)JsonNode.Parse(ToStoredJson(tool))!;
 }
