@@ -229,6 +229,8 @@ internal static class SelectCommand
                 "CostLimit" => $"--cost-limit {e.Value}",
                 "Environment" => $"--environment {e.Value}",
                 "ExplicitMode" => $"--mode {e.Value}",
+                "AssignmentKey" => $"--assignment-key {e.Value}",
+                "User" => $"--user {e.Value}",
                 _ => $"{field} {e.Value}",
             };
         await context.Error.WriteLineAsync($"error: {option}: {e.Rule}");

@@ -43,7 +43,7 @@ public sealed class SelectExperimentCommandTests
         var result = await CliHarness.RunAsync("select", "cli_cap", "--assignment-key", " ");
 
         Assert.That(result.ExitCode, Is.EqualTo(2));
-        Assert.That(result.Error, Does.Contain("AssignmentKey").Or.Contain("assignment-key"));
+        Assert.That(result.Error, Does.Contain("--assignment-key").And.Contain("must not be empty or blank"));
     }
 
     private static ToolDefinition Tool(string version, string time) => new()
