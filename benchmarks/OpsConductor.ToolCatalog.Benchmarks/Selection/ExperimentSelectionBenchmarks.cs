@@ -70,6 +70,9 @@ public class ExperimentSelectionBenchmarks
         }
     }
 
+    /// <summary>The snapshot with experiments running (after <see cref="Setup"/>).</summary>
+    internal CatalogSnapshot Snapshot => _experimenting;
+
     /// <summary>No experiment, no key: today's selection.</summary>
     [Benchmark(Baseline = true)]
     public ToolSelectionResult NoExperiment() => _selector.Select(_plain, _request);
