@@ -124,7 +124,7 @@ internal static class SelectCommand
 
             return await StoreCommandSupport.RunAsync(context, result.GetValue(connection), async (store, origin) =>
             {
-                var snapshot = await store.LoadSnapshotAsync(cancellationToken);
+                var snapshot = await CatalogSnapshot.LoadAsync(store, context.TimeProvider, cancellationToken);
                 TimeCalibrations? calibrations = null;
                 if (request.Calibration != CalibrationUse.Off)
                 {

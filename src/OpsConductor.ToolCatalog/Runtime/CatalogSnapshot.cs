@@ -206,6 +206,31 @@ public sealed class CatalogSnapshot
     }
 
     /// <summary>
+    /// The catalog as a runtime serves it, read once from <paramref name="store"/>: every tool's latest version and the
+    /// running experiments with both arms' versions compiled, at one revision (for one-shot selections, such as
+    /// <c>toolcatalog select</c>; a process that selects repeatedly keeps a <see cref="ToolCatalogRuntime"/>, which
+    /// follows changes).
+    /// </summary>
+    /// <param name="store">The store to read.</param>
+    /// <param name="timeProvider">The clock for <see cref="LoadedAt"/>; the system clock when null.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>A snapshot from the database.</returns>
+    public static async Task<CatalogSnapshot> LoadAsync(ToolCatalogStore store, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var (state, experiments) = await store.LoadCatalogWithExperimentsAsync([], cancellationToken).ConfigureAwait(false);
+        var empty = Create([], 0, CatalogSource.None, DateTimeOffset.MinValue);
+        var definitions = new ToolDefinition[state.Tools.Count];
+        for (var i = 0; i < definitions.Length; i++)
+        {
+            definitions[i] = state.Tools[i].Definition;
+        }
+
+        return empty.Rebuild(definitions, state.Revision, CatalogSource.Database, (timeProvider ?? TimeProvider.System).GetUtcNow(),
+            keepFileOrder: false, empty.ResolveExperiments(experiments));
+    }
+
+    /// <summary>
     /// Builds a snapshot from tools' latest versions. When <paramref name="keepFileOrder"/> is true the tools keep
     /// the order given (YAML catalogs); otherwise they are ordered by name (database catalogs). A name given twice
     /// keeps its last definition.

@@ -9,21 +9,6 @@ namespace OpsConductor.ToolCatalog.Storage;
 public sealed partial class ToolCatalogStore
 {
     /// <summary>
-    /// The catalog as a runtime serves it, read once: every tool's latest version and the running experiments with both
-    /// arms' versions compiled, at one revision (for one-shot selections, such as <c>toolcatalog select</c>; a process
-    /// that selects repeatedly keeps a <see cref="Runtime.ToolCatalogRuntime"/>, which follows changes).
-    /// </summary>
-    /// <param name="cancellationToken">Stops the read.</param>
-    /// <returns>A snapshot from the database.</returns>
-    public async Task<Runtime.CatalogSnapshot> LoadSnapshotAsync(CancellationToken cancellationToken = default)
-    {
-        var (state, experiments) = await LoadCatalogWithExperimentsAsync([], cancellationToken).ConfigureAwait(false);
-        var empty = Runtime.CatalogSnapshot.Create([], 0, Runtime.CatalogSource.None, DateTimeOffset.MinValue);
-        return empty.Rebuild(state.Tools.Select(t => t.Definition), state.Revision, Runtime.CatalogSource.Database, _timeProvider.GetUtcNow(),
-            keepFileOrder: false, empty.ResolveExperiments(experiments));
-    }
-
-    /// <summary>
     /// The whole catalog as <see cref="LoadCatalogAsync"/> reads it, and the running experiments (arm versions whose ids
     /// are in <paramref name="knownArms"/> are not read again), in one REPEATABLE READ snapshot so they agree.
     /// </summary>
