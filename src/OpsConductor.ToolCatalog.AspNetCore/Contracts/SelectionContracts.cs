@@ -59,6 +59,17 @@ internal sealed record SelectRequestBody
     /// </summary>
     [JsonPropertyName("calibration")]
     public string? Calibration { get; init; }
+
+    /// <summary>
+    /// The key that assigns the request an arm of each running experiment on a candidate tool (a user id or a request
+    /// id): the same key always gets the same arm. Absent: the request is enrolled in no experiment.
+    /// </summary>
+    [JsonPropertyName("assignment_key")]
+    public string? AssignmentKey { get; init; }
+
+    /// <summary>The user (or group) matched against experiments' target users; the assignment key when absent.</summary>
+    [JsonPropertyName("user")]
+    public string? User { get; init; }
 }
 
 /// <summary>The answer of <c>POST /api/v1/select</c>: the choice, the whole ranking with each score's reasons, and every exclusion.</summary>
@@ -97,6 +108,7 @@ internal sealed record SelectResponse(
 /// <param name="TieBreakNote">What happened to the tie-breaker, when one was consulted.</param>
 /// <param name="NumCandidates">Candidates before policy filtering.</param>
 /// <param name="NumPolicyViolations">Candidates refused by a policy.</param>
+/// <param name="Experiment">The experiment arm the choice comes from, when the request is enrolled in one on the chosen tool; absent otherwise.</param>
 internal sealed record SelectedResponse(
     [property: JsonPropertyName("tool")] string Tool,
     [property: JsonPropertyName("capability")] string Capability,
@@ -113,7 +125,17 @@ internal sealed record SelectedResponse(
     [property: JsonPropertyName("clarifying_question")] string? ClarifyingQuestion,
     [property: JsonPropertyName("tie_break_note")] string? TieBreakNote,
     [property: JsonPropertyName("num_candidates")] int NumCandidates,
-    [property: JsonPropertyName("num_policy_violations")] int NumPolicyViolations);
+    [property: JsonPropertyName("num_policy_violations")] int NumPolicyViolations,
+    [property: JsonPropertyName("experiment"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ExperimentArmResponse? Experiment = null);
+
+/// <summary>The experiment arm a candidate's tool version comes from.</summary>
+/// <param name="Name">The experiment.</param>
+/// <param name="Arm"><c>a</c> (the control) or <c>b</c> (the treatment).</param>
+/// <param name="Version">The arm's tool version, whose patterns were evaluated.</param>
+internal sealed record ExperimentArmResponse(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("arm")] string Arm,
+    [property: JsonPropertyName("version")] string Version);
 
 /// <summary>A ranked candidate with its score's reasons.</summary>
 /// <param name="Rank">1 for the best.</param>
@@ -130,6 +152,7 @@ internal sealed record SelectedResponse(
 /// <param name="Features">Each feature's normalised value, weight and contribution, largest first; with <c>"explain": true</c> only (else null).</param>
 /// <param name="Notes">The soft policies that apply, in words.</param>
 /// <param name="Calibrated">The telemetry's times for the request, when calibrations were asked for and the pattern has one; absent otherwise.</param>
+/// <param name="Experiment">The experiment arm the candidate comes from, when the request is enrolled in one on its tool; absent otherwise.</param>
 internal sealed record RankedResponse(
     [property: JsonPropertyName("rank")] int Rank,
     [property: JsonPropertyName("tool")] string Tool,
@@ -144,7 +167,8 @@ internal sealed record RankedResponse(
     [property: JsonPropertyName("requires_background")] bool RequiresBackground,
     [property: JsonPropertyName("features")] IReadOnlyList<FeatureResponse>? Features,
     [property: JsonPropertyName("notes")] IReadOnlyList<string> Notes,
-    [property: JsonPropertyName("calibrated"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CalibratedResponse? Calibrated = null);
+    [property: JsonPropertyName("calibrated"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CalibratedResponse? Calibrated = null,
+    [property: JsonPropertyName("experiment"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ExperimentArmResponse? Experiment = null);
 
 /// <summary>A candidate's times according to the telemetry.</summary>
 /// <param name="Samples">How many recent executions of the pattern the calibration comes from.</param>
@@ -275,7 +299,15 @@ internal static class SelectResponses
         s.ClarifyingQuestion,
         s.TieBreakNote,
         s.NumCandidates,
-        s.NumPolicyViolations);
+        s.NumPolicyViolations,
+        ExperimentArm(s.Winner.Candidate));
+
+    /// <summary>The experiment arm of a candidate, or null when none applied.</summary>
+    public static ExperimentArmResponse? ExperimentArm(ToolCandidate candidate) =>
+        candidate.Experiment is { } experiment ? new ExperimentArmResponse(experiment.Name, ArmName(candidate.Arm!.Value), candidate.Version) : null;
+
+    /// <summary>An arm as the answer spells it: <c>a</c> or <c>b</c>.</summary>
+    public static string ArmName(OpsConductor.ToolCatalog.Experiments.ExperimentArm arm) => arm == OpsConductor.ToolCatalog.Experiments.ExperimentArm.B ? "b" : "a";
 
     public static RankedResponse Ranked(RankedCandidate r, int rank, FeatureWeights? weights) => new(
         rank,
@@ -293,7 +325,8 @@ internal static class SelectResponses
         r.Policy.Notes,
         r.Candidate.Calibration is { } calibration
             ? new CalibratedResponse(calibration.Samples, calibration.P50(r.Candidate.EstimatedTimeMs), calibration.P90(r.Candidate.EstimatedTimeMs), TimeSourceName(r.TimeSource))
-            : null);
+            : null,
+        ExperimentArm(r.Candidate));
 
     /// <summary>Which time a score used, as the answer spells it.</summary>
     public static string TimeSourceName(TimeSource source) => source == TimeSource.TelemetryP50 ? "telemetry_p50" : "catalog";

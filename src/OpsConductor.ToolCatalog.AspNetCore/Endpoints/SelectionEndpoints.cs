@@ -80,6 +80,8 @@ internal static class SelectionEndpoints
             RequireProductionSafe = body.RequireProductionSafe ?? true,
             Permissions = body.Permissions is null ? null : new HashSet<string>(body.Permissions, StringComparer.Ordinal),
             Calibration = calibration,
+            AssignmentKey = body.AssignmentKey,
+            User = body.User,
         };
 
         var snapshot = catalog.Current;

@@ -61,6 +61,10 @@ internal sealed class SelectAnswer(SelectionEvaluation evaluation, ToolSelection
     private static readonly JsonEncodedText Rule = JsonEncodedText.Encode("rule");
     private static readonly JsonEncodedText Reason = JsonEncodedText.Encode("reason");
     private static readonly JsonEncodedText Variable = JsonEncodedText.Encode("variable");
+    private static readonly JsonEncodedText Experiment = JsonEncodedText.Encode("experiment");
+    private static readonly JsonEncodedText Name = JsonEncodedText.Encode("name");
+    private static readonly JsonEncodedText Arm = JsonEncodedText.Encode("arm");
+    private static readonly JsonEncodedText Version = JsonEncodedText.Encode("version");
 
     /// <summary>Each exclusion rule's wire name (<c>cost_limit</c>, <c>not_production_safe</c>, …), by the rule's value.</summary>
     private static readonly JsonEncodedText[] RuleNames =
@@ -173,6 +177,7 @@ internal sealed class SelectAnswer(SelectionEvaluation evaluation, ToolSelection
         WriteStringOrNull(writer, TieBreakNote, s.TieBreakNote);
         writer.WriteNumber(NumCandidates, s.NumCandidates);
         writer.WriteNumber(NumPolicyViolations, s.NumPolicyViolations);
+        WriteExperiment(writer, s.Winner.Candidate);
         writer.WriteEndObject();
     }
 
@@ -217,6 +222,22 @@ internal sealed class SelectAnswer(SelectionEvaluation evaluation, ToolSelection
             writer.WriteEndObject();
         }
 
+        WriteExperiment(writer, candidate);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes <c>"experiment": {"name", "arm", "version"}</c> when the candidate comes from an experiment's arm; nothing otherwise.</summary>
+    private static void WriteExperiment(Utf8JsonWriter writer, ToolCandidate candidate)
+    {
+        if (candidate.Experiment is not { } experiment)
+        {
+            return;
+        }
+
+        writer.WriteStartObject(Experiment);
+        writer.WriteString(Name, experiment.Name);
+        writer.WriteString(Arm, SelectResponses.ArmName(candidate.Arm!.Value));
+        writer.WriteString(Version, candidate.Version);
         writer.WriteEndObject();
     }
 

@@ -65,13 +65,18 @@ internal static class SelectCommand
             Description = "off: the catalog's estimates only; report: also each pattern's telemetry p50 and p90 for the request (from the last 7 days, patterns with at least 30 executions); rank: and score on the telemetry p50. Needs the database.",
             DefaultValueFactory = _ => "off",
         }.AcceptOnlyFromAmong("off", "report", "rank");
+        var assignmentKey = new Option<string?>("--assignment-key")
+        {
+            Description = "The key (a user id or a request id) that assigns the request an arm of each running experiment on a candidate tool; without it, every tool serves its latest version.",
+        };
+        var user = new Option<string?>("--user") { Description = "The user (or group) matched against experiments' target users (default: the assignment key)." };
         var tools = new Option<string?>("--tools") { Description = "Select over a folder (or file) of tool YAML instead of the database; tools keep file order for ties." };
         var profiles = new Option<string?>("--profiles") { Description = "Select over an optimisation-profiles file (version + tools:) instead of the database." };
         var format = StoreCommandSupport.FormatOption();
         var connection = StoreCommandSupport.ConnectionOption();
         var command = new Command("select", "Choose the best tool pattern for capabilities and a request context, explaining every score and exclusion.")
         {
-            capabilities, variables, mode, query, environment, costLimit, policy, scoring, calibration, tools, profiles, format, connection,
+            capabilities, variables, mode, query, environment, costLimit, policy, scoring, calibration, assignmentKey, user, tools, profiles, format, connection,
         };
         command.Validators.Add(r =>
         {
@@ -96,6 +101,8 @@ internal static class SelectCommand
                 CostLimit = result.GetValue(costLimit),
                 Environment = result.GetValue(environment) ?? "production",
                 Calibration = result.GetValue(calibration) switch { "report" => CalibrationUse.Report, "rank" => CalibrationUse.Rank, _ => CalibrationUse.Off },
+                AssignmentKey = result.GetValue(assignmentKey),
+                User = result.GetValue(user),
             };
             var options = new SelectionOptions
             {
@@ -117,8 +124,7 @@ internal static class SelectCommand
 
             return await StoreCommandSupport.RunAsync(context, result.GetValue(connection), async (store, origin) =>
             {
-                var state = await store.LoadCatalogAsync(cancellationToken);
-                var snapshot = CatalogSnapshot.Create(state.Tools.Select(t => t.Definition), state.Revision, CatalogSource.Database, context.TimeProvider.GetUtcNow());
+                var snapshot = await CatalogSnapshot.LoadAsync(store, context.TimeProvider, cancellationToken);
                 TimeCalibrations? calibrations = null;
                 if (request.Calibration != CalibrationUse.Off)
                 {
@@ -127,7 +133,7 @@ internal static class SelectCommand
                     calibrations = new TimeCalibrations(await store.GetTimeCalibrationsAsync(now - defaults.CalibrationWindow, defaults.CalibrationMinSamples, cancellationToken), now);
                 }
 
-                return await RunAsync(context, snapshot, request, options, json, $"database, revision {state.Revision.ToString(CultureInfo.InvariantCulture)}", calibrations);
+                return await RunAsync(context, snapshot, request, options, json, $"database, revision {snapshot.Revision.ToString(CultureInfo.InvariantCulture)}", calibrations);
             }, cancellationToken);
         });
         return command;
@@ -223,6 +229,8 @@ internal static class SelectCommand
                 "CostLimit" => $"--cost-limit {e.Value}",
                 "Environment" => $"--environment {e.Value}",
                 "ExplicitMode" => $"--mode {e.Value}",
+                "AssignmentKey" => $"--assignment-key {e.Value}",
+                "User" => $"--user {e.Value}",
                 _ => $"{field} {e.Value}",
             };
         await context.Error.WriteLineAsync($"error: {option}: {e.Rule}");
@@ -266,6 +274,11 @@ internal static class SelectCommand
                     await output.WriteLineAsync($"     note: {note}");
                 }
 
+                if (ranked.Candidate.ExperimentNote is { } experiment)
+                {
+                    await output.WriteLineAsync($"     {experiment}");
+                }
+
                 if (ranked.Candidate.Calibration is { } calibration)
                 {
                     await output.WriteLineAsync($"     telemetry: p50 {Number(ranked.Candidate.CalibratedP50Ms!.Value)} ms, p90 {Number(ranked.Candidate.CalibratedP90Ms!.Value)} ms over {calibration.Samples} runs; ranked on {(ranked.TimeSource == TimeSource.TelemetryP50 ? "the telemetry p50" : "the catalog estimate")}");
@@ -294,6 +307,15 @@ internal static class SelectCommand
                 $"Selected: {selected.ToolName}.{selected.PatternName} (score {selected.FinalScore:0.0000}, {(selected.SelectionMethod == SelectionMethod.TieBreaker ? "tie-breaker" : "deterministic")}). {selected.Justification}"));
             await output.WriteLineAsync($"Run: {selected.ExecutionModeHint.ToWire()}, SLA {selected.SlaClass.ToWire()}, estimated {Number(selected.EstimatedTimeMs)} ms, cost {Number(selected.EstimatedCost)}."
                 + (selected.Alternatives.Count > 0 ? $" Alternatives: {string.Join(", ", selected.Alternatives)}." : ""));
+            if (selected.Winner.Candidate.ExperimentNote is { } experiment)
+            {
+                await output.WriteLineAsync($"Experiment: the request is enrolled in {experiment} of tool {selected.ToolName}.");
+            }
+            else if (selected.Winner.Candidate.Pattern.Tool.Experiment is { } running)
+            {
+                await output.WriteLineAsync($"Experiment: tool {selected.ToolName} is under experiment {running.Name}; this request is not enrolled, so it gets the latest version {selected.Version}.");
+            }
+
             if (selected.IsAmbiguous)
             {
                 await output.WriteLineAsync($"Close call (top two within {Number(evaluation.Epsilon)}): {selected.ClarifyingQuestion}");
@@ -309,6 +331,8 @@ internal static class SelectCommand
             variables = request.Variables,
             environment = request.Environment,
             cost_limit = request.CostLimit,
+            assignment_key = request.AssignmentKey,
+            user = request.User,
             mode = evaluation.Mode.ToWire(),
             weights = evaluation.Weights.ToDictionary(),
             source,
@@ -330,6 +354,8 @@ internal static class SelectCommand
                 clarifying_question = selected.ClarifyingQuestion,
                 num_candidates = selected.NumCandidates,
                 num_policy_violations = selected.NumPolicyViolations,
+                version = selected.Version,
+                experiment = Experiment(selected.Winner.Candidate),
             },
             error = failure?.Message,
             ranked = evaluation.Ranked.Select((r, i) => new
@@ -348,6 +374,8 @@ internal static class SelectCommand
                 calibrated = r.Candidate.Calibration is { } calibration
                     ? new { samples = calibration.Samples, p50_ms = r.Candidate.CalibratedP50Ms, p90_ms = r.Candidate.CalibratedP90Ms, ranked_on = r.TimeSource == TimeSource.TelemetryP50 ? "telemetry_p50" : "catalog" }
                     : null,
+                version = r.Candidate.Version,
+                experiment = Experiment(r.Candidate),
             }),
             excluded = evaluation.Excluded.Select(e => new
             {
@@ -360,6 +388,11 @@ internal static class SelectCommand
             }),
         }, CliJson.Options));
     }
+
+    /// <summary>The experiment arm a candidate comes from, as JSON (<c>name</c>, <c>arm</c>, <c>version</c>), or null.</summary>
+    private static object? Experiment(ToolCandidate candidate) => candidate.Experiment is { } experiment
+        ? new { name = experiment.Name, arm = candidate.Arm == Experiments.ExperimentArm.B ? "b" : "a", version = candidate.Version }
+        : null;
 
     /// <summary>Reads tools for a selection over files: every file must be valid (problems are listed on the error stream).</summary>
     private static async Task<CatalogSnapshot?> LoadFilesAsync(CliContext context, string path, bool expectProfiles, CancellationToken cancellationToken)

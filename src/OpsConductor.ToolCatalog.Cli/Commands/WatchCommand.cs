@@ -117,6 +117,29 @@ internal static class WatchCommand
                 })
                 : Text(time, e.Current.Revision, change.Name, change.Description, via);
         }
+
+        // Experiments the snapshot started or stopped applying (a start, a stop, an arm version disabled or enabled).
+        foreach (var experiment in e.Current.Experiments)
+        {
+            if (!e.Previous.Experiments.Any(p => string.Equals(p.Name, experiment.Name, StringComparison.Ordinal)))
+            {
+                var what = string.Create(CultureInfo.InvariantCulture,
+                    $"experiment {experiment.Name} applied: arm a = version {experiment.VersionA.Definition.Version}, arm b = version {experiment.VersionB.Definition.Version}, split {experiment.Experiment.Definition.Split}");
+                yield return json
+                    ? Json(new { time, @event = "experiment", revision = e.Current.Revision, tool = experiment.ToolName, experiment = experiment.Name, change = "applied", version_a = experiment.VersionA.Definition.Version, version_b = experiment.VersionB.Definition.Version, via })
+                    : Text(time, e.Current.Revision, experiment.ToolName, what, via);
+            }
+        }
+
+        foreach (var experiment in e.Previous.Experiments)
+        {
+            if (!e.Current.Experiments.Any(c => string.Equals(c.Name, experiment.Name, StringComparison.Ordinal)))
+            {
+                yield return json
+                    ? Json(new { time, @event = "experiment", revision = e.Current.Revision, tool = experiment.ToolName, experiment = experiment.Name, change = "ended", via })
+                    : Text(time, e.Current.Revision, experiment.ToolName, $"experiment {experiment.Name} no longer applied: every request gets the latest version", via);
+            }
+        }
     }
 
     internal static string Describe(ListenerStateChangedEventArgs e, long revision, bool json)

@@ -192,16 +192,59 @@ public sealed record Experiment(
     public string Seed => Definition.Seed ?? Definition.Name;
 
     /// <summary>Whether a request from <paramref name="environment"/> by <paramref name="user"/> is in the experiment's
-    /// target: its environment is listed (or none are) and its user is listed (or none are).</summary>
+    /// target: its environment is listed (or none are; compared trimmed and case-insensitively, as selection compares
+    /// environments) and its user is listed (or none are; compared exactly). Selection applies the same rule.</summary>
     /// <param name="environment">The request's environment, if known.</param>
     /// <param name="user">The request's user or group, if known.</param>
     /// <returns>Whether the request is enrolled.</returns>
-    public bool IsTargeted(string? environment, string? user) =>
-        (Definition.Environments.Count == 0 || (environment is not null && Definition.Environments.Contains(environment, StringComparer.Ordinal)))
-        && (Definition.Users.Count == 0 || (user is not null && Definition.Users.Contains(user, StringComparer.Ordinal)));
+    public bool IsTargeted(string? environment, string? user) => IsTargeted(Definition.Environments, Definition.Users, environment, user);
+
+    /// <summary>The targeting rule of <see cref="IsTargeted(string?, string?)"/> over the lists: allocation-free.</summary>
+    internal static bool IsTargeted(IReadOnlyList<string> environments, IReadOnlyList<string> users, string? environment, string? user)
+    {
+        if (environments.Count > 0)
+        {
+            if (environment is null)
+            {
+                return false;
+            }
+
+            var trimmed = environment.AsSpan().Trim();
+            var found = false;
+            for (var i = 0; i < environments.Count && !found; i++)
+            {
+                found = environments[i].AsSpan().Trim().Equals(trimmed, StringComparison.OrdinalIgnoreCase);
+            }
+
+            if (!found)
+            {
+                return false;
+            }
+        }
+
+        if (users.Count > 0)
+        {
+            if (user is null)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < users.Count; i++)
+            {
+                if (string.Equals(users[i], user, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return true;
+    }
 
     /// <summary>The arm <paramref name="key"/> gets (<see cref="ArmAssignment.Assign"/> with this experiment's seed and
-    /// split), whatever the state; callers check <see cref="IsTargeted"/> and <see cref="State"/>.</summary>
+    /// split), whatever the state; callers check <see cref="IsTargeted(string?, string?)"/> and <see cref="State"/>.</summary>
     /// <param name="key">The assignment key (a user id or a request id).</param>
     /// <returns>The arm.</returns>
     public ExperimentArm Assign(string key) => ArmAssignment.Assign(ArmAssignment.Seed(Seed), key, Definition.Split);

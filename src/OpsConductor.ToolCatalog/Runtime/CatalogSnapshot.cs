@@ -1,6 +1,8 @@
+using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using OpsConductor.ToolCatalog.Expressions;
 using OpsConductor.ToolCatalog.Model;
+using OpsConductor.ToolCatalog.Storage;
 
 namespace OpsConductor.ToolCatalog.Runtime;
 
@@ -11,6 +13,10 @@ namespace OpsConductor.ToolCatalog.Runtime;
 /// publishes it with one reference swap, and readers in flight keep the snapshot they started with.
 /// </summary>
 /// <remarks>
+/// <para>Running experiments (database catalogs only) are held with both arms' versions compiled
+/// (<see cref="Experiments"/>); the latest version of a tool under test carries its <see cref="CatalogTool.Experiment"/>,
+/// and the capability buckets that arms' patterns serve are held a second time with those patterns merged in, so
+/// selection serves an enrolled request the arm's version by reading one field per pattern (decision 1602).</para>
 /// Enumeration order is the original's: tools in file order for YAML catalogs and by name (ordinal) for the
 /// database, then capabilities and patterns in file order. That order decides score ties.
 /// </remarks>
@@ -20,6 +26,8 @@ public sealed class CatalogSnapshot
     private readonly ShardedMap<CompiledPattern[]> _byCapability;
     private readonly ExpressionCompiler _compiler;
     private readonly long _nextOrder;
+    private readonly RunningExperiment[] _experiments;
+    private readonly FrozenDictionary<string, CompiledPattern[]>? _experimentBuckets;
     private CatalogTool[]? _ordered;
 
     private CatalogSnapshot(
@@ -30,7 +38,9 @@ public sealed class CatalogSnapshot
         ShardedMap<CompiledPattern[]> byCapability,
         ExpressionCompiler compiler,
         bool keepsFileOrder,
-        long nextOrder)
+        long nextOrder,
+        RunningExperiment[] experiments,
+        FrozenDictionary<string, CompiledPattern[]>? experimentBuckets)
     {
         Revision = revision;
         Source = source;
@@ -40,6 +50,8 @@ public sealed class CatalogSnapshot
         _compiler = compiler;
         KeepsFileOrder = keepsFileOrder;
         _nextOrder = nextOrder;
+        _experiments = experiments;
+        _experimentBuckets = experimentBuckets;
     }
 
     /// <summary>An empty snapshot at revision 0 (nothing loaded yet).</summary>
@@ -96,6 +108,128 @@ public sealed class CatalogSnapshot
     public ReadOnlySpan<CompiledPattern> PatternsFor(string capability) =>
         _byCapability.TryGetValue(capability, out var patterns) ? patterns : [];
 
+    /// <summary>The running experiments this snapshot applies (those whose arms' versions are both servable), by name; empty for YAML and in-memory catalogs.</summary>
+    public IReadOnlyList<RunningExperiment> Experiments => _experiments;
+
+    /// <summary>The running experiment on <paramref name="toolName"/>, or null.</summary>
+    /// <param name="toolName">The tool's name.</param>
+    /// <returns>The experiment, or null.</returns>
+    public RunningExperiment? FindExperiment(string toolName)
+    {
+        foreach (var experiment in _experiments)
+        {
+            if (string.Equals(experiment.ToolName, toolName, StringComparison.Ordinal))
+            {
+                return experiment;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The patterns selection enumerates for one capability: <see cref="PatternsFor"/>, plus, where a running experiment's
+    /// arm versions serve the capability, those arms' patterns (next to the latest version's, in enumeration order; the
+    /// enumerator keeps, per tool under test, the variant the request is assigned). No allocation, no lock.
+    /// </summary>
+    internal ReadOnlySpan<CompiledPattern> SelectionPatternsFor(string capability) =>
+        _experimentBuckets is { } buckets && buckets.TryGetValue(capability, out var merged) ? merged : PatternsFor(capability);
+
+    /// <summary>The ids of the arm versions held compiled (the next load need not read them again).</summary>
+    internal long[] KnownArmVersionIds()
+    {
+        var ids = new long[_experiments.Length * 2];
+        for (var i = 0; i < _experiments.Length; i++)
+        {
+            ids[2 * i] = _experiments[i].Row.VersionAId;
+            ids[(2 * i) + 1] = _experiments[i].Row.VersionBId;
+        }
+
+        return ids;
+    }
+
+    /// <summary>
+    /// The running experiments of <paramref name="set"/> as this snapshot would hold them: an experiment read exactly as
+    /// held is kept as is; others are built with their arms compiled (arm definitions from the set, or from the held arm
+    /// of the same version id); an experiment whose arm version cannot be served (deleted, disabled) is left out.
+    /// </summary>
+    internal RunningExperiment[] ResolveExperiments(RunningExperimentSet set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        if (set.Experiments.Count == 0)
+        {
+            return [];
+        }
+
+        var result = new List<RunningExperiment>(set.Experiments.Count);
+        foreach (var row in set.Experiments)
+        {
+            var held = Array.Find(_experiments, e => e.IsSameAs(row));
+            if (held is not null)
+            {
+                result.Add(held);
+                continue;
+            }
+
+            if (!row.UsableA || !row.UsableB || Definition(row.VersionAId) is not { } a || Definition(row.VersionBId) is not { } b)
+            {
+                continue;
+            }
+
+            result.Add(new RunningExperiment(row, a, b, _compiler));
+        }
+
+        return [.. result];
+
+        ToolDefinition? Definition(long id)
+        {
+            if (set.Versions.TryGetValue(id, out var loaded))
+            {
+                return loaded;
+            }
+
+            foreach (var experiment in _experiments)
+            {
+                if (experiment.Row.VersionAId == id)
+                {
+                    return experiment.VersionA.Definition;
+                }
+
+                if (experiment.Row.VersionBId == id)
+                {
+                    return experiment.VersionB.Definition;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The catalog as a runtime serves it, read once from <paramref name="store"/>: every tool's latest version and the
+    /// running experiments with both arms' versions compiled, at one revision (for one-shot selections, such as
+    /// <c>toolcatalog select</c>; a process that selects repeatedly keeps a <see cref="ToolCatalogRuntime"/>, which
+    /// follows changes).
+    /// </summary>
+    /// <param name="store">The store to read.</param>
+    /// <param name="timeProvider">The clock for <see cref="LoadedAt"/>; the system clock when null.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <returns>A snapshot from the database.</returns>
+    public static async Task<CatalogSnapshot> LoadAsync(ToolCatalogStore store, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var (state, experiments) = await store.LoadCatalogWithExperimentsAsync([], cancellationToken).ConfigureAwait(false);
+        var empty = Create([], 0, CatalogSource.None, DateTimeOffset.MinValue);
+        var definitions = new ToolDefinition[state.Tools.Count];
+        for (var i = 0; i < definitions.Length; i++)
+        {
+            definitions[i] = state.Tools[i].Definition;
+        }
+
+        return empty.Rebuild(definitions, state.Revision, CatalogSource.Database, (timeProvider ?? TimeProvider.System).GetUtcNow(),
+            keepFileOrder: false, empty.ResolveExperiments(experiments));
+    }
+
     /// <summary>
     /// Builds a snapshot from tools' latest versions. When <paramref name="keepFileOrder"/> is true the tools keep
     /// the order given (YAML catalogs); otherwise they are ordered by name (database catalogs). A name given twice
@@ -110,7 +244,7 @@ public sealed class CatalogSnapshot
         VariableTable? variables = null)
     {
         ArgumentNullException.ThrowIfNull(tools);
-        return Create(tools, revision, source, loadedAt, keepFileOrder, new ExpressionCompiler(variables ?? VariableTable.CreateDefault()));
+        return Create(tools, revision, source, loadedAt, keepFileOrder, new ExpressionCompiler(variables ?? VariableTable.CreateDefault()), null);
     }
 
     /// <summary>
@@ -118,8 +252,14 @@ public sealed class CatalogSnapshot
     /// cache (a full reload: request contexts built from <see cref="Variables"/> stay valid, and expressions already
     /// compiled are not compiled again).
     /// </summary>
-    internal CatalogSnapshot Rebuild(IEnumerable<ToolDefinition> tools, long revision, CatalogSource source, DateTimeOffset loadedAt, bool keepFileOrder) =>
-        Create(tools, revision, source, loadedAt, keepFileOrder, _compiler);
+    /// <param name="tools">The tools' latest versions.</param>
+    /// <param name="revision">The revision they reflect.</param>
+    /// <param name="source">Where they came from.</param>
+    /// <param name="loadedAt">When they were read.</param>
+    /// <param name="keepFileOrder">Whether tools keep the order given.</param>
+    /// <param name="experiments">The running experiments (<see cref="ResolveExperiments"/> of this snapshot), or null for none.</param>
+    internal CatalogSnapshot Rebuild(IEnumerable<ToolDefinition> tools, long revision, CatalogSource source, DateTimeOffset loadedAt, bool keepFileOrder, RunningExperiment[]? experiments = null) =>
+        Create(tools, revision, source, loadedAt, keepFileOrder, _compiler, experiments);
 
     private static CatalogSnapshot Create(
         IEnumerable<ToolDefinition> tools,
@@ -127,8 +267,10 @@ public sealed class CatalogSnapshot
         CatalogSource source,
         DateTimeOffset loadedAt,
         bool keepFileOrder,
-        ExpressionCompiler compiler)
+        ExpressionCompiler compiler,
+        RunningExperiment[]? experiments)
     {
+        experiments ??= [];
         var byName = new Dictionary<string, CatalogTool>(StringComparer.Ordinal);
         long order = 0;
         foreach (var definition in tools)
@@ -136,7 +278,7 @@ public sealed class CatalogSnapshot
             ArgumentNullException.ThrowIfNull(definition);
             var existing = byName.GetValueOrDefault(definition.Name);
             var position = keepFileOrder ? existing?.Order ?? ++order : 0;
-            byName[definition.Name] = new CatalogTool(definition, position, compiler);
+            byName[definition.Name] = new CatalogTool(definition, position, compiler, ExperimentOn(experiments, definition.Name));
         }
 
         var buckets = new Dictionary<string, List<CompiledPattern>>(StringComparer.Ordinal);
@@ -166,7 +308,78 @@ public sealed class CatalogSnapshot
             index.Add(new(capability, array));
         }
 
-        return new CatalogSnapshot(revision, source, loadedAt, CopyOnWriteMap<CatalogTool>.Create(byName), ShardedMap<CompiledPattern[]>.Create(index), compiler, keepFileOrder, order + 1);
+        var map = CopyOnWriteMap<CatalogTool>.Create(byName);
+        var capabilityIndex = ShardedMap<CompiledPattern[]>.Create(index);
+        var experimentBuckets = BuildExperimentBuckets(experiments, map, capabilityIndex);
+        return new CatalogSnapshot(revision, source, loadedAt, map, capabilityIndex, compiler, keepFileOrder, order + 1, experiments, experimentBuckets);
+    }
+
+    /// <summary>The experiment of <paramref name="experiments"/> on <paramref name="toolName"/>, or null.</summary>
+    private static RunningExperiment? ExperimentOn(RunningExperiment[] experiments, string toolName)
+    {
+        foreach (var experiment in experiments)
+        {
+            if (string.Equals(experiment.ToolName, toolName, StringComparison.Ordinal))
+            {
+                return experiment;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The capability buckets that arms' patterns serve, each the held bucket with the arms' patterns merged in
+    /// (enumeration order; all variants of a tool sit together since they share its order and name). An experiment
+    /// applies only while its tool's latest version is selectable and carries it; null when no experiment applies.
+    /// </summary>
+    private static FrozenDictionary<string, CompiledPattern[]>? BuildExperimentBuckets(
+        RunningExperiment[] experiments, CopyOnWriteMap<CatalogTool> tools, ShardedMap<CompiledPattern[]> index)
+    {
+        if (experiments.Length == 0)
+        {
+            return null;
+        }
+
+        var arms = new Dictionary<string, List<CompiledPattern>>(StringComparer.Ordinal);
+        foreach (var experiment in experiments)
+        {
+            if (tools.GetValueOrDefault(experiment.ToolName) is not { IsSelectable: true } latest || !ReferenceEquals(latest.Experiment, experiment))
+            {
+                continue;
+            }
+
+            foreach (var arm in (ReadOnlySpan<CatalogTool>)[experiment.VersionA, experiment.VersionB])
+            {
+                foreach (var pattern in arm.Patterns)
+                {
+                    if (!arms.TryGetValue(pattern.CapabilityName, out var list))
+                    {
+                        arms[pattern.CapabilityName] = list = [];
+                    }
+
+                    list.Add(pattern);
+                }
+            }
+        }
+
+        if (arms.Count == 0)
+        {
+            return null;
+        }
+
+        var merged = new Dictionary<string, CompiledPattern[]>(arms.Count, StringComparer.Ordinal);
+        foreach (var (capability, list) in arms)
+        {
+            var held = index.GetValueOrDefault(capability) ?? [];
+            var bucket = new CompiledPattern[held.Length + list.Count];
+            held.CopyTo(bucket, 0);
+            list.CopyTo(bucket, held.Length);
+            Array.Sort(bucket, CompiledPattern.CompareOrder);
+            merged[capability] = bucket;
+        }
+
+        return merged.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -176,12 +389,50 @@ public sealed class CatalogSnapshot
     /// merging, in order), so one changed tool in a 100,000-tool catalog costs under a millisecond plus the
     /// compilation of its own expressions. This snapshot is not modified.
     /// </summary>
-    internal CatalogSnapshot Apply(IReadOnlyList<ToolState> changes, long revision, DateTimeOffset loadedAt)
+    /// <param name="changes">The tools' new states.</param>
+    /// <param name="revision">The revision they bring the snapshot to.</param>
+    /// <param name="loadedAt">When they were read.</param>
+    /// <param name="experiments">The running experiments at <paramref name="revision"/> (<see cref="ResolveExperiments"/>),
+    /// or null to keep this snapshot's. A tool whose experiment changed is rebuilt even when it is not in <paramref name="changes"/>.</param>
+    internal CatalogSnapshot Apply(IReadOnlyList<ToolState> changes, long revision, DateTimeOffset loadedAt, RunningExperiment[]? experiments = null)
     {
         ArgumentNullException.ThrowIfNull(changes);
+        experiments ??= _experiments;
+        var experimentsChanged = !experiments.AsSpan().SequenceEqual(_experiments);
+        if (experimentsChanged)
+        {
+            // A tool that gains, loses or changes its experiment is rebuilt (its latest version carries the experiment).
+            List<ToolState>? extra = null;
+            foreach (var experiment in (RunningExperiment[])[.. _experiments, .. experiments])
+            {
+                var name = experiment.ToolName;
+                if (ReferenceEquals(ExperimentOn(_experiments, name), ExperimentOn(experiments, name)) || _tools.GetValueOrDefault(name) is not { } held)
+                {
+                    continue;
+                }
+
+                var listed = false;
+                foreach (var change in changes)
+                {
+                    listed |= string.Equals(change.Name, name, StringComparison.Ordinal);
+                }
+
+                if (!listed && (extra is null || !extra.Exists(e => string.Equals(e.Name, name, StringComparison.Ordinal))))
+                {
+                    (extra ??= []).Add(new ToolState(name, held.Definition));
+                }
+            }
+
+            if (extra is not null)
+            {
+                changes = [.. changes, .. extra];
+            }
+        }
+
         if (changes.Count == 0)
         {
-            return new CatalogSnapshot(revision, Source, loadedAt, _tools, _byCapability, _compiler, KeepsFileOrder, _nextOrder);
+            return new CatalogSnapshot(revision, Source, loadedAt, _tools, _byCapability, _compiler, KeepsFileOrder, _nextOrder, experiments,
+                experimentsChanged ? BuildExperimentBuckets(experiments, _tools, _byCapability) : _experimentBuckets);
         }
 
         var toolChanges = new Dictionary<string, CatalogTool?>(changes.Count, StringComparer.Ordinal);
@@ -220,7 +471,7 @@ public sealed class CatalogSnapshot
 
             if (change.Latest is { } latest)
             {
-                var tool = new CatalogTool(latest, order, _compiler);
+                var tool = new CatalogTool(latest, order, _compiler, ExperimentOn(experiments, change.Name));
                 toolChanges[change.Name] = tool;
                 added.Add(tool);
                 if (tool.IsSelectable)
@@ -258,7 +509,47 @@ public sealed class CatalogSnapshot
             bucketChanges.Add(new(capability, merged.Length == 0 ? null : merged));
         }
 
-        return new CatalogSnapshot(revision, Source, loadedAt, _tools.With(toolChanges), _byCapability.With(bucketChanges), _compiler, KeepsFileOrder, nextOrder);
+        var tools = _tools.With(toolChanges);
+        var capabilityIndex = _byCapability.With(bucketChanges);
+
+        // The merged buckets are rebuilt only when an experiment, a tool under one, or a capability they serve changed.
+        var experimentBuckets = _experimentBuckets;
+        if (experimentsChanged || TouchesExperiments(experiments, toolChanges.Keys, affected, _experimentBuckets))
+        {
+            experimentBuckets = BuildExperimentBuckets(experiments, tools, capabilityIndex);
+        }
+
+        return new CatalogSnapshot(revision, Source, loadedAt, tools, capabilityIndex, _compiler, KeepsFileOrder, nextOrder, experiments, experimentBuckets);
+    }
+
+    private static bool TouchesExperiments(
+        RunningExperiment[] experiments, IEnumerable<string> changedTools, HashSet<string> affected, FrozenDictionary<string, CompiledPattern[]>? buckets)
+    {
+        if (experiments.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var name in changedTools)
+        {
+            if (ExperimentOn(experiments, name) is not null)
+            {
+                return true;
+            }
+        }
+
+        if (buckets is not null)
+        {
+            foreach (var capability in affected)
+            {
+                if (buckets.ContainsKey(capability))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Merges a sorted bucket (minus patterns of removed tools) with sorted incoming patterns, in O(n).</summary>

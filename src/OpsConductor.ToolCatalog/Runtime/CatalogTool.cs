@@ -1,14 +1,20 @@
+using OpsConductor.ToolCatalog.Experiments;
 using OpsConductor.ToolCatalog.Model;
 
 namespace OpsConductor.ToolCatalog.Runtime;
 
-/// <summary>A tool's latest version as held by a <see cref="CatalogSnapshot"/>, with its compiled patterns.</summary>
+/// <summary>
+/// A tool's version as held by a <see cref="CatalogSnapshot"/>, with its compiled patterns: the tool's latest version,
+/// or an arm's version of a <see cref="RunningExperiment"/> (<see cref="Arm"/> says which).
+/// </summary>
 public sealed class CatalogTool
 {
-    internal CatalogTool(ToolDefinition definition, long order, ExpressionCompiler compiler)
+    internal CatalogTool(ToolDefinition definition, long order, ExpressionCompiler compiler, RunningExperiment? experiment = null, ExperimentArm? arm = null)
     {
         Definition = definition;
         Order = order;
+        Experiment = experiment;
+        Arm = arm;
         IsSelectable = definition.Enabled && definition.Status == ToolStatus.Active;
 
         var patterns = new List<CompiledPattern>();
@@ -24,8 +30,17 @@ public sealed class CatalogTool
         Patterns = patterns.ToEquatableArray();
     }
 
-    /// <summary>The tool's latest version.</summary>
+    /// <summary>The version held: the tool's latest, or the arm's version when <see cref="Arm"/> is set.</summary>
     public ToolDefinition Definition { get; }
+
+    /// <summary>
+    /// The running experiment on this tool, if any: on the latest version, that the tool is under test (an enrolled
+    /// request gets an arm's version instead); on an arm's version, the experiment it belongs to.
+    /// </summary>
+    public RunningExperiment? Experiment { get; }
+
+    /// <summary>The arm this version serves in <see cref="Experiment"/>; null for the tool's latest version.</summary>
+    public ExperimentArm? Arm { get; }
 
     /// <summary>The tool's name.</summary>
     public string Name => Definition.Name;

@@ -129,7 +129,7 @@ public sealed partial class ToolCatalogRuntime
                         }
                     }
 
-                    var changes = await _store!.LoadChangesSinceAsync(held.Revision, cancellationToken).ConfigureAwait(false);
+                    var changes = await _store!.LoadChangesSinceAsync(held.Revision, held.KnownArmVersionIds(), cancellationToken).ConfigureAwait(false);
                     NoteDatabaseRevision(changes.Revision);
                     if (changes.IsGap)
                     {
@@ -145,7 +145,7 @@ public sealed partial class ToolCatalogRuntime
                             toApply[i] = new ToolState(changes.Changes[i].Name, changes.Changes[i].Current?.Definition);
                         }
 
-                        var next = held.Apply(toApply, changes.Revision, _time.GetUtcNow());
+                        var next = held.Apply(toApply, changes.Revision, _time.GetUtcNow(), held.ResolveExperiments(changes.Experiments));
                         var applied = new List<CatalogToolChange>(toApply.Length);
                         foreach (var change in toApply)
                         {
@@ -189,7 +189,7 @@ public sealed partial class ToolCatalogRuntime
     /// <summary>Reads the whole database catalog and publishes it, listing what differs from a previous database snapshot.</summary>
     private async Task FullLoadLockedAsync(CatalogSnapshot held, CatalogChangeOrigin origin, long started, CancellationToken cancellationToken)
     {
-        var state = await _store!.LoadCatalogAsync(cancellationToken).ConfigureAwait(false);
+        var (state, experiments) = await _store!.LoadCatalogWithExperimentsAsync(held.KnownArmVersionIds(), cancellationToken).ConfigureAwait(false);
         NoteDatabaseRevision(state.Revision);
         var definitions = new ToolDefinition[state.Tools.Count];
         for (var i = 0; i < definitions.Length; i++)
@@ -197,7 +197,7 @@ public sealed partial class ToolCatalogRuntime
             definitions[i] = state.Tools[i].Definition;
         }
 
-        var next = held.Rebuild(definitions, state.Revision, CatalogSource.Database, _time.GetUtcNow(), keepFileOrder: false);
+        var next = held.Rebuild(definitions, state.Revision, CatalogSource.Database, _time.GetUtcNow(), keepFileOrder: false, held.ResolveExperiments(experiments));
         List<CatalogToolChange> changes = held.Source == CatalogSource.Database
             ? ToolChangeDescriber.Diff(held, next, compareContent: false)
             : [];

@@ -28,7 +28,8 @@ internal sealed class CandidateEnumerator
     public IReadOnlyList<ToolCandidate> EnumerateCandidates(CatalogSnapshot snapshot, IReadOnlyList<string> requiredCapabilities, IReadOnlyDictionary<string, double>? context = null)
     {
         var candidates = new List<ToolCandidate>();
-        Enumerate(snapshot, requiredCapabilities, CreateContext(snapshot, context, null, originalNoContextDefaults: true), candidates, excluded: null);
+        var arms = default(ArmChooser);
+        Enumerate(snapshot, requiredCapabilities, CreateContext(snapshot, context, null, originalNoContextDefaults: true), candidates, excluded: null, ref arms);
         return candidates;
     }
 
@@ -38,7 +39,8 @@ internal sealed class CandidateEnumerator
     {
         var candidates = new List<ToolCandidate>();
         var excluded = new List<ExcludedCandidate>();
-        Enumerate(snapshot, requiredCapabilities, CreateContext(snapshot, context, null, originalNoContextDefaults: true), candidates, excluded);
+        var arms = default(ArmChooser);
+        Enumerate(snapshot, requiredCapabilities, CreateContext(snapshot, context, null, originalNoContextDefaults: true), candidates, excluded, ref arms);
         return (candidates, excluded);
     }
 
@@ -93,7 +95,12 @@ internal sealed class CandidateEnumerator
         return context;
     }
 
-    internal void Enumerate(CatalogSnapshot snapshot, IReadOnlyList<string> requiredCapabilities, ExpressionContext context, List<ToolCandidate> candidates, List<ExcludedCandidate>? excluded)
+    /// <summary>
+    /// Enumerates the candidates of <paramref name="requiredCapabilities"/>. For a tool under a running experiment,
+    /// <paramref name="arms"/> keeps the variant the request is assigned: the arm's version for an enrolled request, the
+    /// latest version otherwise (one field read per pattern; one hash per tool under test).
+    /// </summary>
+    internal void Enumerate(CatalogSnapshot snapshot, IReadOnlyList<string> requiredCapabilities, ExpressionContext context, List<ToolCandidate> candidates, List<ExcludedCandidate>? excluded, ref ArmChooser arms)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(requiredCapabilities);
@@ -103,11 +110,14 @@ internal sealed class CandidateEnumerator
         {
             var name = requiredCapabilities[0];
             var canonical = _aliases.Canonicalize(name);
-            if (string.Equals(canonical, name, StringComparison.Ordinal) || snapshot.PatternsFor(name).IsEmpty)
+            if (string.Equals(canonical, name, StringComparison.Ordinal) || snapshot.SelectionPatternsFor(name).IsEmpty)
             {
-                foreach (var pattern in snapshot.PatternsFor(canonical))
+                foreach (var pattern in snapshot.SelectionPatternsFor(canonical))
                 {
-                    Evaluate(pattern, context, candidates, excluded);
+                    if (arms.Serves(pattern.Tool))
+                    {
+                        Evaluate(pattern, context, candidates, excluded);
+                    }
                 }
 
                 return;
@@ -123,7 +133,7 @@ internal sealed class CandidateEnumerator
             {
                 if (seen.Add(name))
                 {
-                    patterns.AddRange(snapshot.PatternsFor(name));
+                    patterns.AddRange(snapshot.SelectionPatternsFor(name));
                 }
             }
         }
@@ -131,7 +141,10 @@ internal sealed class CandidateEnumerator
         patterns.Sort(CompiledPattern.CompareOrder);
         foreach (var pattern in patterns)
         {
-            Evaluate(pattern, context, candidates, excluded);
+            if (arms.Serves(pattern.Tool))
+            {
+                Evaluate(pattern, context, candidates, excluded);
+            }
         }
     }
 

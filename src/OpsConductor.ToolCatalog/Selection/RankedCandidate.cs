@@ -98,6 +98,11 @@ public sealed class RankedCandidate
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{Candidate.Key} score {Score:0.0000}: time {Candidate.EstimatedTimeMs:0.###} ms");
+        if (Candidate.ExperimentNote is { } experiment)
+        {
+            text.Append(" [").Append(experiment).Append(']');
+        }
+
         if (Candidate.Calibration is { } calibration)
         {
             text.Append(CultureInfo.InvariantCulture,

@@ -63,9 +63,22 @@ public sealed record SelectionRequest
     public CalibrationUse? Calibration { get; init; }
 
     /// <summary>
+    /// The key that assigns the request an arm of a running experiment (a user id, or a request id): the same key always
+    /// gets the same arm. Null (the default) enrols the request in no experiment: every tool serves its latest version.
+    /// When given, must not be empty or blank.
+    /// </summary>
+    public string? AssignmentKey { get; init; }
+
+    /// <summary>
+    /// The user (or group) the request is made for, matched against an experiment's target users; null means the
+    /// <see cref="AssignmentKey"/> (as <c>toolcatalog experiment assign</c> does). When given, must not be empty or blank.
+    /// </summary>
+    public string? User { get; init; }
+
+    /// <summary>
     /// Checks the request against the rules <see cref="ToolSelector"/> applies at its boundary, without a catalog:
     /// at least one capability and no null or blank name; a cost limit, when given, finite and ≥ 0; an environment
-    /// that is not null or blank; a known preference mode; variables finite, named as an expression can read them,
+    /// that is not null or blank; a known preference mode; an assignment key and a user, when given, not empty or blank; variables finite, named as an expression can read them,
     /// and ≥ 0 for the built-in quantities (<c>N</c>, <c>pages</c>, <c>p95_latency</c>, <c>cost</c>, <c>time_ms</c>).
     /// Returns this request.
     /// </summary>

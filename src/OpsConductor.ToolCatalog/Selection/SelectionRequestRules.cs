@@ -49,6 +49,18 @@ internal static class SelectionRequestRules
                 "name the environment the tool would run in (production, staging, development, …); production rules depend on it");
         }
 
+        if (request.AssignmentKey is { } key && string.IsNullOrWhiteSpace(key))
+        {
+            throw new InvalidSelectionRequestException("AssignmentKey", Show(key),
+                "an assignment key (a user id or a request id) must not be empty or blank; leave it out to enrol the request in no experiment");
+        }
+
+        if (request.User is { } user && string.IsNullOrWhiteSpace(user))
+        {
+            throw new InvalidSelectionRequestException("User", Show(user),
+                "a user must not be empty or blank; leave it out to target experiments by the assignment key");
+        }
+
         if (!string.IsNullOrEmpty(request.ExplicitMode) && !PreferenceModeNames.TryParse(request.ExplicitMode, out _))
         {
             throw new InvalidSelectionRequestException("ExplicitMode", Show(request.ExplicitMode),

@@ -1,3 +1,4 @@
+using OpsConductor.ToolCatalog.Experiments;
 using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Telemetry;
@@ -30,6 +31,21 @@ public sealed class ToolCandidate
 
     /// <summary>The pattern's name.</summary>
     public string PatternName => Pattern.PatternName;
+
+    /// <summary>The tool version the pattern belongs to: the tool's latest, or the experiment arm's version.</summary>
+    public string Version => Pattern.Tool.Definition.Version;
+
+    /// <summary>The running experiment whose arm this candidate comes from; null when it is the tool's latest version
+    /// (no experiment on the tool, or the request is not enrolled).</summary>
+    public RunningExperiment? Experiment => Pattern.Tool.Arm is null ? null : Pattern.Tool.Experiment;
+
+    /// <summary>The experiment arm this candidate's version serves (<see cref="Experiment"/>); null when none applied.</summary>
+    public ExperimentArm? Arm => Pattern.Tool.Arm;
+
+    /// <summary>How an experiment applied, in words ("experiment faster-grep, arm b: version 2.0"); null when none did.</summary>
+    public string? ExperimentNote => Experiment is { } experiment
+        ? $"experiment {experiment.Name}, arm {(Arm == ExperimentArm.B ? "b" : "a")}: version {Version}"
+        : null;
 
     /// <summary><c>time_estimate_ms</c> evaluated for the request.</summary>
     public double EstimatedTimeMs { get; }

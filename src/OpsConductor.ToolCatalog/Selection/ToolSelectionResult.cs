@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using OpsConductor.ToolCatalog.Experiments;
+using OpsConductor.ToolCatalog.Runtime;
 
 namespace OpsConductor.ToolCatalog.Selection;
 
@@ -52,6 +54,15 @@ public sealed class ToolSelectionResult
     /// <summary>The chosen pattern.</summary>
     public string PatternName => Winner.Candidate.PatternName;
 
+    /// <summary>The chosen tool version: the latest, or the experiment arm's version.</summary>
+    public string Version => Winner.Candidate.Version;
+
+    /// <summary>The running experiment whose arm was chosen, or null when the choice is a latest version.</summary>
+    public RunningExperiment? Experiment => Winner.Candidate.Experiment;
+
+    /// <summary>The experiment arm of the choice (<see cref="Experiment"/>), or null.</summary>
+    public ExperimentArm? Arm => Winner.Candidate.Arm;
+
     /// <summary>How to run it.</summary>
     public ExecutionModeHint ExecutionModeHint => Winner.ExecutionMode;
 
@@ -99,6 +110,16 @@ public sealed class ToolSelectionResult
         text.AppendLine();
         text.Append(CultureInfo.InvariantCulture, $"Run: {ExecutionModeHint.ToWire()}, SLA {SlaClass.ToWire()}, estimated {EstimatedTimeMs:0.###} ms, cost {EstimatedCost:0.###}.");
         text.AppendLine();
+        if (Winner.Candidate.ExperimentNote is { } experiment)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"Experiment: the request is enrolled in {experiment} of tool {ToolName}.");
+        }
+        else if (Winner.Candidate.Pattern.Tool.Experiment is { } running)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"Experiment: tool {ToolName} is under experiment {running.Name}; this request is not enrolled (no assignment key, or outside its target), so it gets the latest version {Version}.");
+        }
+
         if (IsAmbiguous)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"Close call: the top two are within {Evaluation.Epsilon:0.00}. {ClarifyingQuestion}");

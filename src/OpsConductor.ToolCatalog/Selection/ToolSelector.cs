@@ -69,7 +69,8 @@ public sealed class ToolSelector
 
         var candidates = new List<ToolCandidate>(8);
         var excluded = new List<ExcludedCandidate>();
-        _enumerator.Enumerate(snapshot, request.Capabilities, context, candidates, excluded);
+        var arms = new ArmChooser(request.AssignmentKey, environmentName, request.User);
+        _enumerator.Enumerate(snapshot, request.Capabilities, context, candidates, excluded, ref arms);
 
         var use = request.Calibration ?? _options.Calibration;
         var calibrations = use == CalibrationUse.Off ? null : _calibrations?.Current;

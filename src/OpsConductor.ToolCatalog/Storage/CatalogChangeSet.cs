@@ -8,4 +8,9 @@ namespace OpsConductor.ToolCatalog.Storage;
 /// <param name="IsGap">True when the change feed can no longer answer for <paramref name="SinceRevision"/> (pruned, or
 /// the revision is ahead of the database): reload the whole catalog instead. <paramref name="Changes"/> is then empty.</param>
 /// <param name="Changes">The tools changed after <paramref name="SinceRevision"/>, by name.</param>
-internal sealed record CatalogChangeSet(long SinceRevision, long Revision, bool IsGap, IReadOnlyList<StoredToolState> Changes);
+internal sealed record CatalogChangeSet(long SinceRevision, long Revision, bool IsGap, IReadOnlyList<StoredToolState> Changes)
+{
+    /// <summary>The experiments running at <see cref="Revision"/> (read with the changes, in the same snapshot); every
+    /// catch-up carries the whole running set, so starting, stopping or completing one needs no feed of its own.</summary>
+    public RunningExperimentSet Experiments { get; init; } = RunningExperimentSet.None;
+}

@@ -5,7 +5,8 @@ namespace OpsConductor.ToolCatalog.Storage;
 
 /// <summary>
 /// The notice every committed write sends on the <see cref="Channel"/> channel (<c>pg_notify</c>): identifiers only,
-/// as JSON <c>{"revision":42,"tools":["grep","nmap"]}</c>. <c>tools</c> is left out when the write touched more than
+/// as JSON <c>{"revision":42,"tools":["grep","nmap"]}</c>, and for an experiment's state change
+/// <c>{"revision":43,"tools":["grep"],"experiments":["faster-grep"]}</c>. <c>tools</c> is left out when the write touched more than
 /// <see cref="MaxToolNames"/> tools (a bulk import); the revision is always there. NOTIFY is a hint: a listener that
 /// gets one should read what changed since the revision it holds (<see cref="ToolCatalogStore.LoadChangesSinceAsync"/>).
 /// </summary>
@@ -13,6 +14,10 @@ namespace OpsConductor.ToolCatalog.Storage;
 /// <param name="Tools">The tools it touched, or null when there were too many to list.</param>
 internal sealed record CatalogNotification(long Revision, IReadOnlyList<string>? Tools)
 {
+    /// <summary>The experiments whose state the write changed (started, stopped, completed), or null: the runtime's
+    /// catch-up reads the running set with every change, so this names them for logs and other listeners.</summary>
+    public IReadOnlyList<string>? Experiments { get; init; }
+
     /// <summary>The LISTEN/NOTIFY channel: <c>tool_catalog</c>.</summary>
     public const string Channel = Sql.NotificationChannel;
 
@@ -38,6 +43,17 @@ internal sealed record CatalogNotification(long Revision, IReadOnlyList<string>?
                     foreach (var tool in tools)
                     {
                         writer.WriteStringValue(tool);
+                    }
+
+                    writer.WriteEndArray();
+                }
+
+                if (Experiments is { Count: > 0 } experiments)
+                {
+                    writer.WriteStartArray("experiments");
+                    foreach (var experiment in experiments)
+                    {
+                        writer.WriteStringValue(experiment);
                     }
 
                     writer.WriteEndArray();
@@ -76,7 +92,13 @@ internal sealed record CatalogNotification(long Revision, IReadOnlyList<string>?
                 tools = [.. names.EnumerateArray().Where(n => n.ValueKind == JsonValueKind.String).Select(n => n.GetString()!)];
             }
 
-            notification = new CatalogNotification(number, tools);
+            List<string>? experiments = null;
+            if (root.TryGetProperty("experiments", out var started) && started.ValueKind == JsonValueKind.Array)
+            {
+                experiments = [.. started.EnumerateArray().Where(n => n.ValueKind == JsonValueKind.String).Select(n => n.GetString()!)];
+            }
+
+            notification = new CatalogNotification(number, tools) { Experiments = experiments };
             return true;
         }
         catch (JsonException)

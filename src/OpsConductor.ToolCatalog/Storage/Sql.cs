@@ -64,7 +64,7 @@ internal static class Sql
     public const string SelectFirstToolChangedAfter = """
         SELECT tool_name AS Name, max(revision) AS Revision
         FROM tool_catalog.catalog_changes
-        WHERE tool_name = ANY(@Names) AND revision > @Expected
+        WHERE tool_name = ANY(@Names) AND revision > @Expected AND action NOT LIKE 'experiment%'
         GROUP BY tool_name
         ORDER BY tool_name
         LIMIT 1
@@ -314,6 +314,50 @@ internal static class Sql
         WHERE t.is_latest AND t.tool_name IN (SELECT tool_name FROM tool_catalog.catalog_changes WHERE revision > @Revision)
         ORDER BY p.capability_id, p.ordinal;
         """;
+
+    /// <summary>
+    /// The running experiments a runtime applies (issue 16), read with the catalog in the same REPEATABLE READ snapshot
+    /// (appended to <see cref="SelectChangesSince"/> and run after <see cref="SelectAllLatest"/>): one row per running
+    /// experiment with its arms' version ids and whether each arm's version can be served (not deleted, enabled), then
+    /// the arm versions (tools, capabilities, patterns) whose ids are not in <c>@KnownArms</c> (versions are immutable,
+    /// so a runtime that compiled one keeps it).
+    /// </summary>
+    public const string SelectRunningExperiments = $"""
+        SELECT e.id AS Id, e.test_name AS Name, e.description AS Description, ta.tool_name AS Tool, ta.version AS VersionA,
+            tb.version AS VersionB, e.traffic_split AS Split, e.seed AS Seed, e.target_environments AS Environments,
+            e.target_users AS Users, e.metric AS Metric, e.guardrails::text AS Guardrails, e.minimum_sample_size AS MinimumSampleSize,
+            e.auto_promote AS AutoPromote, e.state AS State, e.started_at AS StartedAt, e.stopped_at AS StoppedAt,
+            e.winner AS Winner, e.created_by AS CreatedBy, e.created_at AS CreatedAt,
+            e.tool_a_id AS VersionAId, e.tool_b_id AS VersionBId,
+            ta.deleted_at IS NULL AND ta.enabled AS UsableA, tb.deleted_at IS NULL AND tb.enabled AS UsableB,
+            ta.status AS StatusA, tb.status AS StatusB
+        FROM tool_catalog.tool_ab_tests e
+        JOIN tool_catalog.tools ta ON ta.id = e.tool_a_id
+        JOIN tool_catalog.tools tb ON tb.id = e.tool_b_id
+        WHERE e.state = 'running'
+        ORDER BY e.test_name;
+        SELECT {ToolSelectList}
+        FROM tool_catalog.tools t
+        WHERE t.id IN (SELECT tool_a_id FROM tool_catalog.tool_ab_tests WHERE state = 'running'
+                       UNION SELECT tool_b_id FROM tool_catalog.tool_ab_tests WHERE state = 'running')
+            AND NOT (t.id = ANY(@KnownArms));
+        SELECT {CapabilitySelectList}
+        FROM tool_catalog.tool_capabilities c
+        WHERE c.tool_id IN (SELECT tool_a_id FROM tool_catalog.tool_ab_tests WHERE state = 'running'
+                            UNION SELECT tool_b_id FROM tool_catalog.tool_ab_tests WHERE state = 'running')
+            AND NOT (c.tool_id = ANY(@KnownArms))
+        ORDER BY c.tool_id, c.ordinal;
+        SELECT {PatternSelectList}
+        FROM tool_catalog.tool_patterns p
+        JOIN tool_catalog.tool_capabilities c ON c.id = p.capability_id
+        WHERE c.tool_id IN (SELECT tool_a_id FROM tool_catalog.tool_ab_tests WHERE state = 'running'
+                            UNION SELECT tool_b_id FROM tool_catalog.tool_ab_tests WHERE state = 'running')
+            AND NOT (c.tool_id = ANY(@KnownArms))
+        ORDER BY p.capability_id, p.ordinal;
+        """;
+
+    /// <summary><see cref="SelectChangesSince"/> and <see cref="SelectRunningExperiments"/> in one round trip (the hot-reload path).</summary>
+    public const string SelectChangesAndExperimentsSince = SelectChangesSince + SelectRunningExperiments;
 
     public const string SelectLatestId = """
         SELECT t.id AS Id

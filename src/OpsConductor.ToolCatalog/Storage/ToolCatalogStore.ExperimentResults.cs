@@ -155,18 +155,15 @@ public sealed partial class ToolCatalogStore
     private static string ArmText(ExperimentArm arm) => arm == ExperimentArm.B ? "b" : "a";
 
     /// <summary>
-    /// Applies an experiment's winner to its tool inside the experiment's transaction, as the tool write path does:
-    /// bumps the revision (taking the catalog's write lock), makes the winner's version the latest when it is not
-    /// (the rollback path), deprecates B when A wins, and writes the tool's audit and change-feed rows and the notice.
+    /// Applies an experiment's winner to its tool inside the experiment's transaction and at its revision (the caller
+    /// bumped it, taking the catalog's write lock), as the tool write path does: makes the winner's version the latest
+    /// when it is not (the rollback path), deprecates B when A wins, and writes the tool's audit rows. The caller writes
+    /// the one change-feed row and the one notice of the revision, naming the tool change recorded in
+    /// <paramref name="scope"/>'s changes when there is one.
     /// </summary>
     /// <returns>What changed on the tool, for the experiment's audit row.</returns>
-    private static async Task<JsonObject> ApplyWinnerAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string toolName, string versionA, string versionB, ExperimentArm winner,
-        ChangeContext change, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<JsonObject> ApplyWinnerAsync(WriteScope scope, string toolName, string versionA, string versionB, ExperimentArm winner)
     {
-        var bumped = await connection.QuerySingleAsync<RevisionRow>(new CommandDefinition(
-            Sql.BumpRevision, new { Now = now }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var scope = new WriteScope(connection, transaction, now, change, bumped.Revision, bumped.FeedFloor) { CancellationToken = cancellationToken };
         var heads = await LockVersionHeadsAsync(scope, toolName).ConfigureAwait(false);
         var keep = winner == ExperimentArm.B ? versionB : versionA;
         var target = heads.FirstOrDefault(h => h.Version == keep && !h.IsDeleted) ?? throw new CatalogOperationException(
@@ -180,7 +177,7 @@ public sealed partial class ToolCatalogStore
         if (winner == ExperimentArm.A && heads.FirstOrDefault(h => h.Version == versionB && !h.IsDeleted) is { } retired
             && ToolAssembler.ParseStatus(retired.Status) != ToolStatus.Deprecated)
         {
-            await connection.ExecuteAsync(scope.Command(Sql.SetState, new
+            await scope.Connection.ExecuteAsync(scope.Command(Sql.SetState, new
             {
                 retired.Id,
                 Status = ToolStatus.Deprecated.ToWire(),
@@ -195,10 +192,7 @@ public sealed partial class ToolCatalogStore
 
         if (scope.Audits.Count > 0)
         {
-            await StatementRowWriter.Instance.InsertAuditAsync(connection, transaction, scope.Revision, scope.Audits, change, now, cancellationToken).ConfigureAwait(false);
-            await StatementRowWriter.Instance.InsertChangesAsync(connection, transaction, scope.Revision, scope.Changes, now, cancellationToken).ConfigureAwait(false);
-            var payload = new CatalogNotification(scope.Revision, [.. scope.Changes.Keys]).ToPayload();
-            await connection.ExecuteAsync(scope.Command(Sql.Notify, new { Channel = Sql.NotificationChannel, Payload = payload })).ConfigureAwait(false);
+            await StatementRowWriter.Instance.InsertAuditAsync(scope.Connection, scope.Transaction, scope.Revision, scope.Audits, scope.Change, scope.Now, scope.CancellationToken).ConfigureAwait(false);
         }
 
         done["revision"] = scope.Revision;

@@ -12,10 +12,13 @@ namespace OpsConductor.ToolCatalog.Storage;
 /// <remarks>
 /// Each change is one transaction that writes the experiment row and one audit row (entity type <c>ab_test</c>, the
 /// tool under test as its tool name, the experiment's id as its entity id; actions <c>created</c>, <c>activated</c>
-/// on start, <c>completed</c> on stop, completion and rollback), hash-chained like every audit row. A completion or a
-/// guardrail's rollback also changes the tool in the same transaction (ToolCatalogStore.ExperimentResults.cs). The audit row carries the catalog revision
-/// current at the change; the revision is not bumped and no notice is sent: the runtime's change feed names tools, and
-/// experiments are not part of the snapshot yet (hot reload of experiments comes with selection integration).
+/// on start, <c>completed</c> on stop, completion and rollback), hash-chained like every audit row. Creating a draft
+/// changes nothing a runtime serves: its audit row carries the current revision. Every state change (start, stop,
+/// complete, a guardrail's rollback) is a catalog write: it bumps the revision once, its audit row carries the new one,
+/// it writes a change-feed row naming the tool under test and sends the notice (with the experiment's name), so every
+/// runtime applies it within milliseconds (decision 1602). A completion or a guardrail's rollback also changes the tool
+/// in the same transaction and at the same revision (ToolCatalogStore.ExperimentResults.cs, decision 1603).
+/// A tool runs one experiment at a time: starting a second one on the same tool is refused.
 /// </remarks>
 public sealed partial class ToolCatalogStore
 {
@@ -44,6 +47,15 @@ public sealed partial class ToolCatalogStore
         JOIN tool_catalog.tools tb ON tb.id = e.tool_b_id
         WHERE e.test_name = @Name
         FOR UPDATE OF e
+        """;
+
+    private const string SelectOtherRunningExperiment = """
+        SELECT e.test_name
+        FROM tool_catalog.tool_ab_tests e
+        JOIN tool_catalog.tools ta ON ta.id = e.tool_a_id
+        WHERE e.state = 'running' AND ta.tool_name = @Tool AND e.id <> @Id
+        ORDER BY e.test_name
+        LIMIT 1
         """;
 
     private const string SelectArmVersions = """
@@ -163,7 +175,7 @@ public sealed partial class ToolCatalogStore
                     ["auto_promote"] = Change(JsonValue.Create(definition.AutoPromote)),
                     ["state"] = Change("draft"),
                 };
-                await InsertExperimentAuditAsync(connection, transaction, definition.Tool, id, "created", created, change, now, cancellationToken).ConfigureAwait(false);
+                await InsertExperimentAuditAsync(connection, transaction, null, definition.Tool, id, "created", created, change, now, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -220,10 +232,14 @@ public sealed partial class ToolCatalogStore
     }
 
     /// <summary>
-    /// Every state change of an experiment ends here: one transaction locks the row, checks the state, writes it and
-    /// one audit row. With an <paramref name="outcome"/> (completion with a winner, or a guardrail's rollback) the same
-    /// transaction also records the winner and applies it to the tool (<see cref="ApplyWinnerAsync"/>: a normal audited
-    /// tool write that bumps the revision and notifies), and the audit row carries the outcome's evidence.
+    /// The one path of every state change of an experiment (start, stop, complete, roll back): one transaction that
+    /// bumps the catalog revision first (so it takes its turn with every other writer), checks the state, updates the
+    /// row, writes the audit row with the new revision, one change-feed row naming the tool under test and sends the
+    /// notice, so every runtime applies the change on its next catch-up. With an <paramref name="outcome"/> (completion
+    /// with a winner, or a guardrail's rollback) the same transaction, at the same revision, also records the winner and
+    /// applies it to the tool (<see cref="ApplyWinnerAsync"/>), and the audit row carries the outcome's evidence; the
+    /// tool's change-feed row then names the tool change (a content change, which stale writes must see). A refusal
+    /// rolls everything back: no bump, no row, no notice.
     /// </summary>
     private async Task<Experiment> ChangeExperimentStateAsync(
         string name, ExperimentState from, ExperimentState to, string action, string verb, ChangeContext? change, CancellationToken cancellationToken,
@@ -239,6 +255,13 @@ public sealed partial class ToolCatalogStore
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
+                var bumped = await connection.QuerySingleAsync<RevisionRow>(new CommandDefinition(
+                    Sql.BumpRevision, new { Now = now }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                if (!string.Equals(bumped.SchemaFingerprint, SchemaMigrator.ExpectedFingerprint, StringComparison.Ordinal))
+                {
+                    await CheckSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                }
+
                 var current = await connection.QueryFirstOrDefaultAsync<ExperimentStateRow>(new CommandDefinition(
                     SelectExperimentStateForUpdate, new { Name = name }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)
                     ?? throw new CatalogOperationException($"There is no experiment named '{name}'; nothing was {verb}. See 'toolcatalog experiment status' for the experiments.");
@@ -255,12 +278,27 @@ public sealed partial class ToolCatalogStore
                         $"Experiment '{name}' compares version '{deleted}' of tool '{current.Tool}', which was deleted; it cannot be started. Nothing was changed.");
                 }
 
+                if (to == ExperimentState.Running
+                    && await connection.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
+                        SelectOtherRunningExperiment, new { current.Tool, current.Id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) is { } other)
+                {
+                    throw new CatalogOperationException(
+                        $"Experiment '{name}' cannot start: experiment '{other}' is running on tool '{current.Tool}', and a tool runs one experiment at a time "
+                        + $"(selection must know which version to serve). Stop '{other}' first. Nothing was changed.");
+                }
+
                 var changes = new JsonObject { ["state"] = new JsonObject { ["old"] = StateText(state), ["new"] = StateText(to) } };
+                var feedAction = FeedAction(to);
                 if (outcome is not null)
                 {
-                    changes["tool"] = await ApplyWinnerAsync(connection, transaction, current.Tool, current.VersionA, current.VersionB, outcome.Winner, change, now, cancellationToken).ConfigureAwait(false);
+                    var scope = new WriteScope(connection, transaction, now, change, bumped.Revision, bumped.FeedFloor) { CancellationToken = cancellationToken };
+                    changes["tool"] = await ApplyWinnerAsync(scope, current.Tool, current.VersionA, current.VersionB, outcome.Winner).ConfigureAwait(false);
                     changes["winner"] = new JsonObject { ["old"] = null, ["new"] = outcome.Winner == ExperimentArm.B ? "b" : "a" };
                     changes["evidence"] = outcome.Evidence;
+                    if (scope.Changes.TryGetValue(current.Tool, out var toolAction))
+                    {
+                        feedAction = toolAction;
+                    }
                 }
 
                 await connection.ExecuteAsync(new CommandDefinition(UpdateExperimentState, new
@@ -270,18 +308,36 @@ public sealed partial class ToolCatalogStore
                     Now = now,
                     Winner = outcome is null ? null : outcome.Winner == ExperimentArm.B ? "b" : "a",
                 }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                await InsertExperimentAuditAsync(connection, transaction, current.Tool, current.Id, action, changes, change, now, cancellationToken).ConfigureAwait(false);
+                await InsertExperimentAuditAsync(connection, transaction, bumped.Revision, current.Tool, current.Id, action, changes, change, now, cancellationToken).ConfigureAwait(false);
+                await connection.ExecuteAsync(new CommandDefinition(Sql.InsertChange, new
+                {
+                    bumped.Revision,
+                    ToolName = current.Tool,
+                    Action = feedAction,
+                    ChangedAt = now,
+                }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                var payload = new CatalogNotification(bumped.Revision, [current.Tool]) { Experiments = [name] }.ToPayload();
+                await connection.ExecuteAsync(new CommandDefinition(Sql.Notify, new { Channel = Sql.NotificationChannel, Payload = payload }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                StorageLog.WriteCommitted(_logger, feedAction, current.Tool, bumped.Revision);
             }
         }
 
         return (await GetExperimentAsync(name, cancellationToken).ConfigureAwait(false))!;
     }
 
-    private static async Task InsertExperimentAuditAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string toolName, long id, string action, JsonObject changes, ChangeContext change, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The change-feed action of a state change: a runtime reads it as "the experiments of this tool changed".</summary>
+    private static string FeedAction(ExperimentState to) => to switch
     {
-        var revision = await connection.ExecuteScalarAsync<long>(new CommandDefinition(SelectCurrentRevision, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        ExperimentState.Running => "experiment_started",
+        ExperimentState.Stopped => "experiment_stopped",
+        _ => "experiment_completed",
+    };
+
+    private static async Task InsertExperimentAuditAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long? revision, string toolName, long id, string action, JsonObject changes, ChangeContext change, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        revision ??= await connection.ExecuteScalarAsync<long>(new CommandDefinition(SelectCurrentRevision, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(InsertExperimentAudit, new
         {
             Revision = revision,

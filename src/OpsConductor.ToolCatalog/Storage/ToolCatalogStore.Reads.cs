@@ -153,11 +153,13 @@ public sealed partial class ToolCatalogStore
     /// What changed after <paramref name="sinceRevision"/>: the current revision and, for each tool changed since, its
     /// latest version now (or "removed"), read in one REPEATABLE READ snapshot. When the change feed cannot answer for
     /// that revision (pruned, or a revision the database never reached) the result is a gap: reload everything with
-    /// <see cref="LoadCatalogAsync"/>.
+    /// <see cref="LoadCatalogAsync"/>. The running experiments come with the changes, read in the same snapshot (arm
+    /// versions whose ids are in <paramref name="knownArms"/> are not read again).
     /// </summary>
-    internal async Task<CatalogChangeSet> LoadChangesSinceAsync(long sinceRevision, CancellationToken cancellationToken = default)
+    internal async Task<CatalogChangeSet> LoadChangesSinceAsync(long sinceRevision, long[]? knownArms = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(sinceRevision);
+        knownArms ??= [];
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -169,8 +171,9 @@ public sealed partial class ToolCatalogStore
                 RevisionRow revision;
                 string[] names;
                 List<StoredTool> latest;
+                RunningExperimentSet experiments;
                 var grid = await connection.QueryMultipleAsync(new CommandDefinition(
-                    Sql.SelectChangesSince, new { Revision = sinceRevision }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    Sql.SelectChangesAndExperimentsSince, new { Revision = sinceRevision, KnownArms = knownArms }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 await using (grid.ConfigureAwait(false))
                 {
                     revision = await grid.ReadSingleAsync<RevisionRow>().ConfigureAwait(false);
@@ -179,6 +182,7 @@ public sealed partial class ToolCatalogStore
                     var capabilityRows = await grid.ReadAsync<CapabilityRow>().ConfigureAwait(false);
                     var patternRows = await grid.ReadAsync<PatternRow>().ConfigureAwait(false);
                     latest = ToolAssembler.Assemble(toolRows, capabilityRows, patternRows);
+                    experiments = await ReadRunningExperimentsAsync(grid).ConfigureAwait(false);
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -191,7 +195,7 @@ public sealed partial class ToolCatalogStore
                 var changes = names.Order(StringComparer.Ordinal)
                     .Select(n => new StoredToolState(n, current.GetValueOrDefault(n)))
                     .ToList();
-                return new CatalogChangeSet(sinceRevision, revision.Revision, IsGap: false, changes);
+                return new CatalogChangeSet(sinceRevision, revision.Revision, IsGap: false, changes) { Experiments = experiments };
             }
         }
     }

@@ -60,6 +60,22 @@ public sealed class SelectAnswerTests
     }
 
     [Test]
+    public void Candidates_from_an_experiments_arm_are_written_as_the_contract_says()
+    {
+        var tools = new CatalogFiles().Load(TestPaths.SampleTools).Tools;
+        var experiments = tools.Where((_, i) => i % 2 == 0).Select(t => new ExperimentSnapshots.Arms(
+            $"exp-{t.Name}",
+            t with { Version = "0.9.0-a" },
+            t with { Version = "0.9.0-b", Capabilities = [.. t.Capabilities.Select(c => c with { Patterns = [.. c.Patterns.Select(p => p with { TimeEstimateMs = "1 + N" })] })] })).ToList();
+        var snapshot = ExperimentSnapshots.With(tools, 11, experiments);
+
+        var compared = CompareAll(snapshot, new ToolSelector(), seed: 5, keys: true);
+
+        Assert.That(compared.Mismatches, Is.Empty);
+        Assert.That(compared.FromExperiments, Is.GreaterThan(20), "answers with a candidate from an arm");
+    }
+
+    [Test]
     public void Text_that_html_or_json_would_interpret_is_escaped_as_the_serializer_escapes_it()
     {
         // Names, descriptions and notes with markup, quotes, control characters, non-ASCII and surrogate pairs; a
@@ -83,7 +99,7 @@ public sealed class SelectAnswerTests
         Assert.That(compared.WithSelection, Is.GreaterThan(0));
     }
 
-    private static Comparison CompareAll(CatalogSnapshot snapshot, ToolSelector selector, int seed, string? query = null, bool calibrate = false)
+    private static Comparison CompareAll(CatalogSnapshot snapshot, ToolSelector selector, int seed, string? query = null, bool calibrate = false, bool keys = false)
     {
         var random = new Random(seed);
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
@@ -102,6 +118,7 @@ public sealed class SelectAnswerTests
                     Environment = random.Next(2) == 0 ? "production" : "staging",
                     Permissions = random.Next(3) == 0 ? new HashSet<string>(["read"], StringComparer.Ordinal) : null,
                     Calibration = calibrate ? (CalibrationUse)random.Next(3) : null,
+                    AssignmentKey = keys && random.Next(4) != 0 ? $"user-{random.Next(1000)}" : null,
                 };
                 ToolSelectionResult? selected = null;
                 SelectionEvaluation evaluation;
@@ -122,6 +139,11 @@ public sealed class SelectAnswerTests
                 if (evaluation.Ranked.Any(static r => r.Candidate.Calibration is not null))
                 {
                     result.Calibrated++;
+                }
+
+                if (evaluation.Ranked.Any(static r => r.Candidate.Experiment is not null))
+                {
+                    result.FromExperiments++;
                 }
 
                 var explain = random.Next(2) == 0;
@@ -160,6 +182,8 @@ public sealed class SelectAnswerTests
         public int WithError { get; set; }
 
         public int Calibrated { get; set; }
+
+        public int FromExperiments { get; set; }
     }
 
     private sealed class AnsweringTieBreaker(string justification) : ITieBreaker

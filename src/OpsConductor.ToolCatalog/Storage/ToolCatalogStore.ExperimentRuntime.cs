@@ -1,0 +1,144 @@
+using System.Data;
+using Dapper;
+using OpsConductor.ToolCatalog.Experiments;
+using OpsConductor.ToolCatalog.Model;
+
+namespace OpsConductor.ToolCatalog.Storage;
+
+/// <summary>What the runtime reads of experiments: the running ones, with their arm versions, in the catalog's snapshot.</summary>
+public sealed partial class ToolCatalogStore
+{
+    /// <summary>
+    /// The whole catalog as <see cref="LoadCatalogAsync"/> reads it, and the running experiments (arm versions whose ids
+    /// are in <paramref name="knownArms"/> are not read again), in one REPEATABLE READ snapshot so they agree.
+    /// </summary>
+    internal async Task<(CatalogState Catalog, RunningExperimentSet Experiments)> LoadCatalogWithExperimentsAsync(long[] knownArms, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(knownArms);
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var revision = await connection.QuerySingleAsync<RevisionRow>(new CommandDefinition(Sql.SelectRevision, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                List<StoredTool> tools;
+                RunningExperimentSet experiments;
+                var grid = await connection.QueryMultipleAsync(new CommandDefinition(
+                    Sql.SelectAllLatest + Sql.SelectRunningExperiments, new { KnownArms = knownArms }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                await using (grid.ConfigureAwait(false))
+                {
+                    var toolRows = await grid.ReadAsync<ToolRow>().ConfigureAwait(false);
+                    var capabilityRows = await grid.ReadAsync<CapabilityRow>().ConfigureAwait(false);
+                    var patternRows = await grid.ReadAsync<PatternRow>().ConfigureAwait(false);
+                    tools = ToolAssembler.Assemble(toolRows, capabilityRows, patternRows);
+                    experiments = await ReadRunningExperimentsAsync(grid).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return (new CatalogState(revision.Revision, tools), experiments);
+            }
+        }
+    }
+
+    /// <summary>Reads the four result sets of <see cref="Sql.SelectRunningExperiments"/>.</summary>
+    private static async Task<RunningExperimentSet> ReadRunningExperimentsAsync(SqlMapper.GridReader grid)
+    {
+        var rows = (await grid.ReadAsync<RunningExperimentDbRow>().ConfigureAwait(false)).ToList();
+        var toolRows = await grid.ReadAsync<ToolRow>().ConfigureAwait(false);
+        var capabilityRows = await grid.ReadAsync<CapabilityRow>().ConfigureAwait(false);
+        var patternRows = await grid.ReadAsync<PatternRow>().ConfigureAwait(false);
+        if (rows.Count == 0)
+        {
+            return RunningExperimentSet.None;
+        }
+
+        var versions = ToolAssembler.Assemble(toolRows, capabilityRows, patternRows).ToDictionary(t => t.Id, t => t.Definition);
+        var experiments = rows.Select(r => new RunningExperimentRow(
+            ToExperiment(new ExperimentRow
+            {
+                Id = r.Id,
+                Name = r.Name,
+                Description = r.Description,
+                Tool = r.Tool,
+                VersionA = r.VersionA,
+                VersionB = r.VersionB,
+                Split = r.Split,
+                Seed = r.Seed,
+                Environments = r.Environments,
+                Users = r.Users,
+                Metric = r.Metric,
+                Guardrails = r.Guardrails,
+                MinimumSampleSize = r.MinimumSampleSize,
+                AutoPromote = r.AutoPromote,
+                State = r.State,
+                StartedAt = r.StartedAt,
+                StoppedAt = r.StoppedAt,
+                Winner = r.Winner,
+                CreatedBy = r.CreatedBy,
+                CreatedAt = r.CreatedAt,
+            }),
+            r.VersionAId,
+            r.VersionBId,
+            r.UsableA,
+            r.UsableB,
+            ToolAssembler.ParseStatus(r.StatusA),
+            ToolAssembler.ParseStatus(r.StatusB))).ToList();
+        return new RunningExperimentSet(experiments, versions);
+    }
+
+    private sealed class RunningExperimentDbRow
+    {
+        public long Id { get; init; }
+
+        public string Name { get; init; } = "";
+
+        public string? Description { get; init; }
+
+        public string Tool { get; init; } = "";
+
+        public string VersionA { get; init; } = "";
+
+        public string VersionB { get; init; } = "";
+
+        public double Split { get; init; }
+
+        public string? Seed { get; init; }
+
+        public string[]? Environments { get; init; }
+
+        public string[]? Users { get; init; }
+
+        public string Metric { get; init; } = "";
+
+        public string? Guardrails { get; init; }
+
+        public int MinimumSampleSize { get; init; }
+
+        public bool AutoPromote { get; init; }
+
+        public string State { get; init; } = "";
+
+        public DateTime? StartedAt { get; init; }
+
+        public DateTime? StoppedAt { get; init; }
+
+        public string? Winner { get; init; }
+
+        public string? CreatedBy { get; init; }
+
+        public DateTime CreatedAt { get; init; }
+
+        public long VersionAId { get; init; }
+
+        public long VersionBId { get; init; }
+
+        public bool UsableA { get; init; }
+
+        public bool UsableB { get; init; }
+
+        public string StatusA { get; init; } = "";
+
+        public string StatusB { get; init; } = "";
+    }
+}
