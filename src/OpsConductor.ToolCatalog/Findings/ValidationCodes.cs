@@ -153,7 +153,7 @@ public static class ValidationCodes
     /// <summary>TOOL027: A string (a value or a key, anywhere in the file) holds a NUL or another control character (C0, C1 or DEL; tab, line feed and carriage return are allowed), usually written as an escape (\e, \x07, \0) in a double-quoted scalar.</summary>
     public const string ToolControlCharacter = "TOOL027";
 
-    /// <summary>TOOL028: A value looks like a credential (a password/token/secret/api_key/private_key key with a literal, or an AKIA…, ghp_…, xoxb-…, private-key block or JWT-shaped value) but is not marked !secret (a warning).</summary>
+    /// <summary>TOOL028: A value looks like a credential (a key ending in password/token/secret/api_key/private_key with a literal, or an AKIA…, ghp_…, xoxb-…, private-key block or JWT-shaped value) but is not marked !secret (a warning).</summary>
     public const string UnmarkedCredential = "TOOL028";
 
     /// <summary>CAP001: A capability is not a mapping.</summary>
@@ -394,7 +394,7 @@ public static class ValidationCodes
         ["TOOL025"] = "A top-level field or default that must be text (tool_name, description, platform, category, accuracy_level, …) is a number, boolean, list or mapping.",
         ["TOOL026"] = "A value is longer than the catalog database's column for it (tool_name and names 100, version 20, platform and category 50, execution_location 100, scope, completeness, accuracy_level and freshness 50, data_source 100), or the tool could not be stored for another reason the store checks.",
         ["TOOL027"] = "A string (value or key, anywhere) holds a NUL or another control character (C0, C1, DEL; tab, line feed, carriage return allowed), e.g. written as \\e, \\x07 or \\0 in a double-quoted scalar.",
-        ["TOOL028"] = "A value looks like a credential (a password/token/secret/api_key/private_key key with a literal, or an AKIA…, ghp_…, xoxb-…, private-key block or JWT-shaped value) but is not marked !secret (a warning).",
+        ["TOOL028"] = "A value looks like a credential (a key ending in password/token/secret/api_key/private_key with a literal, or an AKIA…, ghp_…, xoxb-…, private-key block or JWT-shaped value) but is not marked !secret (a warning).",
         ["CAP001"] = "A capability is not a mapping.",
         ["CAP002"] = "Warning: a capability has no `description`.",
         ["CAP003"] = "A capability has no `patterns` section.",

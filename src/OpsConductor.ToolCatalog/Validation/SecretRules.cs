@@ -12,8 +12,8 @@ namespace OpsConductor.ToolCatalog.Validation;
 /// any key the model does not interpret (extension data), at any depth below those. A field the model interprets
 /// (a name, a type, an estimate, a policy…) is never secret. The levels come from <see cref="ToolFields"/>, the one
 /// table of the format. <b>Unmarked credentials</b> (TOOL028, a warning in lenient mode): a string that is not marked
-/// secret but looks like a credential, by its key (password, passwd, token, secret, api_key, private_key…) or by its
-/// shape (AKIA…, ghp_…, xoxb-…, a PEM private key, a JWT).
+/// secret but looks like a credential, by a key that ends in a credential word (password, db_password, token, secret, api_key, private_key…; not a key the
+/// word only qualifies, such as secret_path or token_ttl) or by its shape (AKIA…, ghp_…, xoxb-…, a PEM private key, a JWT).
 /// </summary>
 internal static partial class SecretRules
 {
@@ -227,7 +227,7 @@ internal static partial class SecretRules
     [GeneratedRegex(@"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", RegexOptions.CultureInvariant)]
     private static partial Regex Jwt();
 
-    [GeneratedRegex(@"(^|[_\-.])(password|passwd|pwd|token|secret|api[_\-]?key|apikey|private[_\-]?key|access[_\-]?key|client[_\-]?secret)($|[_\-.])", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(^|[_\-.])(password|passwd|pwd|token|secret|api[_\-]?key|apikey|private[_\-]?key|access[_\-]?key|client[_\-]?secret)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex CredentialKey();
 
     /// <summary>Values that name where a credential comes from rather than being one: ${VAR}, {{ var }}, &lt;placeholder&gt;, env:NAME, the mask.</summary>

@@ -89,6 +89,8 @@ public sealed class SecretYamlTests
 
     [TestCase("password", "hunter2-hunter2")]
     [TestCase("api_key", "abc123")]
+    [TestCase("db_password", "hunter2-hunter2")]
+    [TestCase("client-secret", "abc123")]
     [TestCase("note", "AKIAIOSFODNN7EXAMPLE")]
     [TestCase("note", "ghp_abcdefghijklmnopqrstuvwxyz0123")]
     [TestCase("note", "xoxb-1234567890-abcdefghij")]
@@ -106,7 +108,10 @@ public sealed class SecretYamlTests
 
     [TestCase("password", "${DB_PASSWORD}")]
     [TestCase("description", "rotates the token every hour")]
-    public void Placeholders_and_prose_are_not_credentials(string key, string value)
+    [TestCase("secret_path", "apps/checkout/db-password")]
+    [TestCase("token_ttl", "3600")]
+    [TestCase("password_policy", "min-length-16")]
+    public void Placeholders_prose_and_keys_that_only_qualify_a_credential_are_not_credentials(string key, string value)
     {
         var tool = RichTools.Create() with { Metadata = DataMap.Create((key, value)) };
         var report = Lenient.Validate(Reader.Read(ToolYamlWriter.Write(tool), "tool.yaml"));
