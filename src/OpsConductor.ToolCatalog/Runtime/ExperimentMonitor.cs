@@ -12,60 +12,33 @@ namespace OpsConductor.ToolCatalog.Runtime;
 /// when not enabled or the catalog has no database. A failed evaluation is logged; the others go on, and the next run
 /// comes at the next interval. <see cref="RunOnceAsync"/> is one run, callable directly.
 /// </summary>
-internal sealed class ExperimentMonitor : IAsyncDisposable
+internal sealed class ExperimentMonitor : PeriodicRunner<IReadOnlyList<ExperimentEvaluation>>
 {
     private readonly ToolCatalogStore? _store;
     private readonly ExperimentMonitorOptions _options;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private CancellationTokenSource? _stop;
-    private Task? _loop;
 
     public ExperimentMonitor(ToolCatalogStore? store, ExperimentMonitorOptions options, TimeProvider? time = null, ILogger? logger = null)
+        : base(time)
     {
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
         _options = options.Validate();
-        _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
     }
 
-    /// <summary>Raised after each periodic run with what it did (tests wait on it).</summary>
-    internal event Action<IReadOnlyList<ExperimentEvaluation>>? RunCompletedForTests;
+    protected override TimeSpan Interval => _options.Interval;
 
-    /// <summary>Whether runs are scheduled.</summary>
-    public bool IsActive => _loop is not null;
+    protected override bool CanRun => _options.Enabled && _store is not null;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    protected override void OnStarted() => ExperimentMonitorLog.Started(_logger, _options.Interval);
+
+    protected override Task<IReadOnlyList<ExperimentEvaluation>> RunScheduledAsync(CancellationToken cancellationToken) => RunOnceAsync(cancellationToken);
+
+    protected override IReadOnlyList<ExperimentEvaluation> OnRunFailed(Exception failure)
     {
-        if (!_options.Enabled || _store is null || _loop is not null)
-        {
-            return Task.CompletedTask;
-        }
-
-        _stop = new CancellationTokenSource();
-        var timer = new PeriodicTimer(_options.Interval, _time);
-        _loop = RunAsync(timer, _stop.Token);
-        ExperimentMonitorLog.Started(_logger, _options.Interval);
-        return Task.CompletedTask;
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_loop is null)
-        {
-            return;
-        }
-
-        await _stop!.CancelAsync().ConfigureAwait(false);
-        await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _loop = null;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _stop?.Dispose();
+        ExperimentMonitorLog.RunFailed(_logger, failure.GetType().Name, failure.Message, _options.Interval);
+        return [];
     }
 
     /// <summary>Evaluates every running experiment once and acts on each.</summary>
@@ -106,34 +79,6 @@ internal sealed class ExperimentMonitor : IAsyncDisposable
         }
 
         return evaluations;
-    }
-
-    private async Task RunAsync(PeriodicTimer timer, CancellationToken cancellationToken)
-    {
-        using (timer)
-        {
-            try
-            {
-                while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    IReadOnlyList<ExperimentEvaluation> evaluations = [];
-                    try
-                    {
-                        evaluations = await RunOnceAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (Exception e) when (e is ToolCatalogException or NpgsqlException or TimeoutException)
-                    {
-                        ExperimentMonitorLog.RunFailed(_logger, e.GetType().Name, e.Message, _options.Interval);
-                    }
-
-                    RunCompletedForTests?.Invoke(evaluations);
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // Stopped.
-            }
-        }
     }
 }
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 using OpsConductor.ToolCatalog.Storage;
 using OpsConductor.ToolCatalog.Telemetry;
 
@@ -12,102 +11,53 @@ namespace OpsConductor.ToolCatalog.Runtime;
 /// nothing when it is not enabled, names no tool, or the catalog has no database. A failed run is logged and the next
 /// one comes at the next interval.
 /// </summary>
-internal sealed class TelemetryAutoApplier : IAsyncDisposable
+internal sealed class TelemetryAutoApplier : PeriodicRunner<IReadOnlyList<ToolCatalogStore.AutoApplyOutcome>>
 {
     private readonly ToolCatalogStore? _store;
     private readonly TelemetryAutoApplyOptions _options;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private CancellationTokenSource? _stop;
-    private Task? _loop;
 
     public TelemetryAutoApplier(ToolCatalogStore? store, TelemetryAutoApplyOptions options, TimeProvider? time = null, ILogger? logger = null)
+        : base(time)
     {
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
         _options = options.Validate();
-        _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
     }
 
-    /// <summary>Raised after each run with what it did (tests wait on it).</summary>
-    internal event Action<IReadOnlyList<ToolCatalogStore.AutoApplyOutcome>>? RunCompletedForTests;
+    protected override TimeSpan Interval => _options.Interval;
 
-    /// <summary>Whether runs are scheduled.</summary>
-    public bool IsActive => _loop is not null;
+    protected override bool CanRun => _options.Enabled && _options.Tools.Count > 0 && _store is not null;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    protected override void OnStarted()
     {
-        if (!_options.Enabled || _options.Tools.Count == 0 || _store is null || _loop is not null)
-        {
-            return Task.CompletedTask;
-        }
-
-        _stop = new CancellationTokenSource();
-        // The timer is made here, before StartAsync returns, so that time advanced after start is seen by it.
-        var timer = new PeriodicTimer(_options.Interval, _time);
-        _loop = RunAsync(_store, timer, _stop.Token);
         var tools = string.Join(", ", _options.Tools);
         AutoApplyLog.Started(_logger, tools, _options.Interval);
-        return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    protected override async Task<IReadOnlyList<ToolCatalogStore.AutoApplyOutcome>> RunScheduledAsync(CancellationToken cancellationToken)
     {
-        if (_loop is null)
+        var outcomes = await _store!.AutoApplyAsync(_options, cancellationToken).ConfigureAwait(false);
+        foreach (var outcome in outcomes)
         {
-            return;
-        }
-
-        await _stop!.CancelAsync().ConfigureAwait(false);
-        await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _loop = null;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _stop?.Dispose();
-    }
-
-    private async Task RunAsync(ToolCatalogStore store, PeriodicTimer timer, CancellationToken cancellationToken)
-    {
-        using (timer)
-        {
-            try
+            if (outcome.Applied is { } applied)
             {
-                while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    try
-                    {
-                        var outcomes = await store.AutoApplyAsync(_options, cancellationToken).ConfigureAwait(false);
-                        foreach (var outcome in outcomes)
-                        {
-                            if (outcome.Applied is { } applied)
-                            {
-                                AutoApplyLog.Applied(_logger, outcome.Tool, applied.PreviousVersion, applied.NewVersion, applied.Reason);
-                            }
-                            else
-                            {
-                                AutoApplyLog.NotApplied(_logger, outcome.Tool, outcome.Reason);
-                            }
-                        }
-
-                        RunCompletedForTests?.Invoke(outcomes);
-                    }
-                    catch (Exception e) when (e is ToolCatalogException or NpgsqlException or TimeoutException)
-                    {
-                        // The database away, a tool changed meanwhile: logged; the next interval tries again.
-                        AutoApplyLog.RunFailed(_logger, e.GetType().Name, e.Message, _options.Interval);
-                        RunCompletedForTests?.Invoke([]);
-                    }
-                }
+                AutoApplyLog.Applied(_logger, outcome.Tool, applied.PreviousVersion, applied.NewVersion, applied.Reason);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            else
             {
-                // Stopped.
+                AutoApplyLog.NotApplied(_logger, outcome.Tool, outcome.Reason);
             }
         }
+
+        return outcomes;
+    }
+
+    protected override IReadOnlyList<ToolCatalogStore.AutoApplyOutcome> OnRunFailed(Exception failure)
+    {
+        AutoApplyLog.RunFailed(_logger, failure.GetType().Name, failure.Message, _options.Interval);
+        return [];
     }
 }
 

@@ -315,6 +315,15 @@ internal static class Sql
         ORDER BY p.capability_id, p.ordinal;
         """;
 
+    /// <summary>The columns of a stored experiment (aliases <c>e</c>, <c>ta</c>, <c>tb</c>: the row and its arms' versions).</summary>
+    public const string ExperimentColumns = """
+        e.id AS Id, e.test_name AS Name, e.description AS Description, ta.tool_name AS Tool, ta.version AS VersionA,
+        tb.version AS VersionB, e.traffic_split AS Split, e.seed AS Seed, e.target_environments AS Environments,
+        e.target_users AS Users, e.metric AS Metric, e.guardrails::text AS Guardrails, e.minimum_sample_size AS MinimumSampleSize,
+        e.auto_promote AS AutoPromote, e.state AS State, e.started_at AS StartedAt, e.stopped_at AS StoppedAt,
+        e.winner AS Winner, e.created_by AS CreatedBy, e.created_at AS CreatedAt
+        """;
+
     /// <summary>
     /// The running experiments a runtime applies (issue 16), read with the catalog in the same REPEATABLE READ snapshot
     /// (appended to <see cref="SelectChangesSince"/> and run after <see cref="SelectAllLatest"/>): one row per running
@@ -323,11 +332,7 @@ internal static class Sql
     /// so a runtime that compiled one keeps it).
     /// </summary>
     public const string SelectRunningExperiments = $"""
-        SELECT e.id AS Id, e.test_name AS Name, e.description AS Description, ta.tool_name AS Tool, ta.version AS VersionA,
-            tb.version AS VersionB, e.traffic_split AS Split, e.seed AS Seed, e.target_environments AS Environments,
-            e.target_users AS Users, e.metric AS Metric, e.guardrails::text AS Guardrails, e.minimum_sample_size AS MinimumSampleSize,
-            e.auto_promote AS AutoPromote, e.state AS State, e.started_at AS StartedAt, e.stopped_at AS StoppedAt,
-            e.winner AS Winner, e.created_by AS CreatedBy, e.created_at AS CreatedAt,
+        SELECT {ExperimentColumns},
             e.tool_a_id AS VersionAId, e.tool_b_id AS VersionBId,
             ta.deleted_at IS NULL AND ta.enabled AS UsableA, tb.deleted_at IS NULL AND tb.enabled AS UsableB,
             ta.status AS StatusA, tb.status AS StatusB

@@ -55,29 +55,7 @@ public sealed partial class ToolCatalogStore
 
         var versions = ToolAssembler.Assemble(toolRows, capabilityRows, patternRows).ToDictionary(t => t.Id, t => t.Definition);
         var experiments = rows.Select(r => new RunningExperimentRow(
-            ToExperiment(new ExperimentRow
-            {
-                Id = r.Id,
-                Name = r.Name,
-                Description = r.Description,
-                Tool = r.Tool,
-                VersionA = r.VersionA,
-                VersionB = r.VersionB,
-                Split = r.Split,
-                Seed = r.Seed,
-                Environments = r.Environments,
-                Users = r.Users,
-                Metric = r.Metric,
-                Guardrails = r.Guardrails,
-                MinimumSampleSize = r.MinimumSampleSize,
-                AutoPromote = r.AutoPromote,
-                State = r.State,
-                StartedAt = r.StartedAt,
-                StoppedAt = r.StoppedAt,
-                Winner = r.Winner,
-                CreatedBy = r.CreatedBy,
-                CreatedAt = r.CreatedAt,
-            }),
+            ToExperiment(r),
             r.VersionAId,
             r.VersionBId,
             r.UsableA,
@@ -87,48 +65,9 @@ public sealed partial class ToolCatalogStore
         return new RunningExperimentSet(experiments, versions);
     }
 
-    private sealed class RunningExperimentDbRow
+    /// <summary>An experiment row with what a runtime needs of its arms' versions.</summary>
+    private sealed class RunningExperimentDbRow : ExperimentRow
     {
-        public long Id { get; init; }
-
-        public string Name { get; init; } = "";
-
-        public string? Description { get; init; }
-
-        public string Tool { get; init; } = "";
-
-        public string VersionA { get; init; } = "";
-
-        public string VersionB { get; init; } = "";
-
-        public double Split { get; init; }
-
-        public string? Seed { get; init; }
-
-        public string[]? Environments { get; init; }
-
-        public string[]? Users { get; init; }
-
-        public string Metric { get; init; } = "";
-
-        public string? Guardrails { get; init; }
-
-        public int MinimumSampleSize { get; init; }
-
-        public bool AutoPromote { get; init; }
-
-        public string State { get; init; } = "";
-
-        public DateTime? StartedAt { get; init; }
-
-        public DateTime? StoppedAt { get; init; }
-
-        public string? Winner { get; init; }
-
-        public string? CreatedBy { get; init; }
-
-        public DateTime CreatedAt { get; init; }
-
         public long VersionAId { get; init; }
 
         public long VersionBId { get; init; }

@@ -22,15 +22,7 @@ namespace OpsConductor.ToolCatalog.Storage;
 /// </remarks>
 public sealed partial class ToolCatalogStore
 {
-    private const string ExperimentColumns = """
-        e.id AS Id, e.test_name AS Name, e.description AS Description, ta.tool_name AS Tool, ta.version AS VersionA,
-        tb.version AS VersionB, e.traffic_split AS Split, e.seed AS Seed, e.target_environments AS Environments,
-        e.target_users AS Users, e.metric AS Metric, e.guardrails::text AS Guardrails, e.minimum_sample_size AS MinimumSampleSize,
-        e.auto_promote AS AutoPromote, e.state AS State, e.started_at AS StartedAt, e.stopped_at AS StoppedAt,
-        e.winner AS Winner, e.created_by AS CreatedBy, e.created_at AS CreatedAt
-        """;
-
-    private const string SelectExperiments = "SELECT " + ExperimentColumns + """
+    private const string SelectExperiments = "SELECT " + Sql.ExperimentColumns + """
 
         FROM tool_catalog.tool_ab_tests e
         JOIN tool_catalog.tools ta ON ta.id = e.tool_a_id
@@ -434,7 +426,7 @@ public sealed partial class ToolCatalogStore
         public string? DeletedVersion { get; init; }
     }
 
-    private sealed class ExperimentRow
+    private class ExperimentRow
     {
         public long Id { get; init; }
 
