@@ -46,7 +46,8 @@ public static class ArmAssignment
         var length = Encoding.UTF8.GetMaxByteCount(key.Length);
         if (length <= StackKeyBytes)
         {
-            Span<byte> bytes = stackalloc byte[StackKeyBytes];
+            // Sized to the key, not to the limit: stackalloc clears what it takes, and most keys are a few dozen bytes.
+            Span<byte> bytes = stackalloc byte[length];
             var written = Encoding.UTF8.GetBytes(key, bytes);
             hash = XxHash64.HashToUInt64(bytes[..written], unchecked((long)seed));
         }

@@ -6,6 +6,7 @@ using Microsoft.Playwright;
 using OpsConductor.ToolCatalog.Admin.Catalog;
 using OpsConductor.ToolCatalog.AspNetCore.Security;
 using OpsConductor.ToolCatalog.Model;
+using OpsConductor.ToolCatalog.Secrets;
 using OpsConductor.ToolCatalog.Server.Tests.Support;
 using OpsConductor.ToolCatalog.Tests.Support;
 using static Microsoft.Playwright.Assertions;
@@ -29,7 +30,8 @@ public sealed class AdminUiBrowserTests
     [OneTimeSetUp]
     public async Task StartHostAndBrowser()
     {
-        _host = await ServerHost.StartAsync(static h => h.ServeOverKestrel());
+        var ring = SecretKeyRing.Create(TimeProvider.System);
+        _host = await ServerHost.StartAsync(h => h.ServeOverKestrel().ConfigureServices(s => s.AddSingleton<ISecretProtector>(ring)));
         var keys = _host.Services.GetRequiredService<ApiKeyStore>();
         _adminKey = (await keys.CreateAsync("ui-admin", ToolCatalogRoles.Admin, null, "tests")).Key;
         _viewerKey = (await keys.CreateAsync("ui-viewer", ToolCatalogRoles.Viewer, null, "tests")).Key;
@@ -176,6 +178,23 @@ public sealed class AdminUiBrowserTests
         await Expect(shown).ToHaveTextAsync(description);
         await Expect(shown.Locator("b, script")).ToHaveCountAsync(0);
         Assert.That(await page.EvaluateAsync<bool>("() => window.__xss === undefined"), Is.True, "the script never ran");
+    }
+
+    [Test]
+    public async Task A_secret_shows_as_the_mask_on_the_tool_page_even_to_an_admin()
+    {
+        const string value = "ui-s3cret-4c1d9a";
+        var tool = await CreateAsync(GeneratedTools.Create(1, prefix: "ui-secret") with
+        {
+            Metadata = DataMap.Create(("token", DataValue.FromSecret(SecretValue.FromPlaintext(value)))),
+        });
+        var page = await SignInAsync(_adminKey);
+
+        await OpenAsync(page, ToolUrl(tool.Name));
+
+        await Expect(page.GetByTestId("definition")).ToContainTextAsync("token: !secret");
+        await Expect(page.GetByTestId("definition")).ToContainTextAsync(SecretValue.Mask);
+        Assert.That(await page.ContentAsync(), Does.Not.Contain(value));
     }
 
     [Test]
