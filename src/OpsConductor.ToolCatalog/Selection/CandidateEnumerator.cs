@@ -110,16 +110,19 @@ internal sealed class CandidateEnumerator
         {
             var name = requiredCapabilities[0];
             var canonical = _aliases.Canonicalize(name);
-            if (string.Equals(canonical, name, StringComparison.Ordinal) || snapshot.SelectionPatternsFor(name).IsEmpty)
+            var literal = snapshot.SelectionPatternsFor(name);
+            if (string.Equals(canonical, name, StringComparison.Ordinal) || literal.IsEmpty)
             {
-                foreach (var pattern in snapshot.SelectionPatternsFor(canonical))
-                {
-                    if (arms.Serves(pattern.Tool))
-                    {
-                        Evaluate(pattern, context, candidates, excluded);
-                    }
-                }
+                EvaluateBucket(snapshot.SelectionPatternsFor(canonical), context, candidates, excluded, ref arms);
+                return;
+            }
 
+            // An alias that the catalog also uses as a literal name (an old catalog with `service_control` beside the
+            // alias table that maps it to `service_restart`): when the new name has no patterns, the old one's bucket
+            // is the whole answer, read in place as well.
+            if (snapshot.SelectionPatternsFor(canonical).IsEmpty)
+            {
+                EvaluateBucket(literal, context, candidates, excluded, ref arms);
                 return;
             }
         }
@@ -140,6 +143,17 @@ internal sealed class CandidateEnumerator
 
         patterns.Sort(CompiledPattern.CompareOrder);
         foreach (var pattern in patterns)
+        {
+            if (arms.Serves(pattern.Tool))
+            {
+                Evaluate(pattern, context, candidates, excluded);
+            }
+        }
+    }
+
+    private static void EvaluateBucket(ReadOnlySpan<CompiledPattern> bucket, ExpressionContext context, List<ToolCandidate> candidates, List<ExcludedCandidate>? excluded, ref ArmChooser arms)
+    {
+        foreach (var pattern in bucket)
         {
             if (arms.Serves(pattern.Tool))
             {
