@@ -70,6 +70,10 @@ internal sealed record SelectRequestBody
     /// <summary>The user (or group) matched against experiments' target users; the assignment key when absent.</summary>
     [JsonPropertyName("user")]
     public string? User { get; init; }
+
+    /// <summary>The groups the user belongs to, matched against experiments' target users and groups.</summary>
+    [JsonPropertyName("groups")]
+    public IReadOnlyList<string>? Groups { get; init; }
 }
 
 /// <summary>The answer of <c>POST /api/v1/select</c>: the choice, the whole ranking with each score's reasons, and every exclusion.</summary>

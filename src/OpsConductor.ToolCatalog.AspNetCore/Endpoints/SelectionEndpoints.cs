@@ -82,6 +82,7 @@ internal static class SelectionEndpoints
             Calibration = calibration,
             AssignmentKey = body.AssignmentKey,
             User = body.User,
+            Groups = body.Groups,
         };
 
         var snapshot = catalog.Current;
@@ -196,6 +197,7 @@ internal static class SelectionEndpoints
     private static string WireField(string field) =>
         field.StartsWith("Variables[\"", StringComparison.Ordinal) && field.EndsWith("\"]", StringComparison.Ordinal) ? "variables." + field[11..^2]
         : field.StartsWith("Capabilities", StringComparison.Ordinal) ? "capabilities" + field["Capabilities".Length..]
+        : field.StartsWith("Groups", StringComparison.Ordinal) ? "groups" + field["Groups".Length..]
         : field switch
         {
             "ExplicitMode" => "mode",

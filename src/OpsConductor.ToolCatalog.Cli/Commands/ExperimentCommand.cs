@@ -185,9 +185,10 @@ internal static class ExperimentCommand
         var name = new Argument<string>("name") { Description = "The experiment's name." };
         var key = new Option<string>("--key") { Description = "The assignment key (a user id or a request id).", Required = true };
         var environment = new Option<string?>("--environment") { Description = "The request's environment (checked against the experiment's target environments)." };
-        var user = new Option<string?>("--user") { Description = "The request's user or group (checked against the target users; default: the key)." };
+        var user = new Option<string?>("--user") { Description = "The request's user (checked against the target users and groups; default: the key)." };
+        var groups = new Option<string[]>("--group") { Description = "A group the request's user belongs to (repeat for more; checked against the target users and groups)." };
         var format = StoreCommandSupport.FormatOption();
-        var verb = new Command("assign", "Print the arm (a or b) a key gets in an experiment, or that it is not enrolled.") { name, key, environment, user, connection, format };
+        var verb = new Command("assign", "Print the arm (a or b) a key gets in an experiment, or that it is not enrolled.") { name, key, environment, user, groups, connection, format };
         verb.SetAction((result, cancellationToken) => StoreCommandSupport.RunAsync(context, result, connection, async store =>
         {
             var experimentName = result.GetValue(name)!;
@@ -198,7 +199,7 @@ internal static class ExperimentCommand
             }
 
             var k = result.GetValue(key)!;
-            var enrolled = experiment.IsTargeted(result.GetValue(environment), result.GetValue(user) ?? k);
+            var enrolled = experiment.IsTargeted(result.GetValue(environment), result.GetValue(user) ?? k, result.GetValue(groups));
             string? arm = enrolled ? (experiment.Assign(k) == ExperimentArm.B ? "b" : "a") : null;
             if (result.GetValue(format) == "json")
             {

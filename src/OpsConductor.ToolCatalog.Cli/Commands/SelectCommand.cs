@@ -69,14 +69,15 @@ internal static class SelectCommand
         {
             Description = "The key (a user id or a request id) that assigns the request an arm of each running experiment on a candidate tool; without it, every tool serves its latest version.",
         };
-        var user = new Option<string?>("--user") { Description = "The user (or group) matched against experiments' target users (default: the assignment key)." };
+        var user = new Option<string?>("--user") { Description = "The user matched against experiments' target users and groups (default: the assignment key)." };
+        var groups = new Option<string[]>("--group") { Description = "A group the user belongs to, matched against experiments' target users and groups (repeat for more)." };
         var tools = new Option<string?>("--tools") { Description = "Select over a folder (or file) of tool YAML instead of the database; tools keep file order for ties." };
         var profiles = new Option<string?>("--profiles") { Description = "Select over an optimisation-profiles file (version + tools:) instead of the database." };
         var format = StoreCommandSupport.FormatOption();
         var connection = StoreCommandSupport.ConnectionOption();
         var command = new Command("select", "Choose the best tool pattern for capabilities and a request context, explaining every score and exclusion.")
         {
-            capabilities, variables, mode, query, environment, costLimit, policy, scoring, calibration, assignmentKey, user, tools, profiles, format, connection,
+            capabilities, variables, mode, query, environment, costLimit, policy, scoring, calibration, assignmentKey, user, groups, tools, profiles, format, connection,
         };
         command.Validators.Add(r =>
         {
@@ -103,6 +104,7 @@ internal static class SelectCommand
                 Calibration = result.GetValue(calibration) switch { "report" => CalibrationUse.Report, "rank" => CalibrationUse.Rank, _ => CalibrationUse.Off },
                 AssignmentKey = result.GetValue(assignmentKey),
                 User = result.GetValue(user),
+                Groups = result.GetValue(groups) is { Length: > 0 } given ? given : null,
             };
             var options = new SelectionOptions
             {
@@ -224,6 +226,7 @@ internal static class SelectCommand
         var field = e.Field;
         var option = field.StartsWith("Variables[\"", StringComparison.Ordinal) ? $"--var {field[11..^2]}={e.Value}"
             : field.StartsWith("Capabilities", StringComparison.Ordinal) ? $"capability {e.Value}"
+            : field.StartsWith("Groups", StringComparison.Ordinal) ? $"--group {e.Value}"
             : field switch
             {
                 "CostLimit" => $"--cost-limit {e.Value}",

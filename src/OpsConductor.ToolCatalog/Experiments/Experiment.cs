@@ -197,10 +197,20 @@ public sealed record Experiment(
     /// <param name="environment">The request's environment, if known.</param>
     /// <param name="user">The request's user or group, if known.</param>
     /// <returns>Whether the request is enrolled.</returns>
-    public bool IsTargeted(string? environment, string? user) => IsTargeted(Definition.Environments, Definition.Users, environment, user);
+    public bool IsTargeted(string? environment, string? user) => IsTargeted(Definition.Environments, Definition.Users, environment, user, null);
 
-    /// <summary>The targeting rule of <see cref="IsTargeted(string?, string?)"/> over the lists: allocation-free.</summary>
-    internal static bool IsTargeted(IReadOnlyList<string> environments, IReadOnlyList<string> users, string? environment, string? user)
+    /// <summary>Whether a request from <paramref name="environment"/> by <paramref name="user"/>, a member of
+    /// <paramref name="groups"/>, is in the experiment's target: as <see cref="IsTargeted(string?, string?)"/>, where the
+    /// target list of users and groups (<see cref="ExperimentDefinition.Users"/>) names the user or any of its groups.</summary>
+    /// <param name="environment">The request's environment, if known.</param>
+    /// <param name="user">The request's user, if known.</param>
+    /// <param name="groups">The groups the request's user belongs to, if known.</param>
+    /// <returns>Whether the request is enrolled.</returns>
+    public bool IsTargeted(string? environment, string? user, IReadOnlyList<string>? groups) =>
+        IsTargeted(Definition.Environments, Definition.Users, environment, user, groups);
+
+    /// <summary>The targeting rule of <see cref="IsTargeted(string?, string?, IReadOnlyList{string})"/> over the lists: allocation-free.</summary>
+    internal static bool IsTargeted(IReadOnlyList<string> environments, IReadOnlyList<string> users, string? environment, string? user, IReadOnlyList<string>? groups)
     {
         if (environments.Count > 0)
         {
@@ -224,14 +234,9 @@ public sealed record Experiment(
 
         if (users.Count > 0)
         {
-            if (user is null)
-            {
-                return false;
-            }
-
             for (var i = 0; i < users.Count; i++)
             {
-                if (string.Equals(users[i], user, StringComparison.Ordinal))
+                if (string.Equals(users[i], user, StringComparison.Ordinal) || Contains(groups, users[i]))
                 {
                     return true;
                 }
@@ -241,6 +246,24 @@ public sealed record Experiment(
         }
 
         return true;
+
+        static bool Contains(IReadOnlyList<string>? groups, string target)
+        {
+            if (groups is null)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < groups.Count; i++)
+            {
+                if (string.Equals(groups[i], target, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <summary>The arm <paramref name="key"/> gets (<see cref="ArmAssignment.Assign"/> with this experiment's seed and

@@ -56,9 +56,20 @@ public sealed class RunningExperiment
     /// <param name="environment">The request's environment.</param>
     /// <param name="user">The request's user or group, or null for the key.</param>
     /// <returns>The arm, or null.</returns>
-    public ExperimentArm? Assign(string? key, string? environment, string? user)
+    public ExperimentArm? Assign(string? key, string? environment, string? user) => Assign(key, environment, user, null);
+
+    /// <summary>
+    /// As <see cref="Assign(string?, string?, string?)"/>, where the target list of users and groups may also name one
+    /// of <paramref name="groups"/> (the groups the request's user belongs to).
+    /// </summary>
+    /// <param name="key">The assignment key (a user id or a request id), or null.</param>
+    /// <param name="environment">The request's environment.</param>
+    /// <param name="user">The request's user, or null for the key.</param>
+    /// <param name="groups">The user's groups, or null.</param>
+    /// <returns>The arm, or null.</returns>
+    public ExperimentArm? Assign(string? key, string? environment, string? user, IReadOnlyList<string>? groups)
     {
-        if (string.IsNullOrEmpty(key) || !Experiment.IsTargeted(_environments, _users, environment, user ?? key))
+        if (string.IsNullOrEmpty(key) || !Experiment.IsTargeted(_environments, _users, environment, user ?? key, groups))
         {
             return null;
         }

@@ -76,6 +76,13 @@ public sealed record SelectionRequest
     public string? User { get; init; }
 
     /// <summary>
+    /// The groups the request's user belongs to: an experiment whose target list of users and groups names one of them
+    /// enrols the request (as it would for the user). Null or empty: the user alone is matched. No name may be null,
+    /// empty or blank.
+    /// </summary>
+    public IReadOnlyList<string>? Groups { get; init; }
+
+    /// <summary>
     /// Checks the request against the rules <see cref="ToolSelector"/> applies at its boundary, without a catalog:
     /// at least one capability and no null or blank name; a cost limit, when given, finite and ≥ 0; an environment
     /// that is not null or blank; a known preference mode; an assignment key and a user, when given, not empty or blank; variables finite, named as an expression can read them,

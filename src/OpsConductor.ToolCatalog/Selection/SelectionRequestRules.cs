@@ -61,6 +61,18 @@ internal static class SelectionRequestRules
                 "a user must not be empty or blank; leave it out to target experiments by the assignment key");
         }
 
+        if (request.Groups is { } groups)
+        {
+            for (var i = 0; i < groups.Count; i++)
+            {
+                if (string.IsNullOrWhiteSpace(groups[i]))
+                {
+                    throw new InvalidSelectionRequestException($"Groups[{i}]", Show(groups[i]),
+                        "a group name must not be null, empty or blank");
+                }
+            }
+        }
+
         if (!string.IsNullOrEmpty(request.ExplicitMode) && !PreferenceModeNames.TryParse(request.ExplicitMode, out _))
         {
             throw new InvalidSelectionRequestException("ExplicitMode", Show(request.ExplicitMode),

@@ -69,7 +69,7 @@ public sealed class ToolSelector
 
         var candidates = new List<ToolCandidate>(8);
         var excluded = new List<ExcludedCandidate>();
-        var arms = new ArmChooser(request.AssignmentKey, environmentName, request.User);
+        var arms = new ArmChooser(request.AssignmentKey, environmentName, request.User, request.Groups);
         _enumerator.Enumerate(snapshot, request.Capabilities, context, candidates, excluded, ref arms);
 
         var use = request.Calibration ?? _options.Calibration;

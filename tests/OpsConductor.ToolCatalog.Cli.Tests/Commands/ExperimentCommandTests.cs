@@ -69,6 +69,23 @@ public sealed class ExperimentCommandTests
     }
 
     [Test]
+    public async Task Assign_enrols_a_user_through_a_targeted_group()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var env = new Dictionary<string, string> { ["TOOLCATALOG_CONNECTION"] = db.ConnectionString };
+        var tool = await ToolWithTwoVersionsAsync(db);
+        var created = await CliHarness.RunAsync(env, "experiment", "create", "for-ops", "--tool", tool, "--a", "1.0", "--b", "2.0", "--user", "ops-team");
+        Assert.That(created.ExitCode, Is.EqualTo(0), created.Error);
+
+        var member = await CliHarness.RunAsync(env, "experiment", "assign", "for-ops", "--key", "alice", "--group", "dba", "--group", "ops-team");
+        var outsider = await CliHarness.RunAsync(env, "experiment", "assign", "for-ops", "--key", "alice", "--group", "dba");
+
+        var expected = ArmAssignment.Assign(ArmAssignment.Seed("for-ops"), "alice", 0.5) == ExperimentArm.B ? "b" : "a";
+        Assert.That(member.Output.Trim(), Is.EqualTo(expected), member.Error);
+        Assert.That(outsider.Output, Does.StartWith("not enrolled"), outsider.Error);
+    }
+
+    [Test]
     public async Task Refused_creations_exit_1_with_the_reason()
     {
         await using var db = await TestDatabase.CreateAsync();

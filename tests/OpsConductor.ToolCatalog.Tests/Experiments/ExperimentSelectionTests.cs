@@ -106,6 +106,20 @@ public sealed class ExperimentSelectionTests
         Assert.That(Select(catalog.Current, selector, key, environment: "staging", user: "alice").Version, Is.EqualTo("3.0"), "user not targeted");
         Assert.That(Select(catalog.Current, selector, key, environment: "staging").Version, Is.EqualTo("3.0"), "without a user the key is the user, and it is not targeted");
         Assert.That(experiment.IsTargeted(" Staging ", "ops-team"), Is.True, "experiment assign uses the same rule");
+        Assert.That(Select(catalog.Current, selector, key, environment: "staging", user: "alice", groups: ["dba", "ops-team"]).Version, Is.EqualTo("2.0"),
+            "a target list names users or groups: alice is enrolled through her group");
+        Assert.That(Select(catalog.Current, selector, key, environment: "staging", user: "alice", groups: ["dba"]).Version, Is.EqualTo("3.0"), "no group targeted");
+        Assert.That(Select(catalog.Current, selector, key, environment: "production", user: "alice", groups: ["ops-team"]).Version, Is.EqualTo("3.0"),
+            "a targeted group does not lift the environment rule");
+        Assert.That(experiment.IsTargeted("staging", "alice", ["ops-team"]), Is.True, "experiment assign --group uses the same rule");
+    }
+
+    [Test]
+    public void A_blank_group_is_refused_naming_its_position()
+    {
+        var refused = Assert.Throws<InvalidSelectionRequestException>(() => new SelectionRequest { Capabilities = ["x"], Groups = ["ops", " "] }.Validate());
+
+        Assert.That(refused!.Field, Is.EqualTo("Groups[1]"));
     }
 
     [Test]
@@ -338,6 +352,7 @@ public sealed class ExperimentSelectionTests
         new() { Name = name, Tool = tool, VersionA = "1.0", VersionB = "2.0", Split = 0.5 };
 
     private static ToolSelectionResult Select(
-        CatalogSnapshot snapshot, ToolSelector selector, string? key, string environment = "production", string? user = null, string capability = "service_control") =>
-        selector.Select(snapshot, new SelectionRequest { Capabilities = [capability], AssignmentKey = key, User = user, Environment = environment });
+        CatalogSnapshot snapshot, ToolSelector selector, string? key, string environment = "production", string? user = null, string capability = "service_control",
+        string[]? groups = null) =>
+        selector.Select(snapshot, new SelectionRequest { Capabilities = [capability], AssignmentKey = key, User = user, Environment = environment, Groups = groups });
 }
