@@ -74,7 +74,17 @@ internal static class JsonDiff
         node is JsonObject { Count: 1 } o && o.TryGetPropertyValue("$secret", out var marker) ? DataJson.ReadSecret(marker) : null;
 
     private static JsonObject Entry(JsonNode? before, JsonNode? after) =>
-        new() { ["old"] = before?.DeepClone(), ["new"] = after?.DeepClone() };
+        new() { ["old"] = Masked(before), ["new"] = Masked(after) };
+
+    /// <summary>A copy of <paramref name="node"/> with every secret in it (inside a list diffed as a whole) as the mask.</summary>
+    private static JsonNode? Masked(JsonNode? node) => node switch
+    {
+        null => null,
+        _ when SecretOf(node) is not null => Secrets.SecretValue.Mask,
+        JsonArray array => new JsonArray([.. array.Select(Masked)]),
+        JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Masked(p.Value)))),
+        _ => node.DeepClone(),
+    };
 
     private static string Join(string path, string key) => path.Length == 0 ? key : path + "." + key;
 
