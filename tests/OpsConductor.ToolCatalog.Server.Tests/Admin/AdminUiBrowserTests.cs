@@ -280,7 +280,9 @@ public sealed class AdminUiBrowserTests
         await page.GotoAsync(new Uri(_host.BaseAddress, "/admin/signin").ToString());
         await page.GetByTestId("api-key").FillAsync(key);
         await page.GetByTestId("sign-in").ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/admin(/signin\\?.*)?$"));
+        // Only the navigation's commit: the page's own marker (below) says when it is usable. Waiting for the "load"
+        // event as well timed out once under a full parallel suite although the page had arrived (network idle).
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/admin(/signin\\?.*)?$"), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         if (!page.Url.Contains("/signin", StringComparison.Ordinal))
         {
             await WaitForCircuitAsync(page);
