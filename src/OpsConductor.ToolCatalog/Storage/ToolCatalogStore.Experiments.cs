@@ -247,12 +247,7 @@ public sealed partial class ToolCatalogStore
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var bumped = await connection.QuerySingleAsync<RevisionRow>(new CommandDefinition(
-                    Sql.BumpRevision, new { Now = now }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                if (!string.Equals(bumped.SchemaFingerprint, SchemaMigrator.ExpectedFingerprint, StringComparison.Ordinal))
-                {
-                    await CheckSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                }
+                var bumped = await BumpRevisionAsync(connection, transaction, "state change", $"experiment '{name}'", now, cancellationToken).ConfigureAwait(false);
 
                 var current = await connection.QueryFirstOrDefaultAsync<ExperimentStateRow>(new CommandDefinition(
                     SelectExperimentStateForUpdate, new { Name = name }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)

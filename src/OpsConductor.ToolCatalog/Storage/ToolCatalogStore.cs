@@ -210,28 +210,7 @@ public sealed partial class ToolCatalogStore
                 var committing = false;
                 try
                 {
-                    var waitStarted = Stopwatch.GetTimestamp();
-                    RevisionRow bumped;
-                    try
-                    {
-                        bumped = await connection.QuerySingleAsync<RevisionRow>(new CommandDefinition(
-                            Sql.BumpRevision, new { Now = now }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                    }
-                    catch (Exception e) when (IsLockWaitGivenUp(e))
-                    {
-                        var waited = Stopwatch.GetElapsedTime(waitStarted);
-                        throw new CatalogBusyException(
-                            string.Create(CultureInfo.InvariantCulture, $"Another writer holds the catalog: the {operation} of {Subject(toolName)} waited {waited.TotalSeconds:0.#} s for the catalog's revision lock and gave up ")
-                            + $"({ConnectionLoss.DescribeFailure(e)}). Nothing was written. Try again once the other write has finished (it shows in pg_stat_activity, waiting or idle in transaction).",
-                            waited,
-                            e);
-                    }
-
-                    if (!string.Equals(bumped.SchemaFingerprint, SchemaMigrator.ExpectedFingerprint, StringComparison.Ordinal))
-                    {
-                        await CheckSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                    }
-
+                    var bumped = await BumpRevisionAsync(connection, transaction, operation, toolName, now, cancellationToken).ConfigureAwait(false);
                     scope = new WriteScope(connection, transaction, now, change, bumped.Revision, bumped.FeedFloor) { CancellationToken = cancellationToken };
                     var value = await body(scope).ConfigureAwait(false);
                     if (scope.Audits.Count == 0)
@@ -272,6 +251,39 @@ public sealed partial class ToolCatalogStore
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The first statement of every catalog write: bumps the revision (taking the catalog's write lock; a lock wait the
+    /// server gives up becomes a <see cref="CatalogBusyException"/> naming <paramref name="operation"/> and
+    /// <paramref name="subject"/>) and checks the schema when its fingerprint is not the one this program expects.
+    /// </summary>
+    private static async Task<RevisionRow> BumpRevisionAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string operation, string subject, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var waitStarted = Stopwatch.GetTimestamp();
+        RevisionRow bumped;
+        try
+        {
+            bumped = await connection.QuerySingleAsync<RevisionRow>(new CommandDefinition(
+                Sql.BumpRevision, new { Now = now }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsLockWaitGivenUp(e))
+        {
+            var waited = Stopwatch.GetElapsedTime(waitStarted);
+            throw new CatalogBusyException(
+                string.Create(CultureInfo.InvariantCulture, $"Another writer holds the catalog: the {operation} of {Subject(subject)} waited {waited.TotalSeconds:0.#} s for the catalog's revision lock and gave up ")
+                + $"({ConnectionLoss.DescribeFailure(e)}). Nothing was written. Try again once the other write has finished (it shows in pg_stat_activity, waiting or idle in transaction).",
+                waited,
+                e);
+        }
+
+        if (!string.Equals(bumped.SchemaFingerprint, SchemaMigrator.ExpectedFingerprint, StringComparison.Ordinal))
+        {
+            await CheckSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        }
+
+        return bumped;
     }
 
     private static string Subject(string toolName) => toolName.Contains(' ', StringComparison.Ordinal) ? toolName : $"tool '{toolName}'";
