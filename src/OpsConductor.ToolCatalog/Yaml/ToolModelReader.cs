@@ -40,516 +40,151 @@ internal static class ToolModelReader
         return tools;
     }
 
-    private static ToolDefinition ReadTool(YamlMapping root, string defaultName, string defaultVersion, bool profile)
+    private static ToolDefinition ReadTool(YamlMapping root, string defaultName, string defaultVersion, bool profile) =>
+        (ToolDefinition)ReadPart(ToolFields.ToolLevel, root, new ToolDefinition { Name = defaultName, Version = defaultVersion }, profile);
+
+    /// <summary>Reads a mapping onto <paramref name="part"/> (a new part of <paramref name="level"/>), field by field as the
+    /// field table's rows say; a key no row names, or a value its row's form cannot hold, goes to the part's extensions.</summary>
+    private static object ReadPart(FieldLevel level, YamlMapping map, object part, bool profile)
     {
-        var tool = new ToolDefinition { Name = defaultName, Version = defaultVersion };
-        var ext = new Extensions();
-        foreach (var (keyNode, value) in root.Entries)
-        {
-            var key = keyNode.Text;
-            switch (key)
-            {
-                case ToolFields.ToolName:
-                    tool = tool with { Name = TextOrExt(value, key, ext) ?? defaultName };
-                    break;
-                case ToolFields.Version:
-                    tool = tool with { Version = TextOrExt(value, key, ext) ?? defaultVersion };
-                    break;
-                case ToolFields.Description:
-                    tool = tool with { Description = TextOrExt(value, key, ext) ?? "" };
-                    break;
-                case ToolFields.Platform:
-                    tool = tool with { Platform = TextOrExt(value, key, ext) ?? "" };
-                    break;
-                case ToolFields.Category:
-                    tool = tool with { Category = TextOrExt(value, key, ext) ?? "" };
-                    break;
-                case ToolFields.Status:
-                    if (value is YamlScalar { IsString: true } s && ToolStatusNames.TryParse(s.Text, out var status) &&
-                        string.Equals(status.ToWire(), s.Text, StringComparison.Ordinal))
-                    {
-                        tool = tool with { Status = status };
-                    }
-                    else
-                    {
-                        ext.Add(key, value);
-                    }
-
-                    break;
-                case ToolFields.Enabled:
-                    if (value is YamlScalar { IsBoolean: true } enabled)
-                    {
-                        tool = tool with { Enabled = (bool)enabled.Value! };
-                    }
-                    else
-                    {
-                        ext.Add(key, value);
-                    }
-
-                    break;
-                case ToolFields.ExecutionLocation:
-                    tool = tool with { ExecutionLocation = TextOrExt(value, key, ext) };
-                    break;
-                case ToolFields.Defaults:
-                    if (value is YamlMapping defaults)
-                    {
-                        tool = tool with { Defaults = ReadDefaults(defaults) };
-                    }
-                    else
-                    {
-                        ext.Add(key, value);
-                    }
-
-                    break;
-                case ToolFields.Capabilities:
-                    if (ReadCapabilities(value, profile) is { } capabilities)
-                    {
-                        tool = tool with { Capabilities = capabilities };
-                    }
-                    else
-                    {
-                        ext.Add(key, value);
-                    }
-
-                    break;
-                case ToolFields.Dependencies:
-                    if (ReadItems(value, ReadDependency) is { } dependencies)
-                    {
-                        tool = tool with { Dependencies = dependencies };
-                    }
-                    else
-                    {
-                        ext.Add(key, value);
-                    }
-
-                    break;
-                case ToolFields.Metadata:
-                    if (value is YamlMapping metadata)
-                    {
-                        tool = tool with { Metadata = ToDataMap(metadata) };
-                    }
-                    else
-                    {
-                        ext.Add(key, value);
-                    }
-
-                    break;
-                case ToolFields.Examples:
-                    if (ReadItems(value, ReadExample) is { } examples)
-                    {
-                        tool = tool with { Examples = examples };
-                    }
-                    else
-                    {
-                        ext.Add(key, value);
-                    }
-
-                    break;
-                default:
-                    ext.Add(key, value);
-                    break;
-            }
-        }
-
-        return tool with { Extensions = ext.ToMap() };
-    }
-
-    private static ToolDefaults ReadDefaults(YamlMapping map)
-    {
-        var defaults = new ToolDefaults();
         var ext = new Extensions();
         foreach (var (keyNode, value) in map.Entries)
         {
             var key = keyNode.Text;
-            defaults = key switch
+            if (!level.IsField(key))
             {
-                ToolFields.AccuracyLevel => defaults with { AccuracyLevel = TextOrExt(value, key, ext) },
-                ToolFields.Freshness => defaults with { Freshness = TextOrExt(value, key, ext) },
-                ToolFields.DataSource => defaults with { DataSource = TextOrExt(value, key, ext) },
-                ToolFields.Scope => defaults with { Scope = TextOrExt(value, key, ext) },
-                ToolFields.Completeness => defaults with { Completeness = TextOrExt(value, key, ext) },
-                _ => ext.AddAndReturn(key, value, defaults),
-            };
-        }
-
-        return defaults with { Extensions = ext.ToMap() };
-    }
-
-    private static EquatableArray<CapabilityDefinition>? ReadCapabilities(YamlNode node, bool profile)
-    {
-        if (node is not YamlMapping map || map.Entries.Any(e => e.Value is not YamlMapping))
-        {
-            return null;
-        }
-
-        var list = new List<CapabilityDefinition>(map.Count);
-        foreach (var (keyNode, value) in map.Entries)
-        {
-            var capability = new CapabilityDefinition { Name = keyNode.Text };
-            var ext = new Extensions();
-            foreach (var (innerKey, innerValue) in ((YamlMapping)value).Entries)
-            {
-                var key = innerKey.Text;
-                switch (key)
+                if (profile && ReferenceEquals(level, ToolFields.PatternLevel) && key == ProfileRequiredInputs && !map.Contains(ToolFields.RequiredInputs))
                 {
-                    case ToolFields.Description:
-                        capability = capability with { Description = TextOrExt(innerValue, key, ext) ?? "" };
-                        break;
-                    case ToolFields.Patterns:
-                        if (innerValue is YamlMapping patterns && patterns.Entries.All(e => e.Value is YamlMapping))
-                        {
-                            capability = capability with
-                            {
-                                Patterns = patterns.Entries.Select(e => ReadPattern(e.Key.Text, (YamlMapping)e.Value, profile)).ToEquatableArray(),
-                            };
-                        }
-                        else
-                        {
-                            ext.Add(key, innerValue);
-                        }
-
-                        break;
-                    default:
-                        ext.Add(key, innerValue);
-                        break;
-                }
-            }
-
-            list.Add(capability with { Extensions = ext.ToMap() });
-        }
-
-        return list.ToEquatableArray();
-    }
-
-    private static PatternDefinition ReadPattern(string name, YamlMapping map, bool profile)
-    {
-        var pattern = new PatternDefinition { Name = name, TimeEstimateMs = "" };
-        var ext = new Extensions();
-        foreach (var (keyNode, value) in map.Entries)
-        {
-            var key = keyNode.Text;
-            switch (key)
-            {
-                case ToolFields.Description:
-                    pattern = pattern with { Description = TextOrExt(value, key, ext) ?? "" };
-                    break;
-                case ToolFields.TypicalUseCases:
-                    pattern = StringsOrExt(value, key, ext) is { } cases ? pattern with { TypicalUseCases = cases } : pattern;
-                    break;
-                case ToolFields.TimeEstimateMs:
-                    pattern = pattern with { TimeEstimateMs = ExpressionOrExt(value, key, ext) ?? "" };
-                    break;
-                case ToolFields.CostEstimate:
-                    pattern = ExpressionOrExt(value, key, ext) is { } cost ? pattern with { CostEstimate = cost } : pattern;
-                    break;
-                case ToolFields.ComplexityScore:
-                    pattern = NumberOrExt(value, key, ext) is { } complexity ? pattern with { ComplexityScore = complexity } : pattern;
-                    break;
-                case ToolFields.Scope:
-                    pattern = pattern with { Scope = TextOrExt(value, key, ext) };
-                    break;
-                case ToolFields.Completeness:
-                    pattern = pattern with { Completeness = TextOrExt(value, key, ext) };
-                    break;
-                case ToolFields.AccuracyLevel:
-                    pattern = pattern with { AccuracyLevel = TextOrExt(value, key, ext) };
-                    break;
-                case ToolFields.Freshness:
-                    pattern = pattern with { Freshness = TextOrExt(value, key, ext) };
-                    break;
-                case ToolFields.DataSource:
-                    pattern = pattern with { DataSource = TextOrExt(value, key, ext) };
-                    break;
-                case ToolFields.Limitations:
-                    pattern = StringsOrExt(value, key, ext) is { } limitations ? pattern with { Limitations = limitations } : pattern;
-                    break;
-                case ToolFields.Policy:
-                    pattern = value is YamlMapping policy ? pattern with { Policy = ReadPolicy(policy) } : ext.AddAndReturn(key, value, pattern);
-                    break;
-                case ToolFields.PreferenceMatch:
-                    pattern = value is YamlMapping preferences ? pattern with { PreferenceMatch = ReadPreferences(preferences) } : ext.AddAndReturn(key, value, pattern);
-                    break;
-                case ToolFields.RequiredInputs:
-                    pattern = ReadItems(value, ReadInput) is { } required ? pattern with { RequiredInputs = required } : ext.AddAndReturn(key, value, pattern);
-                    break;
-                case "requires_inputs" when profile && !map.Contains(ToolFields.RequiredInputs):
                     // The profiles format names the inputs only (PatternProfile.requires_inputs).
-                    pattern = StringsOrExt(value, key, ext) is { } names
-                        ? pattern with { RequiredInputs = names.Select(n => new InputSpec { Name = n }).ToEquatableArray() }
-                        : pattern;
-                    break;
-                case ToolFields.OptionalInputs:
-                    pattern = ReadItems(value, ReadInput) is { } optional ? pattern with { OptionalInputs = optional } : ext.AddAndReturn(key, value, pattern);
-                    break;
-                case ToolFields.ExpectedOutputs:
-                    pattern = ReadItems(value, ReadOutput) is { } outputs ? pattern with { ExpectedOutputs = outputs } : ext.AddAndReturn(key, value, pattern);
-                    break;
-                case ToolFields.Examples:
-                    pattern = value is YamlSequence examples
-                        ? pattern with { Examples = examples.Items.Select(ToData).ToEquatableArray() }
-                        : ext.AddAndReturn(key, value, pattern);
-                    break;
-                default:
+                    part = StringsOrExt(value, key, ext) is { } names
+                        ? ((PatternDefinition)part) with { RequiredInputs = names.Select(n => new InputSpec { Name = n }).ToEquatableArray() }
+                        : part;
+                }
+                else
+                {
                     ext.Add(key, value);
-                    break;
-            }
-        }
+                }
 
-        return pattern with { Extensions = ext.ToMap() };
-    }
-
-    private static PolicyDefinition ReadPolicy(YamlMapping map)
-    {
-        var policy = new PolicyDefinition();
-        var ext = new Extensions();
-        foreach (var (keyNode, value) in map.Entries)
-        {
-            var key = keyNode.Text;
-            switch (key)
-            {
-                case ToolFields.MaxCost:
-                    policy = NullableNumber(value, key, ext, out var maxCost) ? policy with { MaxCost = maxCost } : policy;
-                    break;
-                case ToolFields.RequiresApproval:
-                    policy = value is YamlScalar { IsBoolean: true } approval
-                        ? policy with { RequiresApproval = (bool)approval.Value! }
-                        : ext.AddAndReturn(key, value, policy);
-                    break;
-                case ToolFields.ProductionSafe:
-                    policy = value is YamlScalar { IsBoolean: true } safe
-                        ? policy with { ProductionSafe = (bool)safe.Value! }
-                        : ext.AddAndReturn(key, value, policy);
-                    break;
-                case ToolFields.MaxExecutionTime:
-                    policy = NullableNumber(value, key, ext, out var maxTime) ? policy with { MaxExecutionTimeSeconds = maxTime } : policy;
-                    break;
-                case ToolFields.RequiresBackgroundIf:
-                    policy = value is YamlScalar { IsString: true } condition
-                        ? policy with { RequiresBackgroundIf = condition.Text }
-                        : value is YamlScalar { IsNull: true } ? policy : ext.AddAndReturn(key, value, policy);
-                    break;
-                case ToolFields.MaxNImmediate:
-                    policy = value switch
-                    {
-                        YamlScalar { Kind: ScalarKind.Integer } n => policy with { MaxNImmediate = (long)n.Value! },
-                        YamlScalar { IsNull: true } => policy,
-                        _ => ext.AddAndReturn(key, value, policy),
-                    };
-                    break;
-                case ToolFields.AllowedEnvironments:
-                    policy = StringsOrExt(value, key, ext) is { } environments ? policy with { AllowedEnvironments = environments } : policy;
-                    break;
-                default:
-                    ext.Add(key, value);
-                    break;
-            }
-        }
-
-        return policy with { Extensions = ext.ToMap() };
-    }
-
-    private static PreferenceMatch ReadPreferences(YamlMapping map)
-    {
-        var scores = new PreferenceMatch();
-        var ext = new Extensions();
-        foreach (var (keyNode, value) in map.Entries)
-        {
-            var key = keyNode.Text;
-            if (key is not (ToolFields.Speed or ToolFields.Accuracy or ToolFields.Cost or ToolFields.Complexity or ToolFields.Completeness))
-            {
-                ext.Add(key, value);
                 continue;
             }
 
-            if (NumberOrExt(value, key, ext) is not { } score)
-            {
-                continue;
-            }
-
-            scores = key switch
-            {
-                ToolFields.Speed => scores with { Speed = score },
-                ToolFields.Accuracy => scores with { Accuracy = score },
-                ToolFields.Cost => scores with { Cost = score },
-                ToolFields.Complexity => scores with { Complexity = score },
-                _ => scores with { Completeness = score },
-            };
+            part = ReadField(level[key], part, value, key, ext, profile);
         }
 
-        return scores with { Extensions = ext.ToMap() };
+        return level.WithExtensions(part, ext.ToMap());
     }
 
-    private static InputSpec? ReadInput(YamlMapping map)
+    /// <summary>The profiles format's name for a pattern's required inputs (a list of names).</summary>
+    private const string ProfileRequiredInputs = "requires_inputs";
+
+    /// <summary>Sets one field of <paramref name="part"/> from <paramref name="value"/> as the field's form says; a value the
+    /// form cannot hold is kept in <paramref name="ext"/> and the part keeps its value.</summary>
+    private static object ReadField(ToolField field, object part, YamlNode value, string key, Extensions ext, bool profile)
     {
-        if (NameOf(map) is not { } name)
+        switch (field.Form)
         {
-            return null;
+            case FieldForm.Key:
+                return part; // read before the other keys (the item was created with it)
+            case FieldForm.Text:
+                return TextOrExt(value, key, ext) is { } text ? field.Set(part, text) : part;
+            case FieldForm.Condition:
+                return value switch
+                {
+                    YamlScalar { IsString: true } condition => field.Set(part, condition.Text),
+                    YamlScalar { IsNull: true } => part,
+                    _ => ext.AddAndReturn(key, value, part),
+                };
+            case FieldForm.Expression:
+                return ExpressionOrExt(value, key, ext) is { } expression ? field.Set(part, expression) : part;
+            case FieldForm.Number:
+                return NumberOrExt(value, key, ext) is { } number ? field.Set(part, number) : part;
+            case FieldForm.NullableNumber:
+                return NullableNumber(value, key, ext, out var nullable) ? field.Set(part, nullable) : part;
+            case FieldForm.Integer:
+                return value switch
+                {
+                    YamlScalar { Kind: ScalarKind.Integer } n => field.Set(part, (long)n.Value!),
+                    YamlScalar { IsNull: true } => part,
+                    _ => ext.AddAndReturn(key, value, part),
+                };
+            case FieldForm.Boolean:
+                return value is YamlScalar { IsBoolean: true } flag ? field.Set(part, (bool)flag.Value!) : ext.AddAndReturn(key, value, part);
+            case FieldForm.Strings:
+                return StringsOrExt(value, key, ext) is { } strings ? field.Set(part, strings) : part;
+            case FieldForm.Data:
+                return field.Set(part, ToData(value));
+            case FieldForm.DataList:
+                return value is YamlSequence list ? field.Set(part, list.Items.Select(ToData).ToEquatableArray()) : ext.AddAndReturn(key, value, part);
+            case FieldForm.DataMap:
+                return value is YamlMapping data ? field.Set(part, ToDataMap(data)) : ext.AddAndReturn(key, value, part);
+            case FieldForm.Status:
+                return value is YamlScalar { IsString: true } s && ToolStatusNames.TryParse(s.Text, out var status) &&
+                       string.Equals(status.ToWire(), s.Text, StringComparison.Ordinal)
+                    ? field.Set(part, status)
+                    : ext.AddAndReturn(key, value, part);
+            case FieldForm.Part:
+                return value is YamlMapping inner
+                    ? field.Set(part, ReadPart(field.Nested!, inner, field.Nested!.Create(""), profile))
+                    : ext.AddAndReturn(key, value, part);
+            case FieldForm.Items:
+                return ReadItems(value, field.Nested!, profile) is { } items ? field.Set(part, items) : ext.AddAndReturn(key, value, part);
+            case FieldForm.Keyed:
+                return ReadKeyed(value, field.Nested!, profile) is { } keyed ? field.Set(part, keyed) : ext.AddAndReturn(key, value, part);
+            default:
+                throw new InvalidOperationException($"The field table's form {field.Form} of '{field.Name}' has no reading.");
         }
-
-        var input = new InputSpec { Name = name };
-        var ext = new Extensions();
-        foreach (var (keyNode, value) in map.Entries)
-        {
-            var key = keyNode.Text;
-            switch (key)
-            {
-                case ToolFields.Name:
-                    break;
-                case ToolFields.Type:
-                    input = TextOrExt(value, key, ext) is { } type ? input with { Type = type } : input;
-                    break;
-                case ToolFields.Description:
-                    input = input with { Description = TextOrExt(value, key, ext) };
-                    break;
-                case ToolFields.Validation:
-                    input = input with { Validation = TextOrExt(value, key, ext) };
-                    break;
-                case ToolFields.Examples:
-                    input = value is YamlSequence examples ? input with { Examples = examples.Items.Select(ToData).ToEquatableArray() } : ext.AddAndReturn(key, value, input);
-                    break;
-                case ToolFields.AllowedValues:
-                    input = value is YamlSequence allowed ? input with { AllowedValues = allowed.Items.Select(ToData).ToEquatableArray() } : ext.AddAndReturn(key, value, input);
-                    break;
-                case ToolFields.Default:
-                    input = input with { Default = ToData(value) };
-                    break;
-                case ToolFields.Required:
-                    input = value is YamlScalar { IsBoolean: true } required ? input with { Required = (bool)required.Value! } : ext.AddAndReturn(key, value, input);
-                    break;
-                default:
-                    ext.Add(key, value);
-                    break;
-            }
-        }
-
-        return input with { Extensions = ext.ToMap() };
     }
 
-    private static OutputSpec? ReadOutput(YamlMapping map)
-    {
-        if (NameOf(map) is not { } name)
-        {
-            return null;
-        }
-
-        var output = new OutputSpec { Name = name };
-        var ext = new Extensions();
-        foreach (var (keyNode, value) in map.Entries)
-        {
-            var key = keyNode.Text;
-            switch (key)
-            {
-                case ToolFields.Name:
-                    break;
-                case ToolFields.Type:
-                    output = TextOrExt(value, key, ext) is { } type ? output with { Type = type } : output;
-                    break;
-                case ToolFields.Description:
-                    output = output with { Description = TextOrExt(value, key, ext) };
-                    break;
-                case ToolFields.Required:
-                    output = value is YamlScalar { IsBoolean: true } required ? output with { Required = (bool)required.Value! } : ext.AddAndReturn(key, value, output);
-                    break;
-                default:
-                    ext.Add(key, value);
-                    break;
-            }
-        }
-
-        return output with { Extensions = ext.ToMap() };
-    }
-
-    private static DependencySpec? ReadDependency(YamlMapping map)
-    {
-        if (NameOf(map) is not { } name)
-        {
-            return null;
-        }
-
-        var dependency = new DependencySpec { Name = name };
-        var ext = new Extensions();
-        foreach (var (keyNode, value) in map.Entries)
-        {
-            var key = keyNode.Text;
-            switch (key)
-            {
-                case ToolFields.Name:
-                    break;
-                case ToolFields.Type:
-                    dependency = dependency with { Type = TextOrExt(value, key, ext) ?? "" };
-                    break;
-                case ToolFields.Required:
-                    dependency = value is YamlScalar { IsBoolean: true } required ? dependency with { Required = (bool)required.Value! } : ext.AddAndReturn(key, value, dependency);
-                    break;
-                case ToolFields.Version:
-                    dependency = dependency with { Version = TextOrExt(value, key, ext) };
-                    break;
-                default:
-                    ext.Add(key, value);
-                    break;
-            }
-        }
-
-        return dependency with { Extensions = ext.ToMap() };
-    }
-
-    private static ToolExample? ReadExample(YamlMapping map)
-    {
-        var example = new ToolExample();
-        var ext = new Extensions();
-        foreach (var (keyNode, value) in map.Entries)
-        {
-            var key = keyNode.Text;
-            switch (key)
-            {
-                case ToolFields.Name:
-                    example = example with { Name = TextOrExt(value, key, ext) };
-                    break;
-                case ToolFields.Description:
-                    example = example with { Description = TextOrExt(value, key, ext) };
-                    break;
-                case ToolFields.Inputs:
-                    example = value is YamlMapping inputs ? example with { Inputs = ToDataMap(inputs) } : ext.AddAndReturn(key, value, example);
-                    break;
-                case ToolFields.ExpectedOutput:
-                    example = example with { ExpectedOutput = ToData(value) };
-                    break;
-                case ToolFields.ExpectedTimeMs:
-                    example = NullableNumber(value, key, ext, out var time) ? example with { ExpectedTimeMs = time } : example;
-                    break;
-                case ToolFields.ExpectedCost:
-                    example = NullableNumber(value, key, ext, out var cost) ? example with { ExpectedCost = cost } : example;
-                    break;
-                default:
-                    ext.Add(key, value);
-                    break;
-            }
-        }
-
-        return example with { Extensions = ext.ToMap() };
-    }
-
-    /// <summary>Reads a list whose every item maps to a model item; null (keep the raw list) when any does not.</summary>
-    private static EquatableArray<T>? ReadItems<T>(YamlNode node, Func<YamlMapping, T?> read)
-        where T : class
+    /// <summary>Reads a list whose every item maps to a part of <paramref name="level"/> (a named level's items need a
+    /// non-empty <c>name</c>); null (keep the raw list) when any does not.</summary>
+    private static object? ReadItems(YamlNode node, FieldLevel level, bool profile)
     {
         if (node is not YamlSequence list)
         {
             return null;
         }
 
-        var items = new List<T>(list.Items.Count);
+        var items = new List<object>(list.Items.Count);
         foreach (var item in list.Items)
         {
-            if (item is not YamlMapping map || read(map) is not { } value)
+            if (item is not YamlMapping map)
             {
                 return null;
             }
 
-            items.Add(value);
+            var name = "";
+            if (level.Key == LevelKey.NameField)
+            {
+                if (NameOf(map) is not { } named)
+                {
+                    return null;
+                }
+
+                name = named;
+            }
+
+            items.Add(ReadPart(level, map, level.Create(name), profile));
         }
 
-        return items.ToEquatableArray();
+        return level.ToArray(items);
+    }
+
+    /// <summary>Reads a mapping of mappings, each a part of <paramref name="level"/> named by its key; null (keep the raw
+    /// mapping) when it is not one or any value is not a mapping.</summary>
+    private static object? ReadKeyed(YamlNode node, FieldLevel level, bool profile)
+    {
+        if (node is not YamlMapping map || map.Entries.Any(e => e.Value is not YamlMapping))
+        {
+            return null;
+        }
+
+        var items = new List<object>(map.Count);
+        foreach (var (keyNode, value) in map.Entries)
+        {
+            items.Add(ReadPart(level, (YamlMapping)value, level.Create(keyNode.Text), profile));
+        }
+
+        return level.ToArray(items);
     }
 
     private static string? NameOf(YamlMapping map) =>

@@ -14,230 +14,46 @@ internal static partial class ToolNodeWriter
     public static YamlMapping Build(ToolDefinition tool)
     {
         ArgumentNullException.ThrowIfNull(tool);
-        var map = new MapBuilder(tool.Extensions);
-        map.Add(ToolFields.ToolName, Str(tool.Name));
-        map.Add(ToolFields.Version, Str(tool.Version));
-        map.Add(ToolFields.Description, Str(tool.Description));
-        map.Add(ToolFields.Platform, Str(tool.Platform));
-        map.Add(ToolFields.Category, Str(tool.Category));
-        if (tool.Status != ToolStatus.Active)
-        {
-            map.Add(ToolFields.Status, Str(tool.Status.ToWire()));
-        }
-
-        if (!tool.Enabled)
-        {
-            map.Add(ToolFields.Enabled, YamlScalar.Boolean(false));
-        }
-
-        if (tool.ExecutionLocation is not null)
-        {
-            map.Add(ToolFields.ExecutionLocation, Str(tool.ExecutionLocation));
-        }
-
-        map.Add(ToolFields.Defaults, Defaults(tool.Defaults));
-        var capabilities = new List<YamlEntry>();
-        foreach (var capability in tool.Capabilities)
-        {
-            capabilities.Add(new YamlEntry(Key(capability.Name), Capability(capability)));
-        }
-
-        map.Add(ToolFields.Capabilities, new YamlMapping(capabilities, default));
-        if (!tool.Dependencies.IsEmpty)
-        {
-            map.Add(ToolFields.Dependencies, new YamlSequence([.. tool.Dependencies.Select(Dependency)], default));
-        }
-
-        if (!tool.Metadata.IsEmpty)
-        {
-            map.Add(ToolFields.Metadata, Data(DataValue.FromMap(tool.Metadata), 0));
-        }
-
-        if (!tool.Examples.IsEmpty)
-        {
-            map.Add(ToolFields.Examples, new YamlSequence([.. tool.Examples.Select(Example)], default));
-        }
-
-        return map.Build();
+        return Part(ToolFields.ToolLevel, tool);
     }
 
-    private static YamlMapping Defaults(ToolDefaults defaults)
+    /// <summary>A part as a mapping: each field of its level in the template's order, as its row's form says, left out as
+    /// its row's <see cref="FieldWrite"/> says; then the part's extensions.</summary>
+    private static YamlMapping Part(FieldLevel level, object part)
     {
-        var map = new MapBuilder(defaults.Extensions);
-        map.AddIf(ToolFields.AccuracyLevel, defaults.AccuracyLevel);
-        map.AddIf(ToolFields.Freshness, defaults.Freshness);
-        map.AddIf(ToolFields.DataSource, defaults.DataSource);
-        map.AddIf(ToolFields.Scope, defaults.Scope);
-        map.AddIf(ToolFields.Completeness, defaults.Completeness);
+        var map = new MapBuilder(level.ExtensionsOf(part));
+        foreach (var index in level.YamlOrder)
+        {
+            var field = level.Fields[index];
+            var value = field.Get(part);
+            if (!field.Omits(value, level.Defaults[index]))
+            {
+                map.Add(field.Name, Node(field, value!));
+            }
+        }
+
         return map.Build();
     }
 
-    private static YamlMapping Capability(CapabilityDefinition capability)
+    private static YamlNode Node(ToolField field, object value) => field.Form switch
     {
-        var map = new MapBuilder(capability.Extensions);
-        map.Add(ToolFields.Description, Str(capability.Description));
-        var patterns = new List<YamlEntry>();
-        foreach (var pattern in capability.Patterns)
-        {
-            patterns.Add(new YamlEntry(Key(pattern.Name), Pattern(pattern)));
-        }
-
-        map.Add(ToolFields.Patterns, new YamlMapping(patterns, default));
-        return map.Build();
-    }
-
-    private static YamlMapping Pattern(PatternDefinition pattern)
-    {
-        var map = new MapBuilder(pattern.Extensions);
-        map.Add(ToolFields.Description, Str(pattern.Description));
-        map.Add(ToolFields.TypicalUseCases, Strings(pattern.TypicalUseCases));
-        map.Add(ToolFields.TimeEstimateMs, Str(pattern.TimeEstimateMs));
-        map.Add(ToolFields.CostEstimate, Str(pattern.CostEstimate));
-        map.Add(ToolFields.ComplexityScore, YamlScalar.Float(pattern.ComplexityScore));
-        map.AddIf(ToolFields.Scope, pattern.Scope);
-        map.AddIf(ToolFields.Completeness, pattern.Completeness);
-        map.AddIf(ToolFields.AccuracyLevel, pattern.AccuracyLevel);
-        map.AddIf(ToolFields.Freshness, pattern.Freshness);
-        map.AddIf(ToolFields.DataSource, pattern.DataSource);
-        if (!pattern.Limitations.IsEmpty)
-        {
-            map.Add(ToolFields.Limitations, Strings(pattern.Limitations));
-        }
-
-        map.Add(ToolFields.Policy, Policy(pattern.Policy));
-        map.Add(ToolFields.PreferenceMatch, Preferences(pattern.PreferenceMatch));
-        map.Add(ToolFields.RequiredInputs, new YamlSequence([.. pattern.RequiredInputs.Select(Input)], default));
-        if (!pattern.OptionalInputs.IsEmpty)
-        {
-            map.Add(ToolFields.OptionalInputs, new YamlSequence([.. pattern.OptionalInputs.Select(Input)], default));
-        }
-
-        map.Add(ToolFields.ExpectedOutputs, new YamlSequence([.. pattern.ExpectedOutputs.Select(Output)], default));
-        if (!pattern.Examples.IsEmpty)
-        {
-            map.Add(ToolFields.Examples, new YamlSequence([.. pattern.Examples.Select(e => Data(e, 0))], default));
-        }
-
-        return map.Build();
-    }
-
-    private static YamlMapping Policy(PolicyDefinition policy)
-    {
-        var map = new MapBuilder(policy.Extensions);
-        if (policy.MaxCost is { } maxCost)
-        {
-            map.Add(ToolFields.MaxCost, Number(maxCost));
-        }
-
-        map.Add(ToolFields.RequiresApproval, YamlScalar.Boolean(policy.RequiresApproval));
-        map.Add(ToolFields.ProductionSafe, YamlScalar.Boolean(policy.ProductionSafe));
-        if (policy.MaxExecutionTimeSeconds is { } maxTime)
-        {
-            map.Add(ToolFields.MaxExecutionTime, Number(maxTime));
-        }
-
-        map.AddIf(ToolFields.RequiresBackgroundIf, policy.RequiresBackgroundIf);
-        if (policy.MaxNImmediate is { } maxN)
-        {
-            map.Add(ToolFields.MaxNImmediate, YamlScalar.Integer(maxN));
-        }
-
-        if (!policy.AllowedEnvironments.IsEmpty)
-        {
-            map.Add(ToolFields.AllowedEnvironments, Strings(policy.AllowedEnvironments));
-        }
-
-        return map.Build();
-    }
-
-    private static YamlMapping Preferences(PreferenceMatch scores)
-    {
-        var map = new MapBuilder(scores.Extensions);
-        map.Add(ToolFields.Speed, YamlScalar.Float(scores.Speed));
-        map.Add(ToolFields.Accuracy, YamlScalar.Float(scores.Accuracy));
-        map.Add(ToolFields.Cost, YamlScalar.Float(scores.Cost));
-        map.Add(ToolFields.Complexity, YamlScalar.Float(scores.Complexity));
-        map.Add(ToolFields.Completeness, YamlScalar.Float(scores.Completeness));
-        return map.Build();
-    }
-
-    private static YamlMapping Input(InputSpec input)
-    {
-        var map = new MapBuilder(input.Extensions);
-        map.Add(ToolFields.Name, Str(input.Name));
-        map.Add(ToolFields.Type, Str(input.Type));
-        map.AddIf(ToolFields.Description, input.Description);
-        map.AddIf(ToolFields.Validation, input.Validation);
-        if (!input.Examples.IsEmpty)
-        {
-            map.Add(ToolFields.Examples, new YamlSequence([.. input.Examples.Select(e => Data(e, 0))], default));
-        }
-
-        if (!input.AllowedValues.IsEmpty)
-        {
-            map.Add(ToolFields.AllowedValues, new YamlSequence([.. input.AllowedValues.Select(e => Data(e, 0))], default));
-        }
-
-        if (input.Default is not null)
-        {
-            map.Add(ToolFields.Default, Data(input.Default, 0));
-        }
-
-        if (input.Required is { } required)
-        {
-            map.Add(ToolFields.Required, YamlScalar.Boolean(required));
-        }
-
-        return map.Build();
-    }
-
-    private static YamlMapping Output(OutputSpec output)
-    {
-        var map = new MapBuilder(output.Extensions);
-        map.Add(ToolFields.Name, Str(output.Name));
-        map.Add(ToolFields.Type, Str(output.Type));
-        map.AddIf(ToolFields.Description, output.Description);
-        if (output.Required is { } required)
-        {
-            map.Add(ToolFields.Required, YamlScalar.Boolean(required));
-        }
-
-        return map.Build();
-    }
-
-    private static YamlMapping Dependency(DependencySpec dependency)
-    {
-        var map = new MapBuilder(dependency.Extensions);
-        map.Add(ToolFields.Name, Str(dependency.Name));
-        map.Add(ToolFields.Type, Str(dependency.Type));
-        map.Add(ToolFields.Required, YamlScalar.Boolean(dependency.Required));
-        map.AddIf(ToolFields.Version, dependency.Version);
-        return map.Build();
-    }
-
-    private static YamlMapping Example(ToolExample example)
-    {
-        var map = new MapBuilder(example.Extensions);
-        map.AddIf(ToolFields.Name, example.Name);
-        map.AddIf(ToolFields.Description, example.Description);
-        map.Add(ToolFields.Inputs, Data(DataValue.FromMap(example.Inputs), 0));
-        if (example.ExpectedOutput is not null)
-        {
-            map.Add(ToolFields.ExpectedOutput, Data(example.ExpectedOutput, 0));
-        }
-
-        if (example.ExpectedTimeMs is { } time)
-        {
-            map.Add(ToolFields.ExpectedTimeMs, Number(time));
-        }
-
-        if (example.ExpectedCost is { } cost)
-        {
-            map.Add(ToolFields.ExpectedCost, Number(cost));
-        }
-
-        return map.Build();
-    }
+        FieldForm.Text or FieldForm.Key or FieldForm.Condition or FieldForm.Expression => Str((string)value),
+        FieldForm.Number => YamlScalar.Float((double)value),
+        FieldForm.NullableNumber => Number((double)value),
+        FieldForm.Integer => YamlScalar.Integer((long)value),
+        FieldForm.Boolean => YamlScalar.Boolean((bool)value),
+        FieldForm.Strings => Strings((EquatableArray<string>)value),
+        FieldForm.Data => Data((DataValue)value, 0),
+        FieldForm.DataList => new YamlSequence([.. ((EquatableArray<DataValue>)value).Select(e => Data(e, 0))], default),
+        FieldForm.DataMap => Data(DataValue.FromMap((DataMap)value), 0),
+        FieldForm.Status => Str(((ToolStatus)value).ToWire()),
+        FieldForm.Part => Part(field.Nested!, value),
+        FieldForm.Items => new YamlSequence([.. ((System.Collections.IEnumerable)value).Cast<object>().Select(item => (YamlNode)Part(field.Nested!, item))], default),
+        FieldForm.Keyed => new YamlMapping(
+            [.. ((System.Collections.IEnumerable)value).Cast<object>().Select(item => new YamlEntry(Key(field.Nested!.NameOf(item)), Part(field.Nested!, item)))],
+            default),
+        _ => throw new InvalidOperationException($"The field table's form {field.Form} of '{field.Name}' has no writing."),
+    };
 
     /// <summary>Converts free-form data to nodes; refuses nesting deeper than the reader would accept back.</summary>
     public static YamlNode Data(DataValue value, int depth)
@@ -291,14 +107,6 @@ internal static partial class ToolNodeWriter
             if (!extensions.ContainsKey(key))
             {
                 _entries.Add(new YamlEntry(Key(key), value));
-            }
-        }
-
-        public void AddIf(string key, string? value)
-        {
-            if (value is not null)
-            {
-                Add(key, Str(value));
             }
         }
 

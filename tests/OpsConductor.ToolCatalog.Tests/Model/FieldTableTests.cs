@@ -293,6 +293,83 @@ public sealed class FieldTableTests
         return node;
     }
 
+    [Test]
+    public void Each_row_reads_and_sets_its_own_property_and_no_other()
+    {
+        Assert.Multiple(() =>
+        {
+            foreach (var level in ToolFields.Levels)
+            {
+                var fresh = level.Create("item");
+                foreach (var field in level.Fields)
+                {
+                    var property = level.ModelType.GetProperty(field.Property)!;
+                    Assert.That(field.ValueType, Is.EqualTo(property.PropertyType), $"{level}.{field.Name}: value type");
+                    Assert.That(field.Get(fresh), Is.EqualTo(property.GetValue(fresh)), $"{level}.{field.Name}: reads {field.Property}");
+
+                    var value = DistinctValue(field, property.GetValue(fresh));
+                    var changed = field.Set(fresh, value);
+
+                    Assert.That(property.GetValue(changed), Is.EqualTo(value), $"{level}.{field.Name}: sets {field.Property}");
+                    foreach (var other in level.Fields.Where(o => o != field))
+                    {
+                        var otherProperty = level.ModelType.GetProperty(other.Property)!;
+                        Assert.That(otherProperty.GetValue(changed), Is.EqualTo(otherProperty.GetValue(fresh)), $"{level}.{field.Name}: leaves {other.Property} alone");
+                    }
+                }
+            }
+        });
+    }
+
+    [Test]
+    public void The_reader_the_writers_and_the_json_document_spell_no_field_name_outside_the_table()
+    {
+        // What these files may still name: the profiles file's own version and the profiles alias for required inputs
+        // (a file shape, not a field), the key a named item is read by, the extensions key and the state fields.
+        string[] allowed = ["Version", "Name", "RequiredInputs", "Extensions", "StateFields"];
+        var fieldNames = typeof(ToolFields).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .ToHashSet(StringComparer.Ordinal);
+        string[] files = ["src/OpsConductor.ToolCatalog/Yaml/ToolModelReader.cs", "src/OpsConductor.ToolCatalog/Yaml/ToolNodeWriter.cs", "src/OpsConductor.ToolCatalog/Storage/Json/ToolJson.cs"];
+
+        Assert.Multiple(() =>
+        {
+            foreach (var file in files)
+            {
+                var text = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, file));
+                var constants = System.Text.RegularExpressions.Regex.Matches(text, @"ToolFields\.(\w+)")
+                    .Select(m => m.Groups[1].Value)
+                    .Where(name => !name.EndsWith("Level", StringComparison.Ordinal) && !allowed.Contains(name))
+                    .Distinct();
+                var literals = System.Text.RegularExpressions.Regex.Matches(text, "\"([a-z_A-Z]+)\"")
+                    .Select(m => m.Groups[1].Value)
+                    .Where(fieldNames.Contains)
+                    .Distinct();
+
+                Assert.That(constants, Is.Empty, $"{file} names fields the table's rows should carry");
+                Assert.That(literals, Is.Empty, $"{file} spells field names as literals");
+            }
+        });
+    }
+
+    /// <summary>A value of the field's type that differs from <paramref name="current"/> (a new part's value).</summary>
+    private static object? DistinctValue(ToolField field, object? current) => field.ValueType switch
+    {
+        var t when t == typeof(string) => "distinct",
+        var t when t == typeof(double) || t == typeof(double?) => 0.125,
+        var t when t == typeof(bool) || t == typeof(bool?) => current is not true,
+        var t when t == typeof(long?) => 7L,
+        var t when t == typeof(ToolStatus) => ToolStatus.Deprecated,
+        var t when t == typeof(EquatableArray<string>) => (EquatableArray<string>)["distinct"],
+        var t when t == typeof(EquatableArray<DataValue>) => (EquatableArray<DataValue>)[DataValue.FromString("distinct")],
+        var t when t == typeof(DataMap) => DataMap.Create(("distinct", 1L)),
+        var t when t == typeof(DataValue) => DataValue.FromString("distinct"),
+        _ when field.Form is FieldForm.Part => field.Nested!.WithExtensions(field.Nested.Create(""), DataMap.Create(("distinct", 1L))),
+        _ when field.Form is FieldForm.Items or FieldForm.Keyed => field.Nested!.ToArray([field.Nested.Create("distinct")]),
+        _ => throw new AssertionException($"No distinct value for {field.ValueType.Name} ({field.Name}): extend the test."),
+    };
+
     private static YamlNode Replace(YamlNode node, object[] path, int depth, YamlNode replacement)
     {
         if (depth == path.Length)

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -158,7 +159,38 @@ internal sealed class ModelJsonFormat
         Values = Get<EquatableArray<DataValue>>();
         Map = Get<DataMap>();
         Number = Get<double>();
+        _boxed = new Dictionary<System.Type, Action<Utf8JsonWriter, object>>
+        {
+            [typeof(ToolDefaults)] = Boxed(Defaults),
+            [typeof(PolicyDefinition)] = Boxed(Policy),
+            [typeof(PreferenceMatch)] = Boxed(Preferences),
+            [typeof(EquatableArray<InputSpec>)] = Boxed(Inputs),
+            [typeof(EquatableArray<OutputSpec>)] = Boxed(Outputs),
+            [typeof(EquatableArray<DependencySpec>)] = Boxed(Dependencies),
+            [typeof(EquatableArray<ToolExample>)] = Boxed(Examples),
+            [typeof(EquatableArray<string>)] = Boxed(Strings),
+            [typeof(EquatableArray<DataValue>)] = Boxed(Values),
+            [typeof(DataMap)] = Boxed(Map),
+            [typeof(double)] = Boxed(Number),
+        }.ToFrozenDictionary();
     }
+
+    private readonly FrozenDictionary<System.Type, Action<Utf8JsonWriter, object>> _boxed;
+
+    /// <summary>Writes a field's value read through the field table (boxed), as this format's metadata for
+    /// <paramref name="type"/> (the field's <see cref="ToolField.ValueType"/>) describes it.</summary>
+    /// <exception cref="InvalidOperationException">No metadata for the type: a field of a new type needs its entry here.</exception>
+    public void WriteBoxed(Utf8JsonWriter writer, object value, System.Type type)
+    {
+        if (!_boxed.TryGetValue(type, out var write))
+        {
+            throw new InvalidOperationException($"The JSON form has no writer for a field of type {type.Name}: add it to ModelJsonFormat.");
+        }
+
+        write(writer, value);
+    }
+
+    private Action<Utf8JsonWriter, object> Boxed<T>(JsonTypeInfo<T> info) => (writer, value) => Write(writer, (T)value, info);
 
     /// <summary>The serializer options of this format (read-only).</summary>
     public JsonSerializerOptions Options { get; }

@@ -33,46 +33,75 @@ public static class ToolJson
     /// what <see cref="JsonDiff.Compute"/> gives against a missing side, without building a tree.</summary>
     internal static void Write(Utf8JsonWriter writer, ToolDefinition tool, FieldMode mode) => Write(writer, tool, mode, includeState: true, ModelJson.Stored);
 
+    /// <summary>Writes the tool level's fields in the field table's order (the model's), each through <see cref="Value"/>;
+    /// a null value is left out, and so are the state fields (<see cref="ToolFields.StateFields"/>) unless <paramref name="includeState"/>.</summary>
     private static void Write(Utf8JsonWriter writer, ToolDefinition tool, FieldMode mode, bool includeState, ModelJsonFormat format)
     {
         writer.WriteStartObject();
-        Text(writer, mode, ToolFields.ToolName, tool.Name);
-        Text(writer, mode, ToolFields.Version, tool.Version);
-        Text(writer, mode, ToolFields.Description, tool.Description);
-        Text(writer, mode, ToolFields.Platform, tool.Platform);
-        Text(writer, mode, ToolFields.Category, tool.Category);
-        if (includeState)
+        foreach (var field in ToolFields.ToolLevel.Fields)
         {
-            Text(writer, mode, ToolFields.Status, tool.Status.ToWire());
-            BeginField(writer, mode, ToolFields.Enabled);
-            writer.WriteBooleanValue(tool.Enabled);
+            if ((!includeState && ToolFields.StateFields.Contains(field.Name)) || field.Get(tool) is not { } value)
+            {
+                continue;
+            }
+
+            BeginField(writer, mode, field.Name);
+            Value(writer, field, value, format);
             EndField(writer, mode);
         }
 
-        Field(writer, mode, ToolFields.Defaults, tool.Defaults, format.Defaults, format);
-        BeginField(writer, mode, ToolFields.Capabilities);
-        writer.WriteStartObject();
-        foreach (var capability in tool.Capabilities)
-        {
-            writer.WritePropertyName(capability.Name);
-            WriteCapability(writer, capability, format);
-        }
-
-        writer.WriteEndObject();
-        EndField(writer, mode);
-        Field(writer, mode, ToolFields.Dependencies, tool.Dependencies, format.Dependencies, format);
-        Field(writer, mode, ToolFields.Metadata, tool.Metadata, format.Map, format);
-        if (tool.ExecutionLocation is not null)
-        {
-            Text(writer, mode, ToolFields.ExecutionLocation, tool.ExecutionLocation);
-        }
-
-        Field(writer, mode, ToolFields.Examples, tool.Examples, format.Examples, format);
         if (!tool.Extensions.IsEmpty)
         {
             Field(writer, mode, ToolFields.Extensions, tool.Extensions, format.Map, format);
         }
 
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes one field's value: text and state directly, keyed parts (capabilities, patterns) as objects keyed by
+    /// name, everything else through the format's metadata for its type.</summary>
+    private static void Value(Utf8JsonWriter writer, ToolField field, object value, ModelJsonFormat format)
+    {
+        switch (field.Form)
+        {
+            case FieldForm.Text or FieldForm.Key or FieldForm.Condition or FieldForm.Expression:
+                writer.WriteStringValue((string)value);
+                break;
+            case FieldForm.Status:
+                writer.WriteStringValue(((ToolStatus)value).ToWire());
+                break;
+            case FieldForm.Boolean:
+                writer.WriteBooleanValue((bool)value);
+                break;
+            case FieldForm.Keyed:
+                writer.WriteStartObject();
+                foreach (var item in (System.Collections.IEnumerable)value)
+                {
+                    writer.WritePropertyName(field.Nested!.NameOf(item));
+                    KeyedPart(writer, field.Nested, item, format);
+                }
+
+                writer.WriteEndObject();
+                break;
+            default:
+                format.WriteBoxed(writer, value, field.ValueType);
+                break;
+        }
+    }
+
+    private static void KeyedPart(Utf8JsonWriter writer, FieldLevel level, object part, ModelJsonFormat format)
+    {
+        writer.WriteStartObject();
+        foreach (var field in level.Fields)
+        {
+            if (field.Get(part) is { } value)
+            {
+                writer.WritePropertyName(field.Name);
+                Value(writer, field, value, format);
+            }
+        }
+
+        Extensions(writer, level.ExtensionsOf(part), format);
         writer.WriteEndObject();
     }
 
@@ -123,59 +152,10 @@ public static class ToolJson
         }
     }
 
-    private static void WriteCapability(Utf8JsonWriter writer, CapabilityDefinition capability, ModelJsonFormat format)
-    {
-        writer.WriteStartObject();
-        writer.WriteString(ToolFields.Description, capability.Description);
-        writer.WritePropertyName(ToolFields.Patterns);
-        writer.WriteStartObject();
-        foreach (var pattern in capability.Patterns)
-        {
-            writer.WritePropertyName(pattern.Name);
-            WritePattern(writer, pattern, format);
-        }
-
-        writer.WriteEndObject();
-        Extensions(writer, capability.Extensions, format);
-        writer.WriteEndObject();
-    }
-
-    private static void WritePattern(Utf8JsonWriter writer, PatternDefinition pattern, ModelJsonFormat format)
-    {
-        writer.WriteStartObject();
-        writer.WriteString(ToolFields.Description, pattern.Description);
-        Property(writer, ToolFields.TypicalUseCases, pattern.TypicalUseCases, format.Strings, format);
-        writer.WriteString(ToolFields.TimeEstimateMs, pattern.TimeEstimateMs);
-        writer.WriteString(ToolFields.CostEstimate, pattern.CostEstimate);
-        Property(writer, ToolFields.ComplexityScore, pattern.ComplexityScore, format.Number, format);
-        OptionalText(writer, ToolFields.Scope, pattern.Scope);
-        OptionalText(writer, ToolFields.Completeness, pattern.Completeness);
-        OptionalText(writer, ToolFields.AccuracyLevel, pattern.AccuracyLevel);
-        OptionalText(writer, ToolFields.Freshness, pattern.Freshness);
-        OptionalText(writer, ToolFields.DataSource, pattern.DataSource);
-        Property(writer, ToolFields.Limitations, pattern.Limitations, format.Strings, format);
-        Property(writer, ToolFields.Policy, pattern.Policy, format.Policy, format);
-        Property(writer, ToolFields.PreferenceMatch, pattern.PreferenceMatch, format.Preferences, format);
-        Property(writer, ToolFields.RequiredInputs, pattern.RequiredInputs, format.Inputs, format);
-        Property(writer, ToolFields.OptionalInputs, pattern.OptionalInputs, format.Inputs, format);
-        Property(writer, ToolFields.ExpectedOutputs, pattern.ExpectedOutputs, format.Outputs, format);
-        Property(writer, ToolFields.Examples, pattern.Examples, format.Values, format);
-        Extensions(writer, pattern.Extensions, format);
-        writer.WriteEndObject();
-    }
-
     private static void Property<T>(Utf8JsonWriter writer, string name, T value, JsonTypeInfo<T> info, ModelJsonFormat format)
     {
         writer.WritePropertyName(name);
         format.Write(writer, value, info);
-    }
-
-    private static void OptionalText(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is not null)
-        {
-            writer.WriteString(name, value);
-        }
     }
 
     private static void Extensions(Utf8JsonWriter writer, DataMap extensions, ModelJsonFormat format)
