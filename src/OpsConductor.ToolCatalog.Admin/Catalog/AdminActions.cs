@@ -21,6 +21,9 @@ internal enum ToolStateAction
 /// <summary>The outcome of a change made through the admin UI: whether it was made, and the sentence to show.</summary>
 internal sealed record AdminResult(bool Succeeded, string Message)
 {
+    /// <summary>Whether the change was refused because the tool changed after it was read (nothing was written).</summary>
+    public bool IsConflict { get; init; }
+
     public static AdminResult Refused(string message) => new(false, message);
 }
 
@@ -144,7 +147,7 @@ internal sealed class AdminActions(
         {
             return AdminResult.Refused(
                 $"Conflict: tool '{tool.Name}' changed after the editor read it (revision {basedOnRevision}), by another session, the API or the CLI. "
-                + "Nothing was written and your form is kept: review again to compare it with the tool's new current version, then publish.");
+                + "Nothing was written and your form is kept: review again to compare it with the tool's new current version, then publish.") with { IsConflict = true };
         }
         catch (ToolCatalogException e)
         {
