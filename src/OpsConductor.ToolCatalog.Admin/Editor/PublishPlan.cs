@@ -56,7 +56,11 @@ internal sealed record PublishPlan(
 
         var diff = LineDiff.Compare(ToolYamlWriter.Write(current), yaml);
         string? problem = null;
-        if (tool == current)
+        if (!string.Equals(tool.Name, current.Name, StringComparison.Ordinal))
+        {
+            problem = $"The tool_name '{tool.Name}' is not the tool being edited, '{current.Name}'; a tool cannot be renamed by a new version (copy it as a new tool instead).";
+        }
+        else if (tool == current)
         {
             problem = $"Nothing changed: the form is tool '{tool.Name}' version {current.Version} as it is.";
         }

@@ -19,7 +19,7 @@ internal sealed class ToolEditorModel
     public const string SourceName = "editor";
 
     private static readonly ToolYamlReader Reader = new();
-    private readonly ToolValidator _validator;
+    private ToolValidator _validator;
     private Dictionary<string, List<ValidationFinding>> _placed = new(StringComparer.Ordinal);
     private List<ValidationFinding> _unplaced = [];
 
@@ -32,6 +32,30 @@ internal sealed class ToolEditorModel
         Current = current;
         Draft = ToolDraft.From(start);
         FormChanged();
+    }
+
+    /// <summary>Whether findings follow the original <c>validate_tool.py</c> (<see cref="ValidationOptions.StrictOriginal"/>)
+    /// instead of the lenient rules the API's writes apply; changing it validates again.</summary>
+    public bool Strict
+    {
+        get => _validator.Options.Strict;
+        set
+        {
+            if (value == Strict)
+            {
+                return;
+            }
+
+            _validator = new ToolValidator(value ? ValidationOptions.StrictOriginal : ValidationOptions.Lenient);
+            if (YamlProblem is not null)
+            {
+                YamlChanged(Yaml);
+            }
+            else
+            {
+                Place(_validator.Validate(Tool).Findings);
+            }
+        }
     }
 
     /// <summary>The latest version of the tool being given a new version; null for a new tool.</summary>

@@ -114,6 +114,21 @@ public sealed class ToolEditorComponentTests
     }
 
     [Test]
+    public void Strict_mode_turns_a_tolerated_platform_from_a_warning_into_an_error_at_its_field()
+    {
+        var model = new ToolEditorModel(LinuxTemplate with { Platform = "kubernetes" }, current: null);
+        var lenient = model.At("platform").Select(static f => f.Severity).ToList();
+
+        model.Strict = true;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(lenient, Is.EqualTo(new[] { Findings.ValidationSeverity.Warning }));
+            Assert.That(model.At("platform").Single().IsError, Is.True);
+        });
+    }
+
+    [Test]
     public void A_score_out_of_range_is_shown_at_its_preference_field()
     {
         var model = new ToolEditorModel(LinuxTemplate, current: null);
@@ -207,6 +222,14 @@ public sealed class ToolEditorComponentTests
             Assert.That(plan.CanPublish, Is.False);
             Assert.That(summary.Find("[data-testid='dry-run-blocker']").TextContent, Does.Contain("'1.2' does not grow past the current '1.4'").And.Contain("'1.5'"));
         });
+    }
+
+    [Test]
+    public void A_new_version_cannot_rename_the_tool()
+    {
+        var plan = PublishPlan.Create(LinuxTemplate with { Name = "another_tool", Version = "1.1" }, intendedNew: false, LinuxTemplate, []);
+
+        Assert.That(plan.Blocker, Does.Contain("cannot be renamed"));
     }
 
     [Test]

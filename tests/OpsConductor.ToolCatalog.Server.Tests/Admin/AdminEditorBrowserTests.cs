@@ -230,7 +230,7 @@ public sealed class AdminEditorBrowserTests
         });
     }
 
-    private AdminActions ActionsAs(AsyncServiceScope scope, string role)
+    private static AdminActions ActionsAs(AsyncServiceScope scope, string role)
     {
         var user = new ClaimsPrincipal(new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, $"key:editor-{role}"), new Claim(ClaimTypes.Role, role)], "test", ClaimTypes.Name, ClaimTypes.Role));
