@@ -87,7 +87,7 @@ internal sealed class CatalogChangeFeed : IDisposable
                 first++;
             }
 
-            var follower = new Follower(this, Math.Max(1, _options.ChangeFeedFollowerQueue) + (_ringCount - first));
+            var follower = new Follower(this, Math.Max(1, _options.ChangeFeedFollowerQueue) + (_ringCount - first), since);
             for (var i = first; i < _ringCount; i++)
             {
                 follower.Offer(_ring[(_ringStart + i) % _ring.Length]);
@@ -222,11 +222,13 @@ internal sealed class CatalogChangeFeed : IDisposable
     {
         private readonly CatalogChangeFeed _feed;
         private readonly Channel<FeedEvent> _queue;
+        private readonly long _since;
         private int _overflowed;
 
-        public Follower(CatalogChangeFeed feed, int capacity)
+        public Follower(CatalogChangeFeed feed, int capacity, long since)
         {
             _feed = feed;
+            _since = since;
             _queue = Channel.CreateBounded<FeedEvent>(new BoundedChannelOptions(capacity)
             {
                 SingleReader = true,
@@ -241,8 +243,15 @@ internal sealed class CatalogChangeFeed : IDisposable
         /// <summary>True when the follower fell behind by more than its queue: it must reload the catalog.</summary>
         public bool MustReload => Volatile.Read(ref _overflowed) != 0;
 
+        /// <summary>Queues <paramref name="e"/>; an event at or before the follower's revision (it came from a replica
+        /// ahead of this one) is skipped, and a full queue ends the follower with a reload.</summary>
         public void Offer(FeedEvent e, bool keepAlive = false)
         {
+            if (!keepAlive && e.Revision <= _since)
+            {
+                return;
+            }
+
             if (!_queue.Writer.TryWrite(e) && !keepAlive)
             {
                 Complete(reload: true);

@@ -170,6 +170,22 @@ public sealed class ChangeFeedEndpointTests
     }
 
     [Test]
+    public async Task A_follower_ahead_of_this_replica_gets_only_the_events_past_its_revision()
+    {
+        var feed = _host.Services.GetRequiredService<CatalogChangeFeed>();
+        var ahead = _host.Catalog.Revision + 1; // as if another replica had already sent it the next revision
+        using var follower = feed.Subscribe(ahead)!;
+
+        var caughtUp = await _host.Store.CreateAsync(GeneratedTools.Create(1, prefix: "feed-ahead"));
+        await _host.Catalog.WaitForRevisionAsync(caughtUp.Revision);
+        var next = await _host.Store.CreateAsync(GeneratedTools.Create(2, prefix: "feed-ahead"));
+        await _host.Catalog.WaitForRevisionAsync(next.Revision);
+
+        Assert.That(caughtUp.Revision, Is.EqualTo(ahead));
+        Assert.That((await NextEventAsync(follower)).Revision, Is.EqualTo(next.Revision));
+    }
+
+    [Test]
     public async Task A_follower_that_falls_behind_its_queue_is_told_to_reload()
     {
         var feed = _host.Services.GetRequiredService<CatalogChangeFeed>();
