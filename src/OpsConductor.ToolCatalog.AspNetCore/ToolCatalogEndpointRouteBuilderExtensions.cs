@@ -33,6 +33,7 @@ public static class ToolCatalogEndpointRouteBuilderExtensions
         TelemetryReportEndpoints.Map(api);
         ReplayEndpoints.Map(api);
         ExperimentEndpoints.Map(api);
+        OpsConductor.ToolCatalog.AspNetCore.ChangeFeed.ChangeFeedEndpoints.Map(api);
         return api;
     }
 }

@@ -39,4 +39,15 @@ public sealed class ToolCatalogServerOptions
 
     /// <summary>How long a write waits for the server's own snapshot to show it before answering (5 s; read-your-writes).</summary>
     public TimeSpan WriteVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    // ---- Change feed and compact catalog for followers (fix/scaleout) ----
+
+    /// <summary>How many change events the server keeps for followers to resume from (10,000); a follower holding an older revision gets 410 and reloads <c>GET /api/v1/catalog</c>.</summary>
+    public int ChangeFeedWindow { get; set; } = 10_000;
+
+    /// <summary>How many events may wait for one slow follower (1,000) before it is told to reload and disconnected, so it never slows the others or grows memory.</summary>
+    public int ChangeFeedFollowerQueue { get; set; } = 1_000;
+
+    /// <summary>How often the change feed sends a keep-alive comment to every follower (15 s), so proxies keep idle streams open and followers notice a dead server.</summary>
+    public TimeSpan ChangeFeedKeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
 }

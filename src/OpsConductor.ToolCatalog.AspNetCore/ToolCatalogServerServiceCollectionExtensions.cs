@@ -31,6 +31,7 @@ public static class ToolCatalogServerServiceCollectionExtensions
 
         options.Validate(static o => o.DefaultListLimit > 0 && o.DefaultListLimit <= o.MaxListLimit, "DefaultListLimit must be between 1 and MaxListLimit.")
             .Validate(static o => o.MaxRequestBodyBytes > 0 && o.MaxImportBodyBytes > 0, "The body limits must be positive.")
+            .Validate(static o => o.ChangeFeedWindow > 0 && o.ChangeFeedFollowerQueue > 0 && o.ChangeFeedKeepAliveInterval >= TimeSpan.FromSeconds(1), "ChangeFeedWindow and ChangeFeedFollowerQueue must be positive and ChangeFeedKeepAliveInterval at least 1 second.")
             .ValidateOnStart();
 
         services.TryAddSingleton<ServerStore>();
@@ -44,6 +45,7 @@ public static class ToolCatalogServerServiceCollectionExtensions
             .AddPolicy(ToolCatalogPolicies.Admin, static p => p.RequireAuthenticatedUser().RequireRole(ToolCatalogRoles.Admin))
             .AddPolicy(ToolCatalogPolicies.ToolOwner, static p => p.RequireAuthenticatedUser().AddRequirements(new ToolOwnerRequirement()));
         ToolCatalogSecurityServiceCollectionExtensions.AddToolCatalogSecurity(services);
+        OpsConductor.ToolCatalog.AspNetCore.ChangeFeed.ChangeFeedEndpoints.AddChangeFeed(services); // change feed (ChangeFeed/)
         return services;
     }
 }

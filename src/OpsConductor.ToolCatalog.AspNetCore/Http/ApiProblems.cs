@@ -127,6 +127,23 @@ internal static class ApiProblems
     public static IResult Busy(string detail) =>
         Problem(StatusCodes.Status503ServiceUnavailable, "busy", "The catalog is busy", detail);
 
+    /// <summary>503: the server holds no catalog from the database yet (starting, or serving a fallback), so it cannot answer for a revision.</summary>
+    public static IResult CatalogNotLoaded(OpsConductor.ToolCatalog.Runtime.CatalogSource source) =>
+        Problem(
+            StatusCodes.Status503ServiceUnavailable,
+            "catalog-not-loaded",
+            "The catalog is not loaded",
+            $"This server holds no catalog from the database (its source is {source.ToString().ToLowerInvariant()}): it cannot serve the catalog or its changes. Try another replica, or again in a few seconds.");
+
+    /// <summary>410: the follower's revision has left the change window; it must load <c>GET /api/v1/catalog</c> again and follow from there.</summary>
+    public static IResult ChangeWindowPassed(long since, long floor, long revision) =>
+        Problem(
+            StatusCodes.Status410Gone,
+            "change-window-passed",
+            "Too old: reload the catalog",
+            $"The revision {since} has left this server's change window (it answers from revision {floor}; the catalog is at {revision}). Load GET /api/v1/catalog again and follow the changes since its revision.",
+            new() { ["since"] = since, ["floor"] = floor, ["revision"] = revision });
+
     private static string FirstSentence(string message)
     {
         // System.Text.Json appends "Path: … | LineNumber: … | BytePositionInLine: …" to its messages; the problem has them apart.

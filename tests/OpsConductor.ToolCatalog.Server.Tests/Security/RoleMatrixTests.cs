@@ -72,6 +72,10 @@ public sealed partial class RoleMatrixTests
         new("POST", "/experiments/{name}/start", ToolCatalogPolicies.ToolOwner),
         new("POST", "/experiments/{name}/stop", ToolCatalogPolicies.ToolOwner),
         new("POST", "/experiments/{name}/promote", ToolCatalogPolicies.ToolOwner, Body: Body.Empty),
+        // Following the catalog (issue 20). The feed is asked for a bad 'since' so an allowed role gets a 400 at once
+        // instead of an endless stream: sign-in and the policy are checked before the endpoint reads its query.
+        new("GET", "/catalog", ToolCatalogPolicies.Viewer),
+        new("GET", "/changes", ToolCatalogPolicies.Viewer, Query: "?since=matrix"),
     ];
 
     /// <summary>A stored telemetry recommendation for <see cref="ThisTool"/> (the {id} of the apply endpoint).</summary>

@@ -1,0 +1,277 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using OpsConductor.ToolCatalog.AspNetCore.Http;
+using OpsConductor.ToolCatalog.Runtime;
+
+namespace OpsConductor.ToolCatalog.AspNetCore.ChangeFeed;
+
+/// <summary>
+/// The server's change feed: every new database snapshot the server's own runtime publishes (fed by its one LISTEN
+/// connection) becomes one Server-Sent Event, rendered to bytes ONCE and handed by reference to every follower's
+/// bounded queue. The last <see cref="ToolCatalogServerOptions.ChangeFeedWindow"/> events are kept in a ring so a
+/// follower resumes from the revision it holds; one older than the window is told to reload. A follower that does not
+/// keep up (its queue full) is told to reload and disconnected instead of slowing the others or growing memory.
+/// </summary>
+internal sealed class CatalogChangeFeed : IDisposable
+{
+    private static readonly ReadOnlyMemory<byte> KeepAliveBytes = ": keep-alive\n\n"u8.ToArray();
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default };
+
+    private readonly IToolCatalog _catalog;
+    private readonly ToolCatalogServerOptions _options;
+    private readonly Lock _lock = new();
+    private readonly FeedEvent[] _ring;
+    private readonly ITimer _keepAlive;
+    private int _ringStart;
+    private int _ringCount;
+    private long _floor = -1;
+    private long _lastRevision = -1;
+    private Follower[] _followers = [];
+
+    public CatalogChangeFeed(IToolCatalog catalog, IOptions<ToolCatalogServerOptions> options, TimeProvider? time = null)
+    {
+        _catalog = catalog;
+        _options = options.Value;
+        _ring = new FeedEvent[Math.Max(1, _options.ChangeFeedWindow)];
+        catalog.Changed += OnChanged;
+        lock (_lock)
+        {
+            var current = catalog.Current;
+            if (_floor < 0 && current.Source == CatalogSource.Database)
+            {
+                _floor = _lastRevision = current.Revision;
+            }
+        }
+
+        var interval = _options.ChangeFeedKeepAliveInterval;
+        _keepAlive = (time ?? TimeProvider.System).CreateTimer(static s => ((CatalogChangeFeed)s!).SendKeepAlive(), this, interval, interval);
+    }
+
+    /// <summary>How many followers are connected now.</summary>
+    public int FollowerCount => Volatile.Read(ref _followers).Length;
+
+    /// <summary>The oldest revision a follower may resume from, or -1 while the server holds no database snapshot.</summary>
+    public long Floor
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _floor;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Subscribes a follower holding <paramref name="since"/>: the events after it still in the window come first (in
+    /// revision order), then the live ones. Null when <paramref name="since"/> is older than the window (reload).
+    /// A follower ahead of this server (another replica answered it before) gets the events after its revision as this
+    /// server reaches them.
+    /// </summary>
+    public Follower? Subscribe(long since)
+    {
+        lock (_lock)
+        {
+            if (_floor < 0 || since < _floor)
+            {
+                return null;
+            }
+
+            var first = 0;
+            while (first < _ringCount && _ring[(_ringStart + first) % _ring.Length].Revision <= since)
+            {
+                first++;
+            }
+
+            var follower = new Follower(this, Math.Max(1, _options.ChangeFeedFollowerQueue) + (_ringCount - first), since);
+            for (var i = first; i < _ringCount; i++)
+            {
+                follower.Offer(_ring[(_ringStart + i) % _ring.Length]);
+            }
+
+            _followers = [.. _followers, follower];
+            return follower;
+        }
+    }
+
+    public void Dispose()
+    {
+        _catalog.Changed -= OnChanged;
+        _keepAlive.Dispose();
+        lock (_lock)
+        {
+            foreach (var follower in _followers)
+            {
+                follower.Complete(reload: false);
+            }
+
+            _followers = [];
+        }
+    }
+
+    private void Remove(Follower follower)
+    {
+        lock (_lock)
+        {
+            _followers = [.. _followers.Where(f => !ReferenceEquals(f, follower))];
+        }
+    }
+
+    private void SendKeepAlive()
+    {
+        var keepAlive = new FeedEvent(0, 0, KeepAliveBytes);
+        foreach (var follower in Volatile.Read(ref _followers))
+        {
+            follower.Offer(keepAlive, keepAlive: true);
+        }
+    }
+
+    /// <summary>
+    /// A new snapshot of the server's runtime (raised on its sync thread, one at a time): a database snapshot past the
+    /// last event becomes the next event. The first database snapshot (a start, or the switch from a fallback) only
+    /// opens the window: there is nothing before it to describe.
+    /// </summary>
+    private void OnChanged(object? sender, CatalogChangedEventArgs e)
+    {
+        var next = e.Current;
+        if (next.Source != CatalogSource.Database)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_floor < 0 || e.Previous.Source != CatalogSource.Database)
+            {
+                _floor = _lastRevision = Math.Max(_lastRevision, next.Revision);
+                return;
+            }
+
+            if (next.Revision <= _lastRevision)
+            {
+                return; // a reload of one tool at the same revision: the next catch-up's event carries it if it changed
+            }
+
+            var feedEvent = new FeedEvent(next.Revision, _lastRevision, Render(_lastRevision, next.Revision, e.Changes));
+            _lastRevision = next.Revision;
+            if (_ringCount == _ring.Length)
+            {
+                _floor = _ring[_ringStart].Revision;
+                _ringStart = (_ringStart + 1) % _ring.Length;
+                _ringCount--;
+            }
+
+            _ring[(_ringStart + _ringCount) % _ring.Length] = feedEvent;
+            _ringCount++;
+            foreach (var follower in _followers)
+            {
+                follower.Offer(feedEvent);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The event's bytes: <c>id: 43</c>, <c>event: change</c>, and one <c>data:</c> line of JSON
+    /// <c>{"revision":43,"previous_revision":42,"changes":[{"tool":…,"kind":…,"document":{…}|null}]}</c>.
+    /// </summary>
+    internal static byte[] Render(long previous, long revision, IReadOnlyList<CatalogToolChange> changes)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        buffer.Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"id: {revision}\nevent: change\ndata: ")));
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("revision", revision);
+            writer.WriteNumber("previous_revision", previous);
+            writer.WriteStartArray("changes");
+            foreach (var change in changes)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("tool", change.Name);
+                writer.WriteString("kind", JsonNamingPolicy.SnakeCaseLower.ConvertName(change.Kind.ToString()));
+                writer.WritePropertyName("document");
+                if (change.Current is { } tool)
+                {
+                    writer.WriteRawValue(ToolRepresentation.Utf8(tool.Definition), skipInputValidation: true);
+                }
+                else
+                {
+                    writer.WriteNullValue();
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        buffer.Write("\n\n"u8);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>One event as sent: its revision, the revision it follows, and its bytes (shared by every follower).</summary>
+    internal readonly record struct FeedEvent(long Revision, long Previous, ReadOnlyMemory<byte> Bytes);
+
+    /// <summary>One connected follower: a bounded queue of shared events the endpoint drains into the response.</summary>
+    internal sealed class Follower : IDisposable
+    {
+        private readonly CatalogChangeFeed _feed;
+        private readonly Channel<FeedEvent> _queue;
+        private readonly long _since;
+        private int _overflowed;
+
+        public Follower(CatalogChangeFeed feed, int capacity, long since)
+        {
+            _feed = feed;
+            _since = since;
+            _queue = Channel.CreateBounded<FeedEvent>(new BoundedChannelOptions(capacity)
+            {
+                SingleReader = true,
+                SingleWriter = false,
+                FullMode = BoundedChannelFullMode.Wait,
+            });
+        }
+
+        /// <summary>The events to write, in order; completes when the follower must reload (see <see cref="MustReload"/>) or the feed stops.</summary>
+        public ChannelReader<FeedEvent> Events => _queue.Reader;
+
+        /// <summary>True when the follower fell behind by more than its queue: it must reload the catalog.</summary>
+        public bool MustReload => Volatile.Read(ref _overflowed) != 0;
+
+        /// <summary>Queues <paramref name="e"/>; an event at or before the follower's revision (it came from a replica
+        /// ahead of this one) is skipped, and a full queue ends the follower with a reload.</summary>
+        public void Offer(FeedEvent e, bool keepAlive = false)
+        {
+            if (!keepAlive && e.Revision <= _since)
+            {
+                return;
+            }
+
+            if (!_queue.Writer.TryWrite(e) && !keepAlive)
+            {
+                Complete(reload: true);
+            }
+        }
+
+        public void Complete(bool reload)
+        {
+            if (reload)
+            {
+                Volatile.Write(ref _overflowed, 1);
+            }
+
+            _queue.Writer.TryComplete();
+        }
+
+        public void Dispose()
+        {
+            _queue.Writer.TryComplete();
+            _feed.Remove(this);
+        }
+    }
+}

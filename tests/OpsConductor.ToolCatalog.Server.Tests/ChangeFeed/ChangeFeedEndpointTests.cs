@@ -1,0 +1,280 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OpsConductor.ToolCatalog.AspNetCore;
+using OpsConductor.ToolCatalog.AspNetCore.ChangeFeed;
+using OpsConductor.ToolCatalog.Server.Tests.Support;
+using OpsConductor.ToolCatalog.Tests.Support;
+
+namespace OpsConductor.ToolCatalog.Server.Tests.ChangeFeed;
+
+[TestFixture]
+public sealed class ChangeFeedEndpointTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+    private ServerHost _host = null!;
+
+    [OneTimeSetUp]
+    public async Task StartHost() => _host = await ServerHost.StartAsync(h => h.ServeOverKestrel().ConfigureServices(s =>
+        s.Configure<ToolCatalogServerOptions>(o =>
+        {
+            o.ChangeFeedWindow = 5;
+            o.ChangeFeedFollowerQueue = 3;
+            o.ChangeFeedKeepAliveInterval = TimeSpan.FromSeconds(1);
+        })));
+
+    [OneTimeTearDown]
+    public async Task StopHost() => await _host.DisposeAsync();
+
+    [Test]
+    public async Task A_follower_gets_each_committed_change_as_an_event_with_the_revision_and_the_tools_document()
+    {
+        using var cancel = new CancellationTokenSource(Patience);
+        var since = await CurrentRevisionAsync();
+        using var client = _host.ClientAs("viewer");
+        using var response = await OpenFeedAsync(client, $"/api/v1/changes?since={since}", cancel.Token);
+        using var events = new SseReader(await response.Content.ReadAsStreamAsync(cancel.Token));
+
+        var written = await _host.Store.CreateAsync(GeneratedTools.Create(1, prefix: "feed-live"));
+        var change = await NextChangeAsync(events, cancel.Token);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/event-stream"));
+            Assert.That(change.Id, Is.EqualTo(written.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            using var data = JsonDocument.Parse(change.Data);
+            var root = data.RootElement;
+            Assert.That(root.GetProperty("revision").GetInt64(), Is.EqualTo(written.Revision));
+            Assert.That(root.GetProperty("previous_revision").GetInt64(), Is.EqualTo(since));
+            var tool = root.GetProperty("changes")[0];
+            Assert.That(tool.GetProperty("tool").GetString(), Is.EqualTo("feed-live-00001"));
+            Assert.That(tool.GetProperty("kind").GetString(), Is.EqualTo("added"));
+            Assert.That(tool.GetProperty("document").GetProperty("tool_name").GetString(), Is.EqualTo("feed-live-00001"));
+        });
+    }
+
+    [Test]
+    public async Task Resuming_from_Last_Event_ID_replays_the_changes_after_it_in_revision_order()
+    {
+        using var cancel = new CancellationTokenSource(Patience);
+        var first = await _host.Store.CreateAsync(GeneratedTools.Create(1, prefix: "feed-resume-a"));
+        await _host.Store.CreateAsync(GeneratedTools.Create(1, prefix: "feed-resume-b"));
+        var third = await _host.Store.CreateAsync(GeneratedTools.Create(1, prefix: "feed-resume-c"));
+        await _host.Catalog.WaitForRevisionAsync(third.Revision, cancel.Token);
+        using var client = _host.ClientAs("viewer");
+        client.DefaultRequestHeaders.Add("Last-Event-ID", first.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        using var response = await OpenFeedAsync(client, "/api/v1/changes?since=0", cancel.Token);
+        using var events = new SseReader(await response.Content.ReadAsStreamAsync(cancel.Token));
+        var revisions = new List<long>();
+        var previous = new List<long>();
+        var tools = new List<string>();
+        while (revisions.Count == 0 || revisions[^1] < third.Revision)
+        {
+            using var data = JsonDocument.Parse((await NextChangeAsync(events, cancel.Token)).Data);
+            revisions.Add(data.RootElement.GetProperty("revision").GetInt64());
+            previous.Add(data.RootElement.GetProperty("previous_revision").GetInt64());
+            tools.AddRange(data.RootElement.GetProperty("changes").EnumerateArray().Select(c => c.GetProperty("tool").GetString()!));
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(revisions, Is.Ordered);
+            Assert.That(revisions, Is.All.GreaterThan(first.Revision));
+            Assert.That(previous[0], Is.LessThanOrEqualTo(first.Revision), "the events chain from the resumed revision (the server may coalesce revisions)");
+            Assert.That(previous.Skip(1), Is.EqualTo(revisions.SkipLast(1)), "each event follows the one before");
+            Assert.That(tools, Does.Contain("feed-resume-b-00001").And.Contain("feed-resume-c-00001"));
+        });
+    }
+
+    [Test]
+    public async Task A_revision_that_left_the_change_window_gets_410_telling_the_follower_to_reload_the_catalog()
+    {
+        var old = await CurrentRevisionAsync();
+        for (var i = 0; i < 7; i++)
+        {
+            var written = await _host.Store.CreateAsync(GeneratedTools.Create(i, prefix: "feed-window"));
+            await _host.Catalog.WaitForRevisionAsync(written.Revision);
+        }
+
+        using var client = _host.ClientAs("viewer");
+        using var response = await client.GetAsync($"/api/v1/changes?since={old}");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Gone));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(problem.GetProperty("type").GetString(), Does.EndWith("change-window-passed"));
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain($"revision {old}").And.Contain("GET /api/v1/catalog"));
+    }
+
+    [TestCase("since=abc", "since")]
+    [TestCase("since=-1", "since")]
+    [TestCase("", "since")]
+    public async Task A_since_that_is_not_a_revision_gets_400_naming_it(string query, string field)
+    {
+        using var client = _host.ClientAs("viewer");
+
+        using var response = await client.GetAsync($"/api/v1/changes?{query}");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain($"'{field}'"));
+    }
+
+    [Test]
+    public async Task An_idle_follower_gets_keep_alive_comments()
+    {
+        using var cancel = new CancellationTokenSource(Patience);
+        using var client = _host.ClientAs("viewer");
+        using var response = await OpenFeedAsync(client, $"/api/v1/changes?since={await CurrentRevisionAsync()}", cancel.Token);
+        using var events = new SseReader(await response.Content.ReadAsStreamAsync(cancel.Token));
+
+        SseEvent? block;
+        do
+        {
+            block = await events.NextAsync(cancel.Token, includeComments: true);
+        }
+        while (block is not null && block.Comment != "keep-alive");
+
+        Assert.That(block?.Comment, Is.EqualTo("keep-alive"));
+    }
+
+    [Test]
+    public async Task A_follower_without_a_key_is_refused_with_401()
+    {
+        using var client = _host.Anonymous();
+
+        using var feed = await client.GetAsync("/api/v1/changes?since=0");
+        using var catalog = await client.GetAsync("/api/v1/catalog");
+
+        Assert.That(feed.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(catalog.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    [Test]
+    public async Task Every_follower_is_handed_the_same_rendered_event_not_a_copy()
+    {
+        var feed = _host.Services.GetRequiredService<CatalogChangeFeed>();
+        var since = _host.Catalog.Revision;
+        using var one = feed.Subscribe(since)!;
+        using var two = feed.Subscribe(since)!;
+
+        var written = await _host.Store.CreateAsync(GeneratedTools.Create(1, prefix: "feed-shared"));
+        await _host.Catalog.WaitForRevisionAsync(written.Revision);
+        var a = await NextEventAsync(one);
+        var b = await NextEventAsync(two);
+
+        Assert.That(MemoryMarshal.TryGetArray(a.Bytes, out var left) && MemoryMarshal.TryGetArray(b.Bytes, out var right) && ReferenceEquals(left.Array, right.Array), Is.True);
+    }
+
+    [Test]
+    public async Task A_follower_ahead_of_this_replica_gets_only_the_events_past_its_revision()
+    {
+        var feed = _host.Services.GetRequiredService<CatalogChangeFeed>();
+        var ahead = _host.Catalog.Revision + 1; // as if another replica had already sent it the next revision
+        using var follower = feed.Subscribe(ahead)!;
+
+        var caughtUp = await _host.Store.CreateAsync(GeneratedTools.Create(1, prefix: "feed-ahead"));
+        await _host.Catalog.WaitForRevisionAsync(caughtUp.Revision);
+        var next = await _host.Store.CreateAsync(GeneratedTools.Create(2, prefix: "feed-ahead"));
+        await _host.Catalog.WaitForRevisionAsync(next.Revision);
+
+        Assert.That(caughtUp.Revision, Is.EqualTo(ahead));
+        Assert.That((await NextEventAsync(follower)).Revision, Is.EqualTo(next.Revision));
+    }
+
+    [Test]
+    public async Task A_follower_that_falls_behind_its_queue_is_told_to_reload()
+    {
+        var feed = _host.Services.GetRequiredService<CatalogChangeFeed>();
+        var options = _host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ToolCatalogServerOptions>>().Value;
+        using var slow = feed.Subscribe(_host.Catalog.Revision)!;
+
+        for (var i = 0; i <= options.ChangeFeedFollowerQueue; i++)
+        {
+            var written = await _host.Store.CreateAsync(GeneratedTools.Create(i, prefix: "feed-slow"));
+            await _host.Catalog.WaitForRevisionAsync(written.Revision);
+        }
+
+        Assert.That(slow.MustReload, Is.True);
+    }
+
+    [Test]
+    public async Task The_catalog_comes_compressed_with_a_strong_etag_on_the_revision_and_304_when_unchanged()
+    {
+        var written = await _host.Store.CreateAsync(GeneratedTools.Create(1, prefix: "catalog-doc"));
+        var snapshot = await _host.Catalog.WaitForRevisionAsync(written.Revision);
+        using var client = _host.ClientAs("viewer");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/catalog");
+        request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+
+        using var response = await client.SendAsync(request);
+        var etag = response.Headers.ETag;
+        using var unzipped = new GZipStream(await response.Content.ReadAsStreamAsync(), CompressionMode.Decompress);
+        using var body = await JsonDocument.ParseAsync(unzipped);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(response.Content.Headers.ContentEncoding, Is.EqualTo(new[] { "gzip" }));
+            Assert.That(etag?.IsWeak, Is.False);
+            Assert.That(etag?.Tag, Does.Contain(snapshot.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.That(body.RootElement.GetProperty("revision").GetInt64(), Is.EqualTo(snapshot.Revision));
+            Assert.That(body.RootElement.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("tool_name").GetString()), Does.Contain("catalog-doc-00001"));
+            Assert.That(body.RootElement.GetProperty("tools").GetArrayLength(), Is.EqualTo(snapshot.ToolCount));
+        });
+
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/api/v1/catalog");
+        again.Headers.IfNoneMatch.Add(etag!);
+        using var unchanged = await client.SendAsync(again);
+        Assert.That(unchanged.StatusCode, Is.EqualTo(HttpStatusCode.NotModified));
+
+        var later = await _host.Store.CreateAsync(GeneratedTools.Create(2, prefix: "catalog-doc"));
+        await _host.Catalog.WaitForRevisionAsync(later.Revision);
+        using var third = new HttpRequestMessage(HttpMethod.Get, "/api/v1/catalog");
+        third.Headers.IfNoneMatch.Add(etag!);
+        using var changed = await client.SendAsync(third);
+        Assert.That(changed.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a new revision is a new catalog");
+    }
+
+    private async Task<long> CurrentRevisionAsync()
+    {
+        using var client = _host.ClientAs("viewer");
+        var body = await client.GetFromJsonAsync<JsonElement>("/api/v1/catalog");
+        return body.GetProperty("revision").GetInt64();
+    }
+
+    private static async Task<HttpResponseMessage> OpenFeedAsync(HttpClient client, string path, CancellationToken cancellationToken)
+    {
+        var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            Assert.Fail($"{response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+
+        return response;
+    }
+
+    private static async Task<SseEvent> NextChangeAsync(SseReader events, CancellationToken cancellationToken)
+    {
+        var next = await events.NextAsync(cancellationToken);
+        Assert.That(next, Is.Not.Null, "the stream ended");
+        Assert.That(next!.Event, Is.EqualTo("change"));
+        return next;
+    }
+
+    private static async Task<CatalogChangeFeed.FeedEvent> NextEventAsync(CatalogChangeFeed.Follower follower)
+    {
+        using var cancel = new CancellationTokenSource(Patience);
+        while (true)
+        {
+            var e = await follower.Events.ReadAsync(cancel.Token);
+            if (e.Revision > 0)
+            {
+                return e; // not a keep-alive
+            }
+        }
+    }
+}
