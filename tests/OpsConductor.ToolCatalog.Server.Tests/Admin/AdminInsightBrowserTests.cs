@@ -157,7 +157,7 @@ public sealed class AdminInsightBrowserTests
     }
 
     [Test]
-    public async Task A_viewer_sees_results_but_no_write_controls_on_the_telemetry_and_experiment_pages()
+    public async Task A_viewer_sees_results_but_no_write_controls_on_the_telemetry_and_experiment_pages_and_they_follow_changes_live()
     {
         var (tool, recommendation) = await ToolWithRecommendationAsync("ui-insight-viewer");
         await _host.Store.CreateExperimentAsync(new ExperimentDefinition { Name = "ui-viewer-exp", Tool = tool, VersionA = "1.0", VersionB = "1.0-b" });
@@ -175,6 +175,12 @@ public sealed class AdminInsightBrowserTests
         await Expect(page.GetByTestId("state")).ToHaveTextAsync("draft");
         await Expect(page.GetByTestId("arms")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("edit-controls")).ToHaveCountAsync(0);
+
+        // Live: a start through the API (it bumps the catalog revision) shows on the open page without a reload.
+        using var api = _host.ClientAs("admin", "api-user");
+        using var started = await api.PostAsync("/api/v1/experiments/ui-viewer-exp/start", null);
+        Assert.That(started.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await Expect(page.GetByTestId("state")).ToHaveTextAsync("running");
     }
 
     [Test]
