@@ -106,7 +106,7 @@ internal sealed partial class AdminActions
         }
         catch (ToolCatalogException e)
         {
-            return AdminResult.Refused($"Experiment '{name}': could not {what.Replace(" of", "", StringComparison.Ordinal)} it: {e.Message}");
+            return AdminResult.Refused($"Experiment '{name}' was not changed ({what} it was refused): {e.Message}");
         }
     }
 }
