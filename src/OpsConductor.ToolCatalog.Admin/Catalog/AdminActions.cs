@@ -34,7 +34,7 @@ internal sealed record AdminResult(bool Succeeded, string Message)
 /// <see cref="ToolCatalogStore"/> with the principal as the actor, and answers once the server's own snapshot has the
 /// change (read-your-writes, bounded as the API's).
 /// </summary>
-internal sealed class AdminActions(
+internal sealed partial class AdminActions(
     AuthenticationStateProvider authentication,
     IAuthorizationService authorization,
     ToolCatalogStore store,
