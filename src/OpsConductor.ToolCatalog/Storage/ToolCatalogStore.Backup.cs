@@ -24,6 +24,8 @@ public sealed partial class ToolCatalogStore
     private static readonly BackupTableSpec[] BackupTables =
     [
         new("catalog_revision", Telemetry: false, HasId: false, Partitioned: false),
+        new("tenants", Telemetry: false, HasId: false, Partitioned: false),
+        new("tenant_disabled_tools", Telemetry: false, HasId: false, Partitioned: false),
         new("tools", Telemetry: false, HasId: true, Partitioned: false),
         new("tool_capabilities", Telemetry: false, HasId: true, Partitioned: false),
         new("tool_patterns", Telemetry: false, HasId: true, Partitioned: false),
@@ -67,7 +69,7 @@ public sealed partial class ToolCatalogStore
     private const string RestoreEnableAuditTriggers = "ALTER TABLE tool_catalog.tool_audit_log ENABLE TRIGGER USER";
 
     private const string RestoreEmptyTables = """
-        TRUNCATE tool_catalog.tools, tool_catalog.tool_capabilities, tool_catalog.tool_patterns, tool_catalog.catalog_changes,
+        TRUNCATE tool_catalog.tenants, tool_catalog.tenant_disabled_tools, tool_catalog.tools, tool_catalog.tool_capabilities, tool_catalog.tool_patterns, tool_catalog.catalog_changes,
                  tool_catalog.tool_audit_log, tool_catalog.tool_ab_tests, tool_catalog.api_keys, tool_catalog.api_key_events,
                  tool_catalog.telemetry_recommendations, tool_catalog.tool_telemetry, tool_catalog.selection_decisions
         """;
