@@ -146,7 +146,6 @@ public sealed class TenantRowSecurityTests
             "UPDATE tool_catalog.tool_patterns SET description = 'hijacked' WHERE capability_id IN (SELECT c.id FROM tool_catalog.tool_capabilities c JOIN tool_catalog.tools t ON t.id = c.tool_id WHERE t.tenant_id IS DISTINCT FROM 'acme')",
             "UPDATE tool_catalog.tenant_disabled_tools SET disabled_by = 'hijacked' WHERE tenant_id = 'globex'",
             "DELETE FROM tool_catalog.tools WHERE tenant_id IS DISTINCT FROM 'acme'",
-            "DELETE FROM tool_catalog.tool_patterns WHERE capability_id IN (SELECT c.id FROM tool_catalog.tool_capabilities c JOIN tool_catalog.tools t ON t.id = c.tool_id WHERE t.tenant_id IS DISTINCT FROM 'acme')",
             "DELETE FROM tool_catalog.tenant_disabled_tools WHERE tenant_id = 'globex'",
             "DELETE FROM tool_catalog.catalog_changes WHERE tenant_id IS DISTINCT FROM 'acme'",
         ];
