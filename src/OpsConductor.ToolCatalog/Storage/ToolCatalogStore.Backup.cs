@@ -80,7 +80,7 @@ public sealed partial class ToolCatalogStore
 
     /// <summary>
     /// Writes a consistent, versioned, checksummed archive of the whole catalog to <paramref name="destination"/>: every
-    /// table's rows (every tool version with its capabilities and patterns, the catalog revision, the change feed, the
+    /// table's rows (the tenants and the global tools each disabled, every tool version with its capabilities and patterns, the catalog revision, the change feed, the
     /// audit log with its hash chain, A/B tests, API keys (their hashes, never secrets) and their events, telemetry
     /// recommendations; telemetry and the decision log only with <see cref="BackupOptions.IncludeTelemetry"/>), read in
     /// one repeatable-read, read-only transaction (one snapshot: writers are not blocked and nothing half-written is
