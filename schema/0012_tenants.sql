@@ -83,7 +83,15 @@ END
 $$;
 
 GRANT USAGE ON SCHEMA tool_catalog TO tool_catalog_tenant;
-GRANT SELECT ON tool_catalog.schema_migrations, tool_catalog.tenants TO tool_catalog_tenant;
+GRANT SELECT ON tool_catalog.tenants TO tool_catalog_tenant;
+-- The migrator creates schema_migrations before the first script; a script applied by hand may come without it.
+DO $$
+BEGIN
+    IF to_regclass('tool_catalog.schema_migrations') IS NOT NULL THEN
+        GRANT SELECT ON tool_catalog.schema_migrations TO tool_catalog_tenant;
+    END IF;
+END
+$$;
 GRANT SELECT, UPDATE ON tool_catalog.catalog_revision TO tool_catalog_tenant;
 GRANT SELECT, INSERT, UPDATE, DELETE ON tool_catalog.tools, tool_catalog.tool_capabilities, tool_catalog.tool_patterns,
     tool_catalog.catalog_changes, tool_catalog.tenant_disabled_tools TO tool_catalog_tenant;
