@@ -24,6 +24,8 @@ public sealed partial class ToolCatalogStore
     private static readonly BackupTableSpec[] BackupTables =
     [
         new("catalog_revision", Telemetry: false, HasId: false, Partitioned: false),
+        new("tenants", Telemetry: false, HasId: false, Partitioned: false),
+        new("tenant_disabled_tools", Telemetry: false, HasId: false, Partitioned: false),
         new("tools", Telemetry: false, HasId: true, Partitioned: false),
         new("tool_capabilities", Telemetry: false, HasId: true, Partitioned: false),
         new("tool_patterns", Telemetry: false, HasId: true, Partitioned: false),
@@ -67,7 +69,7 @@ public sealed partial class ToolCatalogStore
     private const string RestoreEnableAuditTriggers = "ALTER TABLE tool_catalog.tool_audit_log ENABLE TRIGGER USER";
 
     private const string RestoreEmptyTables = """
-        TRUNCATE tool_catalog.tools, tool_catalog.tool_capabilities, tool_catalog.tool_patterns, tool_catalog.catalog_changes,
+        TRUNCATE tool_catalog.tenants, tool_catalog.tenant_disabled_tools, tool_catalog.tools, tool_catalog.tool_capabilities, tool_catalog.tool_patterns, tool_catalog.catalog_changes,
                  tool_catalog.tool_audit_log, tool_catalog.tool_ab_tests, tool_catalog.api_keys, tool_catalog.api_key_events,
                  tool_catalog.telemetry_recommendations, tool_catalog.tool_telemetry, tool_catalog.selection_decisions
         """;
@@ -78,7 +80,7 @@ public sealed partial class ToolCatalogStore
 
     /// <summary>
     /// Writes a consistent, versioned, checksummed archive of the whole catalog to <paramref name="destination"/>: every
-    /// table's rows (every tool version with its capabilities and patterns, the catalog revision, the change feed, the
+    /// table's rows (the tenants and the global tools each disabled, every tool version with its capabilities and patterns, the catalog revision, the change feed, the
     /// audit log with its hash chain, A/B tests, API keys (their hashes, never secrets) and their events, telemetry
     /// recommendations; telemetry and the decision log only with <see cref="BackupOptions.IncludeTelemetry"/>), read in
     /// one repeatable-read, read-only transaction (one snapshot: writers are not blocked and nothing half-written is
