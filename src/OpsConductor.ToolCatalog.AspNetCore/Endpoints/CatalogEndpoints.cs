@@ -109,23 +109,14 @@ internal static class CatalogEndpoints
     /// <summary>An ISO 8601 instant (<c>2026-12-02</c>, <c>2026-12-02T17:00:00Z</c>, <c>…+01:00</c>; no offset means UTC).</summary>
     private static bool TryReadInstant(string? text, string field, out DateTimeOffset? value, out IResult? problem)
     {
-        value = null;
         problem = null;
-        if (string.IsNullOrEmpty(text))
+        if (Instants.TryParse(text, out value))
         {
-            return true;
-        }
-
-        if (text.Length >= 10 && text.Length <= 40
-            && char.IsAsciiDigit(text[0]) && char.IsAsciiDigit(text[3]) && text[4] == '-' && text[7] == '-'
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var parsed))
-        {
-            value = parsed;
             return true;
         }
 
         problem = ApiProblems.BadRequest(
-            $"The query parameter '{field}' is not an ISO 8601 date or instant (such as 2026-12-02 or 2026-12-02T17:30:00Z).", field);
+            $"The query parameter '{field}' is not {Instants.Expected}.", field);
         return false;
     }
 
