@@ -84,7 +84,7 @@ public sealed class AdminOpsBrowserTests
         var costly = page.Locator($"tr[data-testid='exclusion'][data-tool='{winner}'][data-pattern='pattern_1']");
         await Expect(costly).ToContainTextAsync("cost_limit");
         await Expect(costly).ToContainTextAsync("1.5");
-        await Expect(page.Locator($"tr[data-testid='exclusion'][data-tool='{winner}'][data-pattern='pattern_2']")).ToContainTextAsync("not_production_safe");
+        await Expect(page.Locator($"tr[data-testid='exclusion'][data-tool='{winner}'][data-pattern='pattern_2']")).ToContainTextAsync("not marked as production-safe");
 
         using var api = _host.ClientAs("admin", "api-user");
         using var response = await api.PatchAsync($"/api/v1/tools/{winner}/disable", null);

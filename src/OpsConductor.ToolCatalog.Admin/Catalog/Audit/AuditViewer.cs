@@ -40,8 +40,7 @@ internal static class AuditViewer
     public const int PageSize = 25;
 
     /// <summary>The actions the audit log records.</summary>
-    public static IReadOnlyList<string> Actions { get; } =
-        ["created", "published", "updated", "enabled", "disabled", "deprecated", "rolled_back", "deleted", "hard_deleted", "restored"];
+    public static IReadOnlyList<string> Actions => AuditActionNames.All;
 
     private static readonly JsonSerializerOptions ValueJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
