@@ -17,6 +17,7 @@ internal sealed record SelectionOutcome(SelectionEvaluation Evaluation, ToolSele
 /// The one application path of a selection the server serves: <c>POST /api/v1/select</c> and the admin UI's playground
 /// both validate the request with <see cref="SelectionRequest.Validate"/>, select through the host's
 /// <see cref="ToolSelector"/> over the snapshot, and on "nothing viable" evaluate the same request to show why.
+/// This file is compiled into the admin UI as well (linked in its project): one source, no internals shared.
 /// </summary>
 internal static class SelectionRun
 {
@@ -35,6 +36,9 @@ internal static class SelectionRun
             return new SelectionOutcome(selector.Evaluate(snapshot, request), null, e.Message);
         }
     }
+
+    /// <summary>An exclusion rule's name as the API spells it: its member name in snake_case (<c>cost_limit</c>, <c>not_production_safe</c>, …).</summary>
+    public static string RuleName(ExclusionRule rule) => JsonNamingPolicy.SnakeCaseLower.ConvertName(rule.ToString());
 
     /// <summary>
     /// A <see cref="InvalidSelectionRequestException.Field"/> as the request body spells it (<c>variables.N</c>,

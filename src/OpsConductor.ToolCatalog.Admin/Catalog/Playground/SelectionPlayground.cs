@@ -1,5 +1,4 @@
 using System.Globalization;
-using OpsConductor.ToolCatalog.AspNetCore.Contracts;
 using OpsConductor.ToolCatalog.AspNetCore.Http;
 using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Selection;
@@ -208,7 +207,7 @@ internal static class SelectionPlayground
                 [.. r.Explain(evaluation.Weights).Select(static c => new FeatureView(c.Feature, c.Value, c.Weight, c.Contribution))],
                 r.Policy.Notes,
                 IsWinner(r, selected)))],
-            [.. evaluation.Excluded.Select(static e => new ExclusionView(e.ToolName, e.CapabilityName, e.PatternName, SelectResponses.RuleName(e.Rule), e.Reason))]);
+            [.. evaluation.Excluded.Select(static e => new ExclusionView(e.ToolName, e.CapabilityName, e.PatternName, SelectionRun.RuleName(e.Rule), e.Reason))]);
     }
 
     private static bool IsWinner(RankedCandidate ranked, ToolSelectionResult? selected) =>
