@@ -39,7 +39,7 @@ internal static class CatalogEndpoints
 
         api.MapGet("/audit", ListAudit)
             .WithName("ListAudit")
-            .WithSummary("The audit log, newest first: who changed what, when, from where and why, with the field-by-field diff; filtered by tool, actor and time (from inclusive, to exclusive, ISO 8601); paged.")
+            .WithSummary("The audit log, newest first: who changed what, when, from where and why, with the field-by-field diff; filtered by tool, actor, action and time (from inclusive, to exclusive, ISO 8601); paged.")
             .Produces<PageResponse<AuditEntryResponse>>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
     }
@@ -49,7 +49,7 @@ internal static class CatalogEndpoints
     /// <c>from</c>/<c>to</c> not ISO 8601 or not in order, a bad <c>limit</c> or <c>cursor</c>.
     /// </summary>
     internal static async Task<IResult> AuditPageAsync(
-        ToolCatalogStore store, ToolCatalogServerOptions options, string? tool, string? actor, string? from, string? to, string? limit, string? cursor, CancellationToken cancellationToken)
+        ToolCatalogStore store, ToolCatalogServerOptions options, string? tool, string? actor, string? action, string? from, string? to, string? limit, string? cursor, CancellationToken cancellationToken)
     {
         if (!PageRequest.TryRead(limit, cursor, AuditCursor, options, out var page, out var problem))
         {
@@ -77,10 +77,17 @@ internal static class CatalogEndpoints
             return ApiProblems.BadRequest($"The query parameter 'from' ({ToolRepresentation.Echo(from!)}) must be earlier than 'to' ({ToolRepresentation.Echo(to!)}): the range is from inclusive, to exclusive.", "from");
         }
 
+        if (!string.IsNullOrEmpty(action) && !AuditActionNames.All.Contains(action, StringComparer.Ordinal))
+        {
+            return ApiProblems.BadRequest(
+                $"The query parameter 'action' ({ToolRepresentation.Echo(action)}) is not an action the audit log records: one of {string.Join(", ", AuditActionNames.All)}.", "action");
+        }
+
         var query = new AuditQuery
         {
             ToolName = string.IsNullOrEmpty(tool) ? null : tool,
             Actor = string.IsNullOrEmpty(actor) ? null : actor,
+            Action = string.IsNullOrEmpty(action) ? null : action,
             From = fromAt,
             To = toAt,
         };
@@ -103,29 +110,20 @@ internal static class CatalogEndpoints
     }
 
     private static Task<IResult> ListAudit(
-        ToolCatalogStore store, IOptions<ToolCatalogServerOptions> options, string? tool, string? actor, string? from, string? to, string? limit, string? cursor, CancellationToken cancellationToken) =>
-        AuditPageAsync(store, options.Value, tool, actor, from, to, limit, cursor, cancellationToken);
+        ToolCatalogStore store, IOptions<ToolCatalogServerOptions> options, string? tool, string? actor, string? action, string? from, string? to, string? limit, string? cursor, CancellationToken cancellationToken) =>
+        AuditPageAsync(store, options.Value, tool, actor, action, from, to, limit, cursor, cancellationToken);
 
     /// <summary>An ISO 8601 instant (<c>2026-12-02</c>, <c>2026-12-02T17:00:00Z</c>, <c>…+01:00</c>; no offset means UTC).</summary>
     private static bool TryReadInstant(string? text, string field, out DateTimeOffset? value, out IResult? problem)
     {
-        value = null;
         problem = null;
-        if (string.IsNullOrEmpty(text))
+        if (Instants.TryParse(text, out value))
         {
-            return true;
-        }
-
-        if (text.Length >= 10 && text.Length <= 40
-            && char.IsAsciiDigit(text[0]) && char.IsAsciiDigit(text[3]) && text[4] == '-' && text[7] == '-'
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var parsed))
-        {
-            value = parsed;
             return true;
         }
 
         problem = ApiProblems.BadRequest(
-            $"The query parameter '{field}' is not an ISO 8601 date or instant (such as 2026-12-02 or 2026-12-02T17:30:00Z).", field);
+            $"The query parameter '{field}' is not {Instants.Expected}.", field);
         return false;
     }
 

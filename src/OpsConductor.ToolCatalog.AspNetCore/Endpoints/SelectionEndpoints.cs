@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -85,26 +84,17 @@ internal static class SelectionEndpoints
             Groups = body.Groups,
         };
 
-        var snapshot = catalog.Current;
-        ToolSelectionResult? selected = null;
-        SelectionEvaluation evaluation;
-        string? error = null;
+        SelectionOutcome outcome;
         try
         {
-            request.Validate();
-            selected = await selector.SelectAsync(snapshot, request, cancellationToken).ConfigureAwait(false);
-            evaluation = selected.Evaluation;
+            outcome = await SelectionRun.RunAsync(selector, catalog.Current, request, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidSelectionRequestException e)
         {
             return Refused(e);
         }
-        catch (ToolSelectionException e)
-        {
-            error = e.Message;
-            evaluation = selector.Evaluate(snapshot, request);
-        }
 
+        var (evaluation, selected, error) = outcome;
         var explain = body.Explain is true;
         return new SelectAnswer(evaluation, selected, error, explain ? selected?.Explain() ?? $"{error}\n{evaluation.Explain()}" : null, features: explain);
     }
@@ -185,7 +175,7 @@ internal static class SelectionEndpoints
     /// <summary>400 naming the request's field as the body spells it (<c>variables.N</c>, <c>capabilities[0]</c>, <c>cost_limit</c>, …), its value and the rule.</summary>
     private static IResult Refused(InvalidSelectionRequestException e)
     {
-        var field = WireField(e.Field);
+        var field = SelectionRun.WireField(e.Field);
         return ApiProblems.Problem(
             StatusCodes.Status400BadRequest,
             "bad-request",
@@ -193,20 +183,4 @@ internal static class SelectionEndpoints
             $"{field} = {e.Value}: {e.Rule}",
             new() { ["field"] = field, ["value"] = e.Value, ["rule"] = e.Rule });
     }
-
-    private static string WireField(string field) =>
-        field.StartsWith("Variables[\"", StringComparison.Ordinal) && field.EndsWith("\"]", StringComparison.Ordinal) ? "variables." + field[11..^2]
-        : field.StartsWith("Capabilities", StringComparison.Ordinal) ? "capabilities" + field["Capabilities".Length..]
-        : field.StartsWith("Groups", StringComparison.Ordinal) ? "groups" + field["Groups".Length..]
-        : field switch
-        {
-            "ExplicitMode" => "mode",
-            "CostLimit" => "cost_limit",
-            "Environment" => "environment",
-            "Permissions" => "permissions",
-            "Variables" => "variables",
-            _ => JsonNamingPolicy.SnakeCaseLower.ConvertName(field),
-        };
-
-
 }

@@ -85,14 +85,14 @@ internal static class ToolReadEndpoints
 
         api.MapGet("/tools/{name}/audit", ListToolAudit)
             .WithName("ListToolAudit")
-            .WithSummary("A tool's audit trail, newest first (GET /audit?tool={name}), filtered by actor and time; paged.")
+            .WithSummary("A tool's audit trail, newest first (GET /audit?tool={name}), filtered by actor, action and time; paged.")
             .Produces<PageResponse<AuditEntryResponse>>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
     }
 
     private static Task<IResult> ListToolAudit(
-        ToolCatalogStore store, IOptions<ToolCatalogServerOptions> options, string name, string? actor, string? from, string? to, string? limit, string? cursor, CancellationToken cancellationToken) =>
-        CatalogEndpoints.AuditPageAsync(store, options.Value, name, actor, from, to, limit, cursor, cancellationToken);
+        ToolCatalogStore store, IOptions<ToolCatalogServerOptions> options, string name, string? actor, string? action, string? from, string? to, string? limit, string? cursor, CancellationToken cancellationToken) =>
+        CatalogEndpoints.AuditPageAsync(store, options.Value, name, actor, action, from, to, limit, cursor, cancellationToken);
 
     /// <summary>The snapshot's tools ordered by name (ordinal): the snapshot's own order for a database catalog, a sorted copy (kept per snapshot) for a file catalog.</summary>
     public static IReadOnlyList<CatalogTool> ByName(CatalogSnapshot snapshot) =>

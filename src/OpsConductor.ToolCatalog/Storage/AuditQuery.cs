@@ -12,6 +12,12 @@ public sealed record AuditQuery
     /// <summary>Only rows written by this actor (exact, as <see cref="AuditRecord.ChangedBy"/> holds it).</summary>
     public string? Actor { get; init; }
 
+    /// <summary>
+    /// Only rows of this action (exact: <c>created</c>, <c>published</c>, <c>updated</c>, <c>enabled</c>, <c>disabled</c>,
+    /// <c>deprecated</c>, <c>rolled_back</c>, <c>deleted</c>, <c>hard_deleted</c>, <c>restored</c>, as <see cref="AuditRecord.Action"/> holds it).
+    /// </summary>
+    public string? Action { get; init; }
+
     /// <summary>Only rows written at or after this instant (inclusive).</summary>
     public DateTimeOffset? From { get; init; }
 

@@ -191,6 +191,7 @@ internal static class Sql
         FROM tool_catalog.tool_audit_log a
         WHERE (@Tool::text IS NULL OR a.tool_name = @Tool::text)
             AND (@Actor::text IS NULL OR a.changed_by = @Actor::text)
+            AND (@Action::text IS NULL OR a.action = @Action::text)
             AND (@From::timestamptz IS NULL OR a.changed_at >= @From::timestamptz)
             AND (@To::timestamptz IS NULL OR a.changed_at < @To::timestamptz)
             AND (@Before::bigint IS NULL OR a.id < @Before::bigint)

@@ -33,7 +33,7 @@ public sealed partial class ToolCatalogStore
     }
 
     /// <summary>
-    /// One page of the whole audit log, newest first, filtered by tool, actor and time (every criterion optional; they
+    /// One page of the whole audit log, newest first, filtered by tool, actor, action and time (every criterion optional; they
     /// combine with AND). Keyset pagination on the row id: pass the previous page's <see cref="AuditPage.NextBefore"/> as
     /// <paramref name="before"/>; pages stay consistent while new rows are written. Each row is as
     /// <see cref="GetAuditAsync"/> gives it (a creation's diff rebuilt and checked). Read in one REPEATABLE READ snapshot.
@@ -59,6 +59,7 @@ public sealed partial class ToolCatalogStore
                     {
                         Tool = query.ToolName,
                         query.Actor,
+                        query.Action,
                         From = query.From?.UtcDateTime,
                         To = query.To?.UtcDateTime,
                         Before = before,

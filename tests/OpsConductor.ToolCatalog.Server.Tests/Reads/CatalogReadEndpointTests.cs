@@ -136,7 +136,25 @@ public sealed class CatalogReadEndpointTests
         });
     }
 
+    [Test]
+    public async Task The_audit_log_filters_by_action()
+    {
+        var tool = GeneratedTools.Create(3, prefix: "actioned");
+        await _host.Store.CreateAsync(tool, new() { Actor = "frank" });
+        await _host.Store.DisableAsync(tool.Name, change: new() { Actor = "frank" });
+
+        var disabled = await _viewer.GetJsonAsync($"/api/v1/audit?tool={tool.Name}&action=disabled");
+        var ofTool = await _viewer.GetJsonAsync($"/api/v1/tools/{tool.Name}/audit?action=created");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(disabled.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("action").GetString()), Is.EqualTo(new[] { "disabled" }));
+            Assert.That(ofTool.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("action").GetString()), Is.EqualTo(new[] { "created" }));
+        });
+    }
+
     [TestCase("from=yesterday", "from")]
+    [TestCase("action=exploded", "action")]
     [TestCase("to=12/01/2026", "to")]
     [TestCase("from=2026-13-45", "from")]
     [TestCase("from=2026-12-02&to=2026-12-01", "from")]
