@@ -101,7 +101,7 @@ internal sealed class RelevanceIndex
     }
 
     /// <summary>An index of no pattern.</summary>
-    public static RelevanceIndex Empty { get; } = Build([]);
+    public static RelevanceIndex Empty { get; } = Build(Array.Empty<RelevanceDocument>());
 
     /// <summary>The number of documents (patterns).</summary>
     public int DocumentCount => _lengths.Length;
