@@ -21,7 +21,7 @@ internal static class SelectionRequestRules
         if (capabilities.Count == 0 && string.IsNullOrWhiteSpace(request.Query))
         {
             throw new InvalidSelectionRequestException("Capabilities", request.Capabilities is null ? "null" : "[]",
-                "a request must name at least one capability (such as service_restart) or carry a query (Query) to search the catalog by");
+                "a request must name at least one capability (such as service_control) or carry a query (Query) to search the catalog by");
         }
 
         for (var i = 0; i < capabilities.Count; i++)
