@@ -25,6 +25,35 @@ public sealed class SelectCommandTests
     }
 
     [Test]
+    public async Task A_query_without_a_capability_searches_the_catalog_and_says_what_it_matched()
+    {
+        var result = await CliHarness.RunAsync("select", "--query", "scan the subnet for open ports", "--var", "N=16", "--tools", CliPaths.Samples);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(result.Output, Does.Contain("No capability named: searched the catalog by the query"));
+        Assert.That(result.Output, Does.Contain("port_scan: nmap.common_ports BM25"));
+        Assert.That(result.Output, Does.Contain("Selected: nmap.common_ports"));
+    }
+
+    [Test]
+    public async Task A_query_that_matches_nothing_fails_with_exit_1_and_a_sentence_not_a_trace()
+    {
+        var result = await CliHarness.RunAsync("select", "--query", "hello world", "--tools", CliPaths.Samples);
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.Output);
+        Assert.That(result.Error, Does.Contain("No tool matches the query \"hello world\"").And.Not.Contain("   at "));
+    }
+
+    [Test]
+    public async Task Neither_a_capability_nor_a_query_is_a_usage_error()
+    {
+        var result = await CliHarness.RunAsync("select", "--var", "N=1", "--tools", CliPaths.Samples);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Output);
+        Assert.That(result.Error, Does.Contain("capability []").And.Contain("or carry a query"));
+    }
+
+    [Test]
     public async Task Json_output_carries_the_ranking_the_features_and_the_exclusions()
     {
         var result = await CliHarness.RunAsync("select", "asset_query", "--profiles", Profiles, "--var", "N=100", "--cost-limit", "1", "--mode", "fast", "--format", "json");

@@ -23,8 +23,8 @@ internal static class SelectCommand
     {
         var capabilities = new Argument<string[]>("capability")
         {
-            Description = "The required capabilities (exact names or aliases of older names, such as service_control for service_restart).",
-            Arity = ArgumentArity.OneOrMore,
+            Description = "The required capabilities (exact names or aliases of older names, such as service_control for service_restart); none with --query searches the whole catalog by the query.",
+            Arity = ArgumentArity.ZeroOrMore,
         };
         var variables = new Option<string[]>("--var")
         {
@@ -43,7 +43,7 @@ internal static class SelectCommand
         });
         var mode = new Option<string?>("--mode") { Description = $"The preference: {string.Join(", ", PreferenceModeNames.All)} (default: detected from --query, else balanced)." };
         mode.AcceptOnlyFromAmong([.. PreferenceModeNames.All]);
-        var query = new Option<string?>("--query") { Description = "The user's request in words; its keywords choose the mode when --mode is not given (\"quickly\" → fast)." };
+        var query = new Option<string?>("--query") { Description = "The user's request in words; its keywords choose the mode when --mode is not given (\"quickly\" → fast). Without a capability, it chooses the capabilities (matched against the catalog's use cases, names and descriptions); with --scoring extended it also weighs how well each pattern matches." };
         var environment = new Option<string>("--environment")
         {
             Description = "Where the tool would run, compared case-insensitively. Production-safe patterns are required in every environment except the known non-production ones (development, dev, test, testing, qa, staging, stage, sandbox, local).",
@@ -186,7 +186,12 @@ internal static class SelectCommand
             return "Every candidate is excluded by a policy (reasons above). Relax the request (--cost-limit, --environment) or change the patterns' policies.";
         }
 
-        var capabilities = string.Join(", ", request.Capabilities);
+        if (evaluation.Relevance is { IsQueryOnly: true, MatchedCapabilities.Count: 0 })
+        {
+            return "Name a capability ('toolcatalog list' shows them), or use the words of the operation in --query (restart, scan ports, disk usage, …).";
+        }
+
+        var capabilities = string.Join(", ", evaluation.Capabilities);
         if (evaluation.Excluded.Count == 0)
         {
             return $"No pattern of the catalog offers {capabilities}. 'toolcatalog list --capability NAME' shows which tools have a capability.";
@@ -246,7 +251,12 @@ internal static class SelectCommand
         var variables = request.Variables is null || request.Variables.Count == 0
             ? "no variables (the evaluator's defaults: N=0, pages=1, p95_latency=100, cost=1, time_ms=1000)"
             : string.Join(", ", request.Variables.Select(v => $"{v.Key}={Number(v.Value)}"));
-        await output.WriteLineAsync($"Selecting {string.Join(", ", request.Capabilities)} for {variables}; environment {request.Environment.Trim()}; mode {evaluation.Mode.ToWire()} ({source}).");
+        if (evaluation.Relevance is { } relevance)
+        {
+            await output.WriteAsync(relevance.Explain());
+        }
+
+        await output.WriteLineAsync($"Selecting {string.Join(", ", evaluation.Capabilities)} for {variables}; environment {request.Environment.Trim()}; mode {evaluation.Mode.ToWire()} ({source}).");
         await output.WriteLineAsync($"Weights: {string.Join(", ", evaluation.Weights.Explain())}.");
         await output.WriteLineAsync();
         if (evaluation.Ranked.Count > 0)
@@ -330,7 +340,10 @@ internal static class SelectCommand
     {
         await output.WriteLineAsync(JsonSerializer.Serialize(new
         {
-            capabilities = request.Capabilities,
+            capabilities = evaluation.Capabilities,
+            query = request.Query,
+            query_terms = evaluation.Relevance?.Terms,
+            matched_capabilities = evaluation.Relevance?.MatchedCapabilities.Select(m => new { capability = m.Capability, best_pattern = m.BestPattern, score = m.Score, matched_terms = m.MatchedTerms }),
             variables = request.Variables,
             environment = request.Environment,
             cost_limit = request.CostLimit,

@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using OpsConductor.ToolCatalog.Expressions;
 using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Storage;
+using OpsConductor.ToolCatalog.Selection;
 
 namespace OpsConductor.ToolCatalog.Runtime;
 
@@ -29,6 +30,7 @@ public sealed class CatalogSnapshot
     private readonly RunningExperiment[] _experiments;
     private readonly FrozenDictionary<string, CompiledPattern[]>? _experimentBuckets;
     private CatalogTool[]? _ordered;
+    private readonly RelevanceIndex _relevance;
 
     private CatalogSnapshot(
         long revision,
@@ -40,7 +42,8 @@ public sealed class CatalogSnapshot
         bool keepsFileOrder,
         long nextOrder,
         RunningExperiment[] experiments,
-        FrozenDictionary<string, CompiledPattern[]>? experimentBuckets)
+        FrozenDictionary<string, CompiledPattern[]>? experimentBuckets,
+        RelevanceIndex? relevance = null)
     {
         Revision = revision;
         Source = source;
@@ -52,6 +55,24 @@ public sealed class CatalogSnapshot
         _nextOrder = nextOrder;
         _experiments = experiments;
         _experimentBuckets = experimentBuckets;
+        _relevance = relevance ?? BuildRelevance(byCapability);
+    }
+
+    /// <summary>
+    /// The lexical relevance index (BM25) over the patterns of selectable tools, built with the snapshot (each pattern's
+    /// terms are computed once per compiled pattern, so a hot reload re-reads only the changed tools' text).
+    /// </summary>
+    internal RelevanceIndex Relevance => _relevance;
+
+    private static RelevanceIndex BuildRelevance(ShardedMap<CompiledPattern[]> byCapability)
+    {
+        var patterns = new List<CompiledPattern>();
+        foreach (var capability in byCapability.Keys)
+        {
+            patterns.AddRange(byCapability.GetValueOrDefault(capability) ?? []);
+        }
+
+        return RelevanceIndex.Build(patterns);
     }
 
     /// <summary>An empty snapshot at revision 0 (nothing loaded yet).</summary>
@@ -432,7 +453,7 @@ public sealed class CatalogSnapshot
         if (changes.Count == 0)
         {
             return new CatalogSnapshot(revision, Source, loadedAt, _tools, _byCapability, _compiler, KeepsFileOrder, _nextOrder, experiments,
-                experimentsChanged ? BuildExperimentBuckets(experiments, _tools, _byCapability) : _experimentBuckets);
+                experimentsChanged ? BuildExperimentBuckets(experiments, _tools, _byCapability) : _experimentBuckets, _relevance);
         }
 
         var toolChanges = new Dictionary<string, CatalogTool?>(changes.Count, StringComparer.Ordinal);

@@ -72,6 +72,11 @@ public sealed class CompiledPattern
     /// <summary>Simplicity, <c>1 − clamp(complexity_score)</c>.</summary>
     public double Simplicity { get; }
 
+    /// <summary>The pattern's text as lexical relevance sees it (terms and frequencies); computed on first use, then kept.</summary>
+    internal Selection.RelevanceDocument Relevance => LazyInitializer.EnsureInitialized(ref _relevance, () => Selection.RelevanceDocument.For(this));
+
+    private Selection.RelevanceDocument? _relevance;
+
     /// <summary><c>preference_match.accuracy</c>, clamped to [0, 1].</summary>
     public double Accuracy { get; }
 

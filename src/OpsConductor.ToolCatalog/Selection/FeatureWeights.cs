@@ -36,6 +36,14 @@ public sealed record FeatureWeights
     /// <summary>Weight of the declared <c>preference_match.complexity</c> (1 = very simple; extended mode only).</summary>
     public double DeclaredSimplicity { get; init; }
 
+    /// <summary>
+    /// Weight of <c>relevance</c>: how well the pattern's text matches the request's query (BM25, normalised so the
+    /// best-matching candidate scores 1). 0 in every preset; a selector gives it <see cref="SelectionOptions.RelevanceWeight"/>
+    /// for requests that carry a query (<see cref="WithRelevance"/>), except in <see cref="ScoringMode.Compatible"/> for
+    /// requests that name capabilities.
+    /// </summary>
+    public double Relevance { get; init; }
+
     /// <summary>Whether any declared preference score takes part (not the original's behaviour).</summary>
     public bool UsesDeclaredScores => DeclaredSpeed != 0 || DeclaredCost != 0 || DeclaredSimplicity != 0;
 
@@ -75,7 +83,40 @@ public sealed record FeatureWeights
     }
 
     /// <summary>The sum of all weights.</summary>
-    public double Total => Time + Cost + Complexity + Accuracy + Completeness + DeclaredSpeed + DeclaredCost + DeclaredSimplicity;
+    public double Total => Time + Cost + Complexity + Accuracy + Completeness + DeclaredSpeed + DeclaredCost + DeclaredSimplicity + Relevance;
+
+    /// <summary>
+    /// These weights with <c>relevance</c> at <paramref name="weight"/> and every other weight scaled by
+    /// <c>(1 − weight) / (1 − Relevance)</c>, so they still sum to 1. <c>WithRelevance(0)</c> removes relevance.
+    /// </summary>
+    /// <param name="weight">The relevance weight, in [0, 1).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="weight"/> is not in [0, 1).</exception>
+    public FeatureWeights WithRelevance(double weight)
+    {
+        if (!(weight >= 0 && weight < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(weight), weight, "The relevance weight must be in [0, 1).");
+        }
+
+        if (weight == Relevance)
+        {
+            return this;
+        }
+
+        var scale = (1 - weight) / (1 - Relevance);
+        return new FeatureWeights
+        {
+            Time = Time * scale,
+            Cost = Cost * scale,
+            Complexity = Complexity * scale,
+            Accuracy = Accuracy * scale,
+            Completeness = Completeness * scale,
+            DeclaredSpeed = DeclaredSpeed * scale,
+            DeclaredCost = DeclaredCost * scale,
+            DeclaredSimplicity = DeclaredSimplicity * scale,
+            Relevance = weight,
+        };
+    }
 
     /// <summary>
     /// Checks the weights: each non-negative and finite, and together summing to 1 ± 0.01; otherwise throws
@@ -86,7 +127,7 @@ public sealed record FeatureWeights
         ReadOnlySpan<(string Name, double Value)> all =
         [
             ("time", Time), ("cost", Cost), ("complexity", Complexity), ("accuracy", Accuracy), ("completeness", Completeness),
-            ("declared_speed", DeclaredSpeed), ("declared_cost", DeclaredCost), ("declared_simplicity", DeclaredSimplicity),
+            ("declared_speed", DeclaredSpeed), ("declared_cost", DeclaredCost), ("declared_simplicity", DeclaredSimplicity), ("relevance", Relevance),
         ];
         foreach (var (name, value) in all)
         {
@@ -107,8 +148,8 @@ public sealed record FeatureWeights
 
     /// <summary>
     /// Every weight by its feature's snake_case name (<c>time</c>, <c>cost</c>, <c>complexity</c>, <c>accuracy</c>,
-    /// <c>completeness</c>, <c>declared_speed</c>, <c>declared_cost</c>, <c>declared_simplicity</c>), as JSON output
-    /// names them.
+    /// <c>completeness</c>, <c>declared_speed</c>, <c>declared_cost</c>, <c>declared_simplicity</c>, and <c>relevance</c>
+    /// when it is not 0), as JSON output names them.
     /// </summary>
     public IReadOnlyDictionary<string, double> ToDictionary()
     {
@@ -140,9 +181,13 @@ public sealed record FeatureWeights
         new() { Time = time, Cost = cost, Complexity = complexity, Accuracy = accuracy, Completeness = completeness };
 
     /// <summary>The weights with their features' names, in the fixed order every output uses.</summary>
-    private (string Name, double Value)[] Named() =>
-    [
-        ("time", Time), ("cost", Cost), ("complexity", Complexity), ("accuracy", Accuracy), ("completeness", Completeness),
-        ("declared_speed", DeclaredSpeed), ("declared_cost", DeclaredCost), ("declared_simplicity", DeclaredSimplicity),
-    ];
+    private (string Name, double Value)[] Named() => Relevance == 0
+        ? [
+            ("time", Time), ("cost", Cost), ("complexity", Complexity), ("accuracy", Accuracy), ("completeness", Completeness),
+            ("declared_speed", DeclaredSpeed), ("declared_cost", DeclaredCost), ("declared_simplicity", DeclaredSimplicity),
+        ]
+        : [
+            ("time", Time), ("cost", Cost), ("complexity", Complexity), ("accuracy", Accuracy), ("completeness", Completeness),
+            ("declared_speed", DeclaredSpeed), ("declared_cost", DeclaredCost), ("declared_simplicity", DeclaredSimplicity), ("relevance", Relevance),
+        ];
 }

@@ -61,8 +61,21 @@ public sealed class RankedCandidate
         TimeSource = timeSource;
     }
 
+    /// <summary>A copy with the relevance feature set and the score recomputed under <paramref name="weights"/>.</summary>
+    internal RankedCandidate WithRelevance(double relevance, double bm25, IReadOnlyList<string> matchedTerms, FeatureWeights weights)
+    {
+        var features = Features with { Relevance = relevance };
+        return new RankedCandidate(Candidate, features, features.Score(weights), Policy, TimeSource) { RelevanceScore = bm25, MatchedTerms = matchedTerms };
+    }
+
     /// <summary>The candidate.</summary>
     public ToolCandidate Candidate { get; }
+
+    /// <summary>The pattern's BM25 score for the request's query (before normalisation); 0 when relevance was not computed.</summary>
+    public double RelevanceScore { get; private init; }
+
+    /// <summary>The query's terms (as stemmed) that the pattern's text contains; empty when relevance was not computed.</summary>
+    public IReadOnlyList<string> MatchedTerms { get; private init; } = [];
 
     /// <summary>Its normalised features.</summary>
     public ScoreFeatures Features { get; }
@@ -112,6 +125,12 @@ public sealed class RankedCandidate
         text.Append(CultureInfo.InvariantCulture, $", cost {Candidate.EstimatedCost:0.###}; ");
         text.AppendJoin(", ", Explain(weights).Where(c => c.Weight > 0).Select(c =>
             string.Create(CultureInfo.InvariantCulture, $"{c.Feature} {c.Value:0.000}×{c.Weight:0.00}={c.Contribution:0.000}")));
+        if (weights.Relevance != 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"; query match BM25 {RelevanceScore:0.00}");
+            text.Append(MatchedTerms.Count == 0 ? " (no query term)" : " on " + string.Join(", ", MatchedTerms));
+        }
+
         foreach (var note in Policy.Notes)
         {
             text.Append("; ").Append(note);

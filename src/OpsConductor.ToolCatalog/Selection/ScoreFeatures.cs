@@ -19,6 +19,12 @@ public readonly record struct ScoreFeatures(
     double DeclaredCost,
     double DeclaredSimplicity)
 {
+    /// <summary>
+    /// How well the pattern's text matches the request's query, in [0, 1]: its BM25 score divided by the best candidate's
+    /// (0 without a query, or when no candidate matches a query term). Counts only when the weights give it a weight.
+    /// </summary>
+    public double Relevance { get; init; }
+
     /// <summary>The weighted sum <c>Σ weightᵢ × featureᵢ</c> (no division by the weights' sum, as the original).</summary>
     public double Score(FeatureWeights weights)
     {
@@ -33,6 +39,11 @@ public readonly record struct ScoreFeatures(
             total += (weights.DeclaredSpeed * DeclaredSpeed)
                 + (weights.DeclaredCost * DeclaredCost)
                 + (weights.DeclaredSimplicity * DeclaredSimplicity);
+        }
+
+        if (weights.Relevance != 0)
+        {
+            total += weights.Relevance * Relevance;
         }
 
         return total;
@@ -50,10 +61,10 @@ public readonly record struct ScoreFeatures(
     /// <summary>
     /// Writes what <see cref="Explain(FeatureWeights)"/> returns into <paramref name="destination"/> without allocating
     /// (for writers of many explanations, such as an API answer), and returns how many it wrote: 5, or 8 when the mode
-    /// uses the declared scores.
+    /// uses the declared scores, plus 1 when relevance has a weight.
     /// </summary>
     /// <param name="weights">The mode's weights.</param>
-    /// <param name="destination">Room for at least 8 (or <see cref="FeatureCount"/>) contributions.</param>
+    /// <param name="destination">Room for at least 9 (or <see cref="FeatureCount"/>) contributions.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short.</exception>
     public int Explain(FeatureWeights weights, Span<FeatureContribution> destination)
     {
@@ -76,6 +87,11 @@ public readonly record struct ScoreFeatures(
             destination[7] = new("declared_simplicity", DeclaredSimplicity, weights.DeclaredSimplicity);
         }
 
+        if (weights.Relevance != 0)
+        {
+            destination[count - 1] = new("relevance", Relevance, weights.Relevance);
+        }
+
         // Stable insertion sort, largest contribution first: equal contributions keep the feature order above.
         for (var i = 1; i < count; i++)
         {
@@ -93,16 +109,16 @@ public readonly record struct ScoreFeatures(
         return count;
     }
 
-    /// <summary>How many features a score under <paramref name="weights"/> has: 5, or 8 when the mode uses the declared scores.</summary>
+    /// <summary>How many features a score under <paramref name="weights"/> has: 5, or 8 when the mode uses the declared scores, plus 1 when relevance has a weight.</summary>
     public static int FeatureCount(FeatureWeights weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        return weights.UsesDeclaredScores ? 8 : 5;
+        return (weights.UsesDeclaredScores ? 8 : 5) + (weights.Relevance != 0 ? 1 : 0);
     }
 }
 
 /// <summary>One feature's share of a score.</summary>
-/// <param name="Feature">The feature's name (<c>time</c>, <c>cost</c>, <c>complexity</c>, <c>accuracy</c>, <c>completeness</c>, or a declared score).</param>
+/// <param name="Feature">The feature's name (<c>time</c>, <c>cost</c>, <c>complexity</c>, <c>accuracy</c>, <c>completeness</c>, a declared score, or <c>relevance</c>).</param>
 /// <param name="Value">The normalised value in [0, 1].</param>
 /// <param name="Weight">The weight of the feature in the mode.</param>
 public readonly record struct FeatureContribution(string Feature, double Value, double Weight)

@@ -52,6 +52,36 @@ public sealed class SelectionOptions
     /// </summary>
     public CalibrationUse Calibration { get; set; } = CalibrationUse.Off;
 
+    /// <summary>
+    /// The weight of the <c>relevance</c> feature (how well a pattern's text matches the request's query, BM25 over the
+    /// snapshot; decision 1801) for a request that names capabilities and carries a query: 0.25 by default, the mode's
+    /// other weights scaled by 0.75 (<see cref="FeatureWeights.WithRelevance"/>). Not in <see cref="ScoringMode.Compatible"/>
+    /// (the default), whose numbers stay the original's: choose <see cref="ScoringMode.Extended"/> to use it. A request
+    /// without a query is scored without it. Custom weights that give relevance a weight of their own keep it. 0 turns
+    /// it off.
+    /// </summary>
+    public double RelevanceWeight { get; set; } = 0.25;
+
+    /// <summary>
+    /// The weight of the <c>relevance</c> feature for a query-only request (no capability; the query is then the only
+    /// statement of what is wanted), in every scoring mode: 0.5 by default. 0 ranks the matched capabilities' patterns
+    /// on the mode's features alone.
+    /// </summary>
+    public double QueryOnlyRelevanceWeight { get; set; } = 0.5;
+
+    /// <summary>
+    /// For a query-only request, a capability is searched when its best pattern's BM25 score is at least this share of
+    /// the best pattern's in the whole catalog: 0.7 by default (and at least <see cref="QueryMatchFloor"/>).
+    /// </summary>
+    public double QueryMatchRatio { get; set; } = 0.7;
+
+    /// <summary>
+    /// For a query-only request, the least BM25 score a pattern needs for its capability to be searched: 2.0 by default,
+    /// about one match of a term that fewer than one pattern in five contains, so a query of common words alone
+    /// ("server", "check") matches nothing rather than everything.
+    /// </summary>
+    public double QueryMatchFloor { get; set; } = 2.0;
+
     /// <summary>Scores closer than this are ambiguous; 0.08 by default.</summary>
     public double AmbiguityEpsilon { get; set; } = AmbiguityDetector.DefaultEpsilon;
 
@@ -106,6 +136,26 @@ public sealed class SelectionOptions
         if (!(AmbiguityEpsilon >= 0 && double.IsFinite(AmbiguityEpsilon)))
         {
             throw new ArgumentException($"AmbiguityEpsilon must be a finite number ≥ 0, got {AmbiguityEpsilon}.");
+        }
+
+        if (!(RelevanceWeight >= 0 && RelevanceWeight < 1))
+        {
+            throw new ArgumentException($"RelevanceWeight must be in [0, 1), got {RelevanceWeight}.");
+        }
+
+        if (!(QueryOnlyRelevanceWeight >= 0 && QueryOnlyRelevanceWeight < 1))
+        {
+            throw new ArgumentException($"QueryOnlyRelevanceWeight must be in [0, 1), got {QueryOnlyRelevanceWeight}.");
+        }
+
+        if (!(QueryMatchRatio >= 0 && QueryMatchRatio <= 1))
+        {
+            throw new ArgumentException($"QueryMatchRatio must be in [0, 1], got {QueryMatchRatio}.");
+        }
+
+        if (!(QueryMatchFloor > 0 && double.IsFinite(QueryMatchFloor)))
+        {
+            throw new ArgumentException($"QueryMatchFloor must be a finite number > 0, got {QueryMatchFloor}.");
         }
 
         if (TieBreakTimeout <= TimeSpan.Zero)

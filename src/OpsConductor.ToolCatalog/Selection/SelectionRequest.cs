@@ -11,10 +11,19 @@ public sealed record SelectionRequest
     /// <summary>The default permissions of a request (the original's <c>available_permissions</c>).</summary>
     public static IReadOnlySet<string> DefaultPermissions { get; } = new HashSet<string>(["read", "write", "execute", "admin"], StringComparer.Ordinal);
 
-    /// <summary>The required capabilities (exact names or aliases, see <see cref="CapabilityAliases"/>).</summary>
+    /// <summary>
+    /// The required capabilities (exact names or aliases, see <see cref="CapabilityAliases"/>). Empty (or null) with a
+    /// <see cref="Query"/>: the query searches the whole catalog by relevance (decision 1801) and the capabilities it
+    /// matches well enough are ranked as usual.
+    /// </summary>
     public required IReadOnlyList<string> Capabilities { get; init; }
 
-    /// <summary>The user's query, scanned for preference keywords when no <see cref="ExplicitMode"/> is given.</summary>
+    /// <summary>
+    /// The user's query ("restart nginx on the web tier quickly"): scanned for preference keywords when no
+    /// <see cref="ExplicitMode"/> is given, and matched against each candidate's text (the <c>relevance</c> feature,
+    /// <see cref="SelectionOptions.RelevanceWeight"/>; not in <see cref="ScoringMode.Compatible"/> for a request that
+    /// names capabilities). Without capabilities, it chooses them.
+    /// </summary>
     public string? Query { get; init; }
 
     /// <summary>An explicit preference mode (<c>fast</c>, <c>accurate</c>, <c>thorough</c>, <c>cheap</c>, <c>simple</c>, <c>balanced</c>).</summary>
@@ -84,7 +93,7 @@ public sealed record SelectionRequest
 
     /// <summary>
     /// Checks the request against the rules <see cref="ToolSelector"/> applies at its boundary, without a catalog:
-    /// at least one capability and no null or blank name; a cost limit, when given, finite and ≥ 0; an environment
+    /// at least one capability or a query, and no null or blank capability name; a cost limit, when given, finite and ≥ 0; an environment
     /// that is not null or blank; a known preference mode; an assignment key and a user, when given, not empty or blank; variables finite, named as an expression can read them,
     /// and ≥ 0 for the built-in quantities (<c>N</c>, <c>pages</c>, <c>p95_latency</c>, <c>cost</c>, <c>time_ms</c>).
     /// Returns this request.

@@ -17,11 +17,11 @@ internal static class SelectionRequestRules
     /// <summary>Checks everything but the variables: capabilities, cost limit, environment and explicit mode.</summary>
     public static void CheckFields(SelectionRequest request)
     {
-        var capabilities = request.Capabilities;
-        if (capabilities is null || capabilities.Count == 0)
+        var capabilities = request.Capabilities ?? [];
+        if (capabilities.Count == 0 && string.IsNullOrWhiteSpace(request.Query))
         {
-            throw new InvalidSelectionRequestException("Capabilities", capabilities is null ? "null" : "[]",
-                "a request must name at least one capability (such as service_control)");
+            throw new InvalidSelectionRequestException("Capabilities", request.Capabilities is null ? "null" : "[]",
+                "a request must name at least one capability (such as service_control) or carry a query (Query) to search the catalog by");
         }
 
         for (var i = 0; i < capabilities.Count; i++)

@@ -152,8 +152,10 @@ public sealed class SelectionEvaluation
         IReadOnlyList<ExcludedCandidate> excluded,
         int candidateCount,
         long revision,
-        double epsilon)
+        double epsilon,
+        QueryRelevance? relevance = null)
     {
+        Relevance = relevance;
         Capabilities = capabilities;
         Mode = mode;
         Weights = weights;
@@ -164,8 +166,11 @@ public sealed class SelectionEvaluation
         Epsilon = epsilon;
     }
 
-    /// <summary>The requested capabilities.</summary>
+    /// <summary>The requested capabilities; for a query-only request, those the query matched.</summary>
     public IReadOnlyList<string> Capabilities { get; }
+
+    /// <summary>What the query did (its terms; for a query-only request, the capabilities it matched and why); null when relevance was not used.</summary>
+    public QueryRelevance? Relevance { get; }
 
     /// <summary>The preference mode used.</summary>
     public PreferenceMode Mode { get; }
@@ -192,6 +197,11 @@ public sealed class SelectionEvaluation
     public string Explain()
     {
         var text = new StringBuilder();
+        if (Relevance is not null)
+        {
+            text.Append(Relevance.Explain());
+        }
+
         text.AppendLine(CultureInfo.InvariantCulture, $"Mode {Mode.ToWire()}; weights: {string.Join(", ", Weights.Explain())}.");
         text.AppendLine(CultureInfo.InvariantCulture, $"Ranked ({Ranked.Count}):");
         for (var i = 0; i < Ranked.Count; i++)

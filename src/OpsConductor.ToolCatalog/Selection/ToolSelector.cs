@@ -1,3 +1,4 @@
+using System.Globalization;
 using OpsConductor.ToolCatalog.Compatibility;
 using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Telemetry;
@@ -26,6 +27,8 @@ public sealed class ToolSelector
     private readonly CandidateEnumerator _enumerator;
     private readonly FeatureNormalizer _normalizer;
     private readonly FeatureWeights[] _weights;
+    private readonly FeatureWeights[] _queryWeights;
+    private readonly FeatureWeights[] _queryOnlyWeights;
     private readonly ITieBreaker? _tieBreaker;
     private readonly TimeProvider _time;
     private readonly HashSet<string> _nonProduction;
@@ -41,7 +44,10 @@ public sealed class ToolSelector
         _options = (options ?? new SelectionOptions()).Validate();
         _enumerator = new CandidateEnumerator(_options.Aliases);
         _normalizer = new FeatureNormalizer(_options.Normalization);
-        _weights = [.. Enum.GetValues<PreferenceMode>().Select(_options.WeightsFor)];
+        var modes = Enum.GetValues<PreferenceMode>();
+        _weights = [.. modes.Select(m => _options.WeightsFor(m).WithRelevance(0))];
+        _queryWeights = [.. modes.Select(m => _options.WeightsFor(m) is var w && w.Relevance == 0 && _options.ScoringMode != ScoringMode.Compatible ? w.WithRelevance(_options.RelevanceWeight) : w)];
+        _queryOnlyWeights = [.. modes.Select(m => _options.WeightsFor(m) is var w && w.Relevance == 0 ? w.WithRelevance(_options.QueryOnlyRelevanceWeight) : w)];
         _tieBreaker = tieBreaker;
         _time = timeProvider ?? TimeProvider.System;
         _nonProduction = new HashSet<string>(_options.NonProductionEnvironments.Select(e => e.Trim()), StringComparer.OrdinalIgnoreCase);
@@ -62,7 +68,18 @@ public sealed class ToolSelector
         ArgumentNullException.ThrowIfNull(request);
         SelectionRequestRules.CheckFields(request);
         var mode = PreferenceDetector.Detect(request.Query, request.ExplicitMode);
-        var weights = _weights[(int)mode];
+        var capabilities = request.Capabilities ?? [];
+        var queryOnly = capabilities.Count == 0;
+        var weights = queryOnly ? _queryOnlyWeights[(int)mode] : _weights[(int)mode];
+        RelevanceQuery? query = null;
+        QueryRelevance? relevance = null;
+        if (queryOnly || (_queryWeights[(int)mode].Relevance != 0 && !string.IsNullOrWhiteSpace(request.Query)))
+        {
+            query = snapshot.Relevance.Parse(request.Query);
+            weights = queryOnly ? weights : _queryWeights[(int)mode];
+            (capabilities, relevance) = queryOnly ? Search(snapshot.Relevance, query, request.Query!) : (capabilities, Describe(query, request.Query!));
+        }
+
         var context = CandidateEnumerator.CreateContext(snapshot, request.Variables, request.Context);
         var environmentName = request.Environment.Trim();
         var environment = new RequestEnvironment(environmentName, request.RequireProductionSafe && !_nonProduction.Contains(environmentName));
@@ -70,7 +87,7 @@ public sealed class ToolSelector
         var candidates = new List<ToolCandidate>(8);
         var excluded = new List<ExcludedCandidate>();
         var arms = new ArmChooser(request.AssignmentKey, environmentName, request.User, request.Groups);
-        _enumerator.Enumerate(snapshot, request.Capabilities, context, candidates, excluded, ref arms);
+        _enumerator.Enumerate(snapshot, capabilities, context, candidates, excluded, ref arms);
 
         var use = request.Calibration ?? _options.Calibration;
         var calibrations = use == CalibrationUse.Off ? null : _calibrations?.Current;
@@ -109,6 +126,11 @@ public sealed class ToolSelector
             ranked[count++] = new RankedCandidate(candidate, features, features.Score(weights), outcome, timeSource);
         }
 
+        if (query is not null && count > 0)
+        {
+            ScoreRelevance(query, ranked.AsSpan(0, count), weights, relevance);
+        }
+
         // Stable: equal scores keep enumeration order (insertion sort; candidate lists are short).
         for (var i = 1; i < count; i++)
         {
@@ -128,7 +150,7 @@ public sealed class ToolSelector
             Array.Resize(ref ranked, count);
         }
 
-        return new SelectionEvaluation(request.Capabilities, mode, weights, ranked, excluded, candidates.Count, snapshot.Revision, _options.AmbiguityEpsilon);
+        return new SelectionEvaluation(capabilities, mode, weights, ranked, excluded, candidates.Count, snapshot.Revision, _options.AmbiguityEpsilon, relevance);
     }
 
     /// <summary>
@@ -225,8 +247,88 @@ public sealed class ToolSelector
         return result;
     }
 
+    /// <summary>
+    /// Sets each candidate's relevance and rescores it. With capabilities named, a candidate's relevance is its own BM25
+    /// score over the best candidate's (the query tells the patterns of those capabilities apart). For a query-only
+    /// request it is <c>(its capability's best score + its own) / (2 × the best score)</c>: half says how well the
+    /// operation matched (every pattern of the best capability shares it), half how well the pattern itself did, so a
+    /// pattern whose wording matches better does not outweigh the mode's features alone.
+    /// </summary>
+    private static void ScoreRelevance(RelevanceQuery query, Span<RankedCandidate> ranked, FeatureWeights weights, QueryRelevance? search)
+    {
+        var scores = new double[ranked.Length];
+        var matched = new List<string>[ranked.Length];
+        var best = 0.0;
+        for (var i = 0; i < ranked.Length; i++)
+        {
+            matched[i] = new List<string>(query.Terms.Length);
+            scores[i] = query.Index.Score(query, ranked[i].Candidate.Pattern.Relevance, matched[i]);
+            best = Math.Max(best, scores[i]);
+        }
+
+        var byCapability = search is { IsQueryOnly: true } ? search.MatchedCapabilities.ToDictionary(m => m.Capability, m => m.Score, StringComparer.Ordinal) : null;
+        for (var i = 0; i < ranked.Length; i++)
+        {
+            var value = byCapability is not null && search!.BestScore > 0
+                ? (byCapability.GetValueOrDefault(ranked[i].Candidate.CapabilityName, scores[i]) + scores[i]) / (2 * search.BestScore)
+                : best > 0 ? scores[i] / best : 0;
+            ranked[i] = ranked[i].WithRelevance(Math.Min(value, 1), scores[i], matched[i], weights);
+        }
+    }
+
+    /// <summary>What a query did for a request that names capabilities: its terms only.</summary>
+    private static QueryRelevance Describe(RelevanceQuery query, string text) =>
+        new(text, [.. query.Terms.Select(t => t.Term)], query.Unknown, false, [], 0, 0);
+
+    /// <summary>
+    /// A query-only request's capabilities: those whose best pattern scores at least the larger of
+    /// <see cref="SelectionOptions.QueryMatchRatio"/> × the best score and <see cref="SelectionOptions.QueryMatchFloor"/>,
+    /// best first.
+    /// </summary>
+    private (IReadOnlyList<string> Capabilities, QueryRelevance Relevance) Search(RelevanceIndex index, RelevanceQuery query, string text)
+    {
+        var scores = index.ScoreAll(query);
+        var best = scores.Length == 0 ? 0 : scores.Max();
+        var threshold = Math.Max(best * _options.QueryMatchRatio, _options.QueryMatchFloor);
+        var byCapability = new Dictionary<string, (int Document, double Score)>(StringComparer.Ordinal);
+        var documents = index.Documents;
+        for (var d = 0; d < scores.Length; d++)
+        {
+            if (scores[d] >= threshold)
+            {
+                var capability = documents[d].CapabilityName;
+                if (!byCapability.TryGetValue(capability, out var held) || held.Score < scores[d])
+                {
+                    byCapability[capability] = (d, scores[d]);
+                }
+            }
+        }
+
+        var matches = new List<CapabilityMatch>(byCapability.Count);
+        foreach (var (capability, (d, score)) in byCapability.OrderByDescending(p => p.Value.Score).ThenBy(p => p.Value.Document))
+        {
+            var terms = new List<string>();
+            index.Score(query, documents[d].Relevance, terms);
+            matches.Add(new CapabilityMatch(capability, $"{documents[d].ToolName}.{documents[d].PatternName}", score, terms));
+        }
+
+        var relevance = new QueryRelevance(text, [.. query.Terms.Select(t => t.Term)], query.Unknown, true, matches, threshold, best);
+        return ([.. matches.Select(m => m.Capability)], relevance);
+    }
+
     private static (bool Ambiguous, string? Question) CheckAmbiguity(SelectionEvaluation evaluation)
     {
+        if (evaluation.Relevance is { IsQueryOnly: true, MatchedCapabilities.Count: 0 } search)
+        {
+            throw new ToolSelectionException(
+                string.Create(CultureInfo.InvariantCulture, $"No tool matches the query \"{search.Query}\": ")
+                + (search.Terms.Count == 0
+                    ? "none of its words is in the catalog's use cases, names or descriptions"
+                    : string.Create(CultureInfo.InvariantCulture, $"its best match scores {search.BestScore:0.00} (BM25), under the {search.Threshold:0.00} a match needs"))
+                + "; name a capability, or rephrase the query with the operation's words (restart, scan, disk usage, …)",
+                evaluation.Excluded);
+        }
+
         if (evaluation.Ranked.Count == 0)
         {
             var message = evaluation.CandidateCount == 0

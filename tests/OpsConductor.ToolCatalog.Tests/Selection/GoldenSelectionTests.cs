@@ -101,7 +101,7 @@ public sealed class GoldenSelectionTests
         var unknown = Assert.Throws<ToolSelectionException>(() => new ToolSelector().Select(_profiles, Request(["teleportation"])));
         Assert.That(unknown!.Message, Is.EqualTo("No viable tools found for capabilities: ['teleportation']"));
         var empty = Assert.Throws<InvalidSelectionRequestException>(() => new ToolSelector().Select(_profiles, Request([])));
-        Assert.That(empty!.Message, Is.EqualTo("Capabilities = []: a request must name at least one capability (such as service_control)"),
+        Assert.That(empty!.Message, Is.EqualTo("Capabilities = []: a request must name at least one capability (such as service_control) or carry a query (Query) to search the catalog by"),
             "the original answered \"No viable tools found for capabilities: []\"; an empty request is the caller's mistake (issue 12)");
     }
 

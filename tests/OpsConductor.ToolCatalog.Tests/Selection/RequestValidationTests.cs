@@ -191,7 +191,7 @@ public sealed class RequestValidationTests
     [Test]
     public void Capabilities_must_name_at_least_one_capability_and_no_blank_one()
     {
-        Assert.That(Refused(new SelectionRequest { Capabilities = [] }).Message, Is.EqualTo("Capabilities = []: a request must name at least one capability (such as service_control)"));
+        Assert.That(Refused(new SelectionRequest { Capabilities = [] }).Message, Is.EqualTo("Capabilities = []: a request must name at least one capability (such as service_control) or carry a query (Query) to search the catalog by"));
         Assert.That(Refused(new SelectionRequest { Capabilities = null! }).Field, Is.EqualTo("Capabilities"));
         Assert.That(Refused(new SelectionRequest { Capabilities = ["service_control", null!] }).Message, Is.EqualTo("Capabilities[1] = null: a capability name must not be null, empty or blank"));
         Assert.That(Refused(new SelectionRequest { Capabilities = [" "] }).Field, Is.EqualTo("Capabilities[0]"));
