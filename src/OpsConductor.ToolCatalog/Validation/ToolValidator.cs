@@ -108,21 +108,24 @@ public sealed class ToolValidator
         }
     }
 
-    /// <summary>The node at a dotted field path of a canonical tool (names hold no dots), or the nearest mapping on the way.</summary>
+    /// <summary>The node at a dotted field path of a canonical tool (names hold no dots), or the nearest one on the way.</summary>
     private static YamlNode? NodeAt(YamlNode? root, string path)
     {
-        var node = root;
+        var at = root;
+        var current = root;
         foreach (var key in path.Split('.'))
         {
-            if (node is not YamlMapping map || map.Get(key) is not { } child)
+            if (current is not YamlMapping map || map.Entries.FirstOrDefault(e => e.Key.Text == key) is not { } entry)
             {
                 break;
             }
 
-            node = child;
+            // A section is reported at its key (its value starts on the next line), a scalar at its value.
+            at = entry.Value is YamlScalar ? entry.Value : entry.Key;
+            current = entry.Value;
         }
 
-        return node;
+        return at;
     }
 
     /// <summary>Where <c>!secret</c> may stand (each tool of the file, in its canonical shape), and, in lenient mode,
