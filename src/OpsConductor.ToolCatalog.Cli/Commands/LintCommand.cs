@@ -43,7 +43,8 @@ internal static class LintCommand
         };
         minScore.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<double>() is var value && !(value >= 0 && value <= 100))
+            // Only a value that parses is range-checked here: reading one that does not would throw (the parser reports it).
+            if (r.Tokens.Count == 1 && double.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && !(value >= 0 && value <= 100))
             {
                 r.AddError("--min-score must be a number from 0 to 100.");
             }

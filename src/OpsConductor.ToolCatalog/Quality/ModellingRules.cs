@@ -2,8 +2,6 @@ using System.Globalization;
 using OpsConductor.ToolCatalog.Expressions;
 using OpsConductor.ToolCatalog.Findings;
 using OpsConductor.ToolCatalog.Model;
-using OpsConductor.ToolCatalog.Runtime;
-using OpsConductor.ToolCatalog.Selection;
 
 namespace OpsConductor.ToolCatalog.Quality;
 
@@ -20,9 +18,10 @@ internal enum ModellingLevel
 
 /// <summary>
 /// The modelling rules of <c>docs/catalog-guide.md</c> (codes <c>TOOL029</c> to <c>TOOL037</c>), checked on tools as
-/// read. One implementation serves the validator (<see cref="Validation.ValidationOptions.ModellingRules"/>), the
-/// quality score (<see cref="CatalogQuality"/>) and <c>toolcatalog lint</c>. Estimates are evaluated exactly as
-/// selection evaluates them (<see cref="ToolSelector.Estimate"/>), at the guide's reference request.
+/// read. One implementation serves the validator (<c>ValidationOptions.ModellingRules</c>), the quality score
+/// (<see cref="CatalogQuality"/>) and <c>toolcatalog lint</c>. Estimates are evaluated with the variable rules of
+/// selection (the request's variables, else the pattern's numeric input defaults, else the evaluator's defaults) at the
+/// guide's reference request, without the runtime (this namespace sits below Validation, which Runtime uses).
 /// </summary>
 internal static class ModellingRules
 {
@@ -44,16 +43,23 @@ internal static class ModellingRules
     {
         ArgumentNullException.ThrowIfNull(tools);
         ArgumentNullException.ThrowIfNull(conventions);
-        var snapshot = CatalogSnapshot.Create(tools, 1, CatalogSource.Yaml, DateTimeOffset.UnixEpoch, keepFileOrder: true);
-        var findings = new List<ModellingFinding>();
-        foreach (var tool in snapshot.Tools)
+        var latest = new Dictionary<string, ToolDefinition>(StringComparer.Ordinal);
+        var order = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var tool in tools)
         {
-            Names(tool.Definition, conventions, findings);
-            Content(tool.Definition, conventions, findings);
+            ArgumentNullException.ThrowIfNull(tool, nameof(tools));
+            latest[tool.Name] = tool;
+            order.TryAdd(tool.Name, order.Count);
         }
 
-        Estimates(snapshot, conventions, findings);
-        var order = snapshot.Tools.Select((t, i) => (t.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        var findings = new List<ModellingFinding>();
+        foreach (var tool in latest.Values)
+        {
+            Names(tool, conventions, findings);
+            Content(tool, conventions, findings);
+        }
+
+        Estimates(latest.Values, conventions, findings);
         return [.. findings.OrderBy(f => order[f.ToolName]).ThenBy(f => f.Code, StringComparer.Ordinal).ThenBy(f => f.Path, StringComparer.Ordinal)];
     }
 
@@ -153,46 +159,73 @@ internal static class ModellingRules
         || pattern.RequiredInputs.Concat(pattern.OptionalInputs).Any(i =>
             TargetInputs.Contains(i.Name) || i.Description?.Contains("N is", StringComparison.Ordinal) == true);
 
-    /// <summary>TOOL032 (estimates that ignore N), TOOL033 and TOOL034 (preference scores against the estimates).</summary>
-    private static void Estimates(CatalogSnapshot snapshot, CatalogConventions conventions, List<ModellingFinding> findings)
+    /// <summary>A pattern with its place, and its estimate for one request (null when it cannot be evaluated).</summary>
+    private sealed record Estimate(string ToolName, string CapabilityName, PatternDefinition Pattern, double? TimeMs, double? Cost)
     {
-        var patterns = snapshot.Tools.SelectMany(t => t.Patterns.AsSpan().ToArray()).ToList();
-        var reference = conventions.CommonVariables;
-        var atReference = ToolSelector.Estimate(snapshot, patterns, reference);
+        public override string ToString() => $"{ToolName}.{CapabilityName}.{Pattern.Name}";
+    }
 
-        var scaling = patterns.Where(p => TakesTargets(p.Definition)).ToList();
-        var small = ToolSelector.Estimate(snapshot, scaling, WithN(reference, SmallN));
-        var large = ToolSelector.Estimate(snapshot, scaling, WithN(reference, LargeN));
-        foreach (var (one, many) in small.Zip(large))
+    /// <summary>TOOL032 (estimates that ignore N), TOOL033 and TOOL034 (preference scores against the estimates).</summary>
+    private static void Estimates(IEnumerable<ToolDefinition> tools, CatalogConventions conventions, List<ModellingFinding> findings)
+    {
+        var patterns = tools.SelectMany(t => t.Capabilities.SelectMany(c => c.Patterns.Select(p => (Tool: t.Name, Capability: c.Name, Pattern: p)))).ToList();
+        var reference = conventions.CommonVariables;
+        var table = VariableTable.CreateDefault();
+        foreach (var (tool, capability, p) in patterns.Where(x => TakesTargets(x.Pattern)))
         {
-            if (one.Failure is not null || many.Failure is not null || many.EstimatedTimeMs > one.EstimatedTimeMs || many.EstimatedCost > one.EstimatedCost)
+            var one = Evaluate(table, tool, capability, p, WithN(reference, SmallN));
+            var many = Evaluate(table, tool, capability, p, WithN(reference, LargeN));
+            if (one.TimeMs is null || many.TimeMs is null || one.Cost is null || many.Cost is null || many.TimeMs > one.TimeMs || many.Cost > one.Cost)
             {
                 continue;
             }
 
-            var p = one.Pattern;
-            findings.Add(new(p.ToolName, ValidationCodes.PatternEstimateIgnoresN, $"capabilities.{p.CapabilityName}.patterns.{p.PatternName}.time_estimate_ms",
+            findings.Add(new(tool, ValidationCodes.PatternEstimateIgnoresN, $"capabilities.{capability}.patterns.{p.Name}.time_estimate_ms",
                 string.Create(CultureInfo.InvariantCulture,
-                    $"pattern '{p.PatternName}' of capability '{p.CapabilityName}' of tool '{p.ToolName}' acts on targets (scope single_item, a host or computer input, or an input whose description says \"N is\") but its estimates do not grow with N: {Format(one.EstimatedTimeMs)} ms and cost {Format(one.EstimatedCost)} for N = {SmallN}, {Format(many.EstimatedTimeMs)} ms and cost {Format(many.EstimatedCost)} for N = {LargeN}; multiply the per-target work by max(N, 1) (docs/catalog-guide.md, rule 4)"),
-                ModellingLevel.Pattern, p.CapabilityName, p.PatternName));
+                    $"pattern '{p.Name}' of capability '{capability}' of tool '{tool}' acts on targets (scope single_item, a host or computer input, or an input whose description says \"N is\") but its estimates do not grow with N: {Format(one.TimeMs)} ms and cost {Format(one.Cost)} for N = {SmallN}, {Format(many.TimeMs)} ms and cost {Format(many.Cost)} for N = {LargeN}; multiply the per-target work by max(N, 1) (docs/catalog-guide.md, rule 4)"),
+                ModellingLevel.Pattern, capability, p.Name));
         }
 
-        foreach (var group in atReference.Where(e => e.Failure is null).GroupBy(e => e.Pattern.CapabilityName, StringComparer.Ordinal))
+        var atReference = patterns.Select(x => Evaluate(table, x.Tool, x.Capability, x.Pattern, reference)).Where(e => e.TimeMs is not null && e.Cost is not null).ToList();
+        foreach (var group in atReference.GroupBy(e => e.CapabilityName, StringComparer.Ordinal))
         {
             var list = group.ToList();
             foreach (var a in list)
             {
-                Inconsistent(a, list, e => e.EstimatedTimeMs!.Value, e => e.Pattern.DeclaredSpeed, ValidationCodes.PatternSpeedScoreInconsistent, "speed", "ms", findings);
-                Inconsistent(a, list, e => e.EstimatedCost!.Value, e => e.Pattern.DeclaredCost, ValidationCodes.PatternCostScoreInconsistent, "cost", "cost units", findings);
+                Inconsistent(a, list, e => e.TimeMs!.Value, e => Math.Clamp(e.Pattern.PreferenceMatch.Speed, 0, 1), ValidationCodes.PatternSpeedScoreInconsistent, "speed", "ms", findings);
+                Inconsistent(a, list, e => e.Cost!.Value, e => Math.Clamp(e.Pattern.PreferenceMatch.Cost, 0, 1), ValidationCodes.PatternCostScoreInconsistent, "cost", "cost units", findings);
             }
         }
+    }
+
+    /// <summary>Time and cost for <paramref name="request"/>: its variables, else the pattern's numeric input defaults, else the evaluator's defaults.</summary>
+    private static Estimate Evaluate(VariableTable table, string tool, string capability, PatternDefinition pattern, IReadOnlyDictionary<string, double> request)
+    {
+        var context = new ExpressionContext(table);
+        foreach (var input in pattern.RequiredInputs.Concat(pattern.OptionalInputs))
+        {
+            if (input.Default is { IsNumber: true } value && !request.ContainsKey(input.Name))
+            {
+                context.Set(input.Name, value.AsDouble());
+            }
+        }
+
+        foreach (var (name, value) in request)
+        {
+            context.Set(name, value);
+        }
+
+        return new Estimate(tool, capability, pattern, Value(pattern.TimeEstimateMs), Value(pattern.CostEstimate));
+
+        double? Value(string text) =>
+            EstimateExpression.TryCompile(text, table, out var expression, out _) && expression.TryEvaluate(context, out var result, out _) ? result : null;
     }
 
     /// <summary>
     /// <paramref name="a"/> is cheaper by <paramref name="measure"/> than another pattern of its capability yet declares
     /// the lower score: reported once, against the other pattern with the highest score.
     /// </summary>
-    private static void Inconsistent(PatternEstimate a, List<PatternEstimate> group, Func<PatternEstimate, double> measure, Func<PatternEstimate, double> score,
+    private static void Inconsistent(Estimate a, List<Estimate> group, Func<Estimate, double> measure, Func<Estimate, double> score,
         string code, string what, string unit, List<ModellingFinding> findings)
     {
         var worse = group.Where(b => measure(a) < measure(b) && score(a) < score(b)).MaxBy(score);
@@ -202,10 +235,10 @@ internal static class ModellingRules
         }
 
         var p = a.Pattern;
-        findings.Add(new(p.ToolName, code, $"capabilities.{p.CapabilityName}.patterns.{p.PatternName}.preference_match.{what}",
+        findings.Add(new(a.ToolName, code, $"capabilities.{a.CapabilityName}.patterns.{p.Name}.preference_match.{what}",
             string.Create(CultureInfo.InvariantCulture,
-                $"pattern '{p.PatternName}' of capability '{p.CapabilityName}' of tool '{p.ToolName}' estimates {Format(measure(a))} {unit} at the reference request but declares {what} {Format(score(a))}, lower than {worse.Pattern} ({Format(measure(worse))} {unit}, {what} {Format(score(worse))}); the {(what == "speed" ? "faster" : "cheaper")} pattern of a capability declares the higher {what} score (docs/catalog-guide.md, rule 6)"),
-            ModellingLevel.Pattern, p.CapabilityName, p.PatternName));
+                $"pattern '{p.Name}' of capability '{a.CapabilityName}' of tool '{a.ToolName}' estimates {Format(measure(a))} {unit} at the reference request but declares {what} {Format(score(a))}, lower than {worse} ({Format(measure(worse))} {unit}, {what} {Format(score(worse))}); the {(what == "speed" ? "faster" : "cheaper")} pattern of a capability declares the higher {what} score (docs/catalog-guide.md, rule 6)"),
+            ModellingLevel.Pattern, a.CapabilityName, p.Name));
     }
 
     private static Dictionary<string, double> WithN(IReadOnlyDictionary<string, double> reference, double n) =>
