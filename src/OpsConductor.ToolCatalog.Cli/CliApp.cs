@@ -10,6 +10,7 @@ internal static class CliApp
     [
         Commands.QuickstartCommand.Create(context),
         Commands.ValidateCommand.Create(context),
+        Commands.LintCommand.Create(context),
         Commands.MigrateCommand.Create(context),
         Commands.ListCommand.Create(context),
         Commands.ShowCommand.Create(context),

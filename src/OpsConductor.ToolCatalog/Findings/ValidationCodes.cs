@@ -156,6 +156,33 @@ public static class ValidationCodes
     /// <summary>TOOL028: A value looks like a credential (a key ending in password/token/secret/api_key/private_key with a literal, or an AKIA…, ghp_…, xoxb-…, private-key block or JWT-shaped value) but is not marked !secret (a warning).</summary>
     public const string UnmarkedCredential = "TOOL028";
 
+    /// <summary>TOOL029: a capability name contains a generic word of the catalog guide (management, control, monitoring, …). Checked when <see cref="Validation.ValidationOptions.ModellingRules"/> is on, and by <see cref="Quality.CatalogQuality"/>.</summary>
+    public const string CapabilityGenericName = "TOOL029";
+
+    /// <summary>TOOL030: a capability is not in the documented capability vocabulary (CatalogConventions.Capabilities). Checked when <see cref="Validation.ValidationOptions.ModellingRules"/> is on, and by <see cref="Quality.CatalogQuality"/>.</summary>
+    public const string CapabilityNotInVocabulary = "TOOL030";
+
+    /// <summary>TOOL031: an expression uses a variable that is neither a common request variable (N, pages, p95_latency, file_size_kb, lines, hours, size_mb, rows) nor an input of the pattern with a numeric default. Checked when <see cref="Validation.ValidationOptions.ModellingRules"/> is on, and by <see cref="Quality.CatalogQuality"/>.</summary>
+    public const string PatternVariableNotProvided = "TOOL031";
+
+    /// <summary>TOOL032: a pattern that acts on targets (scope single_item, a host or computer input, an input saying &quot;N is&quot;) has estimates that do not grow from N = 1 to N = 100. Checked when <see cref="Validation.ValidationOptions.ModellingRules"/> is on, and by <see cref="Quality.CatalogQuality"/>.</summary>
+    public const string PatternEstimateIgnoresN = "TOOL032";
+
+    /// <summary>TOOL033: a pattern is faster at the reference request than another pattern of its capability but declares the lower preference_match.speed. Checked when <see cref="Validation.ValidationOptions.ModellingRules"/> is on, and by <see cref="Quality.CatalogQuality"/>.</summary>
+    public const string PatternSpeedScoreInconsistent = "TOOL033";
+
+    /// <summary>TOOL034: a pattern is cheaper at the reference request than another pattern of its capability but declares the lower preference_match.cost. Checked when <see cref="Validation.ValidationOptions.ModellingRules"/> is on, and by <see cref="Quality.CatalogQuality"/>.</summary>
+    public const string PatternCostScoreInconsistent = "TOOL034";
+
+    /// <summary>TOOL035: a pattern lists no typical_use_cases. Checked when <see cref="Validation.ValidationOptions.ModellingRules"/> is on, and by <see cref="Quality.CatalogQuality"/>.</summary>
+    public const string PatternMissingUseCases = "TOOL035";
+
+    /// <summary>TOOL036: a pattern lists no limitations. Checked when <see cref="Validation.ValidationOptions.ModellingRules"/> is on, and by <see cref="Quality.CatalogQuality"/>.</summary>
+    public const string PatternMissingLimitations = "TOOL036";
+
+    /// <summary>TOOL037: a tool has no examples. Checked when <see cref="Validation.ValidationOptions.ModellingRules"/> is on, and by <see cref="Quality.CatalogQuality"/>.</summary>
+    public const string ToolMissingExamples = "TOOL037";
+
     /// <summary>CAP001: A capability is not a mapping.</summary>
     public const string CapabilityNotMapping = "CAP001";
 
@@ -395,6 +422,15 @@ public static class ValidationCodes
         ["TOOL026"] = "A value is longer than the catalog database's column for it (tool_name and names 100, version 20, platform and category 50, execution_location 100, scope, completeness, accuracy_level and freshness 50, data_source 100), or the tool could not be stored for another reason the store checks.",
         ["TOOL027"] = "A string (value or key, anywhere) holds a NUL or another control character (C0, C1, DEL; tab, line feed, carriage return allowed), e.g. written as \\e, \\x07 or \\0 in a double-quoted scalar.",
         ["TOOL028"] = "A value looks like a credential (a key ending in password/token/secret/api_key/private_key with a literal, or an AKIA…, ghp_…, xoxb-…, private-key block or JWT-shaped value) but is not marked !secret (a warning).",
+        ["TOOL029"] = "Warning (modelling rules): a capability name contains a generic word of the catalog guide (management, control, monitoring, …).",
+        ["TOOL030"] = "Warning (modelling rules): a capability is not in the documented capability vocabulary (CatalogConventions.Capabilities).",
+        ["TOOL031"] = "Warning (modelling rules): an expression uses a variable that is neither a common request variable (N, pages, p95_latency, file_size_kb, lines, hours, size_mb, rows) nor an input of the pattern with a numeric default.",
+        ["TOOL032"] = "Warning (modelling rules): a pattern that acts on targets (scope single_item, a host or computer input, an input saying \"N is\") has estimates that do not grow from N = 1 to N = 100.",
+        ["TOOL033"] = "Warning (modelling rules): a pattern is faster at the reference request than another pattern of its capability but declares the lower preference_match.speed.",
+        ["TOOL034"] = "Warning (modelling rules): a pattern is cheaper at the reference request than another pattern of its capability but declares the lower preference_match.cost.",
+        ["TOOL035"] = "Warning (modelling rules): a pattern lists no typical_use_cases.",
+        ["TOOL036"] = "Warning (modelling rules): a pattern lists no limitations.",
+        ["TOOL037"] = "Warning (modelling rules): a tool has no examples.",
         ["CAP001"] = "A capability is not a mapping.",
         ["CAP002"] = "Warning: a capability has no `description`.",
         ["CAP003"] = "A capability has no `patterns` section.",

@@ -51,6 +51,7 @@ public sealed class ToolValidator
         }
 
         StoreLimits(document.Tools, sink);
+        Modelling(document.Tools, document.Shape == ToolFileShape.Canonical ? document.Root : null, sink);
         return new ValidationReport(document.Source, sink.Findings) { Shape = document.Shape };
     }
 
@@ -64,6 +65,7 @@ public sealed class ToolValidator
         TextRules.Run(root, sink);
         Secrets(ToolFileShape.Canonical, root, sink);
         StoreLimits([tool], sink);
+        Modelling([tool], null, sink);
         return new ValidationReport(null, sink.Findings);
     }
 
@@ -87,6 +89,43 @@ public sealed class ToolValidator
                 sink.Error(ValidationCodes.ToolTooLongForStore, "", null, $"the catalog database cannot store this tool: {problem}");
             }
         }
+    }
+
+    /// <summary>
+    /// The modelling rules (<see cref="ValidationOptions.ModellingRules"/>), as warnings, once the document has no error;
+    /// positioned at their field when <paramref name="root"/> is the tool's canonical mapping.
+    /// </summary>
+    private void Modelling(IReadOnlyList<ToolDefinition> tools, YamlNode? root, FindingSink sink)
+    {
+        if (!Options.ModellingRules || tools.Count == 0 || sink.Findings.Any(f => f.IsError))
+        {
+            return;
+        }
+
+        foreach (var finding in Quality.ModellingRules.Check(tools, Options.Conventions))
+        {
+            sink.Warning(finding.Code, finding.Path, NodeAt(root, finding.Path), finding.Message);
+        }
+    }
+
+    /// <summary>The node at a dotted field path of a canonical tool (names hold no dots), or the nearest one on the way.</summary>
+    private static YamlNode? NodeAt(YamlNode? root, string path)
+    {
+        var at = root;
+        var current = root;
+        foreach (var key in path.Split('.'))
+        {
+            if (current is not YamlMapping map || map.Entries.FirstOrDefault(e => e.Key.Text == key) is not { } entry)
+            {
+                break;
+            }
+
+            // A section is reported at its key (its value starts on the next line), a scalar at its value.
+            at = entry.Value is YamlScalar ? entry.Value : entry.Key;
+            current = entry.Value;
+        }
+
+        return at;
     }
 
     /// <summary>Where <c>!secret</c> may stand (each tool of the file, in its canonical shape), and, in lenient mode,

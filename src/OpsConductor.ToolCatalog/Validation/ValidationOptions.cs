@@ -1,3 +1,5 @@
+using OpsConductor.ToolCatalog.Quality;
+
 namespace OpsConductor.ToolCatalog.Validation;
 
 /// <summary>
@@ -12,6 +14,24 @@ public sealed record ValidationOptions
 
     /// <summary>Reproduces the original <c>validate_tool.py</c>: same verdicts, its messages verbatim, plus this catalog's own rules.</summary>
     public static ValidationOptions StrictOriginal { get; } = new() { Strict = true };
+
+    /// <summary>
+    /// Lenient mode with the modelling rules of <c>docs/catalog-guide.md</c> on (<see cref="ModellingRules"/>): what
+    /// <c>toolcatalog lint</c> checks files with.
+    /// </summary>
+    public static ValidationOptions Modelling { get; } = new() { ModellingRules = true };
+
+    /// <summary>
+    /// Whether to also check the modelling rules of <c>docs/catalog-guide.md</c> (<c>TOOL029</c> to <c>TOOL037</c>: generic
+    /// or undocumented capability names, unprovided variables, estimates that ignore N, preference scores that contradict
+    /// the estimates, missing use cases, limitations or examples), as warnings in either mode, once a document has no
+    /// error. Off by default, so that <see cref="Lenient"/> and <see cref="StrictOriginal"/> accept and report the original
+    /// corpus exactly as before; <c>toolcatalog lint</c> and <see cref="Modelling"/> turn it on.
+    /// </summary>
+    public bool ModellingRules { get; init; }
+
+    /// <summary>The vocabularies the modelling rules check against; <see cref="CatalogConventions.Default"/> (the guide's) unless set.</summary>
+    public CatalogConventions Conventions { get; init; } = CatalogConventions.Default;
 
     /// <summary>Whether to reproduce the original validator (messages verbatim, its required fields as errors).</summary>
     public bool Strict { get; init; }

@@ -58,6 +58,10 @@ internal static partial class SampleCatalog
             .Where(r => r[5] == "yes")
             .ToDictionary(r => Unquote(r[0]), r => double.Parse(r[4], CultureInfo.InvariantCulture), StringComparer.Ordinal);
 
+    /// <summary>The guide's pattern-specific request variables (not common: the pattern that uses one declares its default).</summary>
+    public static IReadOnlySet<string> PatternVariables =>
+        TableRows("## Request variables").Where(r => r[5] == "no").Select(r => Unquote(r[0])).ToHashSet(StringComparer.Ordinal);
+
     private static IEnumerable<string[]> TableRows(string heading)
     {
         var start = Guide.IndexOf("\n" + heading + "\n", StringComparison.Ordinal);
