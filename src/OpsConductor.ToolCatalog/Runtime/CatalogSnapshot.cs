@@ -3,7 +3,6 @@ using System.Diagnostics.CodeAnalysis;
 using OpsConductor.ToolCatalog.Expressions;
 using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Storage;
-using OpsConductor.ToolCatalog.Selection;
 
 namespace OpsConductor.ToolCatalog.Runtime;
 
@@ -30,7 +29,7 @@ public sealed class CatalogSnapshot
     private readonly RunningExperiment[] _experiments;
     private readonly FrozenDictionary<string, CompiledPattern[]>? _experimentBuckets;
     private CatalogTool[]? _ordered;
-    private readonly RelevanceIndex _relevance;
+    private RelevanceIndex? _relevance;
 
     private CatalogSnapshot(
         long revision,
@@ -55,14 +54,23 @@ public sealed class CatalogSnapshot
         _nextOrder = nextOrder;
         _experiments = experiments;
         _experimentBuckets = experimentBuckets;
-        _relevance = relevance ?? BuildRelevance(byCapability);
+        _relevance = relevance;
     }
 
     /// <summary>
-    /// The lexical relevance index (BM25) over the patterns of selectable tools, built with the snapshot (each pattern's
-    /// terms are computed once per compiled pattern, so a hot reload re-reads only the changed tools' text).
+    /// The lexical relevance index (BM25) over the patterns of selectable tools, built the first time a request with a
+    /// query reads it from this snapshot (each pattern's terms are computed once per compiled pattern, so a rebuild
+    /// after a hot reload re-reads only the changed tools' text). Building it lazily keeps it off the paths that never
+    /// use it: applying a change (a 100,000-tool snapshot applies one tool in under a millisecond) and every request
+    /// without a query. Two threads may build it at once; both results are equal and either is kept.
     /// </summary>
-    internal RelevanceIndex Relevance => _relevance;
+    internal RelevanceIndex Relevance => Volatile.Read(ref _relevance) ?? BuildAndKeepRelevance();
+
+    private RelevanceIndex BuildAndKeepRelevance()
+    {
+        var built = BuildRelevance(_byCapability);
+        return Interlocked.CompareExchange(ref _relevance, built, null) ?? built;
+    }
 
     private static RelevanceIndex BuildRelevance(ShardedMap<CompiledPattern[]> byCapability)
     {

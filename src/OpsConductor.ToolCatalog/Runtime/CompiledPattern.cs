@@ -73,9 +73,9 @@ public sealed class CompiledPattern
     public double Simplicity { get; }
 
     /// <summary>The pattern's text as lexical relevance sees it (terms and frequencies); computed on first use, then kept.</summary>
-    internal Selection.RelevanceDocument Relevance => LazyInitializer.EnsureInitialized(ref _relevance, () => Selection.RelevanceDocument.For(this));
+    internal RelevanceDocument Relevance => LazyInitializer.EnsureInitialized(ref _relevance, () => RelevanceDocument.For(this));
 
-    private Selection.RelevanceDocument? _relevance;
+    private RelevanceDocument? _relevance;
 
     /// <summary><c>preference_match.accuracy</c>, clamped to [0, 1].</summary>
     public double Accuracy { get; }

@@ -1,3 +1,4 @@
+using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Selection;
 using OpsConductor.ToolCatalog.Tests.Samples;
 

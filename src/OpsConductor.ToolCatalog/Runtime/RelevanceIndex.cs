@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
-using OpsConductor.ToolCatalog.Runtime;
 
-namespace OpsConductor.ToolCatalog.Selection;
+namespace OpsConductor.ToolCatalog.Runtime;
 
 /// <summary>
 /// One pattern's text as lexical relevance sees it: its distinct terms (sorted, ordinal) with their frequencies, and its

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace OpsConductor.ToolCatalog.Selection;
+namespace OpsConductor.ToolCatalog.Runtime;
 
 /// <summary>
 /// The tokeniser of lexical relevance, the same for a pattern's text and a request's query: lower-case (invariant);
