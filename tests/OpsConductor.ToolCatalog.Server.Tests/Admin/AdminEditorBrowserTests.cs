@@ -257,22 +257,9 @@ public sealed class AdminEditorBrowserTests
 
     private async Task<IPage> SignInAsync(string key)
     {
-        _context ??= await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 860 } });
-        var page = await _context.NewPageAsync();
-        await page.GotoAsync(new Uri(_host.BaseAddress, "/admin/signin").ToString());
-        await page.GetByTestId("api-key").FillAsync(key);
-        await page.GetByTestId("sign-in").ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/admin(/signin\\?.*)?$"), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
-        await WaitForCircuitAsync(page);
-        return page;
+        _context ??= await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.ToString(), ViewportSize = AdminPages.Screen });
+        return await AdminPages.SignInAsync(_context, _host.BaseAddress, key);
     }
 
-    private async Task OpenAsync(IPage page, string path)
-    {
-        await page.GotoAsync(new Uri(_host.BaseAddress, path).ToString());
-        await WaitForCircuitAsync(page);
-    }
-
-    private static async Task WaitForCircuitAsync(IPage page) =>
-        await page.GetByTestId("live").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+    private Task OpenAsync(IPage page, string path) => AdminPages.OpenAsync(page, _host.BaseAddress, path);
 }

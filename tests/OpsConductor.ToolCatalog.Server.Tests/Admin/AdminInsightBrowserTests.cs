@@ -130,8 +130,10 @@ public sealed class AdminInsightBrowserTests
         var row = page.Locator("tr[data-experiment='ui-faster']");
         await Expect(row.GetByTestId("state")).ToHaveTextAsync("draft");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "experiments.png"), FullPage = true });
-        await row.GetByRole(AriaRole.Link, new() { Name = "ui-faster" }).ClickAsync();
-        await WaitForCircuitAsync(page);
+        // Follow the row's link as a fresh page load that waits for the new page's circuit: a click on the link may load
+        // the page anew, and the old page's marker would then let the click on Start land on the prerendered button.
+        await Expect(row.GetByRole(AriaRole.Link, new() { Name = "ui-faster" })).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("/admin/experiments/ui-faster$"));
+        await OpenAsync(page, "/admin/experiments/ui-faster");
         await page.GetByTestId("start").ClickAsync();
         await Expect(page.GetByTestId("state")).ToHaveTextAsync("running");
         Assert.That((await _host.Store.GetExperimentAsync("ui-faster"))!.Definition.Environments, Is.EqualTo(new[] { "production" }));
@@ -273,26 +275,11 @@ public sealed class AdminInsightBrowserTests
         Arm = arm,
     };
 
-    /// <summary>Opens the sign-in page in a fresh context, signs in with <paramref name="key"/>, and waits for the list's circuit.</summary>
     private async Task<IPage> SignInAsync(string key)
     {
-        _context ??= await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 860 } });
-        var page = await _context.NewPageAsync();
-        await page.GotoAsync(new Uri(_host.BaseAddress, "/admin/signin").ToString());
-        await page.GetByTestId("api-key").FillAsync(key);
-        await page.GetByTestId("sign-in").ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/admin$"), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
-        await WaitForCircuitAsync(page);
-        return page;
+        _context ??= await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.ToString(), ViewportSize = AdminPages.Screen });
+        return await AdminPages.SignInAsync(_context, _host.BaseAddress, key);
     }
 
-    /// <summary>Opens <paramref name="path"/> and waits for its interactive circuit (a click on a prerendered button is lost).</summary>
-    private async Task OpenAsync(IPage page, string path)
-    {
-        await page.GotoAsync(new Uri(_host.BaseAddress, path).ToString());
-        await WaitForCircuitAsync(page);
-    }
-
-    private static async Task WaitForCircuitAsync(IPage page) =>
-        await page.GetByTestId("live").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+    private Task OpenAsync(IPage page, string path) => AdminPages.OpenAsync(page, _host.BaseAddress, path);
 }

@@ -170,18 +170,8 @@ public sealed class AdminOpsBrowserTests
     private async Task<IPage> SignInAsync(string key)
     {
         _context ??= await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.ToString() });
-        var page = await _context.NewPageAsync();
-        await page.GotoAsync(new Uri(_host.BaseAddress, "/admin/signin").ToString());
-        await page.GetByTestId("api-key").FillAsync(key);
-        await page.GetByTestId("sign-in").ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/admin$"), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
-        await page.GetByTestId("live").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
-        return page;
+        return await AdminPages.SignInAsync(_context, _host.BaseAddress, key);
     }
 
-    private async Task OpenAsync(IPage page, string path)
-    {
-        await page.GotoAsync(new Uri(_host.BaseAddress, path).ToString());
-        await page.GetByTestId("live").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
-    }
+    private Task OpenAsync(IPage page, string path) => AdminPages.OpenAsync(page, _host.BaseAddress, path);
 }

@@ -226,7 +226,7 @@ public sealed class AdminUiBrowserTests
         var detail = await _context!.NewPageAsync();
         await OpenAsync(detail, ToolUrl(tool.Name));
         await Expect(detail.GetByTestId("status")).ToHaveTextAsync("active");
-        await WaitForCircuitAsync(detail);
+        await AdminPages.WaitForCircuitAsync(detail);
 
         using var api = _host.ClientAs("admin", "api-user");
         using var response = await api.PatchAsync($"/api/v1/tools/{tool.Name}/disable", null);
@@ -272,36 +272,11 @@ public sealed class AdminUiBrowserTests
         await _host.Catalog.WaitForRevisionAsync(written.Revision);
     }
 
-    /// <summary>Opens the sign-in page in a fresh context, signs in with <paramref name="key"/>, and waits for the circuit.</summary>
     private async Task<IPage> SignInAsync(string key)
     {
         _context ??= await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.ToString() });
-        var page = await _context.NewPageAsync();
-        await page.GotoAsync(new Uri(_host.BaseAddress, "/admin/signin").ToString());
-        await page.GetByTestId("api-key").FillAsync(key);
-        await page.GetByTestId("sign-in").ClickAsync();
-        // Only the navigation's commit: the page's own marker (below) says when it is usable. Waiting for the "load"
-        // event as well timed out once under a full parallel suite although the page had arrived (network idle).
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/admin(/signin\\?.*)?$"), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
-        if (!page.Url.Contains("/signin", StringComparison.Ordinal))
-        {
-            await WaitForCircuitAsync(page);
-        }
-
-        return page;
+        return await AdminPages.SignInAsync(_context, _host.BaseAddress, key);
     }
 
-    /// <summary>
-    /// Opens <paramref name="url"/> and waits for its interactive circuit: a click on a button that is only prerendered
-    /// is lost (the rollback test failed that way under load).
-    /// </summary>
-    private static async Task OpenAsync(IPage page, string url)
-    {
-        await page.GotoAsync(url);
-        await WaitForCircuitAsync(page);
-    }
-
-    /// <summary>Waits until the page's interactive circuit is up (the page renders a marker once it is interactive).</summary>
-    private static async Task WaitForCircuitAsync(IPage page) =>
-        await page.GetByTestId("live").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+    private Task OpenAsync(IPage page, string path) => AdminPages.OpenAsync(page, _host.BaseAddress, path);
 }
