@@ -18,57 +18,21 @@ namespace OpsConductor.ToolCatalog.Server.Tests.Admin;
 /// server's refusals are checked through <see cref="AdminActions"/> with a viewer's principal, without the page.
 /// </summary>
 [TestFixture]
-public sealed class AdminEditorBrowserTests
+public sealed class AdminEditorBrowserTests : AdminBrowserFixture
 {
+    /// <inheritdoc />
+    protected override string KeyPrefix => "editor";
+
+    /// <inheritdoc />
+    protected override ViewportSize? Viewport => AdminPages.Screen;
+
     private const string TimeField = "[data-field='capabilities.host_command.patterns.run.time_estimate_ms']";
-    private ServerHost _host = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-    private string _adminKey = null!;
-    private string _viewerKey = null!;
-    private IBrowserContext? _context;
-
-    [OneTimeSetUp]
-    public async Task StartHostAndBrowser()
-    {
-        _host = await ServerHost.StartAsync(static h => h.ServeOverKestrel());
-        var keys = _host.Services.GetRequiredService<ApiKeyStore>();
-        _adminKey = (await keys.CreateAsync("editor-admin", ToolCatalogRoles.Admin, null, "tests")).Key;
-        _viewerKey = (await keys.CreateAsync("editor-viewer", ToolCatalogRoles.Viewer, null, "tests")).Key;
-        (_playwright, _browser) = await Chromium.LaunchAsync();
-        SetDefaultExpectTimeout(20_000);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopHostAndBrowser()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
-
-    [TearDown]
-    public async Task CloseContext()
-    {
-        if (_context is not null)
-        {
-            await _context.DisposeAsync();
-            _context = null;
-        }
-    }
 
     [Test]
     public async Task An_admin_creates_a_tool_through_the_form_seeing_a_live_error_for_a_bad_expression_first()
     {
         const string name = "ui_editor_created";
-        var page = await SignInAsync(_adminKey);
+        var page = await SignInAsync(AdminKey);
         await OpenAsync(page, "/admin/editor?template=linux-cli");
 
         await page.Locator("[data-field='tool_name'] input").FillAsync(name);
@@ -86,11 +50,11 @@ public sealed class AdminEditorBrowserTests
         await Expect(page.GetByTestId("dry-run-headline")).ToContainTextAsync($"A new tool '{name}', version 1.0");
         await Expect(page.GetByTestId("dry-run-diff")).ToContainTextAsync("500 + 20 * N");
         await Screenshot(page, "editor-dry-run.png");
-        Assert.That(await _host.Store.GetAsync(name), Is.Null, "the dry run writes nothing");
+        Assert.That(await Host.Store.GetAsync(name), Is.Null, "the dry run writes nothing");
         await page.GetByTestId("publish").ClickAsync();
 
         await Expect(page.GetByTestId("message")).ToContainTextAsync("created");
-        Assert.That((await _host.Store.GetAsync(name))!.Definition.FindCapability("host_command")!.Patterns[0].TimeEstimateMs, Is.EqualTo("500 + 20 * N"));
+        Assert.That((await Host.Store.GetAsync(name))!.Definition.FindCapability("host_command")!.Patterns[0].TimeEstimateMs, Is.EqualTo("500 + 20 * N"));
         await OpenAsync(page, "/admin");
         await page.GetByTestId("search").FillAsync(name);
         await Expect(page.Locator($"tr[data-tool='{name}']")).ToBeVisibleAsync();
@@ -100,7 +64,7 @@ public sealed class AdminEditorBrowserTests
     public async Task A_script_typed_in_a_description_renders_as_text_in_the_dry_run()
     {
         const string description = "<script>window.__xss = 1</script><b>bold</b>";
-        var page = await SignInAsync(_adminKey);
+        var page = await SignInAsync(AdminKey);
         await OpenAsync(page, "/admin/editor?template=http-api");
 
         await page.Locator("[data-field='description'] textarea").FillAsync(description);
@@ -116,7 +80,7 @@ public sealed class AdminEditorBrowserTests
     public async Task A_viewer_gets_no_editor_and_no_delete()
     {
         var tool = await CreateAsync(GeneratedTools.Create(1, prefix: "ui-editor-viewer"));
-        var page = await SignInAsync(_viewerKey);
+        var page = await SignInAsync(ViewerKey);
 
         await OpenAsync(page, "/admin/editor");
         await Expect(page.GetByTestId("no-editor")).ToContainTextAsync("admin role");
@@ -134,9 +98,9 @@ public sealed class AdminEditorBrowserTests
     public async Task The_server_refuses_every_editor_write_of_a_viewer_and_changes_nothing()
     {
         var tool = await CreateAsync(GeneratedTools.Create(1, prefix: "ui-editor-refused"));
-        await using var scope = _host.Services.CreateAsyncScope();
+        await using var scope = Host.Services.CreateAsyncScope();
         var actions = ActionsAs(scope, ToolCatalogRoles.Viewer);
-        var revision = _host.Catalog.Current.Revision;
+        var revision = Host.Catalog.Current.Revision;
 
         var created = await actions.CreateToolAsync(tool with { Name = "ui_editor_refused_new" });
         var published = await actions.PublishVersionAsync(tool with { Version = "1.1", Description = "changed" }, revision, allowBreaking: false);
@@ -153,8 +117,8 @@ public sealed class AdminEditorBrowserTests
             }
 
             Assert.That(bulk.CanApply, Is.True, "the preview itself was fine: only the apply is refused");
-            Assert.That(await _host.Store.GetAsync("ui_editor_refused_new"), Is.Null);
-            Assert.That((await _host.Store.GetAsync(tool.Name))!.Definition, Is.EqualTo(tool), "nothing was changed");
+            Assert.That(await Host.Store.GetAsync("ui_editor_refused_new"), Is.Null);
+            Assert.That((await Host.Store.GetAsync(tool.Name))!.Definition, Is.EqualTo(tool), "nothing was changed");
         });
     }
 
@@ -162,10 +126,10 @@ public sealed class AdminEditorBrowserTests
     public async Task Publishing_a_version_of_a_tool_changed_meanwhile_is_a_conflict_that_writes_nothing()
     {
         var tool = await CreateAsync(GeneratedTools.Create(1, prefix: "ui-editor-conflict"));
-        var readAt = _host.Catalog.Current.Revision;
-        var other = await _host.Store.PublishAsync(tool with { Version = "1.1", Description = "published by someone else" });
-        await _host.Catalog.WaitForRevisionAsync(other.Revision);
-        await using var scope = _host.Services.CreateAsyncScope();
+        var readAt = Host.Catalog.Current.Revision;
+        var other = await Host.Store.PublishAsync(tool with { Version = "1.1", Description = "published by someone else" });
+        await Host.Catalog.WaitForRevisionAsync(other.Revision);
+        await using var scope = Host.Services.CreateAsyncScope();
 
         var result = await ActionsAs(scope, ToolCatalogRoles.Admin).PublishVersionAsync(tool with { Version = "1.2", Description = "mine" }, readAt, allowBreaking: false);
 
@@ -174,7 +138,7 @@ public sealed class AdminEditorBrowserTests
             Assert.That(result.Succeeded, Is.False);
             Assert.That(result.IsConflict, Is.True, result.Message);
             Assert.That(result.Message, Does.Contain("your form is kept"));
-            Assert.That((await _host.Store.GetAsync(tool.Name))!.Definition.Version, Is.EqualTo("1.1"));
+            Assert.That((await Host.Store.GetAsync(tool.Name))!.Definition.Version, Is.EqualTo("1.1"));
         });
     }
 
@@ -182,17 +146,17 @@ public sealed class AdminEditorBrowserTests
     public async Task An_admin_deletes_a_tool_after_confirming()
     {
         var tool = await CreateAsync(GeneratedTools.Create(1, prefix: "ui-editor-delete"));
-        var page = await SignInAsync(_adminKey);
+        var page = await SignInAsync(AdminKey);
         await OpenAsync(page, $"/admin/tools/{tool.Name}");
 
         await page.GetByTestId("delete").ClickAsync();
         await Expect(page.GetByTestId("delete-confirmation")).ToContainTextAsync(tool.Name);
-        Assert.That(await _host.Store.GetAsync(tool.Name), Is.Not.Null, "asking is not deleting");
+        Assert.That(await Host.Store.GetAsync(tool.Name), Is.Not.Null, "asking is not deleting");
         await page.GetByTestId("confirm-delete").ClickAsync();
 
         await Expect(page.GetByTestId("not-found")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("message")).ToContainTextAsync("delete done");
-        Assert.That(_host.Catalog.Current.FindTool(tool.Name), Is.Null);
+        Assert.That(Host.Catalog.Current.FindTool(tool.Name), Is.Null);
     }
 
     [Test]
@@ -200,7 +164,7 @@ public sealed class AdminEditorBrowserTests
     {
         var first = await CreateAsync(GeneratedTools.Create(1, prefix: "ui-editor-bulk"));
         var second = await CreateAsync(GeneratedTools.Create(2, prefix: "ui-editor-bulk"));
-        var page = await SignInAsync(_adminKey);
+        var page = await SignInAsync(AdminKey);
         await page.GetByTestId("search").FillAsync("ui-editor-bulk-");
         await Expect(page.GetByTestId("tool-row")).ToHaveCountAsync(2);
         await page.GetByLabel($"Select {first.Name}").CheckAsync();
@@ -214,7 +178,7 @@ public sealed class AdminEditorBrowserTests
         await Expect(page.GetByTestId("bulk-change")).ToHaveCountAsync(2);
         await Expect(page.GetByTestId("bulk-preview")).ToContainTextAsync("metadata.owner");
         await Expect(page.GetByTestId("bulk-preview")).ToContainTextAsync("1.0 → 1.1");
-        Assert.That((await _host.Store.GetAsync(first.Name))!.Definition.Version, Is.EqualTo(first.Version), "a preview writes nothing");
+        Assert.That((await Host.Store.GetAsync(first.Name))!.Definition.Version, Is.EqualTo(first.Version), "a preview writes nothing");
 
         await page.GetByTestId("bulk-apply").ClickAsync();
 
@@ -223,7 +187,7 @@ public sealed class AdminEditorBrowserTests
         {
             foreach (var tool in new[] { first, second })
             {
-                var stored = (await _host.Store.GetAsync(tool.Name))!.Definition;
+                var stored = (await Host.Store.GetAsync(tool.Name))!.Definition;
                 Assert.That(stored.Version, Is.EqualTo("1.1"));
                 Assert.That(stored.Metadata.GetText("owner"), Is.EqualTo("ops"));
             }
@@ -241,8 +205,8 @@ public sealed class AdminEditorBrowserTests
 
     private async Task<ToolDefinition> CreateAsync(ToolDefinition tool)
     {
-        var written = await _host.Store.CreateAsync(tool);
-        await _host.Catalog.WaitForRevisionAsync(written.Revision);
+        var written = await Host.Store.CreateAsync(tool);
+        await Host.Catalog.WaitForRevisionAsync(written.Revision);
         return tool;
     }
 
@@ -254,12 +218,4 @@ public sealed class AdminEditorBrowserTests
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetFullPath(folder), file), FullPage = true });
         }
     }
-
-    private async Task<IPage> SignInAsync(string key)
-    {
-        _context ??= await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.ToString(), ViewportSize = AdminPages.Screen });
-        return await AdminPages.SignInAsync(_context, _host.BaseAddress, key);
-    }
-
-    private Task OpenAsync(IPage page, string path) => AdminPages.OpenAsync(page, _host.BaseAddress, path);
 }

@@ -23,14 +23,14 @@ namespace OpsConductor.ToolCatalog.Server.Tests.Admin;
 /// Screenshots of the pages go to <c>TOOLCATALOG_UI_SCREENSHOTS</c> when set (<c>docs/ui</c>), else the work folder.
 /// </summary>
 [TestFixture]
-public sealed class AdminInsightBrowserTests
+public sealed class AdminInsightBrowserTests : AdminBrowserFixture
 {
-    private ServerHost _host = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-    private string _adminKey = null!;
-    private string _viewerKey = null!;
-    private IBrowserContext? _context;
+    /// <inheritdoc />
+    protected override string KeyPrefix => "insight";
+
+    /// <inheritdoc />
+    protected override ViewportSize? Viewport => AdminPages.Screen;
+
 
     private static string Screenshots
     {
@@ -44,47 +44,11 @@ public sealed class AdminInsightBrowserTests
         }
     }
 
-    [OneTimeSetUp]
-    public async Task StartHostAndBrowser()
-    {
-        _host = await ServerHost.StartAsync(static h => h.ServeOverKestrel());
-        var keys = _host.Services.GetRequiredService<ApiKeyStore>();
-        _adminKey = (await keys.CreateAsync("insight-admin", ToolCatalogRoles.Admin, null, "tests")).Key;
-        _viewerKey = (await keys.CreateAsync("insight-viewer", ToolCatalogRoles.Viewer, null, "tests")).Key;
-        (_playwright, _browser) = await Chromium.LaunchAsync();
-        SetDefaultExpectTimeout(20_000);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopHostAndBrowser()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
-
-    [TearDown]
-    public async Task CloseContext()
-    {
-        if (_context is not null)
-        {
-            await _context.DisposeAsync();
-            _context = null;
-        }
-    }
-
     [Test]
     public async Task The_dashboard_charts_a_tools_estimate_against_actual_recorded_through_the_API_and_Apply_publishes_the_recommendation()
     {
         var (tool, recommendation) = await ToolWithRecommendationAsync("ui-telemetry");
-        var page = await SignInAsync(_adminKey);
+        var page = await SignInAsync(AdminKey);
 
         await OpenAsync(page, $"/admin/telemetry?tool={tool}");
 
@@ -99,12 +63,12 @@ public sealed class AdminInsightBrowserTests
         await page.GetByTestId($"apply-{recommendation.Id}").ClickAsync();
 
         await Expect(page.GetByTestId("recommendation-message")).ToContainTextAsync($"Recommendation {recommendation.Id} applied");
-        var latest = (await _host.Store.GetAsync(tool))!.Definition;
+        var latest = (await Host.Store.GetAsync(tool))!.Definition;
         Assert.That(latest.Version, Is.Not.EqualTo("1.0"), "a new version was published");
         Assert.That(latest.Capabilities[0].Patterns[0].TimeEstimateMs, Is.EqualTo(recommendation.Recommended));
         await Expect(page.GetByTestId("recommendation-message")).ToContainTextAsync($"version {latest.Version} published");
         await Expect(page.GetByTestId($"apply-{recommendation.Id}")).ToHaveCountAsync(0);
-        var audit = await _host.Store.GetAuditAsync(tool);
+        var audit = await Host.Store.GetAuditAsync(tool);
         Assert.That(audit.OrderBy(a => a.Id).Last().ChangedBy, Is.EqualTo("key:insight-admin"));
         await OpenAsync(page, $"/admin/tools/{tool}");
         await Expect(page.GetByTestId("version")).ToHaveTextAsync(latest.Version);
@@ -115,7 +79,7 @@ public sealed class AdminInsightBrowserTests
     public async Task An_admin_creates_starts_reads_the_results_of_and_promotes_an_experiment_through_the_pages()
     {
         var tool = await ToolWithTwoVersionsAsync("ui-exp");
-        var page = await SignInAsync(_adminKey);
+        var page = await SignInAsync(AdminKey);
         await OpenAsync(page, "/admin/experiments");
 
         await page.GetByTestId("new-name").FillAsync("ui-faster");
@@ -136,9 +100,9 @@ public sealed class AdminInsightBrowserTests
         await OpenAsync(page, "/admin/experiments/ui-faster");
         await page.GetByTestId("start").ClickAsync();
         await Expect(page.GetByTestId("state")).ToHaveTextAsync("running");
-        Assert.That((await _host.Store.GetExperimentAsync("ui-faster"))!.Definition.Environments, Is.EqualTo(new[] { "production" }));
+        Assert.That((await Host.Store.GetExperimentAsync("ui-faster"))!.Definition.Environments, Is.EqualTo(new[] { "production" }));
 
-        await _host.Store.WriteTelemetryAsync([.. Enumerable.Range(0, 100).SelectMany(i => new[]
+        await Host.Store.WriteTelemetryAsync([.. Enumerable.Range(0, 100).SelectMany(i => new[]
         {
             Enrolled(tool, "1.0", ExperimentArm.A, 200 + (i % 20)), Enrolled(tool, "2.0", ExperimentArm.B, 100 + (i % 20)),
         })]);
@@ -154,16 +118,16 @@ public sealed class AdminInsightBrowserTests
 
         await Expect(page.GetByTestId("state")).ToHaveTextAsync("completed");
         await Expect(page.GetByTestId("winner")).ToHaveTextAsync("b");
-        Assert.That((await _host.Store.GetAsync(tool))!.Definition.Version, Is.EqualTo("2.0"));
-        Assert.That(_host.Catalog.Current.FindTool(tool)!.Definition.Version, Is.EqualTo("2.0"), "the server's snapshot has it");
+        Assert.That((await Host.Store.GetAsync(tool))!.Definition.Version, Is.EqualTo("2.0"));
+        Assert.That(Host.Catalog.Current.FindTool(tool)!.Definition.Version, Is.EqualTo("2.0"), "the server's snapshot has it");
     }
 
     [Test]
     public async Task A_viewer_sees_results_but_no_write_controls_on_the_telemetry_and_experiment_pages_and_they_follow_changes_live()
     {
         var (tool, recommendation) = await ToolWithRecommendationAsync("ui-insight-viewer");
-        await _host.Store.CreateExperimentAsync(new ExperimentDefinition { Name = "ui-viewer-exp", Tool = tool, VersionA = "1.0", VersionB = "1.0-b" });
-        var page = await SignInAsync(_viewerKey);
+        await Host.Store.CreateExperimentAsync(new ExperimentDefinition { Name = "ui-viewer-exp", Tool = tool, VersionA = "1.0", VersionB = "1.0-b" });
+        var page = await SignInAsync(ViewerKey);
 
         await OpenAsync(page, $"/admin/telemetry?tool={tool}");
         await Expect(page.Locator($"tr[data-testid='recommendation-row'][data-id='{recommendation.Id}']")).ToBeVisibleAsync();
@@ -179,7 +143,7 @@ public sealed class AdminInsightBrowserTests
         await Expect(page.GetByTestId("edit-controls")).ToHaveCountAsync(0);
 
         // Live: a start through the API (it bumps the catalog revision) shows on the open page without a reload.
-        using var api = _host.ClientAs("admin", "api-user");
+        using var api = Host.ClientAs("admin", "api-user");
         using var started = await api.PostAsync("/api/v1/experiments/ui-viewer-exp/start", null);
         Assert.That(started.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         await Expect(page.GetByTestId("state")).ToHaveTextAsync("running");
@@ -189,8 +153,8 @@ public sealed class AdminInsightBrowserTests
     public async Task The_server_refuses_a_viewers_experiment_and_recommendation_writes_and_changes_nothing()
     {
         var (tool, recommendation) = await ToolWithRecommendationAsync("ui-insight-refused");
-        await _host.Store.CreateExperimentAsync(new ExperimentDefinition { Name = "ui-refused-exp", Tool = tool, VersionA = "1.0", VersionB = "1.0-b" });
-        await using var scope = _host.Services.CreateAsyncScope();
+        await Host.Store.CreateExperimentAsync(new ExperimentDefinition { Name = "ui-refused-exp", Tool = tool, VersionA = "1.0", VersionB = "1.0-b" });
+        await using var scope = Host.Services.CreateAsyncScope();
         var viewer = new ClaimsPrincipal(new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, "key:insight-viewer"), new Claim(ClaimTypes.Role, ToolCatalogRoles.Viewer)], "test", ClaimTypes.Name, ClaimTypes.Role));
         ((IHostEnvironmentAuthenticationStateProvider)scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>())
@@ -210,10 +174,10 @@ public sealed class AdminInsightBrowserTests
         {
             Assert.That(results.Select(r => r.Succeeded), Has.All.False);
             Assert.That(results.Select(r => r.Message), Has.All.StartWith("Refused: 'key:insight-viewer'").And.All.Contain("Nothing was changed"));
-            Assert.That((await _host.Store.GetExperimentAsync("ui-refused-exp"))!.State, Is.EqualTo(ExperimentState.Draft));
-            Assert.That(await _host.Store.GetExperimentAsync("ui-refused-new"), Is.Null);
-            Assert.That((await _host.Store.GetAsync(tool))!.Definition.Version, Is.EqualTo("1.0"));
-            Assert.That((await _host.Store.GetRecommendationAsync(recommendation.Id))!.AppliedAt, Is.Null);
+            Assert.That((await Host.Store.GetExperimentAsync("ui-refused-exp"))!.State, Is.EqualTo(ExperimentState.Draft));
+            Assert.That(await Host.Store.GetExperimentAsync("ui-refused-new"), Is.Null);
+            Assert.That((await Host.Store.GetAsync(tool))!.Definition.Version, Is.EqualTo("1.0"));
+            Assert.That((await Host.Store.GetRecommendationAsync(recommendation.Id))!.AppliedAt, Is.Null);
         });
     }
 
@@ -225,9 +189,9 @@ public sealed class AdminInsightBrowserTests
     {
         var tool = GeneratedTools.Create(0, capabilities: 1, patterns: 1, prefix: name) with { Name = name };
         tool = tool with { Capabilities = [tool.Capabilities[0] with { Patterns = [tool.Capabilities[0].Patterns[0] with { TimeEstimateMs = "1500 + 350 * N" }] }] };
-        await _host.Store.CreateAsync(tool with { Version = "1.0-b" });
-        var written = await _host.Store.PublishAsync(tool);
-        await _host.Catalog.WaitForRevisionAsync(written.Revision);
+        await Host.Store.CreateAsync(tool with { Version = "1.0-b" });
+        var written = await Host.Store.PublishAsync(tool);
+        await Host.Catalog.WaitForRevisionAsync(written.Revision);
         var random = new Random(5);
         var start = DateTimeOffset.UtcNow.AddDays(-5);
         var records = Enumerable.Range(0, 400).Select(i =>
@@ -245,20 +209,20 @@ public sealed class AdminInsightBrowserTests
                 ["executed_at"] = start.AddMinutes(i * 15).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             });
         });
-        using var api = _host.ClientAs("admin", "orchestrator");
+        using var api = Host.ClientAs("admin", "orchestrator");
         using var response = await api.PostAsync("/api/v1/telemetry", new StringContent($"[{string.Join(',', records)}]", Encoding.UTF8, "application/json"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        var recommendation = (await _host.Store.RecommendAsync(new RecommendationOptions { Tool = name })).Recommendations.Single(r => r.Field == "time_estimate_ms");
+        var recommendation = (await Host.Store.RecommendAsync(new RecommendationOptions { Tool = name })).Recommendations.Single(r => r.Field == "time_estimate_ms");
         return (name, recommendation);
     }
 
     /// <summary>A tool with versions 1.0 (latest) and 2.0, as an experiment between them needs.</summary>
     private async Task<string> ToolWithTwoVersionsAsync(string name)
     {
-        await _host.Store.CreateAsync(GeneratedTools.Create(1, capabilities: 1, patterns: 1, prefix: name) with { Name = name });
-        await _host.Store.PublishAsync(GeneratedTools.Create(1, capabilities: 1, patterns: 1, prefix: name, version: "2.0") with { Name = name });
-        var back = await _host.Store.RollbackAsync(name, "1.0");
-        await _host.Catalog.WaitForRevisionAsync(back.Revision);
+        await Host.Store.CreateAsync(GeneratedTools.Create(1, capabilities: 1, patterns: 1, prefix: name) with { Name = name });
+        await Host.Store.PublishAsync(GeneratedTools.Create(1, capabilities: 1, patterns: 1, prefix: name, version: "2.0") with { Name = name });
+        var back = await Host.Store.RollbackAsync(name, "1.0");
+        await Host.Catalog.WaitForRevisionAsync(back.Revision);
         return name;
     }
 
@@ -274,12 +238,4 @@ public sealed class AdminInsightBrowserTests
         Experiment = "ui-faster",
         Arm = arm,
     };
-
-    private async Task<IPage> SignInAsync(string key)
-    {
-        _context ??= await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.ToString(), ViewportSize = AdminPages.Screen });
-        return await AdminPages.SignInAsync(_context, _host.BaseAddress, key);
-    }
-
-    private Task OpenAsync(IPage page, string path) => AdminPages.OpenAsync(page, _host.BaseAddress, path);
 }

@@ -15,50 +15,11 @@ namespace OpsConductor.ToolCatalog.Server.Tests.Admin;
 /// PostgreSQL: one browser for the fixture, a fresh context per test; waits are Playwright's assertions on the DOM.
 /// </summary>
 [TestFixture]
-public sealed class AdminOpsBrowserTests
+public sealed class AdminOpsBrowserTests : AdminBrowserFixture
 {
-    private ServerHost _host = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-    private string _adminKey = null!;
-    private string _viewerKey = null!;
-    private IBrowserContext? _context;
+    /// <inheritdoc />
+    protected override string KeyPrefix => "ops";
 
-    [OneTimeSetUp]
-    public async Task StartHostAndBrowser()
-    {
-        _host = await ServerHost.StartAsync(static h => h.ServeOverKestrel());
-        var keys = _host.Services.GetRequiredService<ApiKeyStore>();
-        _adminKey = (await keys.CreateAsync("ops-admin", ToolCatalogRoles.Admin, null, "tests")).Key;
-        _viewerKey = (await keys.CreateAsync("ops-viewer", ToolCatalogRoles.Viewer, null, "tests")).Key;
-        (_playwright, _browser) = await Chromium.LaunchAsync();
-        SetDefaultExpectTimeout(20_000);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopHostAndBrowser()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
-
-    [TearDown]
-    public async Task CloseContext()
-    {
-        if (_context is not null)
-        {
-            await _context.DisposeAsync();
-            _context = null;
-        }
-    }
 
     [Test]
     public async Task A_viewer_sees_the_pick_and_an_exclusion_with_its_reason_and_the_result_follows_a_disable_through_the_API()
@@ -66,7 +27,7 @@ public sealed class AdminOpsBrowserTests
         // Each tool's patterns cost 1, 2 and 3 under a capability only these two tools offer; pattern_2 is not production-safe.
         var first = await CreateAsync(Unique(GeneratedTools.Create(1, capabilities: 1, patterns: 3, prefix: "ui-play"), "play_cap"));
         var second = await CreateAsync(Unique(GeneratedTools.Create(2, capabilities: 1, patterns: 3, prefix: "ui-play"), "play_cap"));
-        var page = await SignInAsync(_viewerKey);
+        var page = await SignInAsync(ViewerKey);
         await OpenAsync(page, "/admin/playground");
 
         await page.GetByTestId("capabilities").FillAsync("play_cap");
@@ -86,7 +47,7 @@ public sealed class AdminOpsBrowserTests
         await Expect(costly).ToContainTextAsync("1.5");
         await Expect(page.Locator($"tr[data-testid='exclusion'][data-tool='{winner}'][data-pattern='pattern_2']")).ToContainTextAsync("not marked as production-safe");
 
-        using var api = _host.ClientAs("admin", "api-user");
+        using var api = Host.ClientAs("admin", "api-user");
         using var response = await api.PatchAsync($"/api/v1/tools/{winner}/disable", null);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
@@ -98,7 +59,7 @@ public sealed class AdminOpsBrowserTests
     [Test]
     public async Task A_bad_variable_is_shown_at_its_row_and_nothing_is_selected()
     {
-        var page = await SignInAsync(_viewerKey);
+        var page = await SignInAsync(ViewerKey);
         await OpenAsync(page, "/admin/playground");
 
         await page.GetByTestId("capabilities").FillAsync("play_cap");
@@ -117,9 +78,9 @@ public sealed class AdminOpsBrowserTests
         const string description = "<script>window.__xss = 1</script><b>bold</b>";
         var tool = await CreateAsync(GeneratedTools.Create(1, capabilities: 1, patterns: 1, prefix: "ui-audit"));
         await CreateAsync(GeneratedTools.Create(2, capabilities: 1, patterns: 1, prefix: "ui-audit"));
-        var written = await _host.Store.PublishAsync(tool with { Version = "1.1", Description = description });
-        await _host.Catalog.WaitForRevisionAsync(written.Revision);
-        var page = await SignInAsync(_adminKey);
+        var written = await Host.Store.PublishAsync(tool with { Version = "1.1", Description = description });
+        await Host.Catalog.WaitForRevisionAsync(written.Revision);
+        var page = await SignInAsync(AdminKey);
         await OpenAsync(page, "/admin/audit");
 
         await page.GetByTestId("filter-tool").FillAsync(tool.Name);
@@ -144,10 +105,10 @@ public sealed class AdminOpsBrowserTests
     public async Task The_stores_audit_query_filters_by_action()
     {
         var tool = await CreateAsync(GeneratedTools.Create(3, capabilities: 1, patterns: 1, prefix: "ui-audit"));
-        await _host.Store.DisableAsync(tool.Name, null, new ChangeContext { Actor = "tests" });
+        await Host.Store.DisableAsync(tool.Name, null, new ChangeContext { Actor = "tests" });
 
-        var disabled = await _host.Store.QueryAuditAsync(new AuditQuery { ToolName = tool.Name, Action = "disabled" });
-        var all = await _host.Store.QueryAuditAsync(new AuditQuery { ToolName = tool.Name });
+        var disabled = await Host.Store.QueryAuditAsync(new AuditQuery { ToolName = tool.Name, Action = "disabled" });
+        var all = await Host.Store.QueryAuditAsync(new AuditQuery { ToolName = tool.Name });
 
         Assert.Multiple(() =>
         {
@@ -162,16 +123,8 @@ public sealed class AdminOpsBrowserTests
 
     private async Task<ToolDefinition> CreateAsync(ToolDefinition tool)
     {
-        var written = await _host.Store.CreateAsync(tool);
-        await _host.Catalog.WaitForRevisionAsync(written.Revision);
+        var written = await Host.Store.CreateAsync(tool);
+        await Host.Catalog.WaitForRevisionAsync(written.Revision);
         return tool;
     }
-
-    private async Task<IPage> SignInAsync(string key)
-    {
-        _context ??= await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.ToString() });
-        return await AdminPages.SignInAsync(_context, _host.BaseAddress, key);
-    }
-
-    private Task OpenAsync(IPage page, string path) => AdminPages.OpenAsync(page, _host.BaseAddress, path);
 }

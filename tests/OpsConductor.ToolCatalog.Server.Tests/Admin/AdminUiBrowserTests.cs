@@ -18,63 +18,29 @@ namespace OpsConductor.ToolCatalog.Server.Tests.Admin;
 /// fixture, a fresh browser context (no cookies) per test. Waits are Playwright's auto-waiting assertions on the DOM.
 /// </summary>
 [TestFixture]
-public sealed class AdminUiBrowserTests
+public sealed class AdminUiBrowserTests : AdminBrowserFixture
 {
-    private ServerHost _host = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-    private string _adminKey = null!;
-    private string _viewerKey = null!;
-    private IBrowserContext? _context;
+    /// <inheritdoc />
+    protected override string KeyPrefix => "ui";
 
-    [OneTimeSetUp]
-    public async Task StartHostAndBrowser()
+    /// <summary>The host with a secret key ring, so a tool may hold a secret (the masking test).</summary>
+    private protected override Task<ServerHost> StartHostAsync()
     {
         var ring = SecretKeyRing.Create(TimeProvider.System);
-        _host = await ServerHost.StartAsync(h => h.ServeOverKestrel().ConfigureServices(s => s.AddSingleton<ISecretProtector>(ring)));
-        var keys = _host.Services.GetRequiredService<ApiKeyStore>();
-        _adminKey = (await keys.CreateAsync("ui-admin", ToolCatalogRoles.Admin, null, "tests")).Key;
-        _viewerKey = (await keys.CreateAsync("ui-viewer", ToolCatalogRoles.Viewer, null, "tests")).Key;
-        (_playwright, _browser) = await Chromium.LaunchAsync();
-        SetDefaultExpectTimeout(20_000);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopHostAndBrowser()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
-
-    [TearDown]
-    public async Task CloseContext()
-    {
-        if (_context is not null)
-        {
-            await _context.DisposeAsync();
-            _context = null;
-        }
+        return ServerHost.StartAsync(h => h.ServeOverKestrel().ConfigureServices(s => s.AddSingleton<ISecretProtector>(ring)));
     }
 
     [Test]
     public async Task An_admin_signs_in_with_an_API_key_and_the_tools_list_shows_a_tool()
     {
         var tool = await CreateAsync(GeneratedTools.Create(1, prefix: "ui-list"));
-        var page = await SignInAsync(_adminKey);
+        var page = await SignInAsync(AdminKey);
 
         await page.GetByTestId("search").FillAsync(tool.Name);
 
         await Expect(page.Locator($"tr[data-tool='{tool.Name}']")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("key:ui-admin (admin)");
-        await Expect(page.Locator("body")).Not.ToContainTextAsync(_adminKey);
+        await Expect(page.Locator("body")).Not.ToContainTextAsync(AdminKey);
     }
 
     [Test]
@@ -83,21 +49,21 @@ public sealed class AdminUiBrowserTests
         var page = await SignInAsync("tc_AAAAAAAA_not-a-real-key-at-all-000000000000");
 
         await Expect(page.GetByTestId("sign-in-error")).ToContainTextAsync("not accepted");
-        await page.GotoAsync(new Uri(_host.BaseAddress, "/admin").ToString());
+        await page.GotoAsync(new Uri(Host.BaseAddress, "/admin").ToString());
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/admin/signin"));
     }
 
     [Test]
     public async Task The_admin_cookie_is_HttpOnly_and_SameSite_Strict_and_holds_no_key()
     {
-        await SignInAsync(_adminKey);
+        await SignInAsync(AdminKey);
 
-        var cookie = (await _context!.CookiesAsync()).Single(c => c.Name == "toolcatalog_admin");
+        var cookie = (await Context!.CookiesAsync()).Single(c => c.Name == "toolcatalog_admin");
         Assert.Multiple(() =>
         {
             Assert.That(cookie.HttpOnly, Is.True);
             Assert.That(cookie.SameSite, Is.EqualTo(SameSiteAttribute.Strict));
-            Assert.That(cookie.Value, Does.Not.Contain(_adminKey));
+            Assert.That(cookie.Value, Does.Not.Contain(AdminKey));
         });
     }
 
@@ -106,7 +72,7 @@ public sealed class AdminUiBrowserTests
     {
         var tool = await CreateAsync(GeneratedTools.Create(1, prefix: "ui-viewer"));
         await PublishAsync(tool with { Version = "1.1" });
-        var page = await SignInAsync(_viewerKey);
+        var page = await SignInAsync(ViewerKey);
 
         await OpenAsync(page, ToolUrl(tool.Name));
 
@@ -114,7 +80,7 @@ public sealed class AdminUiBrowserTests
         await Expect(page.GetByTestId("versions")).ToContainTextAsync("1.0");
         await Expect(page.GetByTestId("edit-controls")).ToHaveCountAsync(0);
         await Expect(page.Locator("button[data-testid^='rollback-']")).ToHaveCountAsync(0);
-        await OpenAsync(page, new Uri(_host.BaseAddress, "/admin").ToString());
+        await OpenAsync(page, new Uri(Host.BaseAddress, "/admin").ToString());
         await Expect(page.GetByTestId("tools")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("bulk-bar")).ToHaveCountAsync(0);
     }
@@ -123,7 +89,7 @@ public sealed class AdminUiBrowserTests
     public async Task The_server_refuses_a_viewers_change_even_without_the_page_and_changes_nothing()
     {
         var tool = await CreateAsync(GeneratedTools.Create(1, prefix: "ui-refused"));
-        await using var scope = _host.Services.CreateAsyncScope();
+        await using var scope = Host.Services.CreateAsyncScope();
         var viewer = new ClaimsPrincipal(new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, "key:ui-viewer"), new Claim(ClaimTypes.Role, ToolCatalogRoles.Viewer)], "test", ClaimTypes.Name, ClaimTypes.Role));
         ((IHostEnvironmentAuthenticationStateProvider)scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>())
@@ -136,7 +102,7 @@ public sealed class AdminUiBrowserTests
         {
             Assert.That(result.Succeeded, Is.False);
             Assert.That(result.Message, Does.Contain("Refused").And.Contain(tool.Name));
-            Assert.That((await _host.Store.GetAsync(tool.Name))!.Definition.Enabled, Is.True, "nothing was changed");
+            Assert.That((await Host.Store.GetAsync(tool.Name))!.Definition.Enabled, Is.True, "nothing was changed");
         });
     }
 
@@ -145,7 +111,7 @@ public sealed class AdminUiBrowserTests
     {
         var owned = await CreateAsync(GeneratedTools.Create(1, prefix: "ui-owned"));
         var other = await CreateAsync(GeneratedTools.Create(2, prefix: "ui-owned"));
-        await using var scope = _host.Services.CreateAsyncScope();
+        await using var scope = Host.Services.CreateAsyncScope();
         var owner = new ClaimsPrincipal(new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, "key:ui-owner"), new Claim(ClaimTypes.Role, ToolCatalogRoles.Owner), new Claim(ToolCatalogClaims.Tool, owned.Name)],
             "test", ClaimTypes.Name, ClaimTypes.Role));
@@ -159,9 +125,9 @@ public sealed class AdminUiBrowserTests
         Assert.Multiple(async () =>
         {
             Assert.That(mine.Succeeded, Is.True, mine.Message);
-            Assert.That((await _host.Store.GetAsync(owned.Name))!.Definition.Status, Is.EqualTo(ToolStatus.Deprecated));
+            Assert.That((await Host.Store.GetAsync(owned.Name))!.Definition.Status, Is.EqualTo(ToolStatus.Deprecated));
             Assert.That(theirs.Succeeded, Is.False);
-            Assert.That((await _host.Store.GetAsync(other.Name))!.Definition.Status, Is.EqualTo(ToolStatus.Active));
+            Assert.That((await Host.Store.GetAsync(other.Name))!.Definition.Status, Is.EqualTo(ToolStatus.Active));
         });
     }
 
@@ -170,7 +136,7 @@ public sealed class AdminUiBrowserTests
     {
         const string description = "<script>window.__xss = 1</script><b>bold</b> & 'quotes'";
         var tool = await CreateAsync(GeneratedTools.Create(1, prefix: "ui-xss") with { Description = description });
-        var page = await SignInAsync(_adminKey);
+        var page = await SignInAsync(AdminKey);
 
         await OpenAsync(page, ToolUrl(tool.Name));
 
@@ -188,7 +154,7 @@ public sealed class AdminUiBrowserTests
         {
             Metadata = DataMap.Create(("token", DataValue.FromSecret(SecretValue.FromPlaintext(value)))),
         });
-        var page = await SignInAsync(_adminKey);
+        var page = await SignInAsync(AdminKey);
 
         await OpenAsync(page, ToolUrl(tool.Name));
 
@@ -202,7 +168,7 @@ public sealed class AdminUiBrowserTests
     {
         var tool = await CreateAsync(GeneratedTools.Create(1, prefix: "ui-rollback") with { Description = "first version" });
         await PublishAsync(tool with { Version = "2.0", Description = "second version" });
-        var page = await SignInAsync(_adminKey);
+        var page = await SignInAsync(AdminKey);
         await OpenAsync(page, ToolUrl(tool.Name));
         await Expect(page.GetByTestId("version")).ToHaveTextAsync("2.0");
         await Expect(page.GetByTestId("diff")).ToContainTextAsync("second version");
@@ -212,23 +178,23 @@ public sealed class AdminUiBrowserTests
         await Expect(page.GetByTestId("version")).ToHaveTextAsync("1.0");
         await Expect(page.GetByTestId("description")).ToHaveTextAsync("first version");
         await Expect(page.GetByTestId("audit")).ToContainTextAsync("key:ui-admin");
-        Assert.That((await _host.Store.GetAsync(tool.Name))!.Definition.Version, Is.EqualTo("1.0"));
+        Assert.That((await Host.Store.GetAsync(tool.Name))!.Definition.Version, Is.EqualTo("1.0"));
     }
 
     [Test]
     public async Task A_change_made_through_the_API_appears_on_open_pages_without_a_reload()
     {
         var tool = await CreateAsync(GeneratedTools.Create(1, prefix: "ui-live"));
-        var list = await SignInAsync(_adminKey);
+        var list = await SignInAsync(AdminKey);
         await list.GetByTestId("search").FillAsync(tool.Name);
         var status = list.Locator($"tr[data-tool='{tool.Name}'] [data-testid='status']");
         await Expect(status).ToHaveTextAsync("active");
-        var detail = await _context!.NewPageAsync();
+        var detail = await Context!.NewPageAsync();
         await OpenAsync(detail, ToolUrl(tool.Name));
         await Expect(detail.GetByTestId("status")).ToHaveTextAsync("active");
         await AdminPages.WaitForCircuitAsync(detail);
 
-        using var api = _host.ClientAs("admin", "api-user");
+        using var api = Host.ClientAs("admin", "api-user");
         using var response = await api.PatchAsync($"/api/v1/tools/{tool.Name}/disable", null);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
@@ -241,7 +207,7 @@ public sealed class AdminUiBrowserTests
     {
         var first = await CreateAsync(GeneratedTools.Create(1, prefix: "ui-bulk"));
         var second = await CreateAsync(GeneratedTools.Create(2, prefix: "ui-bulk"));
-        var page = await SignInAsync(_adminKey);
+        var page = await SignInAsync(AdminKey);
         await page.GetByTestId("search").FillAsync("ui-bulk-");
         await Expect(page.GetByTestId("tool-row")).ToHaveCountAsync(2);
 
@@ -252,31 +218,23 @@ public sealed class AdminUiBrowserTests
         await Expect(page.GetByTestId("message")).ToContainTextAsync("2 tool(s) done");
         Assert.Multiple(async () =>
         {
-            Assert.That((await _host.Store.GetAsync(first.Name))!.Definition.Enabled, Is.False);
-            Assert.That((await _host.Store.GetAsync(second.Name))!.Definition.Enabled, Is.False);
+            Assert.That((await Host.Store.GetAsync(first.Name))!.Definition.Enabled, Is.False);
+            Assert.That((await Host.Store.GetAsync(second.Name))!.Definition.Enabled, Is.False);
         });
     }
 
-    private string ToolUrl(string name) => new Uri(_host.BaseAddress, $"/admin/tools/{name}").ToString();
+    private string ToolUrl(string name) => new Uri(Host.BaseAddress, $"/admin/tools/{name}").ToString();
 
     private async Task<ToolDefinition> CreateAsync(ToolDefinition tool)
     {
-        var written = await _host.Store.CreateAsync(tool);
-        await _host.Catalog.WaitForRevisionAsync(written.Revision);
+        var written = await Host.Store.CreateAsync(tool);
+        await Host.Catalog.WaitForRevisionAsync(written.Revision);
         return tool;
     }
 
     private async Task PublishAsync(ToolDefinition tool)
     {
-        var written = await _host.Store.PublishAsync(tool);
-        await _host.Catalog.WaitForRevisionAsync(written.Revision);
+        var written = await Host.Store.PublishAsync(tool);
+        await Host.Catalog.WaitForRevisionAsync(written.Revision);
     }
-
-    private async Task<IPage> SignInAsync(string key)
-    {
-        _context ??= await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseAddress.ToString() });
-        return await AdminPages.SignInAsync(_context, _host.BaseAddress, key);
-    }
-
-    private Task OpenAsync(IPage page, string path) => AdminPages.OpenAsync(page, _host.BaseAddress, path);
 }
