@@ -7,6 +7,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OpsConductor.ToolCatalog.AspNetCore;
 using OpsConductor.ToolCatalog.AspNetCore.ChangeFeed;
+using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Server.Tests.Support;
 using OpsConductor.ToolCatalog.Tests.Support;
 
@@ -192,10 +193,43 @@ public sealed class ChangeFeedEndpointTests
         var options = _host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ToolCatalogServerOptions>>().Value;
         using var slow = feed.Subscribe(_host.Catalog.Revision)!;
 
-        for (var i = 0; i <= options.ChangeFeedFollowerQueue; i++)
+        // The runtime releases WaitForRevisionAsync before it raises Changed, so the feed may not have offered the last
+        // event yet when the write is awaited. A handler added after the feed's runs after it for each snapshot: once
+        // it has seen the last revision, so has the feed.
+        long seen = 0;
+        var offered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        long target = long.MaxValue;
+        void OnChanged(object? sender, CatalogChangedEventArgs e)
         {
-            var written = await _host.Store.CreateAsync(GeneratedTools.Create(i, prefix: "feed-slow"));
-            await _host.Catalog.WaitForRevisionAsync(written.Revision);
+            InterlockedMax(ref seen, e.Current.Revision);
+            if (e.Current.Revision >= Volatile.Read(ref target))
+            {
+                offered.TrySetResult();
+            }
+        }
+
+        _host.Catalog.Changed += OnChanged;
+        try
+        {
+            long last = 0;
+            for (var i = 0; i <= options.ChangeFeedFollowerQueue; i++)
+            {
+                var written = await _host.Store.CreateAsync(GeneratedTools.Create(i, prefix: "feed-slow"));
+                last = written.Revision;
+                await _host.Catalog.WaitForRevisionAsync(written.Revision);
+            }
+
+            Volatile.Write(ref target, last);
+            if (Volatile.Read(ref seen) >= last)
+            {
+                offered.TrySetResult();
+            }
+
+            await offered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            _host.Catalog.Changed -= OnChanged;
         }
 
         Assert.That(slow.MustReload, Is.True);
@@ -275,6 +309,21 @@ public sealed class ChangeFeedEndpointTests
             {
                 return e; // not a keep-alive
             }
+        }
+    }
+
+    private static void InterlockedMax(ref long location, long value)
+    {
+        var current = Volatile.Read(ref location);
+        while (value > current)
+        {
+            var previous = Interlocked.CompareExchange(ref location, value, current);
+            if (previous == current)
+            {
+                return;
+            }
+
+            current = previous;
         }
     }
 }
