@@ -9,7 +9,7 @@ using static Microsoft.Playwright.Assertions;
 namespace OpsConductor.ToolCatalog.Server.Tests.Admin;
 
 /// <summary>
-/// Screenshots of each admin UI page over the sample catalog (samples/tools), taken in a real Chromium: into
+/// Screenshots of the sign-in, tools, tool, playground and audit pages over the sample catalog (samples/tools), taken in a real Chromium: into
 /// <c>TOOLCATALOG_UI_SCREENSHOTS</c> when set (<c>docs/ui</c> to refresh the docs' pictures), else into the test's
 /// work folder. Each page is checked to show what it is about before it is taken.
 /// </summary>
@@ -50,6 +50,25 @@ public sealed class AdminUiScreenshotTests
         await Expect(page.GetByTestId("diff")).ToContainTextAsync("shorter timeout");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, "tool.png"), FullPage = true });
 
-        Assert.That(new[] { "signin.png", "tools.png", "tool.png" }.Select(f => new FileInfo(Path.Combine(folder, f)).Length), Has.All.GreaterThan(10_000));
+        await AdminPages.OpenAsync(page, host.BaseAddress, "/admin/playground");
+        await page.GetByTestId("capabilities").FillAsync("log_search");
+        await page.GetByTestId("query").FillAsync("find errors in the journal quickly");
+        await page.GetByTestId("variable-name-0").FillAsync("N");
+        await page.GetByTestId("variable-value-0").FillAsync("5");
+        await page.GetByTestId("add-variable").ClickAsync();
+        await page.GetByTestId("variable-name-1").FillAsync("lines");
+        await page.GetByTestId("variable-value-1").FillAsync("1000");
+        await page.GetByTestId("select").ClickAsync();
+        await Expect(page.GetByTestId("result-revision")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, "playground.png"), FullPage = true });
+        await Expect(page.Locator("tr.chosen[data-testid='candidate']")).ToHaveCountAsync(1);
+
+        await AdminPages.OpenAsync(page, host.BaseAddress, "/admin/audit");
+        var published = page.Locator($"tr[data-testid='audit-entry'][data-tool='{changed.Name}']").First;
+        await published.GetByTestId("audit-expand").ClickAsync();
+        await Expect(published.GetByTestId("audit-diff")).ToContainTextAsync("shorter timeout");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, "audit.png") });
+
+        Assert.That(new[] { "signin.png", "tools.png", "tool.png", "playground.png", "audit.png" }.Select(f => new FileInfo(Path.Combine(folder, f)).Length), Has.All.GreaterThan(10_000));
     }
 }
