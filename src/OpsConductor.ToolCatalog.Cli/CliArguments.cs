@@ -81,6 +81,25 @@ internal static class CliArguments
         }
     }
 
+    /// <summary>
+    /// The option's value when its token converted to <typeparamref name="T"/>; false when it did not, so a range validator
+    /// checks only a value that parsed (the parser reports the unparsable token itself, naming the option, as a usage
+    /// error; <c>GetValueOrDefault</c> would throw instead, and the error would reach the user as a stack trace).
+    /// </summary>
+    internal static bool TryGetValue<T>(this OptionResult result, out T? value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default;
+            return false;
+        }
+    }
+
     /// <summary>Why <paramref name="name"/> can never name a stored tool, or null.</summary>
     internal static string? CheckName(string name) =>
         CheckText(name, MaxNameLength);

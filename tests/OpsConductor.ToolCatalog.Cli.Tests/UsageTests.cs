@@ -17,4 +17,17 @@ public sealed class UsageTests
         Assert.That(result.ExitCode, Is.EqualTo(0));
         Assert.That(result.Output, Does.Contain("toolcatalog"));
     }
+
+    [TestCase("list", "--limit", "many")]
+    [TestCase("watch", "--safety-poll", "soon")]
+    [TestCase("replay", "--limit", "all")]
+    [TestCase("telemetry", "report", "--drift-samples", "lots")]
+    [TestCase("telemetry", "ingest", "records.jsonl", "--batch", "big")]
+    public async Task A_number_option_given_a_word_is_a_usage_error_naming_the_option(params string[] arguments)
+    {
+        var result = await CliHarness.RunAsync(arguments);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Error);
+        Assert.That(result.Error, Does.Contain(arguments[^2]).And.Not.Contain("   at "));
+    }
 }

@@ -56,9 +56,9 @@ internal static class ExperimentCommand
         var minSamples = new Option<int>("--min-samples") { Description = "Enrolled executions each arm needs before a decision (at least 1).", DefaultValueFactory = _ => 100 };
         minSamples.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < 1)
+            if (r.TryGetValue<int>(out var n) && n < 1)
             {
-                r.AddError(string.Create(CultureInfo.InvariantCulture, $"--min-samples {r.GetValueOrDefault<int>()}: must be at least 1."));
+                r.AddError(string.Create(CultureInfo.InvariantCulture, $"--min-samples {n}: must be at least 1."));
             }
         });
         var autoPromote = new Option<bool>("--auto-promote") { Description = "Promote a conclusive winner without an administrator's approval (by the experiment monitor)." };

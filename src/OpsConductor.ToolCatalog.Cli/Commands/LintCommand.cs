@@ -43,8 +43,7 @@ internal static class LintCommand
         };
         minScore.Validators.Add(r =>
         {
-            // Only a value that parses is range-checked here: reading one that does not would throw (the parser reports it).
-            if (r.Tokens.Count == 1 && double.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && !(value >= 0 && value <= 100))
+            if (r.TryGetValue<double>(out var value) && !(value >= 0 && value <= 100))
             {
                 r.AddError("--min-score must be a number from 0 to 100.");
             }

@@ -22,7 +22,7 @@ internal static class ListCommand
         var limit = new Option<int>("--limit") { Description = $"Tools per page (1 to {ToolCatalogStore.MaxPageSize}).", DefaultValueFactory = _ => 50 };
         limit.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() is < 1 or > ToolCatalogStore.MaxPageSize)
+            if (r.TryGetValue<int>(out var n) && n is < 1 or > ToolCatalogStore.MaxPageSize)
             {
                 r.AddError($"--limit must be between 1 and {ToolCatalogStore.MaxPageSize}.");
             }

@@ -39,7 +39,7 @@ internal static class ReplayCommand
         var limit = new Option<int>("--limit") { Description = "The most decisions replayed, newest first (default 10000, at most 1000000).", DefaultValueFactory = _ => 10_000 };
         limit.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() is < 1 or > 1_000_000)
+            if (r.TryGetValue<int>(out var n) && n is < 1 or > 1_000_000)
             {
                 r.AddError("--limit: must be from 1 to 1000000");
             }

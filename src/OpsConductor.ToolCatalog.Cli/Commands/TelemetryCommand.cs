@@ -109,7 +109,7 @@ internal static class TelemetryCommand
         var batch = new Option<int>("--batch") { Description = "Records per write (default 10000).", DefaultValueFactory = _ => 10_000 };
         batch.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() is < 1 or > 1_000_000)
+            if (r.TryGetValue<int>(out var n) && n is < 1 or > 1_000_000)
             {
                 r.AddError("--batch: must be from 1 to 1000000");
             }

@@ -23,7 +23,7 @@ internal static class TelemetryReportCommand
         };
         driftSamples.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() is not 0 and (< 40 or > 100_000))
+            if (r.TryGetValue<int>(out var n) && n is not 0 and (< 40 or > 100_000))
             {
                 r.AddError("--drift-samples: must be 0 or from 40 to 100000");
             }

@@ -28,7 +28,7 @@ internal static class WatchCommand
         };
         poll.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < 1)
+            if (r.TryGetValue<int>(out var n) && n < 1)
             {
                 r.AddError("--safety-poll must be at least 1 second.");
             }
