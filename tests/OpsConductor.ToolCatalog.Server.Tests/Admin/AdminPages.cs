@@ -17,9 +17,12 @@ internal static class AdminPages
         await page.GotoAsync(new Uri(baseAddress, "/admin/signin").ToString());
         await page.GetByTestId("api-key").FillAsync(key);
         await page.GetByTestId("sign-in").ClickAsync();
-        // Only the navigation's commit: the page's own marker (below) says when it is usable. Waiting for the "load"
-        // event as well timed out once under a full parallel suite although the page had arrived (network idle).
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/admin(/signin\\?.*)?$"), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        // Polls the address only. WaitForURLAsync, when the redirect has already landed, waits for the page's "load"
+        // state whatever WaitUntil says, and that wait timed out once in a fresh-clone CI run although the page had
+        // arrived; the page's own marker (below) says when it is usable.
+        await Assertions.Expect(page).ToHaveURLAsync(
+            new System.Text.RegularExpressions.Regex("/admin(/signin\\?.*)?$"),
+            new PageAssertionsToHaveURLOptions { Timeout = 30_000 });
         if (!page.Url.Contains("/signin", StringComparison.Ordinal))
         {
             await WaitForCircuitAsync(page);
