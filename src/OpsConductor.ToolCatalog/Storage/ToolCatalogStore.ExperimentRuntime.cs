@@ -15,7 +15,7 @@ public sealed partial class ToolCatalogStore
     internal async Task<(CatalogState Catalog, RunningExperimentSet Experiments)> LoadCatalogWithExperimentsAsync(long[] knownArms, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(knownArms);
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var transaction = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
