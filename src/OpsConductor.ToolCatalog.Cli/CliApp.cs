@@ -34,6 +34,7 @@ internal static class CliApp
         Commands.BackupCommand.Backup(context),
         Commands.BackupCommand.Restore(context),
         Commands.KeysCommand.Create(context),
+        Commands.TenantsCommand.Create(context),
         Commands.SecretsCommand.Create(context),
         Commands.ExperimentCommand.Create(context),
         Commands.ServeCommand.Create(context),

@@ -14,7 +14,8 @@ internal static class DeleteCommand
         var hard = new Option<bool>("--hard") { Description = "Remove the rows for good (default: soft delete, which keeps them marked deleted)." };
         var force = new Option<bool>("--force") { Description = "With --hard: also delete the telemetry and A/B tests that reference the version(s)." };
         var reason = StoreCommandSupport.ReasonOption();
-        var command = new Command("delete", "Delete a tool or one of its versions (soft by default).") { name, connection, version, hard, force, reason };
+        var tenant = StoreCommandSupport.TenantOption();
+        var command = new Command("delete", "Delete a tool or one of its versions (soft by default).") { name, connection, tenant, version, hard, force, reason };
         command.Validators.Add(r =>
         {
             if (r.GetValue(force) && !r.GetValue(hard))

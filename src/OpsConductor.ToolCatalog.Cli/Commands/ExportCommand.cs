@@ -32,9 +32,10 @@ internal static class ExportCommand
             Description = "Write secret values in plain text (!secret \"value\"), opened with the key ring, instead of the mask !secret \"********\" (the CLI has direct database access, so it acts as an administrator). Keep such files safe.",
         };
         var connection = StoreCommandSupport.ConnectionOption();
+        var tenant = StoreCommandSupport.TenantOption();
         var command = new Command("export", $"Export the catalog (or part of it) to a folder of canonical YAML files, platform/tool.yaml (tools without a platform go under {CatalogFiles.NoPlatformFolder}/).")
         {
-            directory, platform, category, status, capability, tag, allVersions, force, includeSecrets, connection,
+            directory, platform, category, status, capability, tag, allVersions, force, includeSecrets, connection, tenant,
         };
         command.SetAction(async (result, cancellationToken) =>
         {

@@ -31,9 +31,10 @@ internal static class ImportCommand
         var connection = StoreCommandSupport.ConnectionOption();
         var reason = StoreCommandSupport.ReasonOption();
         var format = StoreCommandSupport.FormatOption();
+        var tenant = StoreCommandSupport.TenantOption();
         var command = new Command("import", "Import tool YAML files (canonical, list form or profiles) into the catalog, validating everything first.")
         {
-            paths, dryRun, strict, perFile, connection, reason, format,
+            paths, dryRun, strict, perFile, connection, tenant, reason, format,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -76,7 +77,7 @@ internal static class ImportCommand
                 }
 
                 return imported.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
-            }, cancellationToken);
+            }, cancellationToken, StoreCommandSupport.TenantOf(result));
         });
         return command;
     }

@@ -28,9 +28,10 @@ internal static class ListCommand
             }
         });
         var format = StoreCommandSupport.FormatOption();
+        var tenant = StoreCommandSupport.TenantOption();
         var command = new Command("list", "List the catalog's tools (their latest versions), by name, with optional filters.")
         {
-            connection, platform, category, status, enabled, capability, tag, after, limit, format,
+            connection, tenant, platform, category, status, enabled, capability, tag, after, limit, format,
         };
         command.SetAction((result, cancellationToken) => StoreCommandSupport.RunAsync(context, result, connection, async store =>
         {

@@ -11,7 +11,8 @@ internal static class RollbackCommand
         var name = new Argument<string>("name") { Description = "The tool's name." };
         var to = new Option<string>("--to") { Description = "The version that becomes the latest again.", Required = true };
         var reason = StoreCommandSupport.ReasonOption();
-        var command = new Command("rollback", "Make an earlier version of a tool its latest version again (every version is kept).") { name, connection, to, reason };
+        var tenant = StoreCommandSupport.TenantOption();
+        var command = new Command("rollback", "Make an earlier version of a tool its latest version again (every version is kept).") { name, connection, tenant, to, reason };
         command.SetAction((result, cancellationToken) => StoreCommandSupport.RunAsync(context, result, connection, async store =>
         {
             var written = await store.RollbackAsync(result.GetValue(name)!, result.GetValue(to)!, StoreCommandSupport.Change(result, reason), cancellationToken);

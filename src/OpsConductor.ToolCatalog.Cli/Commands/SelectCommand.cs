@@ -75,12 +75,18 @@ internal static class SelectCommand
         var profiles = new Option<string?>("--profiles") { Description = "Select over an optimisation-profiles file (version + tools:) instead of the database." };
         var format = StoreCommandSupport.FormatOption();
         var connection = StoreCommandSupport.ConnectionOption();
+        var tenant = StoreCommandSupport.TenantOption();
         var command = new Command("select", "Choose the best tool pattern for capabilities and a request context, explaining every score and exclusion.")
         {
-            capabilities, variables, mode, query, environment, costLimit, policy, scoring, calibration, assignmentKey, user, groups, tools, profiles, format, connection,
+            capabilities, variables, mode, query, environment, costLimit, policy, scoring, calibration, assignmentKey, user, groups, tools, profiles, format, connection, tenant,
         };
         command.Validators.Add(r =>
         {
+            if (r.GetValue(calibration) is "report" or "rank" && r.GetValue(tenant) is not null)
+            {
+                r.AddError("--calibration report|rank reads the global telemetry, which a tenant's catalog does not use: leave --calibration off with --tenant.");
+            }
+
             if (r.GetValue(tools) is not null && r.GetValue(profiles) is not null)
             {
                 r.AddError("--tools and --profiles are alternatives: give one (or neither, to select over the database).");
@@ -136,7 +142,7 @@ internal static class SelectCommand
                 }
 
                 return await RunAsync(context, snapshot, request, options, json, $"database, revision {snapshot.Revision.ToString(CultureInfo.InvariantCulture)}", calibrations);
-            }, cancellationToken);
+            }, cancellationToken, StoreCommandSupport.TenantOf(result));
         });
         return command;
     }

@@ -15,7 +15,8 @@ internal static class ShowCommand
         var name = new Argument<string>("name") { Description = "The tool's name." };
         var version = StoreCommandSupport.VersionOption("The version to show (default: the latest).");
         var format = StoreCommandSupport.FormatOption();
-        var command = new Command("show", "Show a tool: its latest version, or the version given.") { name, connection, version, format };
+        var tenant = StoreCommandSupport.TenantOption();
+        var command = new Command("show", "Show a tool: its latest version, or the version given.") { name, connection, tenant, version, format };
         command.SetAction((result, cancellationToken) => StoreCommandSupport.RunAsync(context, result, connection, async store =>
         {
             var toolName = result.GetValue(name)!;

@@ -28,6 +28,31 @@ internal static class StoreCommandSupport
         Description = "Why the change is made (recorded in the audit log).",
     };
 
+    /// <summary>The name of <see cref="TenantOption"/>: a command that declares it reads and writes that tenant's catalog.</summary>
+    public const string TenantOptionName = "--tenant";
+
+    /// <summary><c>--tenant ID</c>: the command works on the tenant's catalog (the global one overlaid with the tenant's
+    /// tools) instead of the global catalog; an id that breaks the rule is a usage error.</summary>
+    public static Option<string?> TenantOption()
+    {
+        var option = new Option<string?>(TenantOptionName)
+        {
+            Description = "Work on this tenant's catalog (the global catalog overlaid with the tenant's own tools and shadows) instead of the global catalog.",
+        };
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && !Tenancy.TenantId.IsValid(r.Tokens[0].Value))
+            {
+                r.AddError($"--tenant '{r.Tokens[0].Value}' is not a tenant id: {Tenancy.TenantId.Rule}.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The tenant the command was given (<see cref="TenantOption"/>), or null when it has no such option or none was given.</summary>
+    public static string? TenantOf(ParseResult result) =>
+        result.CommandResult.Command.Options.Any(o => o.Name == TenantOptionName) ? result.GetValue<string?>(TenantOptionName) : null;
+
     public static Option<string?> VersionOption(string description) => new("--version", "-v") { Description = description };
 
     public static Option<string> FormatOption() => new Option<string>("--format", "-f")
@@ -85,15 +110,16 @@ internal static class StoreCommandSupport
         Option<string?> connectionOption,
         Func<ToolCatalogStore, Task<int>> body,
         CancellationToken cancellationToken) =>
-        RunAsync(context, result.GetValue(connectionOption), (store, _) => body(store), cancellationToken);
+        RunAsync(context, result.GetValue(connectionOption), (store, _) => body(store), cancellationToken, TenantOf(result));
 
     /// <summary>As <see cref="RunAsync(CliContext, ParseResult, Option{string?}, Func{ToolCatalogStore, Task{int}}, CancellationToken)"/>,
-    /// with the connection's origin passed to <paramref name="body"/>.</summary>
+    /// with the connection's origin passed to <paramref name="body"/>; with <paramref name="tenant"/> the store is scoped to it.</summary>
     public static async Task<int> RunAsync(
         CliContext context,
         string? connectionOption,
         Func<ToolCatalogStore, CatalogConnection, Task<int>> body,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? tenant = null)
     {
         CatalogConnection connection;
         try
@@ -135,7 +161,8 @@ internal static class StoreCommandSupport
             try
             {
                 var secrets = SecretKeys.Open(context, connection);
-                return await body(new ToolCatalogStore(dataSource, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<ToolCatalogStore>.Instance, secrets), connection);
+                var store = new ToolCatalogStore(dataSource, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<ToolCatalogStore>.Instance, secrets);
+                return await body(tenant is null ? store : store.ForTenant(tenant), connection);
             }
             catch (CliException e)
             {

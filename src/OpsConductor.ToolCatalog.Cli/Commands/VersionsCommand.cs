@@ -13,7 +13,8 @@ internal static class VersionsCommand
         var connection = StoreCommandSupport.ConnectionOption();
         var name = new Argument<string>("name") { Description = "The tool's name." };
         var format = StoreCommandSupport.FormatOption();
-        var command = new Command("versions", "List every version of a tool, oldest first, deleted ones included.") { name, connection, format };
+        var tenant = StoreCommandSupport.TenantOption();
+        var command = new Command("versions", "List every version of a tool, oldest first, deleted ones included.") { name, connection, tenant, format };
         command.SetAction((result, cancellationToken) => StoreCommandSupport.RunAsync(context, result, connection, async store =>
         {
             var versions = await store.ListVersionsAsync(result.GetValue(name)!, cancellationToken);

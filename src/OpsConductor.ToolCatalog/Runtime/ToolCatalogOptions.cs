@@ -47,6 +47,14 @@ public sealed class ToolCatalogOptions
     public TimeSpan ListenerKeepAlive { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// The tenant this catalog serves (issue 19): the catalog is the global one overlaid with the tenant's own tools and
+    /// shadows, less the global tools it disabled for itself, and follows the changes of both. Null (the default): the
+    /// global catalog, exactly as without tenants. A database catalog only (a YAML catalog has no tenants); running
+    /// experiments are global and not applied to a tenant's catalog.
+    /// </summary>
+    public string? Tenant { get; set; }
+
+    /// <summary>
     /// The <c>Application Name</c> of the listening connection, as <c>pg_stat_activity</c> shows it. <c>toolcatalog-listener</c> by default.
     /// </summary>
     public string ListenerApplicationName { get; set; } = "toolcatalog-listener";

@@ -56,6 +56,19 @@ internal sealed class ToolCatalogOptionsValidator : IValidateOptions<ToolCatalog
                 + "Give a folder of per-tool YAML files or one profiles file.");
         }
 
+        if (options.Tenant is not null)
+        {
+            if (!Tenancy.TenantId.IsValid(options.Tenant))
+            {
+                failures.Add($"{Prefix}{nameof(options.Tenant)} is '{options.Tenant}', which is not a tenant id: {Tenancy.TenantId.Rule}.");
+            }
+
+            if (options.Mode == CatalogMode.Yaml)
+            {
+                failures.Add($"{Prefix}{nameof(options.Tenant)} is '{options.Tenant}', but the mode is Yaml: tenants live in the database. Use Mode = Database (or DatabaseWithYamlFallback), or leave Tenant unset.");
+            }
+        }
+
         CheckAtLeast(failures, nameof(options.SafetyPollInterval), options.SafetyPollInterval, TimeSpan.FromSeconds(1));
         CheckAtLeast(failures, nameof(options.ReconnectDelay), options.ReconnectDelay, TimeSpan.FromMilliseconds(1));
         CheckAtLeast(failures, nameof(options.MaxReconnectDelay), options.MaxReconnectDelay, TimeSpan.FromMilliseconds(1));

@@ -29,6 +29,7 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
     private readonly NpgsqlDataSource? _dataSource;
     private readonly bool _ownsDataSource;
     private readonly ToolCatalogStore? _store;
+    private readonly ToolCatalogStore? _globalStore;
     private readonly YamlCatalogLoader? _yaml;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -94,7 +95,10 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
                 _dataSource = dataSource!;
             }
 
-            _store = new ToolCatalogStore(_dataSource, _time, (ILogger<ToolCatalogStore>?)loggerFactory?.CreateLogger<ToolCatalogStore>() ?? NullLogger<ToolCatalogStore>.Instance);
+            _globalStore = new ToolCatalogStore(_dataSource, _time, (ILogger<ToolCatalogStore>?)loggerFactory?.CreateLogger<ToolCatalogStore>() ?? NullLogger<ToolCatalogStore>.Instance);
+
+            // One tenant (ToolCatalogOptions.Tenant): the catalog is read and followed in the tenant's scope (global + its overlay).
+            _store = options.Tenant is null ? _globalStore : _globalStore.ForTenant(options.Tenant);
         }
 
         if (!string.IsNullOrWhiteSpace(options.YamlPath))
@@ -167,8 +171,8 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
     /// <summary>The meter and activity source this catalog reports through.</summary>
     internal CatalogMetrics Metrics => _metrics;
 
-    /// <summary>The store over the catalog's database (null in YAML mode): the telemetry recorder writes through it.</summary>
-    internal ToolCatalogStore? Store => _store;
+    /// <summary>The global store over the catalog's database (null in YAML mode): the telemetry recorder writes through it.</summary>
+    internal ToolCatalogStore? Store => _globalStore;
 
     /// <summary>The backend process id of the listening connection while it is up (tests terminate it).</summary>
     internal int? ListenerProcessId => _link.ProcessId;

@@ -6,7 +6,9 @@ namespace OpsConductor.ToolCatalog.Storage;
 /// <summary>
 /// The notice every committed write sends on the <see cref="Channel"/> channel (<c>pg_notify</c>): identifiers only,
 /// as JSON <c>{"revision":42,"tools":["grep","nmap"]}</c>, and for an experiment's state change
-/// <c>{"revision":43,"tools":["grep"],"experiments":["faster-grep"]}</c>. <c>tools</c> is left out when the write touched more than
+/// <c>{"revision":43,"tools":["grep"],"experiments":["faster-grep"]}</c>; a write in a tenant's scope names the tenant,
+/// <c>{"revision":44,"tools":["grep"],"tenant":"acme"}</c> (a listener that does not know tenants reads the revision and
+/// tools as before, and its catch-up finds no global change). <c>tools</c> is left out when the write touched more than
 /// <see cref="MaxToolNames"/> tools (a bulk import); the revision is always there. NOTIFY is a hint: a listener that
 /// gets one should read what changed since the revision it holds (<see cref="ToolCatalogStore.LoadChangesSinceAsync"/>).
 /// </summary>
@@ -17,6 +19,10 @@ internal sealed record CatalogNotification(long Revision, IReadOnlyList<string>?
     /// <summary>The experiments whose state the write changed (started, stopped, completed), or null: the runtime's
     /// catch-up reads the running set with every change, so this names them for logs and other listeners.</summary>
     public IReadOnlyList<string>? Experiments { get; init; }
+
+    /// <summary>The tenant whose overlay the write changed, or null for a change of the global catalog (which every
+    /// tenant inherits).</summary>
+    public string? Tenant { get; init; }
 
     /// <summary>The LISTEN/NOTIFY channel: <c>tool_catalog</c>.</summary>
     public const string Channel = Sql.NotificationChannel;
@@ -46,6 +52,11 @@ internal sealed record CatalogNotification(long Revision, IReadOnlyList<string>?
                     }
 
                     writer.WriteEndArray();
+                }
+
+                if (Tenant is not null)
+                {
+                    writer.WriteString("tenant", Tenant);
                 }
 
                 if (Experiments is { Count: > 0 } experiments)
@@ -98,7 +109,8 @@ internal sealed record CatalogNotification(long Revision, IReadOnlyList<string>?
                 experiments = [.. started.EnumerateArray().Where(n => n.ValueKind == JsonValueKind.String).Select(n => n.GetString()!)];
             }
 
-            notification = new CatalogNotification(number, tools) { Experiments = experiments };
+            var tenant = root.TryGetProperty("tenant", out var named) && named.ValueKind == JsonValueKind.String ? named.GetString() : null;
+            notification = new CatalogNotification(number, tools) { Experiments = experiments, Tenant = tenant };
             return true;
         }
         catch (JsonException)

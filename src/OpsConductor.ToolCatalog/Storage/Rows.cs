@@ -190,6 +190,10 @@ internal sealed class RevisionRow
 
     /// <summary>The applied migrations as <c>version:checksum,…</c> (written by <see cref="Sql.BumpRevision"/> only).</summary>
     public string? SchemaFingerprint { get; set; }
+
+    /// <summary>The state of the writing tenant (<c>active</c>, <c>disabled</c>, or null when there is no such tenant or
+    /// the write is global; written by <see cref="Sql.BumpRevision"/> only).</summary>
+    public string? TenantState { get; set; }
 }
 
 /// <summary>Ids taken from the sequences (<see cref="Sql.AllocateIds"/>): for each kind either every id, or only the

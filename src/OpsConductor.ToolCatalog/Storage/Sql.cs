@@ -52,7 +52,8 @@ internal static class Sql
         SET revision = revision + 1, updated_at = @Now
         WHERE id = 1
         RETURNING revision AS Revision, feed_floor AS FeedFloor,
-            (SELECT string_agg(m.version::text || ':' || m.checksum, ',' ORDER BY m.version) FROM tool_catalog.schema_migrations m) AS SchemaFingerprint
+            (SELECT string_agg(m.version::text || ':' || m.checksum, ',' ORDER BY m.version) FROM tool_catalog.schema_migrations m) AS SchemaFingerprint,
+            (SELECT tn.state FROM tool_catalog.tenants tn WHERE tn.id = @Tenant::text) AS TenantState
         """;
 
     public const string SelectRevision = """
@@ -61,10 +62,10 @@ internal static class Sql
         WHERE id = 1
         """;
 
-    public const string SelectFirstToolChangedAfter = """
+    public const string SelectFirstToolChangedAfter = $"""
         SELECT tool_name AS Name, max(revision) AS Revision
         FROM tool_catalog.catalog_changes
-        WHERE tool_name = ANY(@Names) AND revision > @Expected AND action NOT LIKE 'experiment%'
+        WHERE tool_name = ANY(@Names) AND revision > @Expected AND action NOT LIKE 'experiment%' AND {TenantSql.VisibleChange}
         GROUP BY tool_name
         ORDER BY tool_name
         LIMIT 1
@@ -174,17 +175,17 @@ internal static class Sql
 
     // ---- Reading the audit trail ----
 
-    public const string SelectAudit = """
+    public const string SelectAudit = $"""
         SELECT a.id AS Id, a.revision AS Revision, a.tool_id AS ToolId, a.tool_name AS ToolName, a.version AS Version,
             a.action AS Action, a.changes::text AS Changes, a.changed_by AS ChangedBy, a.changed_at AS ChangedAt,
             a.reason AS Reason, host(a.ip_address) AS IpAddress, a.user_agent AS UserAgent
         FROM tool_catalog.tool_audit_log a
-        WHERE a.tool_name = @Name
+        WHERE a.tool_name = @Name AND {TenantSql.VisibleAudit}
         ORDER BY a.id
         """;
 
     // Every criterion is optional: a null parameter switches its condition off.
-    public const string SelectAuditPage = """
+    public const string SelectAuditPage = $"""
         SELECT a.id AS Id, a.revision AS Revision, a.tool_id AS ToolId, a.tool_name AS ToolName, a.version AS Version,
             a.action AS Action, a.changes::text AS Changes, a.changed_by AS ChangedBy, a.changed_at AS ChangedAt,
             a.reason AS Reason, host(a.ip_address) AS IpAddress, a.user_agent AS UserAgent
@@ -195,34 +196,35 @@ internal static class Sql
             AND (@From::timestamptz IS NULL OR a.changed_at >= @From::timestamptz)
             AND (@To::timestamptz IS NULL OR a.changed_at < @To::timestamptz)
             AND (@Before::bigint IS NULL OR a.id < @Before::bigint)
+            AND {TenantSql.VisibleAudit}
         ORDER BY a.id DESC
         LIMIT @Limit
         """;
 
-    public const string SelectHardDeletes = """
+    public const string SelectHardDeletes = $"""
         SELECT a.id AS Id, a.revision AS Revision, a.tool_id AS ToolId, a.tool_name AS ToolName, a.version AS Version,
             a.action AS Action, a.changes::text AS Changes, a.changed_by AS ChangedBy, a.changed_at AS ChangedAt,
             a.reason AS Reason, host(a.ip_address) AS IpAddress, a.user_agent AS UserAgent
         FROM tool_catalog.tool_audit_log a
-        WHERE a.tool_name = ANY(@Names) AND a.action = 'hard_deleted'
+        WHERE a.tool_name = ANY(@Names) AND a.action = 'hard_deleted' AND {TenantSql.VisibleAudit}
         ORDER BY a.id
         """;
 
     // ---- Reading versions ----
 
-    public const string SelectVersionHeads = """
+    public const string SelectVersionHeads = $"""
         SELECT t.id AS Id, t.tool_name AS Name, t.version AS Version, t.status AS Status, t.enabled AS Enabled,
             t.is_latest AS IsLatest, t.deleted_at AS DeletedAt, t.parent_version_id AS ParentVersionId
         FROM tool_catalog.tools t
-        WHERE t.tool_name = ANY(@Names)
+        WHERE t.tool_name = ANY(@Names) AND {TenantSql.Own}
         ORDER BY t.tool_name, t.id
         """;
 
-    public const string SelectVersionHeadsForUpdate = """
+    public const string SelectVersionHeadsForUpdate = $"""
         SELECT t.id AS Id, t.tool_name AS Name, t.version AS Version, t.status AS Status, t.enabled AS Enabled,
             t.is_latest AS IsLatest, t.deleted_at AS DeletedAt, t.parent_version_id AS ParentVersionId
         FROM tool_catalog.tools t
-        WHERE t.tool_name = @Name
+        WHERE t.tool_name = @Name AND {TenantSql.Own}
         ORDER BY t.id
         FOR UPDATE
         """;
@@ -272,18 +274,18 @@ internal static class Sql
     public const string SelectAllLatest = $"""
         SELECT {ToolSelectList}
         FROM tool_catalog.tools t
-        WHERE t.is_latest
+        WHERE t.is_latest AND {TenantSql.InView}
         ORDER BY t.tool_name;
         SELECT {CapabilitySelectList}
         FROM tool_catalog.tool_capabilities c
         JOIN tool_catalog.tools t ON t.id = c.tool_id
-        WHERE t.is_latest
+        WHERE t.is_latest AND {TenantSql.InView}
         ORDER BY c.tool_id, c.ordinal;
         SELECT {PatternSelectList}
         FROM tool_catalog.tool_patterns p
         JOIN tool_catalog.tool_capabilities c ON c.id = p.capability_id
         JOIN tool_catalog.tools t ON t.id = c.tool_id
-        WHERE t.is_latest
+        WHERE t.is_latest AND {TenantSql.InView}
         ORDER BY p.capability_id, p.ordinal;
         """;
 
@@ -299,20 +301,20 @@ internal static class Sql
         WHERE id = 1;
         SELECT DISTINCT tool_name AS Name
         FROM tool_catalog.catalog_changes
-        WHERE revision > @Revision;
+        WHERE revision > @Revision AND {TenantSql.VisibleChange};
         SELECT {ToolSelectList}
         FROM tool_catalog.tools t
-        WHERE t.is_latest AND t.tool_name IN (SELECT tool_name FROM tool_catalog.catalog_changes WHERE revision > @Revision);
+        WHERE t.is_latest AND {TenantSql.InView} AND t.tool_name IN (SELECT tool_name FROM tool_catalog.catalog_changes WHERE revision > @Revision AND {TenantSql.VisibleChange});
         SELECT {CapabilitySelectList}
         FROM tool_catalog.tool_capabilities c
         JOIN tool_catalog.tools t ON t.id = c.tool_id
-        WHERE t.is_latest AND t.tool_name IN (SELECT tool_name FROM tool_catalog.catalog_changes WHERE revision > @Revision)
+        WHERE t.is_latest AND {TenantSql.InView} AND t.tool_name IN (SELECT tool_name FROM tool_catalog.catalog_changes WHERE revision > @Revision AND {TenantSql.VisibleChange})
         ORDER BY c.tool_id, c.ordinal;
         SELECT {PatternSelectList}
         FROM tool_catalog.tool_patterns p
         JOIN tool_catalog.tool_capabilities c ON c.id = p.capability_id
         JOIN tool_catalog.tools t ON t.id = c.tool_id
-        WHERE t.is_latest AND t.tool_name IN (SELECT tool_name FROM tool_catalog.catalog_changes WHERE revision > @Revision)
+        WHERE t.is_latest AND {TenantSql.InView} AND t.tool_name IN (SELECT tool_name FROM tool_catalog.catalog_changes WHERE revision > @Revision AND {TenantSql.VisibleChange})
         ORDER BY p.capability_id, p.ordinal;
         """;
 
@@ -365,16 +367,18 @@ internal static class Sql
     /// <summary><see cref="SelectChangesSince"/> and <see cref="SelectRunningExperiments"/> in one round trip (the hot-reload path).</summary>
     public const string SelectChangesAndExperimentsSince = SelectChangesSince + SelectRunningExperiments;
 
-    public const string SelectLatestId = """
+    public const string SelectLatestId = $"""
         SELECT t.id AS Id
         FROM tool_catalog.tools t
-        WHERE t.tool_name = @Name AND t.is_latest
+        WHERE t.tool_name = @Name AND t.is_latest AND {TenantSql.InView}
         """;
 
-    public const string SelectVersionId = """
+    public const string SelectVersionId = $"""
         SELECT t.id AS Id
         FROM tool_catalog.tools t
-        WHERE t.tool_name = @Name AND t.version = @Version AND t.deleted_at IS NULL
+        WHERE t.tool_name = @Name AND t.version = @Version AND t.deleted_at IS NULL AND {TenantSql.InView}
+        ORDER BY t.tenant_id NULLS LAST
+        LIMIT 1
         """;
 
     private const string FilterConditions = """
@@ -401,6 +405,7 @@ internal static class Sql
         SELECT {SummarySelectList}
         FROM tool_catalog.tools t
         WHERE {FilterConditions}
+            AND {TenantSql.InView}
             AND (@After::text IS NULL OR t.tool_name > @After)
         ORDER BY t.tool_name
         LIMIT @Limit
@@ -410,14 +415,16 @@ internal static class Sql
         SELECT t.id AS Id
         FROM tool_catalog.tools t
         WHERE {FilterConditions}
+            AND {TenantSql.Own}
         ORDER BY t.tool_name
         """;
 
     public const string SelectAllVersionIdsByFilter = $"""
         SELECT v.id AS Id
         FROM tool_catalog.tools t
-        JOIN tool_catalog.tools v ON v.tool_name = t.tool_name AND v.deleted_at IS NULL
+        JOIN tool_catalog.tools v ON v.tool_name = t.tool_name AND v.deleted_at IS NULL AND v.tenant_id IS NOT DISTINCT FROM t.tenant_id
         WHERE {FilterConditions}
+            AND {TenantSql.Own}
         ORDER BY t.tool_name, v.is_latest, v.id
         """;
 
@@ -426,6 +433,7 @@ internal static class Sql
         SELECT {SummarySelectList}
         FROM tool_catalog.tools t
         WHERE t.is_latest
+            AND {TenantSql.InView}
             AND (t.tool_name ILIKE @Contains
                 OR t.description ILIKE @Contains
                 OR EXISTS (
@@ -450,13 +458,13 @@ internal static class Sql
         LIMIT @Limit
         """;
 
-    public const string SelectVersions = """
+    public const string SelectVersions = $"""
         SELECT t.id AS Id, t.version AS Version, t.status AS Status, t.enabled AS Enabled, t.is_latest AS IsLatest,
             t.deleted_at AS DeletedAt, parent.version AS ParentVersion, t.created_at AS CreatedAt, t.created_by AS CreatedBy,
             t.updated_at AS UpdatedAt, t.updated_by AS UpdatedBy
         FROM tool_catalog.tools t
         LEFT JOIN tool_catalog.tools parent ON parent.id = t.parent_version_id
-        WHERE t.tool_name = @Name
+        WHERE t.tool_name = @Name AND {TenantSql.InView}
         ORDER BY t.id
         """;
 
@@ -465,7 +473,7 @@ internal static class Sql
     public const string ClearLatest = """
         UPDATE tool_catalog.tools
         SET is_latest = false, updated_at = @Now, updated_by = @Actor
-        WHERE tool_name = ANY(@Names) AND is_latest
+        WHERE tool_name = ANY(@Names) AND is_latest AND tenant_id IS NOT DISTINCT FROM @Tenant::text
         """;
 
     public const string MakeLatest = """

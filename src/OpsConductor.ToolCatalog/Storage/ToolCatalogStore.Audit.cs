@@ -17,19 +17,11 @@ public sealed partial class ToolCatalogStore
     public async Task<IReadOnlyList<AuditRecord>> GetAuditAsync(string toolName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(toolName);
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        return await ReadAsync<IReadOnlyList<AuditRecord>>(snapshot: true, async read =>
         {
-            var transaction = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                var rows = (await connection.QueryAsync<AuditLogRow>(new CommandDefinition(
-                    Sql.SelectAudit, new { Name = toolName }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
-                var result = await MaterializeAsync(connection, transaction, rows, allOfOneTool: true, cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return result;
-            }
-        }
+            var rows = (await read.Connection.QueryAsync<AuditLogRow>(read.Command(Sql.SelectAudit, new { Name = toolName })).ConfigureAwait(false)).ToList();
+            return await MaterializeAsync(read, rows, allOfOneTool: true, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -47,46 +39,38 @@ public sealed partial class ToolCatalogStore
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
         query ??= AuditQuery.All;
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        return await ReadAsync(snapshot: true, async read =>
         {
-            var transaction = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                var rows = (await connection.QueryAsync<AuditLogRow>(new CommandDefinition(
-                    Sql.SelectAuditPage,
-                    new
-                    {
-                        Tool = query.ToolName,
-                        query.Actor,
-                        query.Action,
-                        From = query.From?.UtcDateTime,
-                        To = query.To?.UtcDateTime,
-                        Before = before,
-                        Limit = limit + 1,
-                    },
-                    transaction,
-                    cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
-                var more = rows.Count > limit;
-                if (more)
+            var rows = (await read.Connection.QueryAsync<AuditLogRow>(read.Command(
+                Sql.SelectAuditPage,
+                new
                 {
-                    rows.RemoveAt(rows.Count - 1);
-                }
-
-                var items = await MaterializeAsync(connection, transaction, rows, allOfOneTool: false, cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return new AuditPage(items, more ? rows[^1].Id : null);
+                    Tool = query.ToolName,
+                    query.Actor,
+                    query.Action,
+                    From = query.From?.UtcDateTime,
+                    To = query.To?.UtcDateTime,
+                    Before = before,
+                    Limit = limit + 1,
+                })).ConfigureAwait(false)).ToList();
+            var more = rows.Count > limit;
+            if (more)
+            {
+                rows.RemoveAt(rows.Count - 1);
             }
-        }
+
+            var items = await MaterializeAsync(read, rows, allOfOneTool: false, cancellationToken).ConfigureAwait(false);
+            return new AuditPage(items, more ? rows[^1].Id : null);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// The records of <paramref name="rows"/>, creations audited by reference rebuilt from their version rows (or from the
     /// hard delete that removed them: among <paramref name="rows"/> when they are the whole trail of one tool, else read).
     /// </summary>
-    private static async Task<List<AuditRecord>> MaterializeAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, List<AuditLogRow> rows, bool allOfOneTool, CancellationToken cancellationToken)
+    private static async Task<List<AuditRecord>> MaterializeAsync(CatalogRead read, List<AuditLogRow> rows, bool allOfOneTool, CancellationToken cancellationToken)
     {
+        var (connection, transaction) = (read.Connection, read.Transaction);
         var parsed = rows.Select(r => JsonNode.Parse(r.Changes) as JsonObject ?? []).ToList();
         var references = parsed.Select(AuditContent.ReadReference).ToList();
         var wanted = references.Where(r => r is not null).Select(r => r!.VersionId).Distinct().ToArray();
@@ -97,8 +81,8 @@ public sealed partial class ToolCatalogStore
         if (!allOfOneTool)
         {
             var orphaned = rows.Where((_, i) => references[i] is { } r && !versions.ContainsKey(r.VersionId)).Select(r => r.ToolName).Distinct(StringComparer.Ordinal).ToArray();
-            deletes = orphaned.Length == 0 ? [] : (await connection.QueryAsync<AuditLogRow>(new CommandDefinition(
-                Sql.SelectHardDeletes, new { Names = orphaned }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+            deletes = orphaned.Length == 0 ? [] : (await connection.QueryAsync<AuditLogRow>(read.Command(
+                Sql.SelectHardDeletes, new { Names = orphaned })).ConfigureAwait(false)).ToList();
             deletesParsed = deletes.Select(r => JsonNode.Parse(r.Changes) as JsonObject ?? []).ToList();
         }
 

@@ -57,7 +57,7 @@ public sealed partial class ToolCatalogStore
                 : throw new ArgumentException($"An expected audit head is {AuditChainHead.Form}, got '{expectedHead}'.", nameof(expectedHead));
         }
 
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var transaction = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);

@@ -104,7 +104,7 @@ public sealed partial class ToolCatalogStore
             long revision;
             string? auditHead;
             IReadOnlyList<string> months = [];
-            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
                 var transaction = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -196,7 +196,7 @@ public sealed partial class ToolCatalogStore
             }
 
             var (summary, entries, months, dataStart) = await VerifyArchiveAsync(archive, cancellationToken).ConfigureAwait(false);
-            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
                 var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);

@@ -38,7 +38,7 @@ public sealed partial class ToolCatalogStore
     public async Task<IReadOnlyList<PatternTimeCalibration>> GetTimeCalibrationsAsync(DateTimeOffset since, int minSamples, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(minSamples, 1);
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var rows = await connection.QueryAsync<CalibrationRow>(new CommandDefinition(

@@ -55,7 +55,7 @@ public sealed partial class ToolCatalogStore
             return 0;
         }
 
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var copy = await connection.BeginBinaryImportAsync(CopyDecisions, cancellationToken).ConfigureAwait(false);
@@ -89,7 +89,7 @@ public sealed partial class ToolCatalogStore
     internal async Task<IReadOnlyList<DecisionRow>> ReadDecisionsAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken)
     {
         var rows = new List<DecisionRow>();
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var command = new NpgsqlCommand(SelectDecisions, connection);

@@ -206,7 +206,7 @@ public sealed partial class ToolCatalogStore
         var timesA = new List<double>();
         var timesB = new List<double>();
         long byVersionA = 0, byVersionB = 0;
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var ids = await connection.QuerySingleAsync<ArmIdsRow>(new CommandDefinition(

@@ -12,33 +12,26 @@ public sealed partial class ToolCatalogStore
     /// The whole catalog as <see cref="LoadCatalogAsync"/> reads it, and the running experiments (arm versions whose ids
     /// are in <paramref name="knownArms"/> are not read again), in one REPEATABLE READ snapshot so they agree.
     /// </summary>
-    internal async Task<(CatalogState Catalog, RunningExperimentSet Experiments)> LoadCatalogWithExperimentsAsync(long[] knownArms, CancellationToken cancellationToken = default)
+    /// <remarks>In a tenant's scope: the tenant's catalog (<see cref="LoadCatalogAsync"/>) and no experiments (they are
+    /// global; the tenant role may not read them).</remarks>
+    internal Task<(CatalogState Catalog, RunningExperimentSet Experiments)> LoadCatalogWithExperimentsAsync(long[] knownArms, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(knownArms);
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        return ReadAsync(snapshot: true, async read =>
         {
-            var transaction = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            var revision = await read.Connection.QuerySingleAsync<RevisionRow>(read.Command(Sql.SelectRevision)).ConfigureAwait(false);
+            var grid = await read.Connection.QueryMultipleAsync(read.Command(
+                _tenant is null ? Sql.SelectAllLatest + Sql.SelectRunningExperiments : Sql.SelectAllLatest, new { KnownArms = knownArms })).ConfigureAwait(false);
+            await using (grid.ConfigureAwait(false))
             {
-                var revision = await connection.QuerySingleAsync<RevisionRow>(new CommandDefinition(Sql.SelectRevision, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                List<StoredTool> tools;
-                RunningExperimentSet experiments;
-                var grid = await connection.QueryMultipleAsync(new CommandDefinition(
-                    Sql.SelectAllLatest + Sql.SelectRunningExperiments, new { KnownArms = knownArms }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                await using (grid.ConfigureAwait(false))
-                {
-                    var toolRows = await grid.ReadAsync<ToolRow>().ConfigureAwait(false);
-                    var capabilityRows = await grid.ReadAsync<CapabilityRow>().ConfigureAwait(false);
-                    var patternRows = await grid.ReadAsync<PatternRow>().ConfigureAwait(false);
-                    tools = ToolAssembler.Assemble(toolRows, capabilityRows, patternRows);
-                    experiments = await ReadRunningExperimentsAsync(grid).ConfigureAwait(false);
-                }
-
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                var toolRows = await grid.ReadAsync<ToolRow>().ConfigureAwait(false);
+                var capabilityRows = await grid.ReadAsync<CapabilityRow>().ConfigureAwait(false);
+                var patternRows = await grid.ReadAsync<PatternRow>().ConfigureAwait(false);
+                var tools = ToolAssembler.Assemble(toolRows, capabilityRows, patternRows);
+                var experiments = _tenant is null ? await ReadRunningExperimentsAsync(grid).ConfigureAwait(false) : RunningExperimentSet.None;
                 return (new CatalogState(revision.Revision, tools), experiments);
             }
-        }
+        }, cancellationToken);
     }
 
     /// <summary>Reads the four result sets of <see cref="Sql.SelectRunningExperiments"/>.</summary>

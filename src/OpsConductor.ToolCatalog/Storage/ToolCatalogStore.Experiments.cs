@@ -53,7 +53,7 @@ public sealed partial class ToolCatalogStore
     private const string SelectArmVersions = """
         SELECT t.id AS Id, t.version AS Version, t.deleted_at IS NOT NULL AS Deleted
         FROM tool_catalog.tools t
-        WHERE t.tool_name = @Tool
+        WHERE t.tool_name = @Tool AND t.tenant_id IS NULL
         """;
 
     private const string InsertExperiment = """
@@ -105,7 +105,7 @@ public sealed partial class ToolCatalogStore
         }
 
         var now = _timeProvider.GetUtcNow();
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
@@ -214,7 +214,7 @@ public sealed partial class ToolCatalogStore
 
     private async Task<IReadOnlyList<Experiment>> QueryExperimentsAsync(string? name, CancellationToken cancellationToken)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var rows = await connection.QueryAsync<ExperimentRow>(new CommandDefinition(
@@ -241,13 +241,13 @@ public sealed partial class ToolCatalogStore
         change ??= ChangeContext.Anonymous;
         StorageRules.CheckActor(change);
         var now = _timeProvider.GetUtcNow();
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var bumped = await BumpRevisionAsync(connection, transaction, "state change", $"experiment '{name}'", now, cancellationToken).ConfigureAwait(false);
+                var bumped = await BumpRevisionAsync(connection, transaction, "state change", $"experiment '{name}'", now, tenant: null, cancellationToken).ConfigureAwait(false);
 
                 var current = await connection.QueryFirstOrDefaultAsync<ExperimentStateRow>(new CommandDefinition(
                     SelectExperimentStateForUpdate, new { Name = name }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)
@@ -278,7 +278,7 @@ public sealed partial class ToolCatalogStore
                 var feedAction = FeedAction(to);
                 if (outcome is not null)
                 {
-                    var scope = new WriteScope(connection, transaction, now, change, bumped.Revision, bumped.FeedFloor) { CancellationToken = cancellationToken };
+                    var scope = new WriteScope(connection, transaction, now, change, bumped.Revision, bumped.FeedFloor, tenant: null) { CancellationToken = cancellationToken };
                     changes["tool"] = await ApplyWinnerAsync(scope, current.Tool, current.VersionA, current.VersionB, outcome.Winner).ConfigureAwait(false);
                     changes["winner"] = new JsonObject { ["old"] = null, ["new"] = outcome.Winner == ExperimentArm.B ? "b" : "a" };
                     changes["evidence"] = outcome.Evidence;

@@ -49,7 +49,9 @@ public sealed partial class ToolCatalogStore
 
         timings.Check = timings.Lap();
         var perTool = options.Mode == ImportMode.PerTool;
-        IRowWriter writer = writeMode == RowWriteMode.Copy && !perTool ? CopyRowWriter.Instance : StatementRowWriter.Instance;
+        // PostgreSQL refuses COPY FROM into tables with row-level security for roles it applies to: a tenant's import
+        // (an overlay: tens of tools, not thousands) writes its rows with statements.
+        IRowWriter writer = writeMode == RowWriteMode.Copy && !perTool && _tenant is null ? CopyRowWriter.Instance : StatementRowWriter.Instance;
         var subject = tools.Count == 1 ? tools[0].Name : $"{tools.Count} tools";
         var (_, revision, applied) = await RunWriteAsync("import", subject, options.Change, writer, async scope =>
         {

@@ -15,20 +15,18 @@ public sealed partial class ToolCatalogStore
     public async Task<StoredTool?> GetAsync(string toolName, string? version = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(toolName);
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        return await ReadAsync(snapshot: false, async read =>
         {
-            var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            var id = await read.Connection.QuerySingleOrDefaultAsync<long?>(read.Command(
                 version is null ? Sql.SelectLatestId : Sql.SelectVersionId,
-                new { Name = toolName, Version = version },
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+                new { Name = toolName, Version = version })).ConfigureAwait(false);
             if (id is null)
             {
                 return null;
             }
 
-            return (await LoadByIdsAsync(connection, null, [id.Value], cancellationToken).ConfigureAwait(false)).SingleOrDefault();
-        }
+            return (await LoadByIdsAsync(read.Connection, read.Transaction, [id.Value], cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -44,17 +42,15 @@ public sealed partial class ToolCatalogStore
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
         filter ??= ToolFilter.All;
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        return await ReadAsync(snapshot: false, async read =>
         {
-            var rows = (await connection.QueryAsync<SummaryRow>(new CommandDefinition(
+            var rows = (await read.Connection.QueryAsync<SummaryRow>(read.Command(
                 Sql.ListLatest,
-                FilterParameters(filter, new { After = after, Limit = limit + 1 }),
-                cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+                FilterParameters(filter, new { After = after, Limit = limit + 1 }))).ConfigureAwait(false)).ToList();
             var more = rows.Count > limit;
             var items = rows.Take(limit).Select(ToSummary).ToList();
             return new ToolPage(items, more ? items[^1].Name : null);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -68,15 +64,13 @@ public sealed partial class ToolCatalogStore
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
         var escaped = EscapeLike(text.Trim());
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        return await ReadAsync<IReadOnlyList<ToolSummary>>(snapshot: false, async read =>
         {
-            var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(
+            var rows = await read.Connection.QueryAsync<SummaryRow>(read.Command(
                 Sql.Search,
-                new { Text = text.Trim(), Prefix = escaped + "%", Contains = "%" + escaped + "%", Limit = limit },
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+                new { Text = text.Trim(), Prefix = escaped + "%", Contains = "%" + escaped + "%", Limit = limit })).ConfigureAwait(false);
             return rows.Select(ToSummary).ToList();
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Every version of <paramref name="toolName"/> ever stored (soft-deleted ones included), oldest first.</summary>
@@ -84,11 +78,10 @@ public sealed partial class ToolCatalogStore
     public async Task<IReadOnlyList<ToolVersionInfo>> ListVersionsAsync(string toolName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(toolName);
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        return await ReadAsync<IReadOnlyList<ToolVersionInfo>>(snapshot: false, async read =>
         {
-            var rows = (await connection.QueryAsync<VersionRow>(new CommandDefinition(
-                Sql.SelectVersions, new { Name = toolName }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+            var rows = (await read.Connection.QueryAsync<VersionRow>(read.Command(
+                Sql.SelectVersions, new { Name = toolName })).ConfigureAwait(false)).ToList();
             if (rows.Count == 0)
             {
                 throw ToolNotFoundException.For(toolName, null);
@@ -106,7 +99,7 @@ public sealed partial class ToolCatalogStore
                 r.CreatedBy,
                 ToolAssembler.ToOffset(r.UpdatedAt),
                 r.UpdatedBy)).ToList();
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The catalog's current revision (one indexed row: cheap enough to poll).</summary>
@@ -124,30 +117,21 @@ public sealed partial class ToolCatalogStore
     /// The whole catalog (every tool's latest version, enabled or not, soft-deleted tools excluded) and the revision
     /// it reflects, read in one REPEATABLE READ snapshot so the two agree.
     /// </summary>
-    public async Task<CatalogState> LoadCatalogAsync(CancellationToken cancellationToken = default)
-    {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+    /// <remarks>In a tenant's scope: the tenant's catalog (its own tools and shadows, and the global tools it neither
+    /// shadows nor disabled).</remarks>
+    public Task<CatalogState> LoadCatalogAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync(snapshot: true, async read =>
         {
-            var transaction = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            var revision = await read.Connection.QuerySingleAsync<RevisionRow>(read.Command(Sql.SelectRevision)).ConfigureAwait(false);
+            var grid = await read.Connection.QueryMultipleAsync(read.Command(Sql.SelectAllLatest)).ConfigureAwait(false);
+            await using (grid.ConfigureAwait(false))
             {
-                var revision = await connection.QuerySingleAsync<RevisionRow>(new CommandDefinition(Sql.SelectRevision, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                var grid = await connection.QueryMultipleAsync(new CommandDefinition(Sql.SelectAllLatest, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                List<StoredTool> tools;
-                await using (grid.ConfigureAwait(false))
-                {
-                    var toolRows = await grid.ReadAsync<ToolRow>().ConfigureAwait(false);
-                    var capabilityRows = await grid.ReadAsync<CapabilityRow>().ConfigureAwait(false);
-                    var patternRows = await grid.ReadAsync<PatternRow>().ConfigureAwait(false);
-                    tools = ToolAssembler.Assemble(toolRows, capabilityRows, patternRows);
-                }
-
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return new CatalogState(revision.Revision, tools);
+                var toolRows = await grid.ReadAsync<ToolRow>().ConfigureAwait(false);
+                var capabilityRows = await grid.ReadAsync<CapabilityRow>().ConfigureAwait(false);
+                var patternRows = await grid.ReadAsync<PatternRow>().ConfigureAwait(false);
+                return new CatalogState(revision.Revision, ToolAssembler.Assemble(toolRows, capabilityRows, patternRows));
             }
-        }
-    }
+        }, cancellationToken);
 
     /// <summary>
     /// What changed after <paramref name="sinceRevision"/>: the current revision and, for each tool changed since, its
@@ -172,8 +156,12 @@ public sealed partial class ToolCatalogStore
                 string[] names;
                 List<StoredTool> latest;
                 RunningExperimentSet experiments;
+                // A tenant's scope reads no experiments (they are global, and the tenant role may not read them).
                 var grid = await connection.QueryMultipleAsync(new CommandDefinition(
-                    Sql.SelectChangesAndExperimentsSince, new { Revision = sinceRevision, KnownArms = knownArms }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    _tenant is null ? Sql.SelectChangesAndExperimentsSince : TenantSql.Enter(Sql.SelectChangesSince),
+                    WithTenant(new { Revision = sinceRevision, KnownArms = knownArms }, _tenant),
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
                 await using (grid.ConfigureAwait(false))
                 {
                     revision = await grid.ReadSingleAsync<RevisionRow>().ConfigureAwait(false);
@@ -182,7 +170,7 @@ public sealed partial class ToolCatalogStore
                     var capabilityRows = await grid.ReadAsync<CapabilityRow>().ConfigureAwait(false);
                     var patternRows = await grid.ReadAsync<PatternRow>().ConfigureAwait(false);
                     latest = ToolAssembler.Assemble(toolRows, capabilityRows, patternRows);
-                    experiments = await ReadRunningExperimentsAsync(grid).ConfigureAwait(false);
+                    experiments = _tenant is null ? await ReadRunningExperimentsAsync(grid).ConfigureAwait(false) : RunningExperimentSet.None;
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -205,25 +193,19 @@ public sealed partial class ToolCatalogStore
     /// each tool, or with <paramref name="allVersions"/> every version that is not deleted (each tool's latest last, so
     /// importing the list into an empty database reproduces the same latest versions). Soft-deleted tools are left out.
     /// </summary>
-    public async Task<IReadOnlyList<ToolDefinition>> ExportAsync(ToolFilter? filter = null, bool allVersions = false, CancellationToken cancellationToken = default)
+    /// <remarks>In a tenant's scope: the tenant's overlay only (its own tools and its shadows of global tools, not what it
+    /// inherits), so that importing the result into the tenant reproduces its overlay.</remarks>
+    public Task<IReadOnlyList<ToolDefinition>> ExportAsync(ToolFilter? filter = null, bool allVersions = false, CancellationToken cancellationToken = default)
     {
         filter ??= ToolFilter.All;
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        return ReadAsync<IReadOnlyList<ToolDefinition>>(snapshot: true, async read =>
         {
-            var transaction = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                var ids = (await connection.QueryAsync<long>(new CommandDefinition(
-                    allVersions ? Sql.SelectAllVersionIdsByFilter : Sql.SelectLatestIdsByFilter,
-                    FilterParameters(filter, null),
-                    transaction,
-                    cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
-                var loaded = (await LoadByIdsAsync(connection, transaction, [.. ids], cancellationToken).ConfigureAwait(false)).ToDictionary(t => t.Id);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return ids.Select(id => loaded[id].Definition).ToList();
-            }
-        }
+            var ids = (await read.Connection.QueryAsync<long>(read.Command(
+                allVersions ? Sql.SelectAllVersionIdsByFilter : Sql.SelectLatestIdsByFilter,
+                FilterParameters(filter, null))).ConfigureAwait(false)).ToList();
+            var loaded = (await LoadByIdsAsync(read.Connection, read.Transaction, [.. ids], cancellationToken).ConfigureAwait(false)).ToDictionary(t => t.Id);
+            return ids.Select(id => loaded[id].Definition).ToList();
+        }, cancellationToken);
     }
 
     private static async Task<NpgsqlTransaction> BeginSnapshotAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
@@ -231,6 +213,58 @@ public sealed partial class ToolCatalogStore
         var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(Sql.SetReadOnly, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return transaction;
+    }
+
+    /// <summary>One read of the catalog in this store's scope. In a tenant's scope the read runs in a transaction whose
+    /// first command enters the tenant (in the same batch: <see cref="TenantSql.Enter"/>); on the global path a read that
+    /// needs no snapshot runs without one, as before tenants.</summary>
+    private sealed class CatalogRead(NpgsqlConnection connection, NpgsqlTransaction? transaction, string? tenant, CancellationToken cancellationToken)
+    {
+        private bool _entered = tenant is null;
+
+        public NpgsqlConnection Connection { get; } = connection;
+
+        public NpgsqlTransaction? Transaction { get; } = transaction;
+
+        /// <summary>A command of this read (<c>@Tenant</c> added); the first one of a tenant's read enters its scope.</summary>
+        public CommandDefinition Command(string sql, object? parameters = null)
+        {
+            if (!_entered)
+            {
+                _entered = true;
+                sql = TenantSql.Enter(sql);
+            }
+
+            return new CommandDefinition(sql, WithTenant(parameters, tenant), Transaction, cancellationToken: cancellationToken);
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/> on a connection of this store's scope: with <paramref name="snapshot"/> in one
+    /// read-only REPEATABLE READ transaction; in a tenant's scope always in a transaction (the scope lasts as long).</summary>
+    private async Task<T> ReadAsync<T>(bool snapshot, Func<CatalogRead, Task<T>> body, CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            if (!snapshot && _tenant is null)
+            {
+                return await body(new CatalogRead(connection, null, null, cancellationToken)).ConfigureAwait(false);
+            }
+
+            var transaction = await connection.BeginTransactionAsync(snapshot ? IsolationLevel.RepeatableRead : IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var read = new CatalogRead(connection, transaction, _tenant, cancellationToken);
+                if (snapshot)
+                {
+                    await connection.ExecuteAsync(read.Command(Sql.SetReadOnly)).ConfigureAwait(false);
+                }
+
+                var result = await body(read).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return result;
+            }
+        }
     }
 
     private static DynamicParameters FilterParameters(ToolFilter filter, object? extra)

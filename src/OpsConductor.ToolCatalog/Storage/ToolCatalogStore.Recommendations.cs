@@ -102,7 +102,7 @@ public sealed partial class ToolCatalogStore
         var now = _timeProvider.GetUtcNow();
         var since = now - options.Window;
         var examined = new List<(Examined Pattern, string Field, string Current, FitOutcome Fit)>();
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var command = new NpgsqlCommand(SelectRecommendationRecords, connection);
@@ -221,7 +221,7 @@ public sealed partial class ToolCatalogStore
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var rows = await connection.QueryAsync<RecommendationRow>(new CommandDefinition(
@@ -233,7 +233,7 @@ public sealed partial class ToolCatalogStore
     /// <summary>The stored recommendation <paramref name="id"/>, or null.</summary>
     public async Task<EstimateRecommendation?> GetRecommendationAsync(long id, CancellationToken cancellationToken = default)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var row = await connection.QuerySingleOrDefaultAsync<RecommendationRow>(new CommandDefinition(
@@ -302,7 +302,7 @@ public sealed partial class ToolCatalogStore
             ExpectedRevision = revision,
         }, cancellationToken).ConfigureAwait(false);
 
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             // Not in the publish's transaction: a crash between the two leaves the recommendation open, and applying it again
@@ -336,7 +336,7 @@ public sealed partial class ToolCatalogStore
         {
             var now = _timeProvider.GetUtcNow();
             DateTime? last;
-            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
                 last = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(SelectLastApplied, new { Tool = tool }, cancellationToken: cancellationToken)).ConfigureAwait(false);

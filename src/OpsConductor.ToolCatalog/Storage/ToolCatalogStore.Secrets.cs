@@ -26,7 +26,7 @@ public sealed partial class ToolCatalogStore
     /// <summary>Counts the stored secret values by the key that wraps their data keys (every version, deleted ones included).</summary>
     public async Task<IReadOnlyList<SecretKeyUsage>> CountSecretsByKeyAsync(CancellationToken cancellationToken = default)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var counts = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -65,6 +65,7 @@ public sealed partial class ToolCatalogStore
         var current = protector.CurrentKeyId;
         long rewrapped = 0;
         var versions = 0;
+        ThrowIfTenantScoped();
         var (_, revision, _) = await RunWriteAsync("re-wrap of secrets", "the catalog's secrets", change, StatementRowWriter.Instance, async scope =>
         {
             await scope.Connection.ExecuteAsync(scope.Command(Sql.AllowSecretRewrap)).ConfigureAwait(false);

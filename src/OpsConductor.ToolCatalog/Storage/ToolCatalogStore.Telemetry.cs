@@ -12,14 +12,14 @@ namespace OpsConductor.ToolCatalog.Storage;
 public sealed partial class ToolCatalogStore
 {
     private const string LatestVersions = """
-        SELECT tool_name, version FROM tool_catalog.tools WHERE is_latest AND tool_name = ANY(@Names)
+        SELECT tool_name, version FROM tool_catalog.tools WHERE is_latest AND tool_name = ANY(@Names) AND tenant_id IS NULL
         """;
 
     private const string ResolvePatterns = """
         SELECT k.ordinal::integer, t.id, c.id, p.id, p.time_estimate_ms, p.cost_estimate
         FROM unnest(@Tools::text[], @Versions::text[], @Capabilities::text[], @Patterns::text[])
              WITH ORDINALITY AS k(tool, version, capability, pattern, ordinal)
-        JOIN tool_catalog.tools t ON t.tool_name = k.tool AND t.version = k.version
+        JOIN tool_catalog.tools t ON t.tool_name = k.tool AND t.version = k.version AND t.tenant_id IS NULL
         JOIN tool_catalog.tool_capabilities c ON c.tool_id = t.id AND c.capability_name = k.capability
         JOIN tool_catalog.tool_patterns p ON p.capability_id = c.id AND p.pattern_name = k.pattern
         """;
@@ -87,7 +87,7 @@ public sealed partial class ToolCatalogStore
     /// </summary>
     internal async Task<TelemetryWriteResult> WriteCheckedTelemetryAsync(IReadOnlyList<ExecutionRecord> records, CancellationToken cancellationToken)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             for (var attempt = 1; ; attempt++)

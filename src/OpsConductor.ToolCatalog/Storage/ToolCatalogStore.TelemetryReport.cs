@@ -10,7 +10,7 @@ public sealed partial class ToolCatalogStore
     private const string ReportScope = """
         t.executed_at >= @Since AND t.executed_at < @Until AND t.pattern_id IS NOT NULL
               AND (@Environment::text IS NULL OR t.environment = @Environment::text)
-              AND (@Tool::text IS NULL OR t.tool_id IN (SELECT v.id FROM tool_catalog.tools v WHERE v.tool_name = @Tool::text))
+              AND (@Tool::text IS NULL OR t.tool_id IN (SELECT v.id FROM tool_catalog.tools v WHERE v.tool_name = @Tool::text AND v.tenant_id IS NULL))
               AND (@Capability::text IS NULL OR t.capability_id IN (SELECT c.id FROM tool_catalog.tool_capabilities c WHERE c.capability_name = @Capability::text))
         """;
 
@@ -126,7 +126,7 @@ public sealed partial class ToolCatalogStore
         }
 
         var rows = new List<(TelemetryReportRow Row, long PatternId)>();
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var command = new NpgsqlCommand(TelemetryReportSql, connection);

@@ -20,7 +20,7 @@ public sealed partial class ToolCatalogStore
         JOIN tool_catalog.tool_patterns p ON p.id = t.pattern_id
         JOIN tool_catalog.tool_capabilities c ON c.id = p.capability_id
         WHERE t.executed_at >= @Since AND t.executed_at < @Until
-          AND t.tool_id IN (SELECT v.id FROM tool_catalog.tools v WHERE v.tool_name = @Tool)
+          AND t.tool_id IN (SELECT v.id FROM tool_catalog.tools v WHERE v.tool_name = @Tool AND v.tenant_id IS NULL)
         GROUP BY c.capability_name, p.pattern_name, bucket
         ORDER BY c.capability_name, p.pattern_name, bucket
         """;
@@ -54,7 +54,7 @@ public sealed partial class ToolCatalogStore
         }
 
         var points = new List<TelemetrySeriesPoint>();
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var command = new NpgsqlCommand(SelectTelemetrySeries, connection);

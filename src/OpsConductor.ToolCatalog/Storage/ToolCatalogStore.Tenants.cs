@@ -43,7 +43,7 @@ public sealed partial class ToolCatalogStore
         }
 
         context ??= ChangeContext.Anonymous;
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             try
@@ -69,7 +69,7 @@ public sealed partial class ToolCatalogStore
     /// <returns>Every tenant.</returns>
     public async Task<IReadOnlyList<TenantInfo>> ListTenantsAsync(CancellationToken cancellationToken = default)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var rows = await connection.QueryAsync<TenantRow>(new CommandDefinition(SelectTenants, cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -99,7 +99,7 @@ public sealed partial class ToolCatalogStore
     private async Task<TenantInfo> SetTenantStateAsync(string id, TenantState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var row = await connection.QuerySingleOrDefaultAsync<TenantRow>(new CommandDefinition(UpdateTenantState, new

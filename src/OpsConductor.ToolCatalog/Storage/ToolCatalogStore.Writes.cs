@@ -40,7 +40,7 @@ public sealed partial class ToolCatalogStore
         var (version, revision, changed) = await RunWriteAsync("rollback", toolName, change, StatementRowWriter.Instance, async scope =>
         {
             await CheckExpectedRevisionAsync(scope, toolName).ConfigureAwait(false);
-            var heads = await LockVersionHeadsAsync(scope, toolName).ConfigureAwait(false);
+            var heads = await LockOwnVersionHeadsAsync(scope, toolName).ConfigureAwait(false);
             var target = heads.FirstOrDefault(h => h.Version == toVersion) ?? throw ToolNotFoundException.For(toolName, toVersion);
             if (target.IsDeleted)
             {
@@ -109,11 +109,18 @@ public sealed partial class ToolCatalogStore
         ArgumentException.ThrowIfNullOrEmpty(toolName);
         options ??= DeleteOptions.Soft;
         change ??= ChangeContext.Anonymous;
+        if (options.Hard && _tenant is not null)
+        {
+            throw new CatalogOperationException(
+                $"Hard deletion of tool '{toolName}' is the global administrator's operation (it may remove telemetry and experiments, which are global); "
+                + $"tenant '{_tenant}' deletes its tools softly (the default). Nothing was written.");
+        }
+
         var operation = options.Hard ? "hard-delete" : "delete";
         var (version, revision, changed) = await RunWriteAsync(operation, toolName, change, StatementRowWriter.Instance, async scope =>
         {
             await CheckExpectedRevisionAsync(scope, toolName).ConfigureAwait(false);
-            var heads = await LockVersionHeadsAsync(scope, toolName).ConfigureAwait(false);
+            var heads = await LockOwnVersionHeadsAsync(scope, toolName).ConfigureAwait(false);
             List<VersionHead> targets;
             if (options.Version is null)
             {
@@ -296,7 +303,7 @@ public sealed partial class ToolCatalogStore
         var (chosen, revision, changed) = await RunWriteAsync(operation, toolName, change, StatementRowWriter.Instance, async scope =>
         {
             await CheckExpectedRevisionAsync(scope, toolName).ConfigureAwait(false);
-            var heads = await LockVersionHeadsAsync(scope, toolName).ConfigureAwait(false);
+            var heads = await LockOwnVersionHeadsAsync(scope, toolName).ConfigureAwait(false);
             var target = version is null
                 ? heads.FirstOrDefault(h => h.IsLatest) ?? throw ToolNotFoundException.For(toolName, null)
                 : heads.FirstOrDefault(h => h.Version == version && !h.IsDeleted) ?? throw ToolNotFoundException.For(toolName, version);

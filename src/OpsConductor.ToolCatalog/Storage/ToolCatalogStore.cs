@@ -35,6 +35,7 @@ public sealed partial class ToolCatalogStore
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Secrets.ISecretProtector? _secrets;
+    private readonly string? _tenant;
 
     static ToolCatalogStore() => DapperJsonHandlers.EnsureRegistered();
 
@@ -65,6 +66,64 @@ public sealed partial class ToolCatalogStore
         _secrets = secrets;
     }
 
+    /// <summary>A store in <paramref name="tenant"/>'s scope over the same data source, clock, log and key.</summary>
+    private ToolCatalogStore(ToolCatalogStore global, string tenant)
+    {
+        _dataSource = global._dataSource;
+        _timeProvider = global._timeProvider;
+        _logger = global._logger;
+        _secrets = global._secrets;
+        _tenant = tenant;
+    }
+
+    /// <summary>The tenant this store is scoped to (<see cref="ForTenant"/>), or null for the global catalog's store.</summary>
+    public string? Tenant => _tenant;
+
+    /// <summary>
+    /// A store in the scope of tenant <paramref name="tenantId"/> (issue 19, decision 1901): every transaction it runs
+    /// enters the tenant (the database's row-level security then shows it the global rows and the tenant's own, and
+    /// lets it write the tenant's own only). Its reads see the tenant's catalog (the global catalog overlaid with the
+    /// tenant's own tools and shadows, less the global tools it disabled); its writes create and change the tenant's
+    /// own rows only: publishing a global tool's name creates the tenant's shadow of it, and
+    /// <see cref="DisableGlobalToolAsync"/> hides a global tool from the tenant. Its exports hold the tenant's overlay
+    /// only (own tools and shadows), so that importing them into the tenant reproduces it. The global administrator's
+    /// operations (tenants, telemetry, experiments, decisions, backups, migrations, secrets, audit chain verification)
+    /// are refused by a scoped store. Cheap: make one per request if that suits the host.
+    /// </summary>
+    /// <param name="tenantId">The tenant's id (<see cref="Tenancy.TenantId.Rule"/>). Whether it exists and is active
+    /// is checked by each write (reads of an unknown tenant see the global catalog).</param>
+    /// <returns>The scoped store.</returns>
+    /// <exception cref="ArgumentException">The id breaks the rule.</exception>
+    /// <exception cref="InvalidOperationException">This store is scoped to a tenant already.</exception>
+    public ToolCatalogStore ForTenant(string tenantId)
+    {
+        Tenancy.TenantId.ThrowIfInvalid(tenantId, nameof(tenantId));
+        if (_tenant is not null)
+        {
+            throw new InvalidOperationException($"This store is scoped to tenant '{_tenant}' already; scope the global store to tenant '{tenantId}' instead.");
+        }
+
+        return new ToolCatalogStore(this, tenantId);
+    }
+
+    /// <summary>A connection for one of the global administrator's operations; refused in a tenant's scope.</summary>
+    private ValueTask<NpgsqlConnection> OpenGlobalConnectionAsync(CancellationToken cancellationToken, [System.Runtime.CompilerServices.CallerMemberName] string operation = "")
+    {
+        ThrowIfTenantScoped(operation);
+        return _dataSource.OpenConnectionAsync(cancellationToken);
+    }
+
+    /// <summary>Refuses one of the global administrator's operations in a tenant's scope (nothing is read or written).</summary>
+    private void ThrowIfTenantScoped([System.Runtime.CompilerServices.CallerMemberName] string operation = "")
+    {
+        if (_tenant is not null)
+        {
+            throw new CatalogOperationException(
+                $"{operation.Replace("Async", "", StringComparison.Ordinal)} is the global administrator's operation; the store scoped to tenant '{_tenant}' cannot run it "
+                + "(a tenant reads and writes its own overlay of the catalog only). Nothing was read or written.");
+        }
+    }
+
     /// <summary>The key that seals secrets, or null when none is configured.</summary>
     public Secrets.ISecretProtector? SecretProtector => _secrets;
 
@@ -86,6 +145,7 @@ public sealed partial class ToolCatalogStore
     /// <exception cref="CatalogSchemaException">An applied migration was edited, or a migration failed (it is rolled back).</exception>
     public async Task<MigrationResult> MigrateAsync(CancellationToken cancellationToken = default)
     {
+        ThrowIfTenantScoped();
         var result = await new SchemaMigrator(_dataSource, _timeProvider, _logger).MigrateAsync(cancellationToken).ConfigureAwait(false);
         await EnsureTelemetryPartitionsAsync(2, cancellationToken).ConfigureAwait(false);
         return result;
@@ -99,7 +159,7 @@ public sealed partial class ToolCatalogStore
         var now = _timeProvider.GetUtcNow();
         var first = new DateOnly(now.Year, now.Month, 1);
         var names = new List<string>();
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             for (var i = 0; i <= monthsAhead; i++)
@@ -116,7 +176,7 @@ public sealed partial class ToolCatalogStore
     /// older rows kept in the default partition). Returns the names of the dropped partitions.</summary>
     public async Task<IReadOnlyList<string>> DropTelemetryPartitionsBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var names = await connection.QueryAsync<string>(new CommandDefinition(
@@ -136,7 +196,7 @@ public sealed partial class ToolCatalogStore
             throw new ArgumentOutOfRangeException(nameof(age), age, "The age must not be negative.");
         }
 
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenGlobalConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -147,8 +207,11 @@ public sealed partial class ToolCatalogStore
     // ---- The write pipeline ----
 
     /// <summary>The state of one write transaction: what it wrote, for the audit, change feed and notice.</summary>
-    private sealed class WriteScope(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, ChangeContext change, long revision, long feedFloor)
+    private sealed class WriteScope(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, ChangeContext change, long revision, long feedFloor, string? tenant)
     {
+        /// <summary>The tenant whose overlay this write changes (its transaction entered the tenant's scope), or null.</summary>
+        public string? Tenant { get; } = tenant;
+
         public NpgsqlConnection Connection { get; } = connection;
 
         public NpgsqlTransaction Transaction { get; } = transaction;
@@ -179,8 +242,9 @@ public sealed partial class ToolCatalogStore
             Changes.TryAdd(entry.ToolName, entry.Action);
         }
 
+        /// <summary>A command of this write; <c>@Tenant</c> is this write's tenant (null on the global path).</summary>
         public CommandDefinition Command(string sql, object? parameters = null) =>
-            new(sql, parameters, Transaction, cancellationToken: CancellationToken);
+            new(sql, WithTenant(parameters, Tenant), Transaction, cancellationToken: CancellationToken);
 
         public CancellationToken CancellationToken { get; init; }
     }
@@ -210,8 +274,8 @@ public sealed partial class ToolCatalogStore
                 var committing = false;
                 try
                 {
-                    var bumped = await BumpRevisionAsync(connection, transaction, operation, toolName, now, cancellationToken).ConfigureAwait(false);
-                    scope = new WriteScope(connection, transaction, now, change, bumped.Revision, bumped.FeedFloor) { CancellationToken = cancellationToken };
+                    var bumped = await BumpRevisionAsync(connection, transaction, operation, toolName, now, _tenant, cancellationToken).ConfigureAwait(false);
+                    scope = new WriteScope(connection, transaction, now, change, bumped.Revision, bumped.FeedFloor, _tenant) { CancellationToken = cancellationToken };
                     var value = await body(scope).ConfigureAwait(false);
                     if (scope.Audits.Count == 0)
                     {
@@ -221,7 +285,7 @@ public sealed partial class ToolCatalogStore
 
                     await auditWriter.InsertAuditAsync(connection, transaction, scope.Revision, scope.Audits, change, now, cancellationToken).ConfigureAwait(false);
                     await auditWriter.InsertChangesAsync(connection, transaction, scope.Revision, scope.Changes, now, cancellationToken).ConfigureAwait(false);
-                    var payload = new CatalogNotification(scope.Revision, [.. scope.Changes.Keys]).ToPayload();
+                    var payload = new CatalogNotification(scope.Revision, [.. scope.Changes.Keys]) { Tenant = _tenant }.ToPayload();
                     await connection.ExecuteAsync(scope.Command(Sql.Notify, new { Channel = Sql.NotificationChannel, Payload = payload })).ConfigureAwait(false);
                     committing = true;
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -258,15 +322,17 @@ public sealed partial class ToolCatalogStore
     /// server gives up becomes a <see cref="CatalogBusyException"/> naming <paramref name="operation"/> and
     /// <paramref name="subject"/>) and checks the schema when its fingerprint is not the one this program expects.
     /// </summary>
+    /// <remarks>In a tenant's scope the same command (one batch) enters the scope first, and the write is refused when the
+    /// tenant does not exist or is disabled (<see cref="CatalogOperationException"/> naming the tenant).</remarks>
     private static async Task<RevisionRow> BumpRevisionAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string operation, string subject, DateTimeOffset now, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string operation, string subject, DateTimeOffset now, string? tenant, CancellationToken cancellationToken)
     {
         var waitStarted = Stopwatch.GetTimestamp();
         RevisionRow bumped;
         try
         {
             bumped = await connection.QuerySingleAsync<RevisionRow>(new CommandDefinition(
-                Sql.BumpRevision, new { Now = now }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                tenant is null ? Sql.BumpRevision : TenantSql.Enter(Sql.BumpRevision), WithTenant(new { Now = now }, tenant), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
         catch (Exception e) when (IsLockWaitGivenUp(e))
         {
@@ -283,7 +349,24 @@ public sealed partial class ToolCatalogStore
             await CheckSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         }
 
+        if (tenant is not null && bumped.TenantState != "active")
+        {
+            throw new CatalogOperationException(bumped.TenantState is null
+                ? $"There is no tenant '{tenant}' (see 'toolcatalog tenants list'): the {operation} of {Subject(subject)} was refused. Nothing was written."
+                : $"Tenant '{tenant}' is disabled, so its overlay cannot be written: the {operation} of {Subject(subject)} was refused. "
+                    + $"A global administrator enables it again ('toolcatalog tenants enable {tenant}'). Nothing was written.");
+        }
+
         return bumped;
+    }
+
+    /// <summary><paramref name="parameters"/> with <c>@Tenant</c> added (null on the global path): every catalog query
+    /// names the catalog it is about (<see cref="TenantSql"/>).</summary>
+    private static DynamicParameters WithTenant(object? parameters, string? tenant)
+    {
+        var result = new DynamicParameters(parameters);
+        result.Add("Tenant", tenant, DbType.String);
+        return result;
     }
 
     private static string Subject(string toolName) => toolName.Contains(' ', StringComparison.Ordinal) ? toolName : $"tool '{toolName}'";

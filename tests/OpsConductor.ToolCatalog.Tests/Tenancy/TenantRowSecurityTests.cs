@@ -180,9 +180,9 @@ public sealed class TenantRowSecurityTests
     }
 
     [TestCase("INSERT INTO tool_catalog.tools (tool_name, version, description, platform, category, tenant_id) VALUES ('x', '1.0', 'x', 'linux', 'system', 'globex')", TestName = "A tool of another tenant")]
-    [TestCase("INSERT INTO tool_catalog.tools (tool_name, version, description, platform, category) VALUES ('x', '1.0', 'x', 'linux', 'system')", TestName = "A global tool")]
+    [TestCase("INSERT INTO tool_catalog.tools (tool_name, version, description, platform, category, tenant_id) VALUES ('x', '1.0', 'x', 'linux', 'system', NULL)", TestName = "A global tool")]
     [TestCase("INSERT INTO tool_catalog.tool_capabilities (tool_id, ordinal, capability_name, description) SELECT id, 5, 'extra', 'x' FROM tool_catalog.tools WHERE tenant_id IS NULL", TestName = "A capability of a global tool")]
-    [TestCase("INSERT INTO tool_catalog.catalog_changes (revision, tool_name, action, changed_at) VALUES (999, 'x', 'created', now())", TestName = "A global change-feed row")]
+    [TestCase("INSERT INTO tool_catalog.catalog_changes (revision, tool_name, action, changed_at, tenant_id) VALUES (999, 'x', 'created', now(), NULL)", TestName = "A global change-feed row")]
     [TestCase("INSERT INTO tool_catalog.tool_audit_log (revision, tool_name, action, changes, changed_by, tenant_id) VALUES (999, 'x', 'created', '{}', 'x', 'globex')", TestName = "An audit row of another tenant")]
     [TestCase("INSERT INTO tool_catalog.tenant_disabled_tools (tenant_id, tool_name, disabled_at, disabled_by) VALUES ('globex', 'x', now(), 'x')", TestName = "A disabled tool of another tenant")]
     public async Task A_tenant_cannot_insert_rows_outside_its_overlay(string sql)
@@ -193,6 +193,29 @@ public sealed class TenantRowSecurityTests
 
         Assert.That(error!.SqlState, Is.EqualTo(PostgresErrorCodes.InsufficientPrivilege));
         Assert.That(error.MessageText, Does.Contain("row-level security"));
+    }
+
+    [Test]
+    public async Task A_row_written_in_a_tenants_scope_without_naming_a_tenant_carries_the_scopes_tenant()
+    {
+        await using var db = await SeededAsync();
+
+        await InTenantAsync(db, "acme", async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO tool_catalog.tools (tool_name, version, description, platform, category) VALUES ('unnamed', '1.0', 'x', 'linux', 'system')",
+                transaction: transaction);
+            await connection.ExecuteAsync(
+                "INSERT INTO tool_catalog.catalog_changes (revision, tool_name, action, changed_at) VALUES (998, 'unnamed', 'created', now())", transaction: transaction);
+            return 0;
+        }, commit: true);
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync("INSERT INTO tool_catalog.catalog_changes (revision, tool_name, action, changed_at) VALUES (999, 'unnamed', 'created', now())");
+
+        Assert.That(await connection.ExecuteScalarAsync<string>("SELECT tenant_id FROM tool_catalog.tools WHERE tool_name = 'unnamed'"), Is.EqualTo("acme"));
+        Assert.That(await connection.ExecuteScalarAsync<string>("SELECT tenant_id FROM tool_catalog.catalog_changes WHERE revision = 998"), Is.EqualTo("acme"));
+        Assert.That(await connection.ExecuteScalarAsync<string?>("SELECT tenant_id FROM tool_catalog.catalog_changes WHERE revision = 999"), Is.Null,
+            "outside a scope a row is global");
     }
 
     [Test]
