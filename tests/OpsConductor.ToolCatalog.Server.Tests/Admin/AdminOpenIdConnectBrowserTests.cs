@@ -32,6 +32,9 @@ public sealed class AdminOpenIdConnectBrowserTests : AdminBrowserFixture
     /// <inheritdoc />
     protected override string KeyPrefix => "oidc";
 
+    /// <inheritdoc />
+    protected override ViewportSize? Viewport => AdminPages.Screen;
+
     private protected override async Task<ServerHost> StartHostAsync()
     {
         _provider = await TestOpenIdProvider.StartAsync();
@@ -139,6 +142,11 @@ public sealed class AdminOpenIdConnectBrowserTests : AdminBrowserFixture
 
         await Expect(page.GetByTestId("sign-in-oidc")).ToHaveTextAsync("Sign in with Test IdP");
         await Expect(page.GetByTestId("api-key")).ToBeVisibleAsync();
+        if (Environment.GetEnvironmentVariable("TOOLCATALOG_UI_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            // docs/ui/signin-oidc.png: the sign-in page of a server with a provider configured.
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetFullPath(folder), "signin-oidc.png") });
+        }
     }
 
     private async Task<IPage> SignInThroughProviderAsync()
