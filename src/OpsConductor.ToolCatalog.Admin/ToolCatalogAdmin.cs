@@ -6,7 +6,7 @@ public static class ToolCatalogAdmin
     /// <summary>The path the admin UI is mapped at.</summary>
     public const string Path = "/admin";
 
-    /// <summary>The sign-in page (a form taking an API key of the server).</summary>
+    /// <summary>The sign-in page (a form taking an API key of the server, and "Sign in with …" when an OpenID Connect provider is configured).</summary>
     public const string SignInPath = "/admin/signin";
 
     /// <summary>Where the sign-in form posts the key (with the form's antiforgery token).</summary>

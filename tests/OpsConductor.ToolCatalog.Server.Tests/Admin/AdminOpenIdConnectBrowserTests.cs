@@ -134,6 +134,20 @@ public sealed class AdminOpenIdConnectBrowserTests : AdminBrowserFixture
     }
 
     [Test]
+    public async Task A_provider_that_refuses_the_user_ends_on_the_sign_in_page_with_a_message_not_an_error_page()
+    {
+        _provider.User = null; // the provider answers access_denied
+        var page = await NewPageAsync();
+        await page.GotoAsync(new Uri(Host.BaseAddress, "/admin/signin").ToString());
+
+        await page.GetByTestId("sign-in-oidc").ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex("/admin/signin\\?error=provider"), new() { Timeout = 30_000 });
+        await Expect(page.GetByTestId("sign-in-error")).ToContainTextAsync("Signing in at Test IdP did not complete");
+        Assert.That((await Context!.CookiesAsync()).Any(c => c.Name == ToolCatalogAdmin.CookieName), Is.False, "no session");
+    }
+
+    [Test]
     public async Task The_sign_in_page_offers_the_provider_beside_the_API_key_form()
     {
         var page = await NewPageAsync();
