@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsConductor.ToolCatalog.Admin;
 using OpsConductor.ToolCatalog.Admin.Catalog;
+using OpsConductor.ToolCatalog.Admin.Security;
 using OpsConductor.ToolCatalog.AspNetCore.Security;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,9 @@ public static class ToolCatalogAdminServiceCollectionExtensions
     /// Adds the admin UI on top of the management server (calls <c>AddToolCatalogServer()</c> first when the host has
     /// not, so the store, the API keys and the authorization policies it uses exist; call yours before this one to
     /// configure the server): Razor components with interactive server rendering, the
-    /// cookie scheme <see cref="ToolCatalogAdmin.CookieScheme"/> (HttpOnly, SameSite=Strict, 8 hours sliding) and the
+    /// cookie scheme <see cref="ToolCatalogAdmin.CookieScheme"/> (HttpOnly, SameSite=Strict, 8 hours sliding), the OpenID
+    /// Connect scheme <see cref="ToolCatalogAdmin.OpenIdConnectScheme"/> when <c>ToolCatalogServerOptions.Authentication.OpenIdConnect</c>
+    /// names a provider, and the
     /// per-circuit service through which every change is authorized with the API's policies. Map it with
     /// <c>app.MapToolCatalogAdmin()</c>. Idempotent.
     /// </summary>
@@ -48,6 +51,7 @@ public static class ToolCatalogAdminServiceCollectionExtensions
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
         });
+        AdminOpenIdConnect.Add(services); // "Sign in with …" when the server's options name an OpenID Connect provider
         services.TryAddScoped<AdminActions>();
         return services;
     }

@@ -12,8 +12,9 @@ namespace OpsConductor.ToolCatalog.Admin.Security;
 
 /// <summary>
 /// The admin UI's sign-in (a form POST of an API key, checked with <see cref="ApiKeyStore.ValidateAsync"/>, answered
-/// with the admin cookie carrying the key's principal, role and tools, never the key) and sign-out. Both check the form's
-/// antiforgery token.
+/// with the admin cookie carrying the key's principal, role and tools, never the key; or, when configured, a redirect to
+/// the OpenID Connect provider, <see cref="AdminOpenIdConnect"/>) and sign-out (of the cookie, and of the provider's
+/// session when signed in there and it has an end-session endpoint). The form posts check their antiforgery token.
 /// </summary>
 internal static class AdminSignInEndpoints
 {
@@ -21,6 +22,51 @@ internal static class AdminSignInEndpoints
     {
         endpoints.MapPost(ToolCatalogAdmin.SignInPostPath, SignInAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         endpoints.MapPost(ToolCatalogAdmin.SignOutPath, SignOutAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+        endpoints.MapGet(ToolCatalogAdmin.OpenIdConnectSignInPath, SignInWithProviderAsync).AllowAnonymous().ExcludeFromDescription();
+        endpoints.MapGet(SignedInPath, SignedIn).AllowAnonymous().ExcludeFromDescription();
+    }
+
+    /// <summary>
+    /// Where the provider's sign-in ends: a page that moves on to the return address from our own site. The admin cookie
+    /// is SameSite=Strict, and a browser does not send it on the redirects of a navigation that came from the provider's
+    /// site, so a redirect straight to the page would find the user signed out.
+    /// </summary>
+    internal const string SignedInPath = ToolCatalogAdmin.Path + "/account/signed-in";
+
+    private static async Task<IResult> SignInWithProviderAsync(HttpContext http, IAuthenticationSchemeProvider schemes, string? returnUrl)
+    {
+        if (await schemes.GetSchemeAsync(ToolCatalogAdmin.OpenIdConnectScheme) is null)
+        {
+            return Results.Redirect(SignInPage("no-provider"));
+        }
+
+        var target = LocalUrl(returnUrl);
+        try
+        {
+            await http.ChallengeAsync(ToolCatalogAdmin.OpenIdConnectScheme, new AuthenticationProperties
+            {
+                RedirectUri = SignedInPath + "?returnUrl=" + Uri.EscapeDataString(target),
+            });
+        }
+        catch (InvalidOperationException)
+        {
+            // The provider's discovery document could not be read (IDX20803): the provider is down or misnamed.
+            return Results.Redirect(SignInPage("unreachable", target));
+        }
+
+        return Results.Empty;
+    }
+
+    private static IResult SignedIn(string? returnUrl)
+    {
+        var target = System.Net.WebUtility.HtmlEncode(LocalUrl(returnUrl));
+        return Results.Content(
+            $"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8" /><meta http-equiv="refresh" content="0;url={target}" /><title>Signed in · Tool catalog admin</title></head>
+            <body><p>Signed in. <a href="{target}">Continue to the admin UI</a>.</p></body></html>
+            """,
+            "text/html; charset=utf-8");
     }
 
     private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery antiforgery, ApiKeyStore keys)
@@ -75,11 +121,21 @@ internal static class AdminSignInEndpoints
             return Results.Redirect(ToolCatalogAdmin.Path);
         }
 
+        var endSession = await AdminOpenIdConnect.HasEndSessionAsync(http, signedIn.Properties);
         await http.SignOutAsync(ToolCatalogAdmin.CookieScheme);
+        if (endSession)
+        {
+            // Redirects to the provider's end-session endpoint (with the id token as the hint); the provider sends the
+            // browser back to the signed-out callback, which goes on to the sign-in page.
+            await http.SignOutAsync(ToolCatalogAdmin.OpenIdConnectScheme, new AuthenticationProperties { RedirectUri = ToolCatalogAdmin.SignInPath });
+            return Results.Empty;
+        }
+
         return Results.Redirect(ToolCatalogAdmin.SignInPath);
     }
 
-    private static string SignInPage(string error, string? returnUrl = null) =>
+    /// <summary>The sign-in page showing <paramref name="error"/> (its code: the page says what it means).</summary>
+    internal static string SignInPage(string error, string? returnUrl = null) =>
         $"{ToolCatalogAdmin.SignInPath}?error={error}" + (returnUrl is null ? "" : "&returnUrl=" + Uri.EscapeDataString(returnUrl));
 
     /// <summary>Only a path of the admin UI: never an open redirect to another site.</summary>

@@ -281,9 +281,6 @@ internal static class SelectResponses
         [.. evaluation.Excluded.Select(Exclusion)],
         explanation);
 
-    /// <summary>An exclusion rule's name in JSON: its member name in snake_case (<c>cost_limit</c>, <c>not_production_safe</c>, …).</summary>
-    public static string RuleName(ExclusionRule rule) => JsonNamingPolicy.SnakeCaseLower.ConvertName(rule.ToString());
-
     /// <summary>How the winner was chosen, as the answer spells it.</summary>
     public static string MethodName(SelectionMethod method) => method == SelectionMethod.TieBreaker ? "llm_tiebreaker" : "deterministic";
 
@@ -339,7 +336,7 @@ internal static class SelectResponses
         e.ToolName,
         e.CapabilityName,
         e.PatternName,
-        RuleName(e.Rule),
+        e.Rule.ToWire(),
         e.Reason,
         e.Variable,
         e.EstimatedTimeMs,

@@ -77,10 +77,10 @@ internal static class CatalogEndpoints
             return ApiProblems.BadRequest($"The query parameter 'from' ({ToolRepresentation.Echo(from!)}) must be earlier than 'to' ({ToolRepresentation.Echo(to!)}): the range is from inclusive, to exclusive.", "from");
         }
 
-        if (!string.IsNullOrEmpty(action) && !AuditActionNames.All.Contains(action, StringComparer.Ordinal))
+        if (!string.IsNullOrEmpty(action) && !AuditActions.All.Contains(action, StringComparer.Ordinal))
         {
             return ApiProblems.BadRequest(
-                $"The query parameter 'action' ({ToolRepresentation.Echo(action)}) is not an action the audit log records: one of {string.Join(", ", AuditActionNames.All)}.", "action");
+                $"The query parameter 'action' ({ToolRepresentation.Echo(action)}) is not an action the audit log records: one of {string.Join(", ", AuditActions.All)}.", "action");
         }
 
         var query = new AuditQuery
@@ -117,13 +117,13 @@ internal static class CatalogEndpoints
     private static bool TryReadInstant(string? text, string field, out DateTimeOffset? value, out IResult? problem)
     {
         problem = null;
-        if (Instants.TryParse(text, out value))
+        if (AuditQuery.TryParseInstant(text, out value))
         {
             return true;
         }
 
         problem = ApiProblems.BadRequest(
-            $"The query parameter '{field}' is not {Instants.Expected}.", field);
+            $"The query parameter '{field}' is not {AuditQuery.InstantForms}.", field);
         return false;
     }
 

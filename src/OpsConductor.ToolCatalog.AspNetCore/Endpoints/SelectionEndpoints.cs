@@ -87,7 +87,7 @@ internal static class SelectionEndpoints
         SelectionOutcome outcome;
         try
         {
-            outcome = await SelectionRun.RunAsync(selector, catalog.Current, request, cancellationToken).ConfigureAwait(false);
+            outcome = await selector.SelectOrEvaluateAsync(catalog.Current, request, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidSelectionRequestException e)
         {
@@ -175,7 +175,7 @@ internal static class SelectionEndpoints
     /// <summary>400 naming the request's field as the body spells it (<c>variables.N</c>, <c>capabilities[0]</c>, <c>cost_limit</c>, …), its value and the rule.</summary>
     private static IResult Refused(InvalidSelectionRequestException e)
     {
-        var field = SelectionRun.WireField(e.Field);
+        var field = e.WireField;
         return ApiProblems.Problem(
             StatusCodes.Status400BadRequest,
             "bad-request",

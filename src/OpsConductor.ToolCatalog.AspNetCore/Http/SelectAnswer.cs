@@ -68,7 +68,7 @@ internal sealed class SelectAnswer(SelectionEvaluation evaluation, ToolSelection
 
     /// <summary>Each exclusion rule's wire name (<c>cost_limit</c>, <c>not_production_safe</c>, …), by the rule's value.</summary>
     private static readonly JsonEncodedText[] RuleNames =
-        [.. Enum.GetValues<ExclusionRule>().Select(static r => JsonEncodedText.Encode(SelectResponses.RuleName(r)))];
+        [.. Enum.GetValues<ExclusionRule>().Select(static r => JsonEncodedText.Encode(r.ToWire()))];
 
     /// <summary>Each weight set's <c>weights</c> object and numbers, rendered once (a selector's weight sets live as long as it does).</summary>
     private static readonly ConditionalWeakTable<FeatureWeights, RenderedWeights> Rendered = [];

@@ -4,7 +4,8 @@ namespace OpsConductor.ToolCatalog.AspNetCore;
 
 /// <summary>
 /// Sign-in settings of the management server (<see cref="ToolCatalogServerOptions.Authentication"/>): API keys always,
-/// bearer tokens (JWT) from an OpenID Connect provider when <see cref="Jwt"/> names one.
+/// bearer tokens (JWT) from an OpenID Connect provider when <see cref="Jwt"/> names one, and OpenID Connect sign-in for
+/// the admin UI when <see cref="OpenIdConnect"/> names a provider.
 /// </summary>
 public sealed class ToolCatalogAuthenticationOptions
 {
@@ -16,6 +17,49 @@ public sealed class ToolCatalogAuthenticationOptions
 
     /// <summary>Bearer tokens from an OpenID Connect provider.</summary>
     public ToolCatalogJwtOptions Jwt { get; set; } = new();
+
+    /// <summary>OpenID Connect sign-in for the admin UI (beside its API-key form).</summary>
+    public ToolCatalogOpenIdConnectOptions OpenIdConnect { get; set; } = new();
+}
+
+/// <summary>
+/// OpenID Connect sign-in for the admin UI (<c>AddToolCatalogAdmin()</c>; the REST API does not use it): when
+/// <see cref="Authority"/> and <see cref="ClientId"/> are set, the sign-in page offers "Sign in with
+/// <see cref="DisplayName"/>" beside the API-key form. The user signs in at the provider with the authorization code flow
+/// and PKCE; the id token's <see cref="RoleClaim"/> values that are catalog roles (<see cref="ToolCatalogRoles"/>, any
+/// case) become the session's role, its <see cref="ToolClaim"/> values the tools an owner may change, its
+/// <see cref="NameClaim"/> (else <c>sub</c>) the name the audit log records: the claims an API key's sign-in gives. A user
+/// with no catalog role is refused at sign-in. Register <c>{server}/admin/signin-oidc</c> as the client's redirect URI and
+/// <c>{server}/admin/signout-callback-oidc</c> as its post-logout redirect URI at the provider.
+/// </summary>
+public sealed class ToolCatalogOpenIdConnectOptions
+{
+    /// <summary>The provider's issuer URL (<c>https://login.example.com/realms/ops</c>), whose discovery document names its endpoints and keys; null: the UI signs in with API keys only.</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>The client id the provider registered for the admin UI; required with <see cref="Authority"/>.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The client's secret (a confidential client); null for a public client, which PKCE alone protects.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The provider's name on the sign-in button ("Sign in with …"); null: the authority's host name.</summary>
+    public string? DisplayName { get; set; }
+
+    /// <summary>The scopes asked for, separated by spaces (<c>openid profile</c>); must include <c>openid</c>.</summary>
+    public string Scope { get; set; } = "openid profile";
+
+    /// <summary>The id token's claim that carries the roles; null (the default) reads both <c>role</c> and <c>roles</c>. A JSON array gives several.</summary>
+    public string? RoleClaim { get; set; }
+
+    /// <summary>The id token's claim that carries the tools an owner may change (<c>toolcatalog:tool</c>), one value per tool.</summary>
+    public string ToolClaim { get; set; } = ToolCatalogClaims.Tool;
+
+    /// <summary>The id token's claim whose value names the user in the audit log and the page header (<c>sub</c>; <c>preferred_username</c> or <c>email</c> read better).</summary>
+    public string NameClaim { get; set; } = "sub";
+
+    /// <summary>Whether the authority must be HTTPS (true; turn off only for a provider on loopback in development).</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
 }
 
 /// <summary>

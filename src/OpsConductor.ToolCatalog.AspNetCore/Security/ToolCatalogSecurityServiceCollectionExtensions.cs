@@ -29,6 +29,7 @@ internal static class ToolCatalogSecurityServiceCollectionExtensions
             .Validate(static o => o.Authentication.Jwt.Authority is null || !string.IsNullOrWhiteSpace(o.Authentication.Jwt.Audience), "Authentication.Jwt.Audience is required with Authentication.Jwt.Authority: tokens must be issued for this API.")
             .Validate(static o => !string.IsNullOrWhiteSpace(o.Authentication.Jwt.RoleClaim) && !string.IsNullOrWhiteSpace(o.Authentication.Jwt.ToolClaim) && !string.IsNullOrWhiteSpace(o.Authentication.Jwt.NameClaim), "Authentication.Jwt.RoleClaim, ToolClaim and NameClaim must name claims.")
             .Validate(static o => o.RateLimit is { PermitLimit: > 0, QueueLimit: >= 0 } && o.RateLimit.Window > TimeSpan.Zero, "RateLimit.PermitLimit and RateLimit.Window must be positive, RateLimit.QueueLimit not negative.");
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ToolCatalogServerOptions>, OpenIdConnectSettingsValidation>());
 
         services.TryAddSingleton(static sp => new ApiKeyStore(
             sp.GetRequiredService<ToolCatalogStore>().DataSource,
@@ -60,7 +61,8 @@ internal static class ToolCatalogSecurityServiceCollectionExtensions
                 {
                     OnTokenValidated = context =>
                     {
-                        if (context.Principal is { } principal && JwtPrincipal.Map(principal, jwt) is { } mapped)
+                        if (context.Principal is { } principal
+                            && ToolCatalogClaims.CreatePrincipal(principal.Claims, jwt.NameClaim, [jwt.RoleClaim], jwt.ToolClaim, ToolCatalogAuthenticationSchemes.Jwt) is { } mapped)
                         {
                             context.Principal = mapped;
                         }

@@ -151,7 +151,7 @@ internal static class DecisionJson
                 json.WriteString("tool", excluded.ToolName);
                 json.WriteString("capability", excluded.CapabilityName);
                 json.WriteString("pattern", excluded.PatternName);
-                json.WriteString("rule", JsonNamingPolicy.SnakeCaseLower.ConvertName(excluded.Rule.ToString()));
+                json.WriteString("rule", excluded.Rule.ToWire());
                 json.WriteString("reason", Clean(excluded.Reason));
                 StringOrSkip(json, "variable", excluded.Variable);
                 if (excluded.EstimatedTimeMs is { } time)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using OpsConductor.ToolCatalog.Storage;
 
 namespace OpsConductor.ToolCatalog.Selection;
@@ -49,6 +50,24 @@ public sealed class InvalidSelectionRequestException : ToolCatalogException
 
     /// <summary>The field that was refused: <c>Capabilities</c>, <c>Capabilities[i]</c>, <c>Variables["name"]</c>, <c>Context["name"]</c>, <c>CostLimit</c>, <c>Environment</c> or <c>ExplicitMode</c>.</summary>
     public string Field { get; }
+
+    /// <summary>
+    /// <see cref="Field"/> as a request body spells it (the REST API's <c>POST /api/v1/select</c>, the admin UI's
+    /// playground): <c>variables.N</c>, <c>capabilities[0]</c>, <c>cost_limit</c>, <c>mode</c>, …
+    /// </summary>
+    public string WireField =>
+        Field.StartsWith("Variables[\"", StringComparison.Ordinal) && Field.EndsWith("\"]", StringComparison.Ordinal) ? "variables." + Field[11..^2]
+        : Field.StartsWith("Capabilities", StringComparison.Ordinal) ? "capabilities" + Field["Capabilities".Length..]
+        : Field.StartsWith("Groups", StringComparison.Ordinal) ? "groups" + Field["Groups".Length..]
+        : Field switch
+        {
+            "ExplicitMode" => "mode",
+            "CostLimit" => "cost_limit",
+            "Environment" => "environment",
+            "Permissions" => "permissions",
+            "Variables" => "variables",
+            _ => JsonNamingPolicy.SnakeCaseLower.ConvertName(Field),
+        };
 
     /// <summary>The refused value as text.</summary>
     public string Value { get; }

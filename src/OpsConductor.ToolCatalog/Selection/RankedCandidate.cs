@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 
 namespace OpsConductor.ToolCatalog.Selection;
 
@@ -47,6 +48,12 @@ public static class SelectionNames
         SlaClass.Batch => "batch",
         _ => "background",
     };
+
+    /// <summary>
+    /// The rule's name as the REST API, the decision log and the admin UI spell it: its member name in snake_case
+    /// (<c>cost_limit</c>, <c>not_production_safe</c>, …).
+    /// </summary>
+    public static string ToWire(this ExclusionRule rule) => JsonNamingPolicy.SnakeCaseLower.ConvertName(rule.ToString());
 }
 
 /// <summary>A candidate that passed every hard policy, with its score and the reasons behind it.</summary>

@@ -217,6 +217,31 @@ public sealed class ToolSelector
     }
 
     /// <summary>
+    /// The path of a selection that shows its work (the REST API's <c>POST /api/v1/select</c>, the admin UI's playground):
+    /// validates <paramref name="request"/> (<see cref="SelectionRequest.Validate"/>), chooses as <see cref="SelectAsync"/>,
+    /// and when nothing is viable answers with the evaluation (every exclusion with its reason) instead of an exception.
+    /// </summary>
+    /// <param name="snapshot">The snapshot to select from.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">Cancels the tie-breaker's wait.</param>
+    /// <returns>The choice, or none with the evaluation and why.</returns>
+    /// <exception cref="InvalidSelectionRequestException">The request breaks a rule; <see cref="InvalidSelectionRequestException.WireField"/> names its field.</exception>
+    public async ValueTask<SelectionOutcome> SelectOrEvaluateAsync(CatalogSnapshot snapshot, SelectionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        try
+        {
+            var selected = await SelectAsync(snapshot, request, cancellationToken).ConfigureAwait(false);
+            return new SelectionOutcome(selected.Evaluation, selected, null);
+        }
+        catch (ToolSelectionException e)
+        {
+            return new SelectionOutcome(Evaluate(snapshot, request), null, e.Message);
+        }
+    }
+
+    /// <summary>
     /// The time and cost of <paramref name="patterns"/> for <paramref name="variables"/>, evaluated exactly as
     /// <see cref="Evaluate"/> evaluates candidates (the same variable rules and defaults, each pattern's declared input
     /// defaults), whether or not their tool is selectable; no policy is applied. The patterns must be

@@ -274,17 +274,3 @@ internal sealed class NewVersion
 
 /// <summary>An audit row about to be written.</summary>
 internal sealed record AuditEntry(long? ToolId, string ToolName, string? Version, string Action, string Changes);
-
-internal static class AuditActions
-{
-    public const string Created = "created";
-    public const string Published = "published";
-    public const string Updated = "updated";
-    public const string Enabled = "enabled";
-    public const string Disabled = "disabled";
-    public const string Deprecated = "deprecated";
-    public const string RolledBack = "rolled_back";
-    public const string Deleted = "deleted";
-    public const string HardDeleted = "hard_deleted";
-    public const string Restored = "restored";
-}

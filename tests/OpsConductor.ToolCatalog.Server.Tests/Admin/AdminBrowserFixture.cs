@@ -28,7 +28,7 @@ public abstract class AdminBrowserFixture
     /// <summary>A viewer key of the server.</summary>
     protected string ViewerKey { get; private set; } = null!;
 
-    /// <summary>The current test's browser context (created by the first sign-in), or null.</summary>
+    /// <summary>The current test's browser context (created by the first sign-in or new page), or null.</summary>
     protected IBrowserContext? Context => _context;
 
     /// <summary>Names the fixture's keys (<c>{prefix}-admin</c>, <c>{prefix}-viewer</c>): the actor its changes are audited as.</summary>
@@ -77,11 +77,13 @@ public abstract class AdminBrowserFixture
     }
 
     /// <summary>Signs in with <paramref name="key"/> on a new page of the test's context.</summary>
-    protected async Task<IPage> SignInAsync(string key)
-    {
+    protected async Task<IPage> SignInAsync(string key) => await AdminPages.SignInAsync(await ContextAsync(), Host.BaseAddress, key);
+
+    /// <summary>A new page of the test's context (created when the test has none yet), not signed in by itself.</summary>
+    protected async Task<IPage> NewPageAsync() => await (await ContextAsync()).NewPageAsync();
+
+    private async Task<IBrowserContext> ContextAsync() =>
         _context ??= await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Host.BaseAddress.ToString(), ViewportSize = Viewport });
-        return await AdminPages.SignInAsync(_context, Host.BaseAddress, key);
-    }
 
     /// <summary>Opens <paramref name="path"/> and waits for its interactive circuit.</summary>
     protected Task OpenAsync(IPage page, string path) => AdminPages.OpenAsync(page, Host.BaseAddress, path);

@@ -28,6 +28,8 @@ public sealed class AdminEditorBrowserTests : AdminBrowserFixture
 
     private const string TimeField = "[data-field='capabilities.host_command.patterns.run.time_estimate_ms']";
 
+    /// <summary>The whole flow of issue 17: sign in; create through the form (a live expression error first); publish; the
+    /// tool in the list and in the selection playground; a second version through the editor; roll it back.</summary>
     [Test]
     public async Task An_admin_creates_a_tool_through_the_form_seeing_a_live_error_for_a_bad_expression_first()
     {
@@ -58,6 +60,27 @@ public sealed class AdminEditorBrowserTests : AdminBrowserFixture
         await OpenAsync(page, "/admin");
         await page.GetByTestId("search").FillAsync(name);
         await Expect(page.Locator($"tr[data-tool='{name}']")).ToBeVisibleAsync();
+
+        // The orchestrator could pick it: the playground ranks its pattern for the capability it offers.
+        await OpenAsync(page, "/admin/playground");
+        await page.GetByTestId("capabilities").FillAsync("host_command");
+        await page.GetByTestId("variable-name-0").FillAsync("N");
+        await page.GetByTestId("variable-value-0").FillAsync("10");
+        await page.GetByTestId("select").ClickAsync();
+        await Expect(page.Locator($"tr[data-testid='candidate'][data-tool='{name}'][data-pattern='run']")).ToHaveCountAsync(1);
+
+        // A second version through the editor, then rolled back on the tool page.
+        await OpenAsync(page, $"/admin/editor/{name}");
+        await page.Locator("[data-field='description'] textarea").FillAsync("Second version, rolled back below");
+        await Expect(page.GetByTestId("validity")).ToHaveTextAsync("Valid");
+        await page.GetByTestId("review").ClickAsync();
+        await page.GetByTestId("publish").ClickAsync();
+        await Expect(page.GetByTestId("message")).ToContainTextAsync("version 1.1 published");
+        await OpenAsync(page, $"/admin/tools/{name}");
+        await Expect(page.GetByTestId("version")).ToHaveTextAsync("1.1");
+        await page.GetByTestId("rollback-1.0").ClickAsync();
+        await Expect(page.GetByTestId("version")).ToHaveTextAsync("1.0");
+        Assert.That((await Host.Store.GetAsync(name))!.Definition.Version, Is.EqualTo("1.0"));
     }
 
     [Test]

@@ -59,4 +59,21 @@ public sealed class ServerShapeTests
 
         Assert.That(friends, Has.All.Matches<string>(name => name.EndsWith(".Tests", StringComparison.Ordinal)));
     }
+
+    [Test]
+    public void The_admin_UI_compiles_none_of_the_servers_code_into_itself_and_reaches_it_through_public_API_only()
+    {
+        var admin = typeof(OpsConductor.ToolCatalog.Admin.ToolCatalogAdmin).Assembly;
+
+        var borrowed = admin.GetTypes()
+            .Where(type => type.Namespace?.StartsWith("OpsConductor.ToolCatalog.AspNetCore", StringComparison.Ordinal) == true)
+            .Select(type => type.FullName)
+            .ToList();
+        var friends = Server.GetCustomAttributes(typeof(InternalsVisibleToAttribute), inherit: false)
+            .Cast<InternalsVisibleToAttribute>()
+            .Select(attribute => attribute.AssemblyName);
+
+        Assert.That(borrowed, Is.Empty, "source files of the server linked into the admin UI");
+        Assert.That(friends, Does.Not.Contain(admin.GetName().Name));
+    }
 }

@@ -1,7 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using OpsConductor.ToolCatalog.AspNetCore.Http;
 using OpsConductor.ToolCatalog.Storage;
 
 namespace OpsConductor.ToolCatalog.Admin.Catalog.Audit;
@@ -40,7 +39,7 @@ internal static class AuditViewer
     public const int PageSize = 25;
 
     /// <summary>The actions the audit log records.</summary>
-    public static IReadOnlyList<string> Actions => AuditActionNames.All;
+    public static IReadOnlyList<string> Actions => AuditActions.All;
 
     private static readonly JsonSerializerOptions ValueJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -49,14 +48,14 @@ internal static class AuditViewer
     {
         ArgumentNullException.ThrowIfNull(form);
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!Instants.TryParse(form.From.Trim(), out var from))
+        if (!AuditQuery.TryParseInstant(form.From.Trim(), out var from))
         {
-            errors["from"] = $"From '{form.From}' is not {Instants.Expected}.";
+            errors["from"] = $"From '{form.From}' is not {AuditQuery.InstantForms}.";
         }
 
-        if (!Instants.TryParse(form.To.Trim(), out var to))
+        if (!AuditQuery.TryParseInstant(form.To.Trim(), out var to))
         {
-            errors["to"] = $"To '{form.To}' is not {Instants.Expected}.";
+            errors["to"] = $"To '{form.To}' is not {AuditQuery.InstantForms}.";
         }
 
         if (from is not null && to is not null && from >= to)

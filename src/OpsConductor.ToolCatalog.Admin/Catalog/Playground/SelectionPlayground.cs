@@ -1,5 +1,4 @@
 using System.Globalization;
-using OpsConductor.ToolCatalog.AspNetCore.Http;
 using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Selection;
 
@@ -85,7 +84,7 @@ internal sealed record PlaygroundView(
 
 /// <summary>
 /// The selection playground's logic: form → request (the API's validation, errors at the field that caused them),
-/// request → selection through the API's own path (<see cref="SelectionRun"/>: the host's selector over the runtime
+/// request → selection through the API's own path (<see cref="ToolSelector.SelectOrEvaluateAsync"/>: the host's selector over the runtime
 /// snapshot), selection → the view with every score feature and weight and every exclusion's reason.
 /// </summary>
 internal static class SelectionPlayground
@@ -158,7 +157,7 @@ internal static class SelectionPlayground
             }
             catch (InvalidSelectionRequestException e)
             {
-                errors[SelectionRun.WireField(e.Field)] = $"{e.Value}: {e.Rule}";
+                errors[e.WireField] = $"{e.Value}: {e.Rule}";
             }
         }
 
@@ -177,7 +176,7 @@ internal static class SelectionPlayground
     /// <exception cref="InvalidSelectionRequestException">The selector refused the request (a rule it checks against the catalog).</exception>
     public static async Task<PlaygroundView> RunAsync(ToolSelector selector, CatalogSnapshot snapshot, SelectionRequest request, CancellationToken cancellationToken = default)
     {
-        var outcome = await SelectionRun.RunAsync(selector, snapshot, request, cancellationToken);
+        var outcome = await selector.SelectOrEvaluateAsync(snapshot, request, cancellationToken);
         return Explain(outcome);
     }
 
@@ -207,7 +206,7 @@ internal static class SelectionPlayground
                 [.. r.Explain(evaluation.Weights).Select(static c => new FeatureView(c.Feature, c.Value, c.Weight, c.Contribution))],
                 r.Policy.Notes,
                 IsWinner(r, selected)))],
-            [.. evaluation.Excluded.Select(static e => new ExclusionView(e.ToolName, e.CapabilityName, e.PatternName, SelectionRun.RuleName(e.Rule), e.Reason))]);
+            [.. evaluation.Excluded.Select(static e => new ExclusionView(e.ToolName, e.CapabilityName, e.PatternName, e.Rule.ToWire(), e.Reason))]);
     }
 
     private static bool IsWinner(RankedCandidate ranked, ToolSelectionResult? selected) =>
