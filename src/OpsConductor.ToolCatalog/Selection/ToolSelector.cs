@@ -150,7 +150,9 @@ public sealed class ToolSelector
             Array.Resize(ref ranked, count);
         }
 
-        return new SelectionEvaluation(capabilities, mode, weights, ranked, excluded, candidates.Count, snapshot.Revision, _options.AmbiguityEpsilon, relevance);
+        return relevance is null
+            ? new SelectionEvaluation(capabilities, mode, weights, ranked, excluded, candidates.Count, snapshot.Revision, _options.AmbiguityEpsilon)
+            : new QuerySelectionEvaluation(capabilities, mode, weights, ranked, excluded, candidates.Count, snapshot.Revision, _options.AmbiguityEpsilon, relevance);
     }
 
     /// <summary>
