@@ -20,7 +20,7 @@ namespace OpsConductor.ToolCatalog.Benchmarks.Selection;
 /// <item>Applying one changed tool to the 10,000-tool snapshot without an index, with an index (derived incrementally),
 /// and, for comparison, building the index again from scratch (what a rebuild per change would cost).</item>
 /// </list>
-/// <c>-- query-selection [--calls 20000] [--rounds 21] [--build-rounds 7] [--tools 10000]</c>
+/// <c>-- query-selection [--calls 20000] [--rounds 21] [--build-rounds 7] [--tools 10000] [--apply-calls 5]</c>
 /// </summary>
 internal static class QuerySelectionMeasurement
 {
@@ -30,6 +30,7 @@ internal static class QuerySelectionMeasurement
         var rounds = Option(args, "--rounds", 21);
         var buildRounds = Option(args, "--build-rounds", 7);
         var generated = Option(args, "--tools", 10_000);
+        var applyCalls = Option(args, "--apply-calls", 5);
 
         var shipped = new CatalogFiles().Load(SamplesFolder()).Tools;
         var snapshot = CatalogSnapshot.Create(shipped, 0, CatalogSource.Yaml, DateTimeOffset.UnixEpoch, keepFileOrder: true);
@@ -90,8 +91,8 @@ internal static class QuerySelectionMeasurement
         var flip = 0;
         Check(indexed.Apply(change, 2, DateTimeOffset.UnixEpoch).HasRelevanceIndex, "an indexed snapshot derives its index");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Apply of one changed tool to the {generated:N0}-tool snapshot ({indexed.Relevance.DocumentCount:N0} patterns, {indexed.Relevance.TermCount:N0} terms indexed), {rounds} rounds × 20:"));
-        Table(rounds, 20, "ApplyNoIndex",
+            $"Apply of one changed tool to the {generated:N0}-tool snapshot ({indexed.Relevance.DocumentCount:N0} patterns, {indexed.Relevance.TermCount:N0} terms indexed), {buildRounds} rounds × {applyCalls}:"));
+        Table(buildRounds, applyCalls, "ApplyNoIndex",
         [
             ("ApplyNoIndex", () => plain = plain.Apply(flip++ % 2 == 0 ? change : back, 2, DateTimeOffset.UnixEpoch)),
             ("ApplyWithIndex", () => indexed = indexed.Apply(flip++ % 2 == 0 ? change : back, 2, DateTimeOffset.UnixEpoch)),

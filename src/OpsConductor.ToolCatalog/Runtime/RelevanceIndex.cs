@@ -133,9 +133,23 @@ internal sealed class RelevanceIndex
     /// <summary>Builds the index of <paramref name="patterns"/> (each pattern's document is computed once and kept).</summary>
     public static RelevanceIndex Build(IEnumerable<CompiledPattern> patterns)
     {
-        var documents = patterns.ToArray();
+        var documents = patterns.Distinct<CompiledPattern>(ReferenceEqualityComparer.Instance).ToArray();
         Array.Sort(documents, CompiledPattern.CompareOrder);
-        return Empty.With([], documents);
+        var postings = new Dictionary<string, List<(int, int)>>(StringComparer.Ordinal);
+        var entries = new Entry?[documents.Length];
+        var ids = new KeyValuePair<CompiledPattern, int>[documents.Length];
+        long total = 0;
+        for (var d = 0; d < documents.Length; d++)
+        {
+            var document = documents[d].Relevance;
+            Add(postings, d, document);
+            entries[d] = new Entry(documents[d], document);
+            ids[d] = KeyValuePair.Create(documents[d], d);
+            total += document.Length;
+        }
+
+        return new RelevanceIndex(Terms(postings), ImmutableList.CreateRange(entries),
+            ImmutableDictionary.CreateRange<CompiledPattern, int>(ReferenceEqualityComparer.Instance, ids), documents.Length, total);
     }
 
     /// <summary>Builds an index of bare documents (no pattern behind them; for tests of the scoring): document d is id d.</summary>
@@ -151,8 +165,7 @@ internal sealed class RelevanceIndex
             total += documents[d].Length;
         }
 
-        var terms = ImmutableDictionary.CreateRange(StringComparer.Ordinal, postings.Select(p => KeyValuePair.Create(p.Key, p.Value.ToArray())));
-        return new RelevanceIndex(terms, list.ToImmutable(), ImmutableDictionary.Create<CompiledPattern, int>(ReferenceEqualityComparer.Instance), documents.Count, total);
+        return new RelevanceIndex(Terms(postings), list.ToImmutable(), ImmutableDictionary.Create<CompiledPattern, int>(ReferenceEqualityComparer.Instance), documents.Count, total);
     }
 
     /// <summary>
@@ -247,7 +260,7 @@ internal sealed class RelevanceIndex
             // More holes than documents: start again with compact ids.
             var live = documents.Where(e => e is not null).Select(e => e!.Pattern!).ToArray();
             Array.Sort(live, CompiledPattern.CompareOrder);
-            return Empty.With([], live);
+            return Build(live);
         }
 
         var terms = _terms.ToBuilder();
@@ -345,6 +358,9 @@ internal sealed class RelevanceIndex
         (DocumentCount, _totalLength, [.. _terms
             .OrderBy(t => t.Key, StringComparer.Ordinal)
             .Select(t => (t.Key, t.Value.Select(p => $"{_documents[p.Document]!.Pattern?.ToString() ?? p.Document.ToString(CultureInfo.InvariantCulture)}×{p.Frequency}").Order(StringComparer.Ordinal).ToArray()))]);
+
+    private static ImmutableDictionary<string, (int Document, int Frequency)[]> Terms(Dictionary<string, List<(int, int)>> postings) =>
+        ImmutableDictionary.CreateRange(StringComparer.Ordinal, postings.Select(p => KeyValuePair.Create(p.Key, p.Value.ToArray())));
 
     private static void Add(Dictionary<string, List<(int, int)>> postings, int id, RelevanceDocument document)
     {
