@@ -10,6 +10,7 @@ using BenchmarkDotNet.Running;
 // The telemetry report over 10 million rows against a full scan and exact percentile_cont (decision 1502): ... -- telemetry-report [--rows 10000000] [--rounds 3]
 // The decision log's cost on selection (off, 1 %, 100 %) and replay throughput (issue 15): ... -- decisions [--calls 200000] [--block 5000] [--rounds 3]
 // Selection with experiments running, interleaved (decision 1602): ... -- experiment-selection [--calls 20000] [--rounds 31]
+// What the query costs: selection with and without a query, query-only, snapshot build with the index, apply with the index (issue 18): ... -- query-selection [--calls 20000] [--rounds 21] [--build-rounds 7] [--tools 10000] [--apply-calls 5]
 // Hot reload across processes and after a killed listener: ... -- propagation [--changes 1000] | staleness [--rounds 20]
 switch (args.FirstOrDefault())
 {
@@ -29,6 +30,8 @@ switch (args.FirstOrDefault())
         return await OpsConductor.ToolCatalog.Benchmarks.Decisions.DecisionMeasurement.RunAsync(args[1..]);
     case "experiment-selection":
         return OpsConductor.ToolCatalog.Benchmarks.Selection.ExperimentSelectionMeasurement.Run(args[1..]);
+    case "query-selection":
+        return OpsConductor.ToolCatalog.Benchmarks.Selection.QuerySelectionMeasurement.Run(args[1..]);
     case "propagation":
         return await OpsConductor.ToolCatalog.Benchmarks.Runtime.PropagationMeasurement.RunAsync(args[1..]);
     case "propagation-child":

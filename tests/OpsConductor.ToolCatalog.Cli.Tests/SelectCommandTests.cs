@@ -36,6 +36,18 @@ public sealed class SelectCommandTests
     }
 
     [Test]
+    public async Task The_issues_query_only_command_for_a_256_host_subnet_selects_an_nmap_port_scan_and_names_the_match()
+    {
+        // toolcatalog select --query "scan the subnet for open ports" --var N=256 (issue 18), over the shipped catalog.
+        var result = await CliHarness.RunAsync("select", "--query", "scan the subnet for open ports", "--var", "N=256", "--tools", CliPaths.Samples);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(result.Output, Does.Contain("No capability named: searched the catalog by the query"));
+        Assert.That(result.Output, Does.Contain("port_scan: nmap."));
+        Assert.That(result.Output, Does.Match(@"Selected: nmap\.[a-z_]+ "), result.Output);
+    }
+
+    [Test]
     public async Task A_query_that_matches_nothing_fails_with_exit_1_and_a_sentence_not_a_trace()
     {
         var result = await CliHarness.RunAsync("select", "--query", "hello world", "--tools", CliPaths.Samples);

@@ -131,7 +131,7 @@ internal sealed class SelectAnswer(SelectionEvaluation evaluation, ToolSelection
 
         writer.WriteStartArray(Ranked);
         var ranked = evaluation.Ranked;
-        var contributions = features ? new FeatureContribution[ScoreFeatures.FeatureCount(evaluation.Weights)] : null;
+        var contributions = features ? new FeatureContribution[RankedCandidate.FeatureCount(evaluation.Weights)] : null;
         for (var i = 0; i < ranked.Count; i++)
         {
             WriteRanked(writer, ranked[i], i + 1, evaluation.Weights, weights, contributions);
@@ -244,7 +244,7 @@ internal sealed class SelectAnswer(SelectionEvaluation evaluation, ToolSelection
     private static void WriteFeatures(Utf8JsonWriter writer, RankedCandidate r, FeatureWeights weights, RenderedWeights rendered, FeatureContribution[] features)
     {
         writer.WriteStartArray(Features);
-        var count = r.Features.Explain(weights, features);
+        var count = r.Explain(weights, features);
         for (var i = 0; i < count; i++)
         {
             var c = features[i];

@@ -59,12 +59,16 @@ public sealed class CatalogSnapshot
 
     /// <summary>
     /// The lexical relevance index (BM25) over the patterns of selectable tools, built the first time a request with a
-    /// query reads it from this snapshot (each pattern's terms are computed once per compiled pattern, so a rebuild
-    /// after a hot reload re-reads only the changed tools' text). Building it lazily keeps it off the paths that never
-    /// use it: applying a change (a 100,000-tool snapshot applies one tool in under a millisecond) and every request
-    /// without a query. Two threads may build it at once; both results are equal and either is kept.
+    /// query reads it from a snapshot that has none (each pattern's terms are computed once per compiled pattern). Once
+    /// built, it follows changes incrementally: <see cref="Apply"/> derives the next snapshot's index from this one
+    /// (<see cref="RelevanceIndex.With"/>: the changed tools' postings and the corpus statistics), so a hot reload does not
+    /// re-index the catalog. Building it lazily keeps it off the paths that never use it: a catalog whose requests carry
+    /// no query never builds it. Two threads may build it at once; both results are equal and either is kept.
     /// </summary>
     internal RelevanceIndex Relevance => Volatile.Read(ref _relevance) ?? BuildAndKeepRelevance();
+
+    /// <summary>Whether this snapshot holds its relevance index already (built by a query, or derived by <see cref="Apply"/>).</summary>
+    internal bool HasRelevanceIndex => Volatile.Read(ref _relevance) is not null;
 
     private RelevanceIndex BuildAndKeepRelevance()
     {
@@ -548,7 +552,13 @@ public sealed class CatalogSnapshot
             experimentBuckets = BuildExperimentBuckets(experiments, tools, capabilityIndex);
         }
 
-        return new CatalogSnapshot(revision, Source, loadedAt, tools, capabilityIndex, _compiler, KeepsFileOrder, nextOrder, experiments, experimentBuckets);
+        // The relevance index, when this snapshot has built one, is derived rather than rebuilt: the changed tools' patterns
+        // leave it and their new ones enter it (only their terms' postings are rewritten). Otherwise it stays unbuilt until
+        // a request with a query reads it.
+        var relevance = Volatile.Read(ref _relevance)?.With(
+            removed.Where(t => t.IsSelectable).SelectMany(t => t.Patterns),
+            added.Where(t => t.IsSelectable).SelectMany(t => t.Patterns));
+        return new CatalogSnapshot(revision, Source, loadedAt, tools, capabilityIndex, _compiler, KeepsFileOrder, nextOrder, experiments, experimentBuckets, relevance);
     }
 
     private static bool TouchesExperiments(

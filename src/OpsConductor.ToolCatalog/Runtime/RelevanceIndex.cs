@@ -1,4 +1,5 @@
-using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Globalization;
 
 namespace OpsConductor.ToolCatalog.Runtime;
 
@@ -70,15 +71,23 @@ internal sealed class RelevanceDocument
 }
 
 /// <summary>
-/// Okapi BM25 over the patterns of a snapshot's selectable tools: an inverted index (term → postings of pattern and
-/// frequency) with each term's inverse document frequency, built when the snapshot is built. The score of a pattern
+/// Okapi BM25 over the patterns of a snapshot's selectable tools: an inverted index (term → postings of document and
+/// frequency), the documents' lengths, and the corpus statistics (document count, total length). The score of a pattern
 /// for a query is <c>Σ idf(t) × tf × (k1 + 1) / (tf + k1 × (1 − b + b × |d| / avgdl))</c> over the query's distinct
 /// terms, with the standard <c>k1 = 1.2</c>, <c>b = 0.75</c> and Lucene's non-negative
-/// <c>idf(t) = ln(1 + (N − df + 0.5) / (df + 0.5))</c>. Hand-written (about a hundred lines) rather than Lucene.NET: the
-/// index lives inside the immutable snapshot and is rebuilt with it, the catalog is a few thousand short documents,
+/// <c>idf(t) = ln(1 + (N − df + 0.5) / (df + 0.5))</c>, computed from the statistics when a query is parsed. Hand-written
+/// rather than Lucene.NET: the index lives inside the immutable snapshot, the catalog is a few thousand short documents,
 /// and Lucene.NET (still a 4.8 beta) would add a directory abstraction, analyzers and several megabytes of assemblies
 /// for a sum over a few postings (decision 1801).
 /// </summary>
+/// <remarks>
+/// Immutable and incremental: <see cref="With"/> derives the index of the next snapshot from this one when tools change,
+/// removing the old patterns' postings and adding the new ones' (only the terms they contain are touched; the term map
+/// and the document list are persistent structures, shared with this index), so a hot reload does not re-index the
+/// catalog. Document ids are stable: a new pattern takes the next id, a removed one leaves a hole; the index is
+/// rebuilt when holes outnumber the documents. Nothing depends on the ids' order: ties between equal scores are broken
+/// by enumeration order (<see cref="CompiledPattern.CompareOrder"/>).
+/// </remarks>
 internal sealed class RelevanceIndex
 {
     /// <summary>BM25's term-frequency saturation.</summary>
@@ -87,23 +96,27 @@ internal sealed class RelevanceIndex
     /// <summary>BM25's length normalisation.</summary>
     public const double B = 0.75;
 
-    private readonly FrozenDictionary<string, (double Idf, (int Document, int Frequency)[] Postings)> _terms;
-    private readonly CompiledPattern[] _documents;
-    private readonly int[] _lengths;
+    private readonly ImmutableDictionary<string, (int Document, int Frequency)[]> _terms;
+    private readonly ImmutableList<Entry?> _documents;
+    private readonly ImmutableDictionary<CompiledPattern, int> _ids;
+    private readonly long _totalLength;
 
-    private RelevanceIndex(CompiledPattern[] documents, int[] lengths, FrozenDictionary<string, (double Idf, (int Document, int Frequency)[] Postings)> terms, double averageLength)
+    private RelevanceIndex(ImmutableDictionary<string, (int Document, int Frequency)[]> terms, ImmutableList<Entry?> documents,
+        ImmutableDictionary<CompiledPattern, int> ids, int documentCount, long totalLength)
     {
-        _documents = documents;
-        _lengths = lengths;
         _terms = terms;
-        AverageLength = averageLength;
+        _documents = documents;
+        _ids = ids;
+        DocumentCount = documentCount;
+        _totalLength = totalLength;
+        AverageLength = documentCount == 0 ? 0 : (double)totalLength / documentCount;
     }
 
     /// <summary>An index of no pattern.</summary>
     public static RelevanceIndex Empty { get; } = Build(Array.Empty<RelevanceDocument>());
 
     /// <summary>The number of documents (patterns).</summary>
-    public int DocumentCount => _lengths.Length;
+    public int DocumentCount { get; }
 
     /// <summary>The number of distinct terms.</summary>
     public int TermCount => _terms.Count;
@@ -111,47 +124,159 @@ internal sealed class RelevanceIndex
     /// <summary>The average document length in terms.</summary>
     public double AverageLength { get; }
 
-    /// <summary>The patterns indexed, in enumeration order (document d is pattern d).</summary>
-    public ReadOnlySpan<CompiledPattern> Documents => _documents;
+    /// <summary>The number of document ids in use or left as holes (the length of <see cref="ScoreAll"/>'s answer).</summary>
+    public int IdCount => _documents.Count;
+
+    /// <summary>The pattern of document <paramref name="id"/>; null for a hole or a bare document.</summary>
+    public CompiledPattern? PatternOf(int id) => _documents[id]?.Pattern;
 
     /// <summary>Builds the index of <paramref name="patterns"/> (each pattern's document is computed once and kept).</summary>
     public static RelevanceIndex Build(IEnumerable<CompiledPattern> patterns)
     {
-        var documents = patterns.ToArray();
+        var documents = patterns.Distinct<CompiledPattern>(ReferenceEqualityComparer.Instance).ToArray();
         Array.Sort(documents, CompiledPattern.CompareOrder);
-        return Build(documents, [.. documents.Select(d => d.Relevance)]);
+        var postings = new Dictionary<string, List<(int, int)>>(StringComparer.Ordinal);
+        var entries = new Entry?[documents.Length];
+        var ids = new KeyValuePair<CompiledPattern, int>[documents.Length];
+        long total = 0;
+        for (var d = 0; d < documents.Length; d++)
+        {
+            var document = documents[d].Relevance;
+            Add(postings, d, document);
+            entries[d] = new Entry(documents[d], document);
+            ids[d] = KeyValuePair.Create(documents[d], d);
+            total += document.Length;
+        }
+
+        return new RelevanceIndex(Terms(postings), ImmutableList.CreateRange(entries),
+            ImmutableDictionary.CreateRange<CompiledPattern, int>(ReferenceEqualityComparer.Instance, ids), documents.Length, total);
     }
 
-    /// <summary>Builds an index of bare documents (no pattern behind them; for tests of the scoring).</summary>
-    public static RelevanceIndex Build(IReadOnlyList<RelevanceDocument> documents) => Build([], documents);
-
-    private static RelevanceIndex Build(CompiledPattern[] patterns, IReadOnlyList<RelevanceDocument> documents)
+    /// <summary>Builds an index of bare documents (no pattern behind them; for tests of the scoring): document d is id d.</summary>
+    public static RelevanceIndex Build(IReadOnlyList<RelevanceDocument> documents)
     {
         var postings = new Dictionary<string, List<(int, int)>>(StringComparer.Ordinal);
-        var lengths = new int[documents.Count];
+        var list = ImmutableList.CreateBuilder<Entry?>();
         long total = 0;
         for (var d = 0; d < documents.Count; d++)
         {
-            var document = documents[d];
-            lengths[d] = document.Length;
-            total += document.Length;
-            foreach (var term in document.Terms)
-            {
-                if (!postings.TryGetValue(term, out var list))
-                {
-                    postings[term] = list = new List<(int, int)>(4);
-                }
+            Add(postings, d, documents[d]);
+            list.Add(new Entry(null, documents[d]));
+            total += documents[d].Length;
+        }
 
-                list.Add((d, document.Frequency(term)));
+        return new RelevanceIndex(Terms(postings), list.ToImmutable(), ImmutableDictionary.Create<CompiledPattern, int>(ReferenceEqualityComparer.Instance), documents.Count, total);
+    }
+
+    /// <summary>
+    /// The index with the documents of <paramref name="removed"/> taken out and those of <paramref name="added"/> put in:
+    /// only the postings of the terms they contain are rewritten, and the corpus statistics (document count, total length,
+    /// hence every idf and the average length) follow. Equal, for every query, to <see cref="Build(IEnumerable{CompiledPattern})"/>
+    /// of the resulting patterns. A removed pattern that is not indexed is ignored; an added one already indexed is replaced.
+    /// </summary>
+    public RelevanceIndex With(IEnumerable<CompiledPattern> removed, IEnumerable<CompiledPattern> added)
+    {
+        ArgumentNullException.ThrowIfNull(removed);
+        ArgumentNullException.ThrowIfNull(added);
+        var gone = new Dictionary<int, RelevanceDocument>();
+        foreach (var pattern in removed)
+        {
+            if (_ids.TryGetValue(pattern, out var id))
+            {
+                gone[id] = _documents[id]!.Document;
             }
         }
 
-        var n = documents.Count;
-        var terms = postings.ToFrozenDictionary(
-            p => p.Key,
-            p => (Idf(n, p.Value.Count), p.Value.ToArray()),
-            StringComparer.Ordinal);
-        return new RelevanceIndex(patterns, lengths, terms, n == 0 ? 0 : (double)total / n);
+        var incoming = new List<CompiledPattern>();
+        var seen = new HashSet<CompiledPattern>(ReferenceEqualityComparer.Instance);
+        foreach (var pattern in added)
+        {
+            if (seen.Add(pattern))
+            {
+                if (_ids.TryGetValue(pattern, out var id))
+                {
+                    gone[id] = _documents[id]!.Document;
+                }
+
+                incoming.Add(pattern);
+            }
+        }
+
+        if (gone.Count == 0 && incoming.Count == 0)
+        {
+            return this;
+        }
+
+        // Rewrite the postings of each term a removed or added document contains, once per term.
+        var rewritten = new Dictionary<string, List<(int Document, int Frequency)>>(StringComparer.Ordinal);
+        foreach (var (id, document) in gone)
+        {
+            foreach (var term in document.Terms)
+            {
+                if (!rewritten.ContainsKey(term))
+                {
+                    rewritten[term] = [.. _terms[term]];
+                }
+            }
+        }
+
+        foreach (var list in rewritten.Values)
+        {
+            list.RemoveAll(p => gone.ContainsKey(p.Document));
+        }
+
+        var documents = _documents.ToBuilder();
+        var ids = _ids.ToBuilder();
+        var count = DocumentCount - gone.Count;
+        var total = _totalLength;
+        foreach (var (id, document) in gone)
+        {
+            ids.Remove(documents[id]!.Pattern!);
+            documents[id] = null;
+            total -= document.Length;
+        }
+
+        foreach (var pattern in incoming)
+        {
+            var id = documents.Count;
+            var document = pattern.Relevance;
+            documents.Add(new Entry(pattern, document));
+            ids[pattern] = id;
+            count++;
+            total += document.Length;
+            foreach (var term in document.Terms)
+            {
+                if (!rewritten.TryGetValue(term, out var list))
+                {
+                    rewritten[term] = list = _terms.TryGetValue(term, out var held) ? [.. held] : [];
+                }
+
+                list.Add((id, document.Frequency(term)));
+            }
+        }
+
+        if (count > 0 && documents.Count - count > count)
+        {
+            // More holes than documents: start again with compact ids.
+            var live = documents.Where(e => e is not null).Select(e => e!.Pattern!).ToArray();
+            Array.Sort(live, CompiledPattern.CompareOrder);
+            return Build(live);
+        }
+
+        var terms = _terms.ToBuilder();
+        foreach (var (term, list) in rewritten)
+        {
+            if (list.Count == 0)
+            {
+                terms.Remove(term);
+            }
+            else
+            {
+                terms[term] = [.. list];
+            }
+        }
+
+        return new RelevanceIndex(terms.ToImmutable(), documents.ToImmutable(), ids.ToImmutable(), count, total);
     }
 
     /// <summary>Lucene's BM25 idf: <c>ln(1 + (N − df + 0.5) / (df + 0.5))</c>, never negative.</summary>
@@ -173,9 +298,9 @@ internal sealed class RelevanceIndex
                 continue;
             }
 
-            if (_terms.TryGetValue(term, out var entry))
+            if (_terms.TryGetValue(term, out var postings))
             {
-                known.Add((term, entry.Idf));
+                known.Add((term, Idf(DocumentCount, postings.Length)));
             }
             else
             {
@@ -206,21 +331,52 @@ internal sealed class RelevanceIndex
         return score;
     }
 
-    /// <summary>Every indexed pattern's score for <paramref name="query"/> through the postings (patterns with no query term score 0).</summary>
+    /// <summary>
+    /// Every document id's score for <paramref name="query"/> through the postings (ids with no query term, and holes,
+    /// score 0); <see cref="PatternOf"/> says whose score each is.
+    /// </summary>
     public double[] ScoreAll(RelevanceQuery query)
     {
-        var scores = new double[_lengths.Length];
+        var scores = new double[_documents.Count];
         foreach (var (term, idf) in query.Terms)
         {
-            foreach (var (d, tf) in _terms[term].Postings)
+            foreach (var (d, tf) in _terms[term])
             {
-                var length = _lengths[d];
+                var length = _documents[d]!.Document.Length;
                 scores[d] += idf * tf * (K1 + 1) / (tf + (K1 * (1 - B + (B * length / AverageLength))));
             }
         }
 
         return scores;
     }
+
+    /// <summary>
+    /// The index's content independent of document ids, for comparing an incrementally derived index with a full build:
+    /// the document count, total length, and each term with its postings as (pattern, frequency), sorted.
+    /// </summary>
+    internal (int Documents, long TotalLength, IReadOnlyList<(string Term, string[] Postings)> Terms) Describe() =>
+        (DocumentCount, _totalLength, [.. _terms
+            .OrderBy(t => t.Key, StringComparer.Ordinal)
+            .Select(t => (t.Key, t.Value.Select(p => $"{_documents[p.Document]!.Pattern?.ToString() ?? p.Document.ToString(CultureInfo.InvariantCulture)}×{p.Frequency}").Order(StringComparer.Ordinal).ToArray()))]);
+
+    private static ImmutableDictionary<string, (int Document, int Frequency)[]> Terms(Dictionary<string, List<(int, int)>> postings) =>
+        ImmutableDictionary.CreateRange(StringComparer.Ordinal, postings.Select(p => KeyValuePair.Create(p.Key, p.Value.ToArray())));
+
+    private static void Add(Dictionary<string, List<(int, int)>> postings, int id, RelevanceDocument document)
+    {
+        foreach (var term in document.Terms)
+        {
+            if (!postings.TryGetValue(term, out var list))
+            {
+                postings[term] = list = new List<(int, int)>(4);
+            }
+
+            list.Add((id, document.Frequency(term)));
+        }
+    }
+
+    /// <summary>One document: the pattern behind it (null for a bare document) and its terms.</summary>
+    private sealed record Entry(CompiledPattern? Pattern, RelevanceDocument Document);
 }
 
 /// <summary>A query parsed against one <see cref="RelevanceIndex"/>.</summary>

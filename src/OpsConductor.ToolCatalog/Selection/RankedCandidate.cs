@@ -57,7 +57,14 @@ public static class SelectionNames
 }
 
 /// <summary>A candidate that passed every hard policy, with its score and the reasons behind it.</summary>
-public sealed class RankedCandidate
+/// <remarks>
+/// A candidate of a request without a query carries no relevance data (a selection without a query allocates what it did
+/// before the relevance feature); a request whose weights give relevance a weight gets candidates that also carry their
+/// BM25 score, normalised relevance and matched terms (decision 1801). Not meant to be derived from outside the library.
+/// </remarks>
+#pragma warning disable CA1852 // Not sealed: the library's own relevance-carrying candidate derives from it; the constructors are internal.
+public class RankedCandidate
+#pragma warning restore CA1852
 {
     internal RankedCandidate(ToolCandidate candidate, ScoreFeatures features, double score, PolicyOutcome policy, TimeSource timeSource = TimeSource.Catalog)
     {
@@ -69,20 +76,23 @@ public sealed class RankedCandidate
     }
 
     /// <summary>A copy with the relevance feature set and the score recomputed under <paramref name="weights"/>.</summary>
-    internal RankedCandidate WithRelevance(double relevance, double bm25, IReadOnlyList<string> matchedTerms, FeatureWeights weights)
-    {
-        var features = Features with { Relevance = relevance };
-        return new RankedCandidate(Candidate, features, features.Score(weights), Policy, TimeSource) { RelevanceScore = bm25, MatchedTerms = matchedTerms };
-    }
+    internal RankedCandidate WithRelevance(double relevance, double bm25, IReadOnlyList<string> matchedTerms, FeatureWeights weights) =>
+        new QueryRankedCandidate(this, relevance, bm25, matchedTerms, weights);
 
     /// <summary>The candidate.</summary>
     public ToolCandidate Candidate { get; }
 
+    /// <summary>
+    /// How well the pattern's text matches the request's query, in [0, 1] (its BM25 score over the best candidate's; for a
+    /// query-only request, decision 1801's mix with its capability's best); 0 when relevance was not computed.
+    /// </summary>
+    public double Relevance => this is QueryRankedCandidate query ? query.RelevanceValue : 0;
+
     /// <summary>The pattern's BM25 score for the request's query (before normalisation); 0 when relevance was not computed.</summary>
-    public double RelevanceScore { get; private init; }
+    public double RelevanceScore => this is QueryRankedCandidate query ? query.Bm25 : 0;
 
     /// <summary>The query's terms (as stemmed) that the pattern's text contains; empty when relevance was not computed.</summary>
-    public IReadOnlyList<string> MatchedTerms { get; private init; } = [];
+    public IReadOnlyList<string> MatchedTerms => this is QueryRankedCandidate query ? query.Terms : [];
 
     /// <summary>Its normalised features.</summary>
     public ScoreFeatures Features { get; }
@@ -110,8 +120,32 @@ public sealed class RankedCandidate
     /// <summary>Interactive under 1 s, batch under 10 s, otherwise background (the original's rule).</summary>
     public SlaClass SlaClass => Candidate.EstimatedTimeMs < 1000 ? SlaClass.Interactive : Candidate.EstimatedTimeMs < 10000 ? SlaClass.Batch : SlaClass.Background;
 
-    /// <summary>Each feature's normalised value, weight and contribution, largest first.</summary>
-    public IReadOnlyList<FeatureContribution> Explain(FeatureWeights weights) => Features.Explain(weights);
+    /// <summary>
+    /// Each feature's normalised value, weight and contribution, largest first: <see cref="Features"/>, plus
+    /// <c>relevance</c> (<see cref="Relevance"/>) when <paramref name="weights"/> give it a weight.
+    /// </summary>
+    public IReadOnlyList<FeatureContribution> Explain(FeatureWeights weights)
+    {
+        var list = new FeatureContribution[FeatureCount(weights)];
+        Explain(weights, list);
+        return list;
+    }
+
+    /// <summary>
+    /// Writes what <see cref="Explain(FeatureWeights)"/> returns into <paramref name="destination"/> without allocating
+    /// (for writers of many explanations, such as an API answer), and returns how many it wrote (<see cref="FeatureCount"/>).
+    /// </summary>
+    /// <param name="weights">The evaluation's weights.</param>
+    /// <param name="destination">Room for at least <see cref="FeatureCount"/> contributions.</param>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too short.</exception>
+    public int Explain(FeatureWeights weights, Span<FeatureContribution> destination) => Features.Explain(weights, Relevance, destination);
+
+    /// <summary>How many contributions a candidate's explanation under <paramref name="weights"/> has: 5, or 8 when the mode uses the declared scores, plus 1 when relevance has a weight.</summary>
+    public static int FeatureCount(FeatureWeights weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        return ScoreFeatures.FeatureCount(weights) + (weights.Relevance != 0 ? 1 : 0);
+    }
 
     /// <summary>A one-line explanation: score, estimates and the weighted features.</summary>
     public string Describe(FeatureWeights weights)
@@ -148,6 +182,27 @@ public sealed class RankedCandidate
 
     /// <inheritdoc />
     public override string ToString() => $"{Candidate.Key} {Score:0.0000}";
+}
+
+/// <summary>A candidate of a request whose query took part in the score: the relevance data, held only for such requests.</summary>
+internal sealed class QueryRankedCandidate : RankedCandidate
+{
+    internal QueryRankedCandidate(RankedCandidate ranked, double relevance, double bm25, IReadOnlyList<string> terms, FeatureWeights weights)
+        : base(ranked.Candidate, ranked.Features, ranked.Features.Score(weights) + (weights.Relevance * relevance), ranked.Policy, ranked.TimeSource)
+    {
+        RelevanceValue = relevance;
+        Bm25 = bm25;
+        Terms = terms;
+    }
+
+    /// <summary>The normalised relevance, in [0, 1].</summary>
+    public double RelevanceValue { get; }
+
+    /// <summary>The BM25 score.</summary>
+    public double Bm25 { get; }
+
+    /// <summary>The query terms the pattern's text contains.</summary>
+    public IReadOnlyList<string> Terms { get; }
 }
 
 /// <summary>The soft outcomes of the policy rules for one candidate.</summary>

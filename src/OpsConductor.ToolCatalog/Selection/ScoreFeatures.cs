@@ -20,12 +20,10 @@ public readonly record struct ScoreFeatures(
     double DeclaredSimplicity)
 {
     /// <summary>
-    /// How well the pattern's text matches the request's query, in [0, 1]: its BM25 score divided by the best candidate's
-    /// (0 without a query, or when no candidate matches a query term). Counts only when the weights give it a weight.
+    /// The weighted sum <c>Σ weightᵢ × featureᵢ</c> (no division by the weights' sum, as the original). Relevance is not a
+    /// feature held here (a request without a query must not pay for it): a candidate of a request with a query adds
+    /// <c>weights.Relevance × relevance</c> (<see cref="RankedCandidate.Relevance"/>).
     /// </summary>
-    public double Relevance { get; init; }
-
-    /// <summary>The weighted sum <c>Σ weightᵢ × featureᵢ</c> (no division by the weights' sum, as the original).</summary>
     public double Score(FeatureWeights weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
@@ -41,15 +39,10 @@ public readonly record struct ScoreFeatures(
                 + (weights.DeclaredSimplicity * DeclaredSimplicity);
         }
 
-        if (weights.Relevance != 0)
-        {
-            total += weights.Relevance * Relevance;
-        }
-
         return total;
     }
 
-    /// <summary>Each feature with its value, weight and contribution to the score, largest contribution first.</summary>
+    /// <summary>Each feature held here with its value, weight and contribution to the score, largest contribution first (<see cref="RankedCandidate.Explain(FeatureWeights)"/> adds relevance).</summary>
     public IReadOnlyList<FeatureContribution> Explain(FeatureWeights weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
@@ -61,15 +54,19 @@ public readonly record struct ScoreFeatures(
     /// <summary>
     /// Writes what <see cref="Explain(FeatureWeights)"/> returns into <paramref name="destination"/> without allocating
     /// (for writers of many explanations, such as an API answer), and returns how many it wrote: 5, or 8 when the mode
-    /// uses the declared scores, plus 1 when relevance has a weight.
+    /// uses the declared scores.
     /// </summary>
     /// <param name="weights">The mode's weights.</param>
-    /// <param name="destination">Room for at least 9 (or <see cref="FeatureCount"/>) contributions.</param>
+    /// <param name="destination">Room for at least 8 (or <see cref="FeatureCount"/>) contributions.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short.</exception>
-    public int Explain(FeatureWeights weights, Span<FeatureContribution> destination)
+    public int Explain(FeatureWeights weights, Span<FeatureContribution> destination) => Explain(weights, null, destination);
+
+    /// <summary>The features, plus <c>relevance</c> at <paramref name="relevance"/> when it is given and <paramref name="weights"/> give it a weight.</summary>
+    internal int Explain(FeatureWeights weights, double? relevance, Span<FeatureContribution> destination)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        var count = FeatureCount(weights);
+        var withRelevance = relevance is not null && weights.Relevance != 0;
+        var count = FeatureCount(weights) + (withRelevance ? 1 : 0);
         if (destination.Length < count)
         {
             throw new ArgumentException($"The destination has room for {destination.Length} contributions; the mode has {count}.", nameof(destination));
@@ -87,9 +84,9 @@ public readonly record struct ScoreFeatures(
             destination[7] = new("declared_simplicity", DeclaredSimplicity, weights.DeclaredSimplicity);
         }
 
-        if (weights.Relevance != 0)
+        if (withRelevance)
         {
-            destination[count - 1] = new("relevance", Relevance, weights.Relevance);
+            destination[count - 1] = new("relevance", relevance!.Value, weights.Relevance);
         }
 
         // Stable insertion sort, largest contribution first: equal contributions keep the feature order above.
@@ -109,11 +106,14 @@ public readonly record struct ScoreFeatures(
         return count;
     }
 
-    /// <summary>How many features a score under <paramref name="weights"/> has: 5, or 8 when the mode uses the declared scores, plus 1 when relevance has a weight.</summary>
+    /// <summary>
+    /// How many features held here a score under <paramref name="weights"/> has: 5, or 8 when the mode uses the declared
+    /// scores (<see cref="RankedCandidate.FeatureCount"/> counts relevance too).
+    /// </summary>
     public static int FeatureCount(FeatureWeights weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        return (weights.UsesDeclaredScores ? 8 : 5) + (weights.Relevance != 0 ? 1 : 0);
+        return weights.UsesDeclaredScores ? 8 : 5;
     }
 }
 

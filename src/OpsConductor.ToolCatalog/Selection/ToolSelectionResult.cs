@@ -142,7 +142,12 @@ public sealed class ToolSelectionResult
 /// Everything a selection looked at, before a winner is chosen: the mode and weights, the ranked candidates (best
 /// first) and the excluded ones with their reasons. Never throws for "nothing to choose".
 /// </summary>
-public sealed class SelectionEvaluation
+/// <remarks>What the query did (<see cref="Relevance"/>) is held only by the evaluation of a request whose query was used,
+/// so that a request without a query allocates what it did before the relevance feature. Not meant to be derived from
+/// outside the library.</remarks>
+#pragma warning disable CA1852 // Not sealed: the library's own query-carrying evaluation derives from it; the constructor is internal.
+public class SelectionEvaluation
+#pragma warning restore CA1852
 {
     internal SelectionEvaluation(
         IReadOnlyList<string> capabilities,
@@ -152,10 +157,8 @@ public sealed class SelectionEvaluation
         IReadOnlyList<ExcludedCandidate> excluded,
         int candidateCount,
         long revision,
-        double epsilon,
-        QueryRelevance? relevance = null)
+        double epsilon)
     {
-        Relevance = relevance;
         Capabilities = capabilities;
         Mode = mode;
         Weights = weights;
@@ -170,7 +173,7 @@ public sealed class SelectionEvaluation
     public IReadOnlyList<string> Capabilities { get; }
 
     /// <summary>What the query did (its terms; for a query-only request, the capabilities it matched and why); null when relevance was not used.</summary>
-    public QueryRelevance? Relevance { get; }
+    public QueryRelevance? Relevance => this is QuerySelectionEvaluation query ? query.Query : null;
 
     /// <summary>The preference mode used.</summary>
     public PreferenceMode Mode { get; }
@@ -220,4 +223,26 @@ public sealed class SelectionEvaluation
 
         return text.ToString();
     }
+}
+
+/// <summary>The evaluation of a request whose query took part (decision 1801): it also holds what the query did.</summary>
+internal sealed class QuerySelectionEvaluation : SelectionEvaluation
+{
+    internal QuerySelectionEvaluation(
+        IReadOnlyList<string> capabilities,
+        PreferenceMode mode,
+        FeatureWeights weights,
+        IReadOnlyList<RankedCandidate> ranked,
+        IReadOnlyList<ExcludedCandidate> excluded,
+        int candidateCount,
+        long revision,
+        double epsilon,
+        QueryRelevance query)
+        : base(capabilities, mode, weights, ranked, excluded, candidateCount, revision, epsilon)
+    {
+        Query = query;
+    }
+
+    /// <summary>What the query did.</summary>
+    public QueryRelevance Query { get; }
 }

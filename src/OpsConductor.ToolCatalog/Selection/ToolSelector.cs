@@ -150,7 +150,9 @@ public sealed class ToolSelector
             Array.Resize(ref ranked, count);
         }
 
-        return new SelectionEvaluation(capabilities, mode, weights, ranked, excluded, candidates.Count, snapshot.Revision, _options.AmbiguityEpsilon, relevance);
+        return relevance is null
+            ? new SelectionEvaluation(capabilities, mode, weights, ranked, excluded, candidates.Count, snapshot.Revision, _options.AmbiguityEpsilon)
+            : new QuerySelectionEvaluation(capabilities, mode, weights, ranked, excluded, candidates.Count, snapshot.Revision, _options.AmbiguityEpsilon, relevance);
     }
 
     /// <summary>
@@ -315,26 +317,30 @@ public sealed class ToolSelector
         var scores = index.ScoreAll(query);
         var best = scores.Length == 0 ? 0 : scores.Max();
         var threshold = Math.Max(best * _options.QueryMatchRatio, _options.QueryMatchFloor);
-        var byCapability = new Dictionary<string, (int Document, double Score)>(StringComparer.Ordinal);
-        var documents = index.Documents;
+        // A capability's best pattern: the highest score, ties to enumeration order (not to document ids, which an
+        // incrementally updated index does not keep in that order).
+        var byCapability = new Dictionary<string, (CompiledPattern Pattern, double Score)>(StringComparer.Ordinal);
         for (var d = 0; d < scores.Length; d++)
         {
-            if (scores[d] >= threshold)
+            if (scores[d] >= threshold && index.PatternOf(d) is { } pattern)
             {
-                var capability = documents[d].CapabilityName;
-                if (!byCapability.TryGetValue(capability, out var held) || held.Score < scores[d])
+                var capability = pattern.CapabilityName;
+                if (!byCapability.TryGetValue(capability, out var held) || held.Score < scores[d]
+                    || (held.Score == scores[d] && CompiledPattern.CompareOrder(pattern, held.Pattern) < 0))
                 {
-                    byCapability[capability] = (d, scores[d]);
+                    byCapability[capability] = (pattern, scores[d]);
                 }
             }
         }
 
-        var matches = new List<CapabilityMatch>(byCapability.Count);
-        foreach (var (capability, (d, score)) in byCapability.OrderByDescending(p => p.Value.Score).ThenBy(p => p.Value.Document))
+        var ordered = byCapability.Values.ToArray();
+        Array.Sort(ordered, static (x, y) => x.Score != y.Score ? y.Score.CompareTo(x.Score) : CompiledPattern.CompareOrder(x.Pattern, y.Pattern));
+        var matches = new List<CapabilityMatch>(ordered.Length);
+        foreach (var (pattern, score) in ordered)
         {
             var terms = new List<string>();
-            index.Score(query, documents[d].Relevance, terms);
-            matches.Add(new CapabilityMatch(capability, $"{documents[d].ToolName}.{documents[d].PatternName}", score, terms));
+            index.Score(query, pattern.Relevance, terms);
+            matches.Add(new CapabilityMatch(pattern.CapabilityName, $"{pattern.ToolName}.{pattern.PatternName}", score, terms));
         }
 
         var relevance = new QueryRelevance(text, [.. query.Terms.Select(t => t.Term)], query.Unknown, true, matches, threshold, best);

@@ -154,20 +154,25 @@ public sealed partial class ModellingRulesTests
     }
 
     [Test]
-    public void The_validator_reports_the_rules_as_positioned_warnings_only_when_asked_so_lenient_and_strict_mode_are_unchanged()
+    public void The_validator_reports_the_rules_as_positioned_warnings_in_lenient_mode_by_default_and_not_in_strict_mode()
     {
         var yaml = File.ReadAllText(Path.Combine(TestPaths.SampleTools, "network", "ping.yaml")).Replace("  host_reachability:", "  host_monitoring:", StringComparison.Ordinal);
         var document = new ToolYamlReader().Read(yaml, "ping.yaml");
 
-        var modelling = new ToolValidator(ValidationOptions.Modelling).Validate(document);
-        Assert.That(modelling.IsValid, Is.True);
-        var generic = modelling.Warnings.Single(f => f.Code == ValidationCodes.CapabilityGenericName);
-        Assert.That((generic.Path, generic.Line, generic.File), Is.EqualTo(("capabilities.host_monitoring", 15, "ping.yaml")));
-        Assert.That(new ToolValidator(ValidationOptions.StrictOriginal with { ModellingRules = true }).Validate(document).Warnings.Select(f => f.Code),
-            Does.Contain(ValidationCodes.CapabilityGenericName), "strict mode reports them as warnings too");
+        foreach (var options in new[] { ValidationOptions.Lenient, ValidationOptions.Modelling, new ValidationOptions() })
+        {
+            var lenient = new ToolValidator(options).Validate(document);
+            Assert.That(lenient.IsValid, Is.True, "a modelling rule is a warning, never an error");
+            var generic = lenient.Warnings.Single(f => f.Code == ValidationCodes.CapabilityGenericName);
+            Assert.That((generic.Path, generic.Line, generic.File), Is.EqualTo(("capabilities.host_monitoring", 15, "ping.yaml")));
+        }
 
-        Assert.That(new ToolValidator().Validate(document).Findings, Is.Empty);
-        Assert.That(new ToolValidator(ValidationOptions.StrictOriginal).Validate(document).Findings, Is.Empty);
+        Assert.That(new ToolValidator(ValidationOptions.StrictOriginal with { ModellingRules = true }).Validate(document).Warnings.Select(f => f.Code),
+            Does.Contain(ValidationCodes.CapabilityGenericName), "strict mode reports them as warnings when asked");
+        Assert.That(new ToolValidator(ValidationOptions.StrictOriginal).Validate(document).Findings, Is.Empty, "strict mode reproduces the original validator: no modelling rule");
+        Assert.That(new ToolValidator(ValidationOptions.Lenient with { ModellingRules = false }).Validate(document).Findings, Is.Empty, "turned off, lenient mode is as before");
+        Assert.That(new ToolValidator().Validate(new ToolYamlReader().ReadFile(Path.Combine(TestPaths.SampleTools, "network", "ping.yaml"))).Findings,
+            Is.Empty, "the shipped tool follows the rules");
     }
 
     [Test]

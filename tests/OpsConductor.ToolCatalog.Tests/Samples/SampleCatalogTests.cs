@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
+using OpsConductor.ToolCatalog.Files;
 using OpsConductor.ToolCatalog.Model;
+using OpsConductor.ToolCatalog.Quality;
 using OpsConductor.ToolCatalog.Tests.Support;
 using OpsConductor.ToolCatalog.Tests.Yaml;
 using OpsConductor.ToolCatalog.Validation;
@@ -22,6 +24,25 @@ public sealed partial class SampleCatalogTests
         ToolYamlReader.EnumerateYamlFiles(TestPaths.SampleTools)
             .Select(f => Path.GetRelativePath(TestPaths.SampleTools, f).Replace('\\', '/'))
             .Select(f => new TestCaseData(f).SetName($"Sample_{f}"));
+
+    [Test]
+    public void The_whole_shipped_catalog_loads_as_import_reads_it_with_no_error_and_no_warning_the_modelling_rules_included()
+    {
+        // Import validates in lenient mode, which checks the modelling rules by default (docs/validation.md); across the
+        // whole catalog as well as per file (the speed and cost rules compare the patterns of one capability).
+        var loader = new CatalogFiles();
+        var files = loader.Load(TestPaths.SampleTools);
+        var findings = files.Files.SelectMany(f => f.Findings.Select(x => $"{f.DisplayPath}: {x}")).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(loader.Validation.ModellingRules, Is.True);
+            Assert.That(files.Tools, Has.Count.GreaterThanOrEqualTo(200));
+            Assert.That(findings, Is.Empty, string.Join("\n", findings));
+            Assert.That(files.WarningCount, Is.Zero);
+            Assert.That(ModellingRules.Check(files.Tools, CatalogConventions.Default), Is.Empty, "the rules over the whole catalog at once");
+        });
+    }
 
     [TestCaseSource(nameof(SampleFiles))]
     public void Every_sample_is_valid_in_strict_mode_without_a_single_warning_and_reads_back_equal_after_a_write(string relative)

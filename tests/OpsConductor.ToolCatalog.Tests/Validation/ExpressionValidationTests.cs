@@ -35,6 +35,9 @@ public sealed class ExpressionValidationTests
                 INPUTS
                 expected_outputs:
                   - {name: "matches", type: "array", description: "Matching lines"}
+                limitations: ["Searches only the files it can read"]
+        examples:
+          - {name: "one file", description: "Search one file", inputs: {pattern: "error"}, expected_time_ms: 500, expected_cost: 1}
         """;
 
     private static readonly ToolYamlReader Reader = new();
