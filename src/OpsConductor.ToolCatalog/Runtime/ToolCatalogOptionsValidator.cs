@@ -25,7 +25,8 @@ internal sealed class ToolCatalogOptionsValidator : IValidateOptions<ToolCatalog
             failures.Add($"{Prefix}{nameof(options.Mode)} is {(int)options.Mode}, which is not a mode; use Database, Yaml or DatabaseWithYamlFallback.");
         }
 
-        var needsDatabase = options.Mode is CatalogMode.Database or CatalogMode.DatabaseWithYamlFallback;
+        var needsDatabase = options.Mode is CatalogMode.Database or CatalogMode.DatabaseWithYamlFallback && options.Server is null;
+        ScaleOutOptionsValidation.Check(failures, options, _hasHostDataSource);
         if (needsDatabase && string.IsNullOrWhiteSpace(options.ConnectionString) && !_hasHostDataSource())
         {
             failures.Add($"{Prefix}{nameof(options.ConnectionString)} is not set and no NpgsqlDataSource is registered, but the mode {options.Mode} reads the database. "

@@ -82,7 +82,11 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
         _metrics = new CatalogMetrics(meterFactory);
         _current = CatalogSnapshot.Create([], 0, CatalogSource.None, DateTimeOffset.MinValue);
 
-        if (_mode != CatalogMode.Yaml)
+        if (_mode != CatalogMode.Yaml && options.Server is not null)
+        {
+            _serverClient = new Following.CatalogServerClient(options);
+        }
+        else if (_mode != CatalogMode.Yaml)
         {
             if (!string.IsNullOrWhiteSpace(options.ConnectionString))
             {
@@ -95,6 +99,7 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
             }
 
             _store = new ToolCatalogStore(_dataSource, _time, (ILogger<ToolCatalogStore>?)loggerFactory?.CreateLogger<ToolCatalogStore>() ?? NullLogger<ToolCatalogStore>.Instance);
+            _readStore = CreateReadStore(options, loggerFactory) ?? _store;
         }
 
         if (!string.IsNullOrWhiteSpace(options.YamlPath))
@@ -138,6 +143,11 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
                 : link.Listening ? TimeSpan.Zero
                 : link.CurrentUntil is { } until ? Max(now - until, TimeSpan.Zero)
                 : null;
+            if (_serverClient is not null)
+            {
+                return ServerHealth(snapshot, link, staleness);
+            }
+
             var error = link.LastError is null ? "" : $" (last error: {link.LastError})";
             return snapshot.Source switch
             {
@@ -204,7 +214,7 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
         }
 
         var stop = _stop.Token;
-        _loop = Task.Run(() => RunListenerAsync(stop), CancellationToken.None);
+        _loop = Task.Run(() => _serverClient is not null ? RunServerFollowerAsync(stop) : RunListenerAsync(stop), CancellationToken.None);
         await _firstAttempt.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -248,6 +258,12 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
         if (_ownsDataSource && _dataSource is not null)
         {
             await _dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _serverClient?.Dispose();
+        if (_readDataSource is not null)
+        {
+            await _readDataSource.DisposeAsync().ConfigureAwait(false);
         }
 
         _metrics.Dispose();
