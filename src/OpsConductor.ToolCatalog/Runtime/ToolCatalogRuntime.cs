@@ -45,6 +45,7 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private CatalogSnapshot _current;
+    private CatalogSnapshot _released; // the last snapshot whose Changed handlers have run (under _stateLock): what waiters are released at
     private volatile LinkState _link = LinkState.Initial;
     private long _knownDatabaseRevision;
     private long _noticedRevision;
@@ -81,6 +82,7 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
         _logger = (ILogger?)loggerFactory?.CreateLogger(ToolCatalogDiagnostics.RuntimeLogCategory) ?? NullLogger.Instance;
         _metrics = new CatalogMetrics(meterFactory);
         _current = CatalogSnapshot.Create([], 0, CatalogSource.None, DateTimeOffset.MinValue);
+        _released = _current;
 
         if (_mode != CatalogMode.Yaml && options.Server is not null)
         {
@@ -284,7 +286,7 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
         TaskCompletionSource<CatalogSnapshot> completion;
         lock (_stateLock)
         {
-            var current = Current;
+            var current = _released;
             if (current.Revision >= revision)
             {
                 return Task.FromResult(current);
@@ -313,8 +315,10 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
     }
 
     /// <summary>
-    /// Swaps in <paramref name="next"/> (the one write of <see cref="_current"/>, always under the reload gate), then
-    /// releases waiters and tells subscribers.
+    /// Swaps in <paramref name="next"/> (the one write of <see cref="_current"/>, always under the reload gate), tells
+    /// subscribers, then releases waiters: a <see cref="WaitForRevisionAsync"/> that returns finds every
+    /// <see cref="Changed"/> handler done with that revision (the server's change feed has its event, a follower's own
+    /// derived state is updated).
     /// </summary>
     private void Publish(CatalogSnapshot next, CatalogChangeOrigin origin, bool isFullLoad, IReadOnlyList<CatalogToolChange> changes)
     {
@@ -323,27 +327,6 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
         if (previous.Source != next.Source)
         {
             RuntimeLog.SourceServed(_logger, next.Source, next.ToolCount, next.Revision, origin);
-        }
-
-        List<TaskCompletionSource<CatalogSnapshot>>? released = null;
-        lock (_stateLock)
-        {
-            for (var i = _waiters.Count - 1; i >= 0; i--)
-            {
-                if (_waiters[i].Revision <= next.Revision)
-                {
-                    (released ??= []).Add(_waiters[i].Completion);
-                    _waiters.RemoveAt(i);
-                }
-            }
-        }
-
-        if (released is not null)
-        {
-            foreach (var completion in released)
-            {
-                completion.TrySetResult(next);
-            }
         }
 
         if (Changed is { } handlers)
@@ -361,6 +344,28 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
                 {
                     RuntimeLog.HandlerFailed(_logger, nameof(Changed), e);
                 }
+            }
+        }
+
+        List<TaskCompletionSource<CatalogSnapshot>>? released = null;
+        lock (_stateLock)
+        {
+            _released = next;
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Revision <= next.Revision)
+                {
+                    (released ??= []).Add(_waiters[i].Completion);
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+
+        if (released is not null)
+        {
+            foreach (var completion in released)
+            {
+                completion.TrySetResult(next);
             }
         }
     }

@@ -80,9 +80,11 @@ public sealed class FollowerOverHttpTests
             last = (await store.CreateAsync(GeneratedTools.Create(i, prefix: "restart-away"))).Revision;
         }
 
+        var reconnected = ListenerStateSignal(follower, ListenerState.Connected);
         var restarted = await ServerHost.StartAsync(h => h.ServeOverKestrel(port).UseRealSignIn(), database);
         _cleanup.Add(restarted);
         var snapshot = await follower.WaitForRevisionAsync(last).WaitAsync(Patience);
+        await reconnected.WaitAsync(Patience); // the reload comes before the stream is open again
 
         Assert.Multiple(() =>
         {
@@ -182,6 +184,28 @@ public sealed class FollowerOverHttpTests
             Assert.That(follower.ActiveServer, Is.EqualTo(second.BaseAddress));
             Assert.That(applied, Is.Ordered.And.Unique);
         });
+    }
+
+    [Test]
+    public async Task Waiting_for_a_revision_returns_only_after_every_Changed_handler_has_run_for_it()
+    {
+        var (host, key) = await StartServerAsync();
+        var (follower, _) = await StartFollowerAsync(host.BaseAddress, key);
+        var target = follower.Revision + 1;
+        var waiting = follower.WaitForRevisionAsync(target);
+        var releasedBeforeHandler = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        follower.Changed += (_, e) =>
+        {
+            if (e.Current.Revision >= target)
+            {
+                releasedBeforeHandler.TrySetResult(waiting.IsCompleted);
+            }
+        };
+
+        await host.Store.CreateAsync(GeneratedTools.Create(1, prefix: "handlers-first"));
+
+        Assert.That(await releasedBeforeHandler.Task.WaitAsync(Patience), Is.False, "the waiter was still waiting while the handler ran");
+        Assert.That((await waiting.WaitAsync(Patience)).Revision, Is.GreaterThanOrEqualTo(target));
     }
 
     [TestCase("tc_not_a_key_anybody_issued_0000000000000000")]
