@@ -85,6 +85,7 @@ internal static class Fanout
         try
         {
             // Phase 1: lightweight SSE followers.
+            if (followers > 0)
             using (var handler = new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All, MaxConnectionsPerServer = int.MaxValue })
             using (var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan })
             {
@@ -122,6 +123,7 @@ internal static class Fanout
             {
                 var phase = new Phase(runtimes, changes);
                 var catalogs = new List<ToolCatalogRuntime>();
+                var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
                 for (var i = 0; i < runtimes; i++)
                 {
                     var catalog = new ToolCatalogRuntime(new ToolCatalogOptions { Mode = CatalogMode.Database, Server = address, ServerApiKey = key });
@@ -130,6 +132,8 @@ internal static class Fanout
                 }
 
                 await Task.WhenAll(catalogs.Select(c => c.StartAsync()));
+                var memory = (GC.GetTotalMemory(forceFullCollection: true) - memoryBefore) / runtimes;
+                Console.WriteLine($"Memory per ToolCatalogRuntime following the server, {tools} tools: {memory / 1024.0 / 1024.0:0.00} MB ({memory / tools:0} bytes per tool, runtime overhead included)");
                 var during = await ConnectionsAsync(db) - baseline;
                 var cpu = await CommitAsync(db, names, phase, server);
                 Report($"{runtimes} ToolCatalogRuntime followers over HTTP", phase, during, cpu, changes);
