@@ -166,7 +166,13 @@ public sealed partial class ToolCatalogRuntime
                 stop.ThrowIfCancellationRequested();
                 if (woken != pending)
                 {
-                    await SafetyPollServerAsync(client, server, stop).ConfigureAwait(false);
+                    if (await SafetyPollServerAsync(client, server, stop).ConfigureAwait(false) is { } ahead)
+                    {
+                        // The poll found a revision the stream never brought: the stream is dead without an error
+                        // (a proxy dropped it silently). The catalog has the revision now; open the stream again.
+                        throw new CatalogServerException(server, null, $"the change stream brought nothing while the server reached revision {ahead} (the safety poll loaded it); reconnecting.");
+                    }
+
                     continue;
                 }
 
@@ -249,8 +255,11 @@ public sealed partial class ToolCatalogRuntime
         }
     }
 
-    /// <summary>The safety poll over HTTP: the catalog, conditional on the held revision (304: still current).</summary>
-    private async Task SafetyPollServerAsync(CatalogServerClient client, Uri server, CancellationToken stop)
+    /// <summary>
+    /// The safety poll over HTTP: the catalog, conditional on the held revision (304: still current). Returns the
+    /// server's revision when it was ahead of the held one (then loaded), else null.
+    /// </summary>
+    private async Task<long?> SafetyPollServerAsync(CatalogServerClient client, Uri server, CancellationToken stop)
     {
         await _gate.WaitAsync(stop).ConfigureAwait(false);
         try
@@ -261,10 +270,12 @@ public sealed partial class ToolCatalogRuntime
             if (catalog is null || catalog.Revision <= held.Revision)
             {
                 Confirmed();
-                return;
+                return null;
             }
 
+            NoteDatabaseRevision(catalog.Revision);
             PublishServerCatalog(held, catalog, CatalogChangeOrigin.SafetyPoll, started);
+            return catalog.Revision;
         }
         finally
         {

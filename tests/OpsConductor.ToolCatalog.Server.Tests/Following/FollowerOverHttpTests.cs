@@ -187,6 +187,26 @@ public sealed class FollowerOverHttpTests
     }
 
     [Test]
+    public async Task A_follower_whose_stream_falls_silent_catches_up_by_the_safety_poll_and_opens_the_stream_again()
+    {
+        var (host, key) = await StartServerAsync();
+        var (follower, applied) = await StartFollowerAsync(
+            host.BaseAddress, key, configure: f => f.ServerEventFilter = static _ => false, safetyPoll: TimeSpan.FromSeconds(1)); // the minimum
+        var reopened = ListenerStateSignal(follower, ListenerState.Disconnected);
+
+        var written = await host.Store.CreateAsync(GeneratedTools.Create(1, prefix: "silent"));
+        var snapshot = await follower.WaitForRevisionAsync(written.Revision).WaitAsync(Patience);
+        await reopened.WaitAsync(Patience);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(snapshot.FindTool("silent-00001"), Is.Not.Null, "loaded by the safety poll (every event was dropped)");
+            Assert.That(follower.Health.LastError ?? "", Does.Contain("the change stream brought nothing"));
+            Assert.That(applied, Is.Ordered.And.Unique);
+        });
+    }
+
+    [Test]
     public async Task Waiting_for_a_revision_returns_only_after_every_Changed_handler_has_run_for_it()
     {
         var (host, key) = await StartServerAsync();
@@ -285,7 +305,7 @@ public sealed class FollowerOverHttpTests
     }
 
     private async Task<(ToolCatalogRuntime Follower, ConcurrentQueue<long> Applied)> StartFollowerAsync(
-        Uri server, string key, Uri? replica = null, Action<ToolCatalogRuntime>? configure = null)
+        Uri server, string key, Uri? replica = null, Action<ToolCatalogRuntime>? configure = null, TimeSpan? safetyPoll = null)
     {
         var options = new ToolCatalogOptions
         {
@@ -293,6 +313,7 @@ public sealed class FollowerOverHttpTests
             Server = server,
             ServerApiKey = key,
             ReconnectDelay = TimeSpan.FromMilliseconds(20),
+            SafetyPollInterval = safetyPoll ?? TimeSpan.FromMinutes(5), // only the silent-stream test relies on it
             MaxReconnectDelay = TimeSpan.FromMilliseconds(200),
         };
         if (replica is not null)
