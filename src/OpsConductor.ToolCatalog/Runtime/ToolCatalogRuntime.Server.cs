@@ -1,6 +1,5 @@
 using System.Text;
 using OpsConductor.ToolCatalog.Model;
-using OpsConductor.ToolCatalog.Runtime.Following;
 
 namespace OpsConductor.ToolCatalog.Runtime;
 

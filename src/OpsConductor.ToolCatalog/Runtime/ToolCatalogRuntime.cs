@@ -86,7 +86,7 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
 
         if (_mode != CatalogMode.Yaml && options.Server is not null)
         {
-            _serverClient = new Following.CatalogServerClient(options);
+            _serverClient = new CatalogServerClient(options);
         }
         else if (_mode != CatalogMode.Yaml)
         {

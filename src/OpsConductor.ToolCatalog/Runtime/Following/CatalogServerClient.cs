@@ -6,7 +6,7 @@ using System.Text.Json;
 using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Yaml;
 
-namespace OpsConductor.ToolCatalog.Runtime.Following;
+namespace OpsConductor.ToolCatalog.Runtime;
 
 /// <summary>
 /// The catalog's HTTP side when it follows a management server (<see cref="ToolCatalogOptions.Server"/>): the whole
@@ -259,7 +259,7 @@ internal sealed record ServerCatalog(long Revision, IReadOnlyList<ToolDefinition
 internal sealed record ServerChange(long Revision, long Previous, IReadOnlyList<ToolState> Changes);
 
 /// <summary>A catalog server refused, failed, or answered something else than the catalog API (the message says which and what to do).</summary>
-internal sealed class CatalogServerException : Exception
+internal sealed class CatalogServerException : ToolCatalogException
 {
     public CatalogServerException(Uri server, int? status, string message)
         : base($"Catalog server {server}: {message}")
