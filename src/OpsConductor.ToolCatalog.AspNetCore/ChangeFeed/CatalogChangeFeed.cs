@@ -121,7 +121,7 @@ internal sealed class CatalogChangeFeed : IDisposable
         }
     }
 
-    private void SendKeepAlive()
+    internal void SendKeepAlive()
     {
         var keepAlive = new FeedEvent(0, 0, KeepAliveBytes);
         foreach (var follower in Volatile.Read(ref _followers))
@@ -244,12 +244,19 @@ internal sealed class CatalogChangeFeed : IDisposable
         public bool MustReload => Volatile.Read(ref _overflowed) != 0;
 
         /// <summary>Queues <paramref name="e"/>; an event at or before the follower's revision (it came from a replica
-        /// ahead of this one) is skipped, and a full queue ends the follower with a reload.</summary>
+        /// ahead of this one) is skipped, a keep-alive is skipped while anything is queued (keep-alives never fill a
+        /// queue: a follower is told to reload for events it missed, never for comments), and a full queue ends the
+        /// follower with a reload.</summary>
         public void Offer(FeedEvent e, bool keepAlive = false)
         {
             if (!keepAlive && e.Revision <= _since)
             {
                 return;
+            }
+
+            if (keepAlive && _queue.Reader.Count > 0)
+            {
+                return; // the stream is not idle: something is about to be written anyway, so a keep-alive would only take a slot an event needs
             }
 
             if (!_queue.Writer.TryWrite(e) && !keepAlive)

@@ -28,7 +28,8 @@ public interface IToolCatalog
 
     /// <summary>
     /// Completes when the catalog serves <paramref name="revision"/> or a later one (for example the revision a write
-    /// of this process returned: read-your-writes). Returns the snapshot that reached it.
+    /// of this process returned: read-your-writes). Returns the snapshot that reached it. It completes after every
+    /// <see cref="Changed"/> handler has run for that snapshot, so what the handlers derive is current too.
     /// </summary>
     Task<CatalogSnapshot> WaitForRevisionAsync(long revision, CancellationToken cancellationToken = default);
 

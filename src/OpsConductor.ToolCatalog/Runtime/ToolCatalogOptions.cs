@@ -58,4 +58,43 @@ public sealed class ToolCatalogOptions
     /// The <c>Application Name</c> of the listening connection, as <c>pg_stat_activity</c> shows it. <c>toolcatalog-listener</c> by default.
     /// </summary>
     public string ListenerApplicationName { get; set; } = "toolcatalog-listener";
+
+    // Scale-out (issue 20): following the catalog through the management server, and reads from a replica.
+
+    /// <summary>
+    /// The management server to follow the catalog through, instead of PostgreSQL (for example
+    /// <c>https://catalog.internal/</c>): the catalog loads <c>GET /api/v1/catalog</c>, then follows
+    /// <c>GET /api/v1/changes</c> (Server-Sent Events), with the guarantees of the database modes (revision order, gap
+    /// detection and reload, the safety poll, the last good snapshot while every server is away, the YAML fallback if it
+    /// never loaded). Requires <see cref="ServerApiKey"/>; excludes <see cref="ConnectionString"/> and the host's data
+    /// source. Not set by default: the catalog follows PostgreSQL directly.
+    /// </summary>
+    public Uri? Server { get; set; }
+
+    /// <summary>
+    /// More replicas of the same management server (same database), tried in turn after <see cref="Server"/> when the
+    /// one in use fails. Empty by default (one address, usually a load balancer's, is enough).
+    /// </summary>
+    public IList<Uri> ServerReplicas { get; } = [];
+
+    /// <summary>
+    /// The API key (role <c>viewer</c> is enough) sent as <c>X-Api-Key</c> to <see cref="Server"/>. Required with
+    /// <see cref="Server"/>. Never logged.
+    /// </summary>
+    public string? ServerApiKey { get; set; }
+
+    /// <summary>
+    /// A PostgreSQL connection string for reads (snapshot loads, catch-ups, the safety poll's revision), typically a
+    /// read replica, while the listening connection and every write stay on <see cref="ConnectionString"/> (or the
+    /// host's data source). A read that returns an older revision than a notice announced (replica lag) is retried
+    /// until the replica has it (up to <see cref="ReplicaLagTolerance"/>, then the older revision is served and the next
+    /// notice or poll catches up). Not set by default: reads use the primary. Never logged.
+    /// </summary>
+    public string? ReadConnectionString { get; set; }
+
+    /// <summary>
+    /// How long a catch-up waits for <see cref="ReadConnectionString"/>'s server to reach the revision a notice announced
+    /// (5 seconds by default; retried with a doubling wait from 10 ms).
+    /// </summary>
+    public TimeSpan ReplicaLagTolerance { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -25,7 +25,8 @@ internal sealed class ToolCatalogOptionsValidator : IValidateOptions<ToolCatalog
             failures.Add($"{Prefix}{nameof(options.Mode)} is {(int)options.Mode}, which is not a mode; use Database, Yaml or DatabaseWithYamlFallback.");
         }
 
-        var needsDatabase = options.Mode is CatalogMode.Database or CatalogMode.DatabaseWithYamlFallback;
+        var needsDatabase = options.Mode is CatalogMode.Database or CatalogMode.DatabaseWithYamlFallback && options.Server is null;
+        ScaleOutOptionsValidation.Check(failures, options, _hasHostDataSource);
         if (needsDatabase && string.IsNullOrWhiteSpace(options.ConnectionString) && !_hasHostDataSource())
         {
             failures.Add($"{Prefix}{nameof(options.ConnectionString)} is not set and no NpgsqlDataSource is registered, but the mode {options.Mode} reads the database. "
@@ -66,6 +67,11 @@ internal sealed class ToolCatalogOptionsValidator : IValidateOptions<ToolCatalog
             if (options.Mode == CatalogMode.Yaml)
             {
                 failures.Add($"{Prefix}{nameof(options.Tenant)} is '{options.Tenant}', but the mode is Yaml: tenants live in the database. Use Mode = Database (or DatabaseWithYamlFallback), or leave Tenant unset.");
+            }
+
+            if (options.Server is not null || options.ServerReplicas.Count > 0)
+            {
+                failures.Add($"{Prefix}{nameof(options.Tenant)} is '{options.Tenant}', but {nameof(options.Server)} is set: a follower over HTTP follows the global catalog only (the change feed has no tenant scope yet). Follow a tenant's catalog through {nameof(options.ConnectionString)}, or leave {nameof(options.Tenant)} unset.");
             }
         }
 

@@ -305,5 +305,9 @@ public sealed partial class ToolCatalogRuntime
     /// likely died with the same server, and the pool would hand them out one by one, each failing the next read.
     /// Connections in use are closed when they are returned.
     /// </summary>
-    private void ClearPool() => _dataSource?.Clear();
+    private void ClearPool()
+    {
+        _dataSource?.Clear();
+        _readDataSource?.Clear();
+    }
 }

@@ -26,7 +26,9 @@ public sealed partial class ToolCatalogRuntime
             return Current;
         }
 
-        return await SyncAsync(CatalogChangeOrigin.Refresh, cancellationToken).ConfigureAwait(false);
+        return _serverClient is not null
+            ? await LoadFromServerAsync(ActiveServer ?? _serverClient.Servers[0], CatalogChangeOrigin.Refresh, cancellationToken).ConfigureAwait(false)
+            : await SyncAsync(CatalogChangeOrigin.Refresh, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -36,7 +38,7 @@ public sealed partial class ToolCatalogRuntime
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         var held = Current;
         var fromYaml = held.Source == CatalogSource.Yaml;
-        if (held.Source == CatalogSource.None || (fromYaml && !_yamlFiles.ContainsKey(toolName)))
+        if (held.Source == CatalogSource.None || (fromYaml && !_yamlFiles.ContainsKey(toolName)) || (_serverClient is not null && !fromYaml))
         {
             // Nothing to patch, or a YAML tool whose file is unknown (perhaps a new file): read the whole source.
             return await RefreshAsync(cancellationToken).ConfigureAwait(false);
@@ -119,7 +121,7 @@ public sealed partial class ToolCatalogRuntime
                 {
                     if (origin == CatalogChangeOrigin.SafetyPoll)
                     {
-                        var revision = await _store!.GetRevisionAsync(cancellationToken).ConfigureAwait(false);
+                        var revision = await _readStore!.GetRevisionAsync(cancellationToken).ConfigureAwait(false);
                         NoteDatabaseRevision(revision);
                         if (revision == held.Revision)
                         {
@@ -129,7 +131,7 @@ public sealed partial class ToolCatalogRuntime
                         }
                     }
 
-                    var changes = await _store!.LoadChangesSinceAsync(held.Revision, held.KnownArmVersionIds(), cancellationToken).ConfigureAwait(false);
+                    var changes = await ReadChangesSinceAsync(held, cancellationToken).ConfigureAwait(false);
                     NoteDatabaseRevision(changes.Revision);
                     if (changes.IsGap)
                     {
@@ -189,7 +191,7 @@ public sealed partial class ToolCatalogRuntime
     /// <summary>Reads the whole database catalog and publishes it, listing what differs from a previous database snapshot.</summary>
     private async Task FullLoadLockedAsync(CatalogSnapshot held, CatalogChangeOrigin origin, long started, CancellationToken cancellationToken)
     {
-        var (state, experiments) = await _store!.LoadCatalogWithExperimentsAsync(held.KnownArmVersionIds(), cancellationToken).ConfigureAwait(false);
+        var (state, experiments) = await ReadCatalogAsync(held, cancellationToken).ConfigureAwait(false);
         NoteDatabaseRevision(state.Revision);
         var definitions = new ToolDefinition[state.Tools.Count];
         for (var i = 0; i < definitions.Length; i++)

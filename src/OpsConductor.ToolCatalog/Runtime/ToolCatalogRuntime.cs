@@ -46,6 +46,7 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private CatalogSnapshot _current;
+    private CatalogSnapshot _released; // the last snapshot whose Changed handlers have run (under _stateLock): what waiters are released at
     private volatile LinkState _link = LinkState.Initial;
     private long _knownDatabaseRevision;
     private long _noticedRevision;
@@ -82,8 +83,13 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
         _logger = (ILogger?)loggerFactory?.CreateLogger(ToolCatalogDiagnostics.RuntimeLogCategory) ?? NullLogger.Instance;
         _metrics = new CatalogMetrics(meterFactory);
         _current = CatalogSnapshot.Create([], 0, CatalogSource.None, DateTimeOffset.MinValue);
+        _released = _current;
 
-        if (_mode != CatalogMode.Yaml)
+        if (_mode != CatalogMode.Yaml && options.Server is not null)
+        {
+            _serverClient = new CatalogServerClient(options);
+        }
+        else if (_mode != CatalogMode.Yaml)
         {
             if (!string.IsNullOrWhiteSpace(options.ConnectionString))
             {
@@ -99,6 +105,8 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
 
             // One tenant (ToolCatalogOptions.Tenant): the catalog is read and followed in the tenant's scope (global + its overlay).
             _store = options.Tenant is null ? _globalStore : _globalStore.ForTenant(options.Tenant);
+            var readStore = CreateReadStore(options, loggerFactory);
+            _readStore = readStore is null ? _store : options.Tenant is null ? readStore : readStore.ForTenant(options.Tenant);
         }
 
         if (!string.IsNullOrWhiteSpace(options.YamlPath))
@@ -142,6 +150,11 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
                 : link.Listening ? TimeSpan.Zero
                 : link.CurrentUntil is { } until ? Max(now - until, TimeSpan.Zero)
                 : null;
+            if (_serverClient is not null)
+            {
+                return ServerHealth(snapshot, link, staleness);
+            }
+
             var error = link.LastError is null ? "" : $" (last error: {link.LastError})";
             return snapshot.Source switch
             {
@@ -208,7 +221,7 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
         }
 
         var stop = _stop.Token;
-        _loop = Task.Run(() => RunListenerAsync(stop), CancellationToken.None);
+        _loop = Task.Run(() => _serverClient is not null ? RunServerFollowerAsync(stop) : RunListenerAsync(stop), CancellationToken.None);
         await _firstAttempt.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -254,6 +267,12 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
             await _dataSource.DisposeAsync().ConfigureAwait(false);
         }
 
+        _serverClient?.Dispose();
+        if (_readDataSource is not null)
+        {
+            await _readDataSource.DisposeAsync().ConfigureAwait(false);
+        }
+
         _metrics.Dispose();
         lock (_stateLock)
         {
@@ -272,7 +291,7 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
         TaskCompletionSource<CatalogSnapshot> completion;
         lock (_stateLock)
         {
-            var current = Current;
+            var current = _released;
             if (current.Revision >= revision)
             {
                 return Task.FromResult(current);
@@ -301,8 +320,10 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
     }
 
     /// <summary>
-    /// Swaps in <paramref name="next"/> (the one write of <see cref="_current"/>, always under the reload gate), then
-    /// releases waiters and tells subscribers.
+    /// Swaps in <paramref name="next"/> (the one write of <see cref="_current"/>, always under the reload gate), tells
+    /// subscribers, then releases waiters: a <see cref="WaitForRevisionAsync"/> that returns finds every
+    /// <see cref="Changed"/> handler done with that revision (the server's change feed has its event, a follower's own
+    /// derived state is updated).
     /// </summary>
     private void Publish(CatalogSnapshot next, CatalogChangeOrigin origin, bool isFullLoad, IReadOnlyList<CatalogToolChange> changes)
     {
@@ -311,27 +332,6 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
         if (previous.Source != next.Source)
         {
             RuntimeLog.SourceServed(_logger, next.Source, next.ToolCount, next.Revision, origin);
-        }
-
-        List<TaskCompletionSource<CatalogSnapshot>>? released = null;
-        lock (_stateLock)
-        {
-            for (var i = _waiters.Count - 1; i >= 0; i--)
-            {
-                if (_waiters[i].Revision <= next.Revision)
-                {
-                    (released ??= []).Add(_waiters[i].Completion);
-                    _waiters.RemoveAt(i);
-                }
-            }
-        }
-
-        if (released is not null)
-        {
-            foreach (var completion in released)
-            {
-                completion.TrySetResult(next);
-            }
         }
 
         if (Changed is { } handlers)
@@ -349,6 +349,28 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
                 {
                     RuntimeLog.HandlerFailed(_logger, nameof(Changed), e);
                 }
+            }
+        }
+
+        List<TaskCompletionSource<CatalogSnapshot>>? released = null;
+        lock (_stateLock)
+        {
+            _released = next;
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Revision <= next.Revision)
+                {
+                    (released ??= []).Add(_waiters[i].Completion);
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+
+        if (released is not null)
+        {
+            foreach (var completion in released)
+            {
+                completion.TrySetResult(next);
             }
         }
     }

@@ -187,6 +187,22 @@ public sealed class ChangeFeedEndpointTests
     }
 
     [Test]
+    public async Task Keep_alives_never_fill_an_idle_followers_queue_so_the_next_change_still_reaches_it()
+    {
+        var feed = _host.Services.GetRequiredService<CatalogChangeFeed>();
+        using var idle = feed.Subscribe(_host.Catalog.Revision)!;
+        for (var i = 0; i < 10; i++)
+        {
+            feed.SendKeepAlive(); // many keep-alive intervals pass while the follower's connection reads nothing
+        }
+
+        var written = await _host.Store.CreateAsync(GeneratedTools.Create(1, prefix: "feed-idle"));
+
+        Assert.That((await NextEventAsync(idle)).Revision, Is.EqualTo(written.Revision));
+        Assert.That(idle.MustReload, Is.False);
+    }
+
+    [Test]
     public async Task A_follower_that_falls_behind_its_queue_is_told_to_reload()
     {
         var feed = _host.Services.GetRequiredService<CatalogChangeFeed>();

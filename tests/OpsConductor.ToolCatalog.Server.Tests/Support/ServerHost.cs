@@ -20,20 +20,25 @@ internal sealed class ServerHost : WebApplicationFactory<Program>
     private readonly List<Action<IServiceCollection>> _services = [];
     private bool _realSignIn;
     private bool _kestrel;
+    private int _port;
+    private bool _ownsDatabase = true;
 
     private ServerHost(TestDatabase database) => Database = database;
 
     /// <summary>The database the host serves.</summary>
     public TestDatabase Database { get; }
 
-    /// <summary>A host over a new migrated database (disposed with the host).</summary>
-    public static async Task<ServerHost> StartAsync(Action<ServerHost>? configure = null)
+    /// <summary>
+    /// A host over a new migrated database (disposed with the host), or over <paramref name="database"/> (left to its
+    /// owner: a second replica, or the same server started again).
+    /// </summary>
+    public static async Task<ServerHost> StartAsync(Action<ServerHost>? configure = null, TestDatabase? database = null)
     {
-        var host = new ServerHost(await TestDatabase.CreateAsync());
+        var host = new ServerHost(database ?? await TestDatabase.CreateAsync()) { _ownsDatabase = database is null };
         configure?.Invoke(host);
         if (host._kestrel)
         {
-            host.UseKestrel(0); // a free port on loopback
+            host.UseKestrel(host._port); // a free port on loopback unless one was given
             host.StartServer();
         }
         else
@@ -56,9 +61,11 @@ internal sealed class ServerHost : WebApplicationFactory<Program>
     /// Serves over a real Kestrel port (for a browser: the admin UI's WebSocket circuit) instead of the in-memory test
     /// server; <see cref="BaseAddress"/> is where. The clients of <see cref="ClientAs"/> go to that port too.
     /// </summary>
-    public ServerHost ServeOverKestrel()
+    /// <param name="port">The loopback port (a server started again where it was); 0 for a free one.</param>
+    public ServerHost ServeOverKestrel(int port = 0)
     {
         _kestrel = true;
+        _port = port;
         return this;
     }
 
@@ -132,6 +139,9 @@ internal sealed class ServerHost : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await Database.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
     }
 }
