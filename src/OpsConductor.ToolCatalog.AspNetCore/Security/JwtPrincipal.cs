@@ -6,8 +6,9 @@ namespace OpsConductor.ToolCatalog.AspNetCore.Security;
 /// Turns a validated token's principal into the catalog's: its name from <see cref="ToolCatalogJwtOptions.NameClaim"/>
 /// (else <c>sub</c>), the values of <see cref="ToolCatalogJwtOptions.RoleClaim"/> that are catalog roles (any case) as
 /// <see cref="ClaimTypes.Role"/>, the values of <see cref="ToolCatalogJwtOptions.ToolClaim"/> as
-/// <see cref="ToolCatalogClaims.Tool"/>. The token's other claims are kept, except those of the three types the policies
-/// read, which only the mapping may give.
+/// <see cref="ToolCatalogClaims.Tool"/>, the one value of <see cref="ToolCatalogJwtOptions.TenantClaim"/> as
+/// <see cref="ToolCatalogClaims.Tenant"/> (several, or one that is not a tenant id: no principal). The token's other
+/// claims are kept, except those of the four types the policies read, which only the mapping may give.
 /// </summary>
 internal static class JwtPrincipal
 {
@@ -26,7 +27,19 @@ internal static class JwtPrincipal
             name = "jwt:" + name;
         }
 
+        // At most one tenant, and a valid id: a token naming two tenants (or a malformed one) must not pick either.
+        var tenants = claims.Where(c => c.Type == options.TenantClaim).Select(static c => c.Value).Distinct(StringComparer.Ordinal).ToList();
+        if (tenants.Count > 1 || (tenants.Count == 1 && !OpsConductor.ToolCatalog.Tenancy.TenantId.IsValid(tenants[0])))
+        {
+            return null;
+        }
+
         var mapped = new List<Claim> { new(ClaimTypes.Name, name) };
+        if (tenants.Count == 1)
+        {
+            mapped.Add(new Claim(ToolCatalogClaims.Tenant, tenants[0]));
+        }
+
         mapped.AddRange(claims
             .Where(c => c.Type == options.RoleClaim)
             .Select(static c => c.Value.ToLowerInvariant())
@@ -38,7 +51,7 @@ internal static class JwtPrincipal
             .Select(static c => c.Value)
             .Distinct(StringComparer.Ordinal)
             .Select(static tool => new Claim(ToolCatalogClaims.Tool, tool)));
-        mapped.AddRange(claims.Where(static c => c.Type is not (ClaimTypes.Name or ClaimTypes.Role or ToolCatalogClaims.Tool)));
+        mapped.AddRange(claims.Where(c => c.Type is not (ClaimTypes.Name or ClaimTypes.Role or ToolCatalogClaims.Tool or ToolCatalogClaims.Tenant) && c.Type != options.TenantClaim));
         return new ClaimsPrincipal(new ClaimsIdentity(mapped, ToolCatalogAuthenticationSchemes.Jwt, ClaimTypes.Name, ClaimTypes.Role));
 
         string? First(string type) => claims.FirstOrDefault(c => c.Type == type)?.Value;
