@@ -105,7 +105,7 @@ public sealed class TenantIsolationEndpointTests
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         var globex = await _host.Store.ForTenant("globex").GetAsync(GlobexOnly);
-        Assert.That(globex!.Definition.Status, Is.EqualTo(ToolStatus.Active), "globex's tool is untouched");
+        Assert.That((globex!.Definition.Status, globex.Definition.Enabled, globex.DeletedAt), Is.EqualTo((ToolStatus.Active, true, (DateTimeOffset?)null)), "globex's tool is untouched");
     }
 
     [Test]
@@ -123,7 +123,7 @@ public sealed class TenantIsolationEndpointTests
             Assert.That(await refused.Content.ReadAsStringAsync(), Does.Contain("global catalog"));
             Assert.That(afterRefusal!.Definition.Status, Is.EqualTo(ToolStatus.Active));
             Assert.That(allowed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That(afterGlobal!.Definition.Status, Is.EqualTo(ToolStatus.Disabled));
+            Assert.That(afterGlobal!.Definition.Enabled, Is.False);
             Assert.That(enabled.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         });
     }
