@@ -23,6 +23,7 @@ public static class ToolCatalogEndpointRouteBuilderExtensions
         var api = endpoints.MapGroup(ApiPrefix)
             .RequireAuthorization(ToolCatalogPolicies.Viewer)
             .WithTags("ToolCatalog");
+        api.AddEndpointFilter<OpsConductor.ToolCatalog.AspNetCore.Tenancy.TenantScopeFilter>(); // a tenant principal's requests in its tenant (Tenancy/)
         CatalogEndpoints.Map(api);
         ToolReadEndpoints.Map(api);
         SelectionEndpoints.Map(api);

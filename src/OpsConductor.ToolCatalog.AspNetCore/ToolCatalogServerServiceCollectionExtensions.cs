@@ -46,6 +46,12 @@ public static class ToolCatalogServerServiceCollectionExtensions
             .AddPolicy(ToolCatalogPolicies.ToolOwner, static p => p.RequireAuthenticatedUser().AddRequirements(new ToolOwnerRequirement()));
         ToolCatalogSecurityServiceCollectionExtensions.AddToolCatalogSecurity(services);
         OpsConductor.ToolCatalog.AspNetCore.ChangeFeed.ChangeFeedEndpoints.AddChangeFeed(services); // change feed (ChangeFeed/)
+        services.TryAddSingleton(static sp => new OpsConductor.ToolCatalog.AspNetCore.Tenancy.TenantCatalogs(
+            sp.GetRequiredService<OpsConductor.ToolCatalog.Storage.ToolCatalogStore>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<OpsConductor.ToolCatalog.Runtime.ToolCatalogOptions>>(),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>())); // tenants' runtime catalogs (Tenancy/)
+        services.TryAddSingleton<OpsConductor.ToolCatalog.AspNetCore.Tenancy.TenantScopeFilter>();
         return services;
     }
 }

@@ -95,6 +95,12 @@ internal static class AdminSignInEndpoints
             return Results.Redirect(SignInPage("key", returnUrl));
         }
 
+        if (record.Tenant is not null)
+        {
+            // The admin UI works on the global catalog; a tenant's key must not administer it.
+            return Results.Redirect(SignInPage("tenant", returnUrl));
+        }
+
         var claims = new List<Claim>
         {
             new(ClaimTypes.Name, record.PrincipalName),

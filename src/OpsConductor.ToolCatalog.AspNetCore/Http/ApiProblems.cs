@@ -144,6 +144,33 @@ internal static class ApiProblems
             $"The revision {since} has left this server's change window (it answers from revision {floor}; the catalog is at {revision}). Load GET /api/v1/catalog again and follow the changes since its revision.",
             new() { ["since"] = since, ["floor"] = floor, ["revision"] = revision });
 
+    /// <summary>403: a tenant principal asked for the global catalog's own data or administration (telemetry, replay, experiments).</summary>
+    public static IResult TenantGlobalOnly(string? principal, string tenant, string route) =>
+        Problem(
+            StatusCodes.Status403Forbidden,
+            "tenant-global-only",
+            "Not allowed for a tenant",
+            $"'{principal}' works in tenant '{tenant}', and {route} belongs to the global catalog: telemetry, replay and experiments are global and only a principal without a tenant (a global admin or viewer) may use them. Nothing was read or written.",
+            new() { ["tenant"] = tenant });
+
+    /// <summary>403: the principal's tenant does not exist (a token naming a tenant the catalog does not have).</summary>
+    public static IResult TenantUnknown(string? principal, string tenant) =>
+        Problem(
+            StatusCodes.Status403Forbidden,
+            "tenant-unknown",
+            "No such tenant",
+            $"'{principal}' works in tenant '{tenant}', but there is no tenant '{tenant}' ('toolcatalog tenants list' shows them). Nothing was read or written.",
+            new() { ["tenant"] = tenant });
+
+    /// <summary>501: the endpoint cannot answer for a tenant principal on this server (<paramref name="why"/> says what is missing).</summary>
+    public static IResult TenantNotServed(string tenant, string route, string why) =>
+        Problem(
+            StatusCodes.Status501NotImplemented,
+            "tenant-not-served",
+            "Not available for a tenant",
+            $"{route} is not served for tenant '{tenant}': {why}.",
+            new() { ["tenant"] = tenant });
+
     private static string FirstSentence(string message)
     {
         // System.Text.Json appends "Path: … | LineNumber: … | BytePositionInLine: …" to its messages; the problem has them apart.

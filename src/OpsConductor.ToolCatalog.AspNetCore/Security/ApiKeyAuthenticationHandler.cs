@@ -43,7 +43,8 @@ internal static class RequestCredentials
 
 /// <summary>
 /// Signs a request in with an API key (<see cref="ApiKeyStore.ValidateAsync"/>): the principal is <c>key:NAME</c> with the
-/// key's role and, for an owner, one <see cref="ToolCatalogClaims.Tool"/> claim per tool. Also the scheme every
+/// key's role, for an owner one <see cref="ToolCatalogClaims.Tool"/> claim per tool, and for a key bound to a tenant
+/// its <see cref="ToolCatalogClaims.Tenant"/> claim. Also the scheme every
 /// challenge and refusal of the API goes to: 401 with <c>WWW-Authenticate: Bearer</c> and 403, both as problems.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
@@ -89,6 +90,11 @@ internal sealed class ApiKeyAuthenticationHandler(
             new(KeyIdClaim, record.KeyId),
         };
         claims.AddRange(record.Tools.Select(static tool => new Claim(ToolCatalogClaims.Tool, tool)));
+        if (record.Tenant is not null)
+        {
+            claims.Add(new Claim(ToolCatalogClaims.Tenant, record.Tenant));
+        }
+
         var identity = new ClaimsIdentity(claims, Scheme.Name, ClaimTypes.Name, ClaimTypes.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }

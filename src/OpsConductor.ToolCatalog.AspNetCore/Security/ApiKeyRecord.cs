@@ -10,6 +10,7 @@ namespace OpsConductor.ToolCatalog.AspNetCore.Security;
 /// <param name="RevokedAt">When it was revoked; null while it is in use.</param>
 /// <param name="RevokedBy">Who revoked it.</param>
 /// <param name="LastUsedAt">When it last signed a request in (updated at most once per cache period per server), if ever.</param>
+/// <param name="Tenant">The tenant the key is bound to (its principal carries <see cref="ToolCatalogClaims.Tenant"/>), or null for a key of the global catalog.</param>
 public sealed record ApiKeyRecord(
     string Name,
     string Role,
@@ -19,7 +20,8 @@ public sealed record ApiKeyRecord(
     string CreatedBy,
     DateTimeOffset? RevokedAt,
     string? RevokedBy,
-    DateTimeOffset? LastUsedAt)
+    DateTimeOffset? LastUsedAt,
+    string? Tenant = null)
 {
     /// <summary>The name of the principal the key signs in as: <c>key:NAME</c> (what the audit log records).</summary>
     public string PrincipalName => ApiKeyStore.PrincipalPrefix + Name;
@@ -47,7 +49,9 @@ public sealed class ApiKeyCreated
     public string Key { get; }
 
     /// <summary>The record, without the key.</summary>
-    public override string ToString() => $"API key '{Record.Name}' ({Record.Role}, tc_{Record.KeyId}_…)";
+    public override string ToString() => Record.Tenant is null
+        ? $"API key '{Record.Name}' ({Record.Role}, tc_{Record.KeyId}_…)"
+        : $"API key '{Record.Name}' ({Record.Role} of tenant {Record.Tenant}, tc_{Record.KeyId}_…)";
 }
 
 /// <summary>

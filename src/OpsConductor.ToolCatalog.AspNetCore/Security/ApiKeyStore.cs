@@ -110,12 +110,38 @@ public sealed partial class ApiKeyStore
     /// <param name="actor">Who creates it (recorded).</param>
     /// <param name="cancellationToken">Cancels the operation (nothing is written).</param>
     /// <exception cref="ApiKeyException">The name, role or tools break a rule, or a key in use has that name.</exception>
-    public async Task<ApiKeyCreated> CreateAsync(string name, string role, IEnumerable<string>? tools, string actor, CancellationToken cancellationToken = default)
+    public Task<ApiKeyCreated> CreateAsync(string name, string role, IEnumerable<string>? tools, string actor, CancellationToken cancellationToken = default) =>
+        CreateCoreAsync(name, role, tools, tenant: null, actor, cancellationToken);
+
+    /// <summary>
+    /// Creates a key bound to a tenant: its principal manages (admin, owner) or
+    /// reads (viewer) that tenant's catalog only (the global catalog and its overlay), never the global catalog's
+    /// administration. The returned <see cref="ApiKeyCreated.Key"/> is the only copy of the key.
+    /// </summary>
+    /// <param name="name">Its name, unique among the keys in use (see <see cref="NameRule"/>).</param>
+    /// <param name="role">Its role (<see cref="ToolCatalogRoles"/>).</param>
+    /// <param name="tools">For an owner, the tools it may change (at least one); empty for the other roles.</param>
+    /// <param name="tenant">The tenant it is bound to (an existing tenant's id).</param>
+    /// <param name="actor">Who creates it (recorded).</param>
+    /// <param name="cancellationToken">Cancels the operation (nothing is written).</param>
+    /// <exception cref="ApiKeyException">The name, role, tools or tenant break a rule, there is no such tenant, or a key in use has that name.</exception>
+    public Task<ApiKeyCreated> CreateForTenantAsync(string name, string role, IEnumerable<string>? tools, string tenant, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        return CreateCoreAsync(name, role, tools, tenant, actor, cancellationToken);
+    }
+
+    private async Task<ApiKeyCreated> CreateCoreAsync(string name, string role, IEnumerable<string>? tools, string? tenant, string actor, CancellationToken cancellationToken)
     {
         var toolList = (tools ?? []).Distinct(StringComparer.Ordinal).ToArray();
         if (Check(name, role, toolList) is { } problem)
         {
             throw new ApiKeyException(Capitalize(problem) + " Nothing was written.");
+        }
+
+        if (tenant is not null && !OpsConductor.ToolCatalog.Tenancy.TenantId.IsValid(tenant))
+        {
+            throw new ApiKeyException($"The tenant '{tenant}' of key '{name}' is not a tenant id: {OpsConductor.ToolCatalog.Tenancy.TenantId.Rule}. Nothing was written.");
         }
 
         var by = Actor(actor);
@@ -142,6 +168,7 @@ public sealed partial class ApiKeyStore
                             insert.Parameters.AddWithValue("hash", ApiKeyFormat.Hash(key));
                             insert.Parameters.AddWithValue("now", now);
                             insert.Parameters.AddWithValue("actor", by);
+                            insert.Parameters.AddWithValue("tenant", (object?)tenant ?? DBNull.Value);
                             id = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
                         }
 
@@ -152,7 +179,11 @@ public sealed partial class ApiKeyStore
 
                 _cache.TryRemove(keyId, out _);
                 Log.KeyCreated(_logger, name, role, keyId, by);
-                return new ApiKeyCreated(new ApiKeyRecord(name, role, toolList, keyId, now, by, null, null, null), key);
+                return new ApiKeyCreated(new ApiKeyRecord(name, role, toolList, keyId, now, by, null, null, null, tenant), key);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+            {
+                throw new ApiKeyException($"There is no tenant '{tenant}' for key '{name}'. Nothing was written: create it first ('toolcatalog tenants create {tenant}') or check the id ('toolcatalog tenants list').", e);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "api_keys_one_active_per_name")
             {
@@ -327,7 +358,8 @@ public sealed partial class ApiKeyStore
         reader.GetString(reader.GetOrdinal("created_by")),
         reader.IsDBNull(reader.GetOrdinal("revoked_at")) ? null : reader.GetFieldValue<DateTimeOffset>(reader.GetOrdinal("revoked_at")),
         reader.IsDBNull(reader.GetOrdinal("revoked_by")) ? null : reader.GetString(reader.GetOrdinal("revoked_by")),
-        reader.IsDBNull(reader.GetOrdinal("last_used_at")) ? null : reader.GetFieldValue<DateTimeOffset>(reader.GetOrdinal("last_used_at")));
+        reader.IsDBNull(reader.GetOrdinal("last_used_at")) ? null : reader.GetFieldValue<DateTimeOffset>(reader.GetOrdinal("last_used_at")),
+        reader.IsDBNull(reader.GetOrdinal("tenant_id")) ? null : reader.GetString(reader.GetOrdinal("tenant_id")));
 
     private static string Actor(string? actor)
     {
@@ -343,11 +375,11 @@ public sealed partial class ApiKeyStore
     [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_\-]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex ToolNamePattern();
 
-    private const string Columns = "id, key_id, name, role, tools, created_at, created_by, revoked_at, revoked_by, last_used_at";
+    private const string Columns = "id, key_id, name, role, tools, created_at, created_by, revoked_at, revoked_by, last_used_at, tenant_id";
 
     private const string InsertKeySql = """
-        INSERT INTO tool_catalog.api_keys (key_id, name, role, tools, secret_hash, created_at, created_by)
-        VALUES (@key_id, @name, @role, @tools, @hash, @now, @actor)
+        INSERT INTO tool_catalog.api_keys (key_id, name, role, tools, secret_hash, created_at, created_by, tenant_id)
+        VALUES (@key_id, @name, @role, @tools, @hash, @now, @actor, @tenant)
         RETURNING id
         """;
 
@@ -365,7 +397,7 @@ public sealed partial class ApiKeyStore
     private const string RevokeSql = """
         UPDATE tool_catalog.api_keys SET revoked_at = @now, revoked_by = @actor
         WHERE name = @name AND revoked_at IS NULL
-        RETURNING id, key_id, name, role, tools, created_at, created_by, revoked_at, revoked_by, last_used_at
+        RETURNING id, key_id, name, role, tools, created_at, created_by, revoked_at, revoked_by, last_used_at, tenant_id
         """;
 
     private const string TouchSql = "UPDATE tool_catalog.api_keys SET last_used_at = @now WHERE key_id = @key_id AND revoked_at IS NULL";

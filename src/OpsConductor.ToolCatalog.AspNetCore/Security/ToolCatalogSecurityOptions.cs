@@ -66,7 +66,7 @@ public sealed class ToolCatalogOpenIdConnectOptions
 /// Bearer tokens (JWT) from any OpenID Connect provider: set <see cref="Authority"/> and <see cref="Audience"/>; the
 /// signing keys come from the authority's discovery document. The token's <see cref="RoleClaim"/> values that are
 /// catalog roles (<see cref="ToolCatalogRoles"/>, any case) become the principal's roles, its <see cref="ToolClaim"/>
-/// values the tools it owns, its <see cref="NameClaim"/> (else <c>sub</c>) its name in the audit log.
+/// values the tools it owns, its <see cref="TenantClaim"/> the tenant it works in, its <see cref="NameClaim"/> (else <c>sub</c>) its name in the audit log.
 /// </summary>
 public sealed class ToolCatalogJwtOptions
 {
@@ -81,6 +81,12 @@ public sealed class ToolCatalogJwtOptions
 
     /// <summary>The claim that carries the tools an owner may change (<c>toolcatalog:tool</c>), one value per tool.</summary>
     public string ToolClaim { get; set; } = ToolCatalogClaims.Tool;
+
+    /// <summary>
+    /// The claim that binds the principal to a tenant (<c>toolcatalog:tenant</c>; one value, a tenant id): it then works
+    /// in that tenant's catalog only. A token with several values or one that is not a tenant id signs nothing in.
+    /// </summary>
+    public string TenantClaim { get; set; } = ToolCatalogClaims.Tenant;
 
     /// <summary>The claim whose value names the principal in the audit log (<c>sub</c>; <c>preferred_username</c> or <c>email</c> read better).</summary>
     public string NameClaim { get; set; } = "sub";

@@ -62,13 +62,13 @@ internal static class ToolCatalogSecurityServiceCollectionExtensions
                     OnTokenValidated = context =>
                     {
                         if (context.Principal is { } principal
-                            && ToolCatalogClaims.CreatePrincipal(principal.Claims, jwt.NameClaim, [jwt.RoleClaim], jwt.ToolClaim, ToolCatalogAuthenticationSchemes.Jwt) is { } mapped)
+                            && ToolCatalogClaims.CreatePrincipal(principal.Claims, jwt.NameClaim, [jwt.RoleClaim], jwt.ToolClaim, ToolCatalogAuthenticationSchemes.Jwt, jwt.TenantClaim) is { } mapped)
                         {
                             context.Principal = mapped;
                         }
                         else
                         {
-                            context.Fail($"The token has no '{jwt.NameClaim}' or 'sub' claim to name its principal.");
+                            context.Fail($"The token has no '{jwt.NameClaim}' or 'sub' claim to name its principal, or its '{jwt.TenantClaim}' claim names several tenants or one that is not a tenant id.");
                         }
 
                         return Task.CompletedTask;

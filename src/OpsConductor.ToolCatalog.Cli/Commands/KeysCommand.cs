@@ -28,7 +28,9 @@ internal static class KeysCommand
         var role = new Option<string>("--role", "-r") { Description = "admin (every change), owner (changes to the --tool tools) or viewer (reads).", Required = true };
         role.CompletionSources.Add(ToolCatalogRoles.Admin, ToolCatalogRoles.Owner, ToolCatalogRoles.Viewer);
         var tools = new Option<string[]>("--tool", "-t") { Description = "A tool an owner key may change (repeat for several; owner keys only)." };
-        var command = new Command("create", "Create an API key and print it once (the last line of output); only its hash is stored.") { name, role, tools, connection };
+        var tenant = StoreCommandSupport.TenantOption();
+        tenant.Description = "Bind the key to this tenant (an existing tenant's id): it then reads (viewer) or manages (admin, owner) that tenant's catalog only, never the global catalog's administration.";
+        var command = new Command("create", "Create an API key and print it once (the last line of output); only its hash is stored.") { name, role, tools, tenant, connection };
         command.Validators.Add(r =>
         {
             // A missing --name or --role is reported by the parser itself.
@@ -40,9 +42,12 @@ internal static class KeysCommand
         });
         command.SetAction((result, cancellationToken) => StoreCommandSupport.RunAsync(context, result, connection, async store =>
         {
-            var created = await Keys(store).CreateAsync(result.GetValue(name)!, result.GetValue(role)!, result.GetValue(tools), StoreCommandSupport.Actor, cancellationToken);
+            var created = result.GetValue(tenant) is { } bound
+                ? await Keys(store).CreateForTenantAsync(result.GetValue(name)!, result.GetValue(role)!, result.GetValue(tools), bound, StoreCommandSupport.Actor, cancellationToken)
+                : await Keys(store).CreateAsync(result.GetValue(name)!, result.GetValue(role)!, result.GetValue(tools), StoreCommandSupport.Actor, cancellationToken);
             var record = created.Record;
             var what = record.Tools.Count > 0 ? $"role {record.Role}, tools {string.Join(", ", record.Tools)}" : $"role {record.Role}";
+            what += record.Tenant is null ? "" : $", tenant {record.Tenant}";
             await context.Output.WriteLineAsync($"Created API key '{record.Name}' ({what}); requests signed in with it are audited as {record.PrincipalName}.");
             await context.Output.WriteLineAsync("Copy the key below now: it is shown only this once and cannot be read again (the database keeps only its hash).");
             await context.Output.WriteLineAsync("Send it as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.");
@@ -58,7 +63,7 @@ internal static class KeysCommand
         var connection = StoreCommandSupport.ConnectionOption();
         var all = new Option<bool>("--all") { Description = "Also list revoked keys." };
         var format = StoreCommandSupport.FormatOption();
-        var command = new Command("list", "List the API keys (names, roles, tools, dates; never the keys).") { all, format, connection };
+        var command = new Command("list", "List the API keys (names, roles, tenants, tools, dates; never the keys).") { all, format, connection };
         command.SetAction((result, cancellationToken) => StoreCommandSupport.RunAsync(context, result, connection, async store =>
         {
             var keys = await Keys(store).ListAsync(result.GetValue(all), cancellationToken);
@@ -76,10 +81,10 @@ internal static class KeysCommand
 
             await TextTable.WriteAsync(
                 context.Output,
-                ["NAME", "ROLE", "TOOLS", "KEY", "CREATED", "BY", "LAST USED", "REVOKED"],
+                ["NAME", "ROLE", "TENANT", "TOOLS", "KEY", "CREATED", "BY", "LAST USED", "REVOKED"],
                 keys.Select(k => new[]
                 {
-                    k.Name, k.Role, string.Join(", ", k.Tools), $"tc_{k.KeyId}_…", Date(k.CreatedAt), k.CreatedBy, k.LastUsedAt is { } used ? Date(used) : "never",
+                    k.Name, k.Role, k.Tenant ?? "(global)", string.Join(", ", k.Tools), $"tc_{k.KeyId}_…", Date(k.CreatedAt), k.CreatedBy, k.LastUsedAt is { } used ? Date(used) : "never",
                     k.RevokedAt is { } revoked ? $"{Date(revoked)} by {k.RevokedBy}" : "",
                 }));
             return ExitCodes.Success;
@@ -123,6 +128,7 @@ internal static class KeysCommand
     {
         name = key.Name,
         role = key.Role,
+        tenant = key.Tenant,
         tools = key.Tools,
         key_id = key.KeyId,
         created_at = key.CreatedAt,

@@ -135,6 +135,42 @@ public sealed partial class KeysCommandTests
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM tool_catalog.api_keys"), Is.EqualTo(before));
     }
 
+    [Test]
+    public async Task Create_with_a_tenant_binds_the_key_to_it_and_list_shows_the_tenant()
+    {
+        await _db.CreateStore().CreateTenantAsync("keys-acme", "Acme");
+
+        var result = await CliHarness.RunAsync(_env, "keys", "create", "--name", "acme-bot", "--role", "admin", "--tenant", "keys-acme");
+        var text = await CliHarness.RunAsync(_env, "keys", "list");
+        var json = await CliHarness.RunAsync(_env, "keys", "list", "--format", "json");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(result.Output, Does.Contain("tenant keys-acme"));
+        var signedIn = await new ApiKeyStore(_db.DataSource).ValidateAsync(Lines(result.Output)[^1]);
+        Assert.That(signedIn!.Tenant, Is.EqualTo("keys-acme"));
+        Assert.That(Lines(text.Output).Single(l => l.StartsWith("acme-bot", StringComparison.Ordinal)), Does.Contain("keys-acme"));
+        Assert.That(json.Output, Does.Contain("\"tenant\": \"keys-acme\""));
+    }
+
+    [Test]
+    public async Task Create_with_a_tenant_that_does_not_exist_fails_naming_it_and_writes_nothing()
+    {
+        var result = await CliHarness.RunAsync(_env, "keys", "create", "--name", "ghost-bot", "--role", "viewer", "--tenant", "no-such-tenant");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.Output);
+        Assert.That(result.Error, Does.Contain("There is no tenant 'no-such-tenant'"));
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM tool_catalog.api_keys WHERE name = 'ghost-bot'"), Is.Zero);
+    }
+
+    [Test]
+    public async Task Create_with_a_malformed_tenant_id_is_a_usage_error()
+    {
+        var result = await CliHarness.RunAsync(_env, "keys", "create", "--name", "bad-bot", "--role", "viewer", "--tenant", "Not_A_Label");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error, Does.Contain("--tenant 'Not_A_Label' is not a tenant id"));
+    }
+
     private static string StoreCommandSupportActor() => OpsConductor.ToolCatalog.Cli.Commands.StoreCommandSupport.Actor;
 
     private static string[] Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
