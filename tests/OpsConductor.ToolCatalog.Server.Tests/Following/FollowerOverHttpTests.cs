@@ -280,6 +280,20 @@ public sealed class FollowerOverHttpTests
         Assert.That(error.Message, Does.Not.Contain("Host=localhost"), "a connection string is never repeated");
     }
 
+    [Test]
+    public void A_tenant_followed_over_http_is_refused_naming_both_options()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => _ = new ToolCatalogRuntime(new ToolCatalogOptions
+        {
+            Mode = CatalogMode.Database,
+            Server = new Uri("https://catalog.internal/"),
+            ServerApiKey = "tc_key",
+            Tenant = "acme",
+        }));
+
+        Assert.That(error!.Message, Does.Contain("ToolCatalogOptions.Tenant is 'acme', but Server is set"));
+    }
+
     [TestCase("ftp://catalog.internal/", "Server is 'ftp://catalog.internal/'")]
     [TestCase("https://user:secret@catalog.internal/", "Server has user information")]
     public void A_server_address_that_is_not_a_plain_http_address_is_refused(string address, string expected)
