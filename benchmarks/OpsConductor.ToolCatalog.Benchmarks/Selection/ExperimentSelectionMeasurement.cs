@@ -27,29 +27,7 @@ internal static class ExperimentSelectionMeasurement
                 ("ExperimentNotEnrolled", bench.ExperimentNotEnrolled),
                 ("ExperimentEnrolled", bench.ExperimentEnrolled),
             ];
-            var times = scenarios.Select(_ => new List<double>()).ToArray();
-            var bytes = new long[scenarios.Length];
-            for (var round = -3; round < rounds; round++)
-            {
-                for (var k = 0; k < scenarios.Length; k++)
-                {
-                    var s = (k + Math.Max(round, 0)) % scenarios.Length;
-                    var call = scenarios[s].Call;
-                    var allocated = GC.GetAllocatedBytesForCurrentThread();
-                    var started = Stopwatch.GetTimestamp();
-                    for (var i = 0; i < calls; i++)
-                    {
-                        call();
-                    }
-
-                    var elapsed = Stopwatch.GetElapsedTime(started);
-                    if (round >= 0)
-                    {
-                        times[s].Add(elapsed.TotalNanoseconds / calls);
-                        bytes[s] = (GC.GetAllocatedBytesForCurrentThread() - allocated) / calls;
-                    }
-                }
-            }
+            var (times, bytes) = InterleavedRounds.Measure(3, rounds, calls, [.. scenarios.Select(static s => s.Call)]);
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{experiments} of the 5 matching tools under an experiment, {rounds} rounds × {calls} calls:"));
             Console.WriteLine("| scenario | median ns | median difference to NoExperiment, ns | bytes per selection |");
@@ -58,7 +36,7 @@ internal static class ExperimentSelectionMeasurement
             {
                 var differences = times[s].Zip(times[0], (x, baseline) => x - baseline).ToList();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {scenarios[s].Name} | {Median(times[s]):0} | {Median(differences):+0;-0;0} | {bytes[s]} |"));
+                    $"| {scenarios[s].Name} | {Median(times[s]):0} | {Median(differences):+0;-0;0} | {bytes[s]:0} |"));
             }
 
             Console.WriteLine();

@@ -104,29 +104,7 @@ internal static class QuerySelectionMeasurement
 
     private static void Table(int rounds, int calls, string baseline, (string Name, Func<object> Call)[] scenarios)
     {
-        var times = scenarios.Select(_ => new List<double>()).ToArray();
-        var bytes = new double[scenarios.Length];
-        for (var round = -2; round < rounds; round++)
-        {
-            for (var k = 0; k < scenarios.Length; k++)
-            {
-                var s = (k + Math.Max(round, 0)) % scenarios.Length;
-                var call = scenarios[s].Call;
-                var allocated = GC.GetAllocatedBytesForCurrentThread();
-                var started = Stopwatch.GetTimestamp();
-                for (var i = 0; i < calls; i++)
-                {
-                    call();
-                }
-
-                var elapsed = Stopwatch.GetElapsedTime(started);
-                if (round >= 0)
-                {
-                    times[s].Add(elapsed.TotalNanoseconds / calls);
-                    bytes[s] = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)calls;
-                }
-            }
-        }
+        var (times, bytes) = InterleavedRounds.Measure(2, rounds, calls, [.. scenarios.Select(static s => s.Call)]);
 
         var b = Array.FindIndex(scenarios, s => s.Name == baseline);
         Console.WriteLine($"| scenario | median | ratio to {baseline} (median of per-round ratios) | allocated per call | allocation ratio |");
