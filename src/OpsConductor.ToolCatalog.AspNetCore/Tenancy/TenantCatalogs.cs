@@ -52,9 +52,21 @@ internal sealed class TenantCatalogs(ToolCatalogStore store, IOptions<ToolCatalo
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        foreach (var entry in _runtimes.Values)
+        foreach (var entry in _runtimes.Values.Where(static e => e.IsValueCreated))
         {
-            if (entry.IsValueCreated && entry.Value.IsCompletedSuccessfully && entry.Value.Result is { } runtime)
+            // A start still in flight ends now (cancelled, it disposes its runtime itself) or hands over a runtime to dispose;
+            // a start that failed left nothing to dispose (its request already saw the error).
+            ToolCatalogRuntime? runtime;
+            try
+            {
+                runtime = await entry.Value.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                continue;
+            }
+
+            if (runtime is not null)
             {
                 await runtime.DisposeAsync().ConfigureAwait(false);
             }
