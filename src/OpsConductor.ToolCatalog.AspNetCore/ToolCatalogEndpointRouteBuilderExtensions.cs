@@ -35,6 +35,7 @@ public static class ToolCatalogEndpointRouteBuilderExtensions
         ReplayEndpoints.Map(api);
         ExperimentEndpoints.Map(api);
         OpsConductor.ToolCatalog.AspNetCore.ChangeFeed.ChangeFeedEndpoints.Map(api);
+        OpsConductor.ToolCatalog.AspNetCore.Tenancy.TenantEndpoints.Map(api); // tenant management (Tenancy/)
         return api;
     }
 }

@@ -51,6 +51,7 @@ public static class ToolCatalogServerServiceCollectionExtensions
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<OpsConductor.ToolCatalog.Runtime.ToolCatalogOptions>>(),
             sp.GetService<TimeProvider>(),
             sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>())); // tenants' runtime catalogs (Tenancy/)
+        services.TryAddSingleton<OpsConductor.ToolCatalog.AspNetCore.Tenancy.TenantChangeFeeds>(); // tenants' change feeds (Tenancy/)
         services.TryAddSingleton<OpsConductor.ToolCatalog.AspNetCore.Tenancy.TenantScopeFilter>();
         return services;
     }

@@ -16,7 +16,7 @@ public sealed class QuickstartCommandTests
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         Assert.That(result.Error, Is.Empty, "no private server");
         Assert.That(result.Output, Does.Contain($"Database: {WrittenDatabaseTests.LocationOf(db.ConnectionString)} (the server given with --connection)."));
-        Assert.That(result.Output, Does.Contain("Schema: version 13 (applied 0001_catalog, 0002_telemetry_and_ab_tests, 0003_pattern_documents_and_immutable_versions, 0004_api_keys, 0005_telemetry_recording, 0006_telemetry_recommendations, 0007_decision_log, 0008_audit_hash_chain, 0009_experiments, 0010_experiment_telemetry, 0011_secret_rewrap, 0012_tenants, 0013_tenant_scope)."));
+        Assert.That(result.Output, Does.Contain("Schema: version 14 (applied 0001_catalog, 0002_telemetry_and_ab_tests, 0003_pattern_documents_and_immutable_versions, 0004_api_keys, 0005_telemetry_recording, 0006_telemetry_recommendations, 0007_decision_log, 0008_audit_hash_chain, 0009_experiments, 0010_experiment_telemetry, 0011_secret_rewrap, 0012_tenants, 0013_tenant_scope, 0014_api_key_event_tenant)."));
         Assert.That(result.Output, Does.Contain("Samples: imported 35 tools"));
         Assert.That(result.Output, Does.Contain("Selected: systemctl.restart_all"));
         Assert.That(result.Output, Does.Not.Contain("db status"), "the private server is not in use");

@@ -144,13 +144,13 @@ internal static class ApiProblems
             $"The revision {since} has left this server's change window (it answers from revision {floor}; the catalog is at {revision}). Load GET /api/v1/catalog again and follow the changes since its revision.",
             new() { ["since"] = since, ["floor"] = floor, ["revision"] = revision });
 
-    /// <summary>403: a tenant principal asked for the global catalog's own data or administration (telemetry, replay, experiments).</summary>
+    /// <summary>403: a tenant principal asked for the global catalog's own data or administration (telemetry, replay, experiments, tenants).</summary>
     public static IResult TenantGlobalOnly(string? principal, string tenant, string route) =>
         Problem(
             StatusCodes.Status403Forbidden,
             "tenant-global-only",
             "Not allowed for a tenant",
-            $"'{principal}' works in tenant '{tenant}', and {route} belongs to the global catalog: telemetry, replay and experiments are global and only a principal without a tenant (a global admin or viewer) may use them. Nothing was read or written.",
+            $"'{principal}' works in tenant '{tenant}', and {route} belongs to the global catalog: telemetry, replay and experiments are global, and tenants are managed by the global catalog's admins; only a principal without a tenant (a global admin or viewer) may use them. Nothing was read or written.",
             new() { ["tenant"] = tenant });
 
     /// <summary>403: the principal's tenant does not exist (a token naming a tenant the catalog does not have).</summary>

@@ -9,7 +9,7 @@ namespace OpsConductor.ToolCatalog.AspNetCore.Security;
 /// <summary>
 /// The management server's API keys, in the catalog's database (<c>tool_catalog.api_keys</c>, schema migration 0004):
 /// create (the key is returned once; only its SHA-256 is stored), list, revoke, and validate a key a request presents.
-/// Creating and revoking are recorded in <c>tool_catalog.api_key_events</c> (who, when, which role and tools) and logged.
+/// Creating and revoking are recorded in <c>tool_catalog.api_key_events</c> (who, when, which role, tools and tenant) and logged.
 /// </summary>
 /// <remarks>
 /// <para>Validation is cached in memory per key id for <see cref="CacheDuration"/> (30 seconds by default,
@@ -172,7 +172,7 @@ public sealed partial class ApiKeyStore
                             id = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
                         }
 
-                        await RecordEventAsync(connection, transaction, id, name, "created", role, toolList, by, now, cancellationToken).ConfigureAwait(false);
+                        await RecordEventAsync(connection, transaction, id, name, "created", role, toolList, tenant, by, now, cancellationToken).ConfigureAwait(false);
                         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                     }
                 }
@@ -257,7 +257,7 @@ public sealed partial class ApiKeyStore
                     throw new ApiKeyException($"No API key in use is named '{name}'. Nothing was changed; 'toolcatalog keys list' shows the keys.");
                 }
 
-                await RecordEventAsync(connection, transaction, id, record.Name, "revoked", record.Role, [.. record.Tools], by, now, cancellationToken).ConfigureAwait(false);
+                await RecordEventAsync(connection, transaction, id, record.Name, "revoked", record.Role, [.. record.Tools], record.Tenant, by, now, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -333,7 +333,7 @@ public sealed partial class ApiKeyStore
     }
 
     private static async Task RecordEventAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, long id, string name, string action, string role, string[] tools, string actor, DateTimeOffset at, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long id, string name, string action, string role, string[] tools, string? tenant, string actor, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var command = new NpgsqlCommand(InsertEventSql, connection, transaction);
         await using (command.ConfigureAwait(false))
@@ -343,6 +343,7 @@ public sealed partial class ApiKeyStore
             command.Parameters.AddWithValue("action", action);
             command.Parameters.AddWithValue("role", role);
             command.Parameters.AddWithValue("tools", tools);
+            command.Parameters.AddWithValue("tenant", (object?)tenant ?? DBNull.Value);
             command.Parameters.AddWithValue("actor", actor);
             command.Parameters.AddWithValue("at", at);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -384,8 +385,8 @@ public sealed partial class ApiKeyStore
         """;
 
     private const string InsertEventSql = """
-        INSERT INTO tool_catalog.api_key_events (api_key_id, key_name, action, role, tools, actor, at)
-        VALUES (@id, @name, @action, @role, @tools, @actor, @at)
+        INSERT INTO tool_catalog.api_key_events (api_key_id, key_name, action, role, tools, tenant_id, actor, at)
+        VALUES (@id, @name, @action, @role, @tools, @tenant, @actor, @at)
         """;
 
     private const string SelectActiveSql = "SELECT " + Columns + " FROM tool_catalog.api_keys WHERE revoked_at IS NULL ORDER BY name, id";

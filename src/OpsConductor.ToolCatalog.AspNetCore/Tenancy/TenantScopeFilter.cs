@@ -12,17 +12,14 @@ namespace OpsConductor.ToolCatalog.AspNetCore.Tenancy;
 /// endpoint of the API at once (a filter on the API's route group, so a new endpoint cannot forget it): the handler's
 /// <see cref="ToolCatalogStore"/> becomes <c>store.ForTenant(tenant)</c> (reads see the global catalog and the tenant's
 /// overlay, writes change the overlay only, row-level security holds for all of it) and its <see cref="IToolCatalog"/>
-/// the tenant's runtime catalog (<see cref="TenantCatalogs"/>). The global catalog's own data (telemetry, replay,
-/// experiments) is refused with 403, and the change feed, which follows the global runtime only, with 501.
-/// Principals without a tenant pass unchanged.
+/// the tenant's runtime catalog (<see cref="TenantCatalogs"/>), and its <see cref="ChangeFeed.CatalogChangeFeed"/> the
+/// tenant's feed (<see cref="TenantChangeFeeds"/>). The global catalog's own data and administration (telemetry, replay,
+/// experiments, tenants) is refused with 403. Principals without a tenant pass unchanged.
 /// </summary>
-internal sealed class TenantScopeFilter(TenantCatalogs catalogs) : IEndpointFilter
+internal sealed class TenantScopeFilter(TenantCatalogs catalogs, TenantChangeFeeds feeds) : IEndpointFilter
 {
     /// <summary>The routes (under the API's prefix) that are the global catalog's and refused to a tenant principal.</summary>
-    private static readonly string[] GlobalOnly = ["/telemetry", "/replay", "/experiments"];
-
-    /// <summary>The routes a tenant principal cannot be served yet.</summary>
-    private static readonly string[] NotServed = ["/changes"];
+    private static readonly string[] GlobalOnly = ["/telemetry", "/replay", "/experiments", "/tenants"];
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -39,11 +36,6 @@ internal sealed class TenantScopeFilter(TenantCatalogs catalogs) : IEndpointFilt
             return ApiProblems.TenantGlobalOnly(http.User.Identity?.Name, tenant, route);
         }
 
-        if (Matches(route, NotServed))
-        {
-            return ApiProblems.TenantNotServed(tenant, route, "the change feed follows the global catalog only; follow the tenant's catalog by polling GET /api/v1/revision and GET /api/v1/catalog");
-        }
-
         IToolCatalog? catalog = null;
         for (var i = 0; i < context.Arguments.Count; i++)
         {
@@ -53,6 +45,7 @@ internal sealed class TenantScopeFilter(TenantCatalogs catalogs) : IEndpointFilt
                     context.Arguments[i] = store.ForTenant(tenant);
                     break;
                 case IToolCatalog:
+                case ChangeFeed.CatalogChangeFeed:
                     if (catalog is null)
                     {
                         if (!catalogs.Available)
@@ -76,7 +69,9 @@ internal sealed class TenantScopeFilter(TenantCatalogs catalogs) : IEndpointFilt
                         }
                     }
 
-                    context.Arguments[i] = catalog;
+                    // The tenant's feed opens with its catalog (GET /catalog opens the window GET /changes resumes from).
+                    var feed = feeds.For(tenant, catalog);
+                    context.Arguments[i] = context.Arguments[i] is ChangeFeed.CatalogChangeFeed ? feed : catalog;
                     break;
             }
         }

@@ -50,7 +50,8 @@ public sealed class ToolCatalogOptions
     /// The tenant this catalog serves (issue 19): the catalog is the global one overlaid with the tenant's own tools and
     /// shadows, less the global tools it disabled for itself, and follows the changes of both. Null (the default): the
     /// global catalog, exactly as without tenants. A database catalog only (a YAML catalog has no tenants); running
-    /// experiments are global and not applied to a tenant's catalog.
+    /// experiments are global and not applied to a tenant's catalog. Not with <see cref="Server"/>: over HTTP the
+    /// <see cref="ServerApiKey"/> decides the tenant (a key bound to a tenant follows that tenant's catalog).
     /// </summary>
     public string? Tenant { get; set; }
 

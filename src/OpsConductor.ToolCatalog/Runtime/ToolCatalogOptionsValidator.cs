@@ -71,7 +71,7 @@ internal sealed class ToolCatalogOptionsValidator : IValidateOptions<ToolCatalog
 
             if (options.Server is not null || options.ServerReplicas.Count > 0)
             {
-                failures.Add($"{Prefix}{nameof(options.Tenant)} is '{options.Tenant}', but {nameof(options.Server)} is set: a follower over HTTP follows the global catalog only (the change feed has no tenant scope yet). Follow a tenant's catalog through {nameof(options.ConnectionString)}, or leave {nameof(options.Tenant)} unset.");
+                failures.Add($"{Prefix}{nameof(options.Tenant)} is '{options.Tenant}', but {nameof(options.Server)} is set: over HTTP the server's API key decides the tenant (a key made with 'toolcatalog keys create --tenant {options.Tenant}' follows that tenant's catalog). Leave {nameof(options.Tenant)} unset and set {nameof(options.ServerApiKey)} to a key bound to the tenant, or follow the tenant's catalog through {nameof(options.ConnectionString)}.");
             }
         }
 
