@@ -281,6 +281,35 @@ public sealed class FollowerOverHttpTests
     }
 
     [Test]
+    public async Task A_follower_with_a_tenant_key_converges_on_that_tenants_view_and_never_sees_another_tenants()
+    {
+        var (host, _) = await StartServerAsync();
+        var store = host.Store;
+        await store.CreateTenantAsync("acme", "Acme");
+        await store.CreateTenantAsync("globex", "Globex");
+        await store.CreateAsync(GeneratedTools.Create(0, prefix: "tenant-follow-global"));
+        await store.ForTenant("acme").CreateAsync(GeneratedTools.Create(0, prefix: "tenant-follow-acme"));
+        var key = (await host.Services.GetRequiredService<ApiKeyStore>().CreateForTenantAsync("acme-follower", "viewer", null, "acme", "tests")).Key;
+        var (follower, applied) = await StartFollowerAsync(host.BaseAddress, key);
+
+        await store.ForTenant("globex").CreateAsync(GeneratedTools.Create(1, prefix: "tenant-follow-globex"));
+        await store.CreateAsync(GeneratedTools.Create(1, prefix: "tenant-follow-global"));
+        var last = (await store.ForTenant("acme").CreateAsync(GeneratedTools.Create(1, prefix: "tenant-follow-acme"))).Revision;
+        var snapshot = await follower.WaitForRevisionAsync(last).WaitAsync(Patience);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(snapshot.FindTool("tenant-follow-acme-00000"), Is.Not.Null, "the tenant's own tool, from the first load");
+            Assert.That(snapshot.FindTool("tenant-follow-global-00000"), Is.Not.Null, "the global tool it inherits, from the first load");
+            Assert.That(snapshot.FindTool("tenant-follow-acme-00001"), Is.Not.Null, "its own change, from the feed");
+            Assert.That(snapshot.FindTool("tenant-follow-global-00001"), Is.Not.Null, "a global change, from the feed");
+            Assert.That(snapshot.FindTool("tenant-follow-globex-00001"), Is.Null, "never another tenant's tool");
+            Assert.That(applied, Is.Ordered.And.Unique);
+            Assert.That(follower.Health.Status, Is.EqualTo(CatalogHealthStatus.Healthy));
+        });
+    }
+
+    [Test]
     public void A_tenant_followed_over_http_is_refused_naming_both_options()
     {
         var error = Assert.Throws<OptionsValidationException>(() => _ = new ToolCatalogRuntime(new ToolCatalogOptions
@@ -291,7 +320,7 @@ public sealed class FollowerOverHttpTests
             Tenant = "acme",
         }));
 
-        Assert.That(error!.Message, Does.Contain("ToolCatalogOptions.Tenant is 'acme', but Server is set"));
+        Assert.That(error!.Message, Does.Contain("ToolCatalogOptions.Tenant is 'acme', but Server is set").And.Contain("the server's API key decides the tenant"));
     }
 
     [TestCase("ftp://catalog.internal/", "Server is 'ftp://catalog.internal/'")]

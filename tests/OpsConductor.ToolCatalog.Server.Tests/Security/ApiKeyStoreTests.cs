@@ -107,6 +107,20 @@ public sealed class ApiKeyStoreTests
         Assert.That(await command.ExecuteScalarAsync(), Is.EqualTo("created:alice:owner:df revoked:bob:owner:df"));
     }
 
+    [Test]
+    public async Task The_events_of_a_tenant_key_carry_its_tenant_and_those_of_a_global_key_none()
+    {
+        await _db.CreateStore().CreateTenantAsync("events-acme", "Acme");
+        var store = new ApiKeyStore(_db.DataSource);
+        await store.CreateForTenantAsync("recorded-tenant", "viewer", null, "events-acme", "alice");
+        await store.RevokeAsync("recorded-tenant", "bob");
+        await store.CreateAsync("recorded-global", "viewer", null, "alice");
+
+        await using var command = _db.DataSource.CreateCommand(
+            "SELECT string_agg(key_name || ':' || action || ':' || coalesce(tenant_id, '(global)'), ' ' ORDER BY id) FROM tool_catalog.api_key_events WHERE key_name LIKE 'recorded-%'");
+        Assert.That(await command.ExecuteScalarAsync(), Is.EqualTo("recorded-tenant:created:events-acme recorded-tenant:revoked:events-acme recorded-global:created:(global)"));
+    }
+
     /// <summary>A clock that moves only when told.</summary>
     private sealed class ManualClock : TimeProvider
     {

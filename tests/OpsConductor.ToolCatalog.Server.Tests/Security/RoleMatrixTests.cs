@@ -76,6 +76,14 @@ public sealed partial class RoleMatrixTests
         // instead of an endless stream: sign-in and the policy are checked before the endpoint reads its query.
         new("GET", "/catalog", ToolCatalogPolicies.Viewer),
         new("GET", "/changes", ToolCatalogPolicies.Viewer, Query: "?since=matrix"),
+        // Tenants (issue 19): a global admin's (a tenant's principals are refused as well: Tenancy/TenantManagementEndpointTests).
+        // {id} is a number, a valid tenant id that no tenant has (404 for an admin).
+        new("GET", "/tenants", ToolCatalogPolicies.Admin),
+        new("GET", "/tenants/{id}", ToolCatalogPolicies.Admin),
+        new("POST", "/tenants", ToolCatalogPolicies.Admin, Body: Body.Empty),
+        new("PATCH", "/tenants/{id}/disable", ToolCatalogPolicies.Admin),
+        new("PATCH", "/tenants/{id}/enable", ToolCatalogPolicies.Admin),
+        new("GET", "/tenant", ToolCatalogPolicies.Viewer),
     ];
 
     /// <summary>A stored telemetry recommendation for <see cref="ThisTool"/> (the {id} of the apply endpoint).</summary>
