@@ -6,9 +6,11 @@
 #
 #   benchmarks/suite/measure.sh suite  A_TREE B_TREE [ROUNDS]   # `dotnet test --no-build` in each tree, alternately
 #   benchmarks/suite/measure.sh subset OLD_TREE NEW_TREE [ROUNDS]
-#       # only the tests OLD_TREE has (by fully qualified name, from a run of OLD_TREE), in both trees: each tree's test
-#       # assemblies that hold them, run together as `dotnet test` runs them (each DLL with `dotnet test DLL`); in
-#       # NEW_TREE with a filter naming those tests (parameterised tests by method).
+#       # only the tests OLD_TREE has, in both trees, alternately: each tree's test assemblies started together
+#       # (`dotnet test DLL` each, in the background); in NEW_TREE with a filter naming the old tree's test methods
+#       # by class and method (old_test_filter.py, from OLD_TREE's source; new cases of an old parameterised method
+#       # run too: the script prints how many tests that adds). TOGETHER=1 runs the two trees at the same moment
+#       # instead of one after the other (fairer on a machine whose load changes by the minute).
 #
 # ROUNDS defaults to 2. Results: $OUT (default /tmp/suite-measure-<time>): one folder per run with its TRX files and
 # log, and results.tsv. benchmarks/suite/trx_report.py summary FOLDER prints a run's per-project and per-fixture walls.
@@ -93,36 +95,28 @@ case "$mode" in
     done
     ;;
   subset)
-    # The names come from a full run of the old tree.
-    timed "$a" "names-a" dotnet test --no-build
-    python3 "$here/trx_report.py" names "$out/names-a" > "$out/old-tests.tsv"
-    echo "   $(wc -l < "$out/old-tests.tsv") tests in the old tree"
-    # One filter per assembly of the new tree: each old test's class.method (without namespace prefix or arguments),
-    # matched by "contains" (vstest's default property), so the filter stays short; its cost: a new test whose name
-    # contains an old one's is run too (counted below).
-    python3 - "$out/old-tests.tsv" "$out/filter" <<'PY'
-import sys, re, collections
-clauses = collections.defaultdict(set)
-for line in open(sys.argv[1]):
-    project, fqn = line.rstrip("\n").split("\t")
-    name = fqn.split("(", 1)[0]
-    clauses[project].add(".".join(name.split(".")[-2:]))
-for project, c in clauses.items():
-    open(f"{sys.argv[2]}.{project}", "w").write("|".join(sorted(c)))
-    print(f"   {project}: {len(c)} methods, filter {sum(map(len, c)) + len(c)} characters")
-PY
+    # The old tree's test methods, read from its source: one filter per test project (Class.Method, "contains").
+    python3 "$here/old_test_filter.py" "$a" "$out/filter"
     for r in $(seq 1 "$rounds"); do
-      timed "$a" "r$r-old-suite-a" bash -c "assemblies '$a' | run_assemblies '$a' ''"
-      timed "$b" "r$r-old-suite-b" bash -c "assemblies '$b' | run_assemblies '$b' '$out/filter'"
+      if [ "${TOGETHER:-0}" = 1 ]; then
+        # Both trees at the same moment: on a machine whose load changes by the minute, each gets the same share.
+        timed "$a" "r$r-old-suite-a" bash -c "assemblies '$a' | run_assemblies '$a' ''" &
+        timed "$b" "r$r-old-suite-b" bash -c "assemblies '$b' | run_assemblies '$b' '$out/filter'" &
+        wait
+      else
+        timed "$a" "r$r-old-suite-a" bash -c "assemblies '$a' | run_assemblies '$a' ''"
+        timed "$b" "r$r-old-suite-b" bash -c "assemblies '$b' | run_assemblies '$b' '$out/filter'"
+      fi
     done
-    # How many of the new tree's tests the filter selected that the old tree did not have (by fully qualified name).
+    # What the filter selected in the new tree, against the names the old tree ran.
+    python3 "$here/trx_report.py" names "$out/r1-old-suite-a" > "$out/old-tests.tsv"
     python3 "$here/trx_report.py" names "$out/r1-old-suite-b" > "$out/new-selected.tsv"
     python3 - "$out/old-tests.tsv" "$out/new-selected.tsv" <<'PY'
 import sys
-old = {l.split("\t")[1].strip() for l in open(sys.argv[1])}
-new = {l.split("\t")[1].strip() for l in open(sys.argv[2])}
-print(f"   old tests: {len(old)}; run in the new tree: {len(new)}, of which {len(new & old)} by the same name, "
-      f"{len(new - old)} new (cases of an old method, or a name containing an old one); "
+old = {l.rstrip("\n").split("\t")[1] for l in open(sys.argv[1])}
+new = {l.rstrip("\n").split("\t")[1] for l in open(sys.argv[2])}
+print(f"   old tree: {len(old)} tests; run in the new tree: {len(new)}: {len(new & old)} by the same name, "
+      f"{len(new - old)} more (new cases of an old method, or a name containing an old one); "
       f"{len(old - new)} old names not in the new tree (renamed or removed)")
 PY
     ;;
