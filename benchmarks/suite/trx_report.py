@@ -5,6 +5,9 @@ fixture's wall runs from its first test's start to its last test's end).
 
   trx_report.py summary DIR [TOP]   per project and per fixture
   trx_report.py names DIR           the fully qualified name of every test, one a line (class + "." + name)
+  trx_report.py occupancy TRX [STEP]  per STEP seconds (5): how many tests ran at once on average (busy NUnit
+                                    workers; a fixture's OneTimeSetUp is not a test, so it shows as idle) and the
+                                    fixtures that ran most
 """
 import re
 import sys
@@ -64,8 +67,26 @@ def names(folder):
             print(f"{trx.stem}\t{cls}.{name}")
 
 
+def occupancy(trx, step):
+    rows = list(results(trx))
+    start = min(r[2] for r in rows)
+    end = max((r[3] - start).total_seconds() for r in rows)
+    for b in range(0, int(end) + 1, step):
+        busy = 0.0
+        fixtures = defaultdict(float)
+        for cls, _, s, e, _, _ in rows:
+            overlap = min((e - start).total_seconds(), b + step) - max((s - start).total_seconds(), b)
+            if overlap > 0:
+                busy += overlap
+                fixtures[cls.rsplit(".", 1)[-1]] += overlap
+        top = ", ".join(k for k, _ in sorted(fixtures.items(), key=lambda kv: -kv[1])[:4])
+        print(f"{b:5d}-{b + step:<5d} tests at once {busy / step:4.1f}  {top}")
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "summary":
+    if sys.argv[1] == "occupancy":
+        occupancy(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 5)
+    elif sys.argv[1] == "summary":
         summary(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 10)
     else:
         names(sys.argv[2])
