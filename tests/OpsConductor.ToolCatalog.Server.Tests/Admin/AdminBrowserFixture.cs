@@ -8,18 +8,17 @@ namespace OpsConductor.ToolCatalog.Server.Tests.Admin;
 
 /// <summary>
 /// What every admin browser fixture sets up: the sample host over Kestrel and a real PostgreSQL, an admin and a viewer
-/// key, one Chromium for the fixture and a fresh browser context (no cookies) per test; Playwright's assertions wait up
-/// to 20 s on the DOM.
+/// key, the test assembly's one Chromium (<see cref="Chromium.SharedAsync"/>) and a fresh browser context (no cookies)
+/// per test; Playwright's assertions wait up to 20 s on the DOM.
 /// </summary>
 public abstract class AdminBrowserFixture
 {
-    private IPlaywright? _playwright;
     private IBrowserContext? _context;
 
     /// <summary>The server under test.</summary>
     private protected ServerHost Host { get; private set; } = null!;
 
-    /// <summary>The fixture's browser.</summary>
+    /// <summary>The browser (shared by every browser fixture of the assembly: open contexts, never close it).</summary>
     protected IBrowser Browser { get; private set; } = null!;
 
     /// <summary>An admin key of the server.</summary>
@@ -47,19 +46,13 @@ public abstract class AdminBrowserFixture
         var keys = Host.Services.GetRequiredService<ApiKeyStore>();
         AdminKey = (await keys.CreateAsync($"{KeyPrefix}-admin", ToolCatalogRoles.Admin, null, "tests")).Key;
         ViewerKey = (await keys.CreateAsync($"{KeyPrefix}-viewer", ToolCatalogRoles.Viewer, null, "tests")).Key;
-        (_playwright, Browser) = await Chromium.LaunchAsync();
+        Browser = await Chromium.SharedAsync();
         SetDefaultExpectTimeout(20_000);
     }
 
     [OneTimeTearDown]
-    public async Task StopHostAndBrowser()
+    public async Task StopHost()
     {
-        if (Browser is not null)
-        {
-            await Browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
         if (Host is not null)
         {
             await Host.DisposeAsync();

@@ -14,7 +14,7 @@ namespace OpsConductor.ToolCatalog.Server.Tests.Admin;
 
 /// <summary>
 /// The admin UI's editor and the writes added with it (publish, delete, bulk field update, export) in a real Chromium over
-/// the sample host and a real PostgreSQL: one browser for the fixture, a fresh context per test; waits on the DOM. The
+/// the sample host and a real PostgreSQL: the assembly's one browser, a fresh context per test; waits on the DOM. The
 /// server's refusals are checked through <see cref="AdminActions"/> with a viewer's principal, without the page.
 /// </summary>
 [TestFixture]

@@ -19,7 +19,7 @@ namespace OpsConductor.ToolCatalog.Server.Tests.Admin;
 
 /// <summary>
 /// The telemetry dashboard and the experiment pages in a real Chromium over the sample host on a Kestrel port and a real
-/// PostgreSQL (one browser for the fixture, a fresh context per test; waits are Playwright's assertions on the DOM).
+/// PostgreSQL (the assembly's one browser, a fresh context per test; waits are Playwright's assertions on the DOM).
 /// Screenshots of the pages go to <c>TOOLCATALOG_UI_SCREENSHOTS</c> when set (<c>docs/ui</c>), else the work folder.
 /// </summary>
 [TestFixture]

@@ -24,7 +24,8 @@ namespace OpsConductor.ToolCatalog.Server.Tests.Admin;
 /// provider's end-session endpoint.
 /// </summary>
 [TestFixture]
-[NonParallelizable] // the provider approves one configured user at a time
+// The provider approves one configured user at a time: it is the fixture's own (a port of its own), and a fixture's tests
+// run one after another, so the fixture runs beside the others.
 public sealed class AdminOpenIdConnectBrowserTests : AdminBrowserFixture
 {
     private TestOpenIdProvider _provider = null!;

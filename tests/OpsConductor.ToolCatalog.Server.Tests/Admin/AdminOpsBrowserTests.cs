@@ -12,7 +12,7 @@ namespace OpsConductor.ToolCatalog.Server.Tests.Admin;
 
 /// <summary>
 /// The selection playground and the audit log viewer in a real Chromium over the sample host on Kestrel and a real
-/// PostgreSQL: one browser for the fixture, a fresh context per test; waits are Playwright's assertions on the DOM.
+/// PostgreSQL: the assembly's one browser, a fresh context per test; waits are Playwright's assertions on the DOM.
 /// </summary>
 [TestFixture]
 public sealed class AdminOpsBrowserTests : AdminBrowserFixture

@@ -14,8 +14,8 @@ using static Microsoft.Playwright.Assertions;
 namespace OpsConductor.ToolCatalog.Server.Tests.Admin;
 
 /// <summary>
-/// The admin UI in a real Chromium over the sample host on a Kestrel port and a real PostgreSQL: one browser for the
-/// fixture, a fresh browser context (no cookies) per test. Waits are Playwright's auto-waiting assertions on the DOM.
+/// The admin UI in a real Chromium over the sample host on a Kestrel port and a real PostgreSQL: the assembly's one
+/// browser, a fresh browser context (no cookies) per test. Waits are Playwright's auto-waiting assertions on the DOM.
 /// </summary>
 [TestFixture]
 public sealed class AdminUiBrowserTests : AdminBrowserFixture

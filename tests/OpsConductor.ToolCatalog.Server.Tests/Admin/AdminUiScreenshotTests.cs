@@ -30,10 +30,9 @@ public sealed class AdminUiScreenshotTests
         var written = await host.Store.PublishAsync(changed);
         await host.Catalog.WaitForRevisionAsync(written.Revision);
         var key = (await host.Services.GetRequiredService<ApiKeyStore>().CreateAsync("docs-admin", ToolCatalogRoles.Admin, null, "tests")).Key;
-        var (playwright, browser) = await Chromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 860 } });
+        var browser = await Chromium.SharedAsync();
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 860 } });
+        var page = await context.NewPageAsync();
 
         await page.GotoAsync(new Uri(host.BaseAddress, "/admin/signin").ToString());
         await Expect(page.GetByTestId("api-key")).ToBeVisibleAsync();

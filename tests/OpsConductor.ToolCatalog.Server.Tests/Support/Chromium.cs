@@ -19,7 +19,58 @@ internal static class Chromium
     ];
 
     private static readonly SemaphoreSlim InstallLock = new(1, 1);
+    private static readonly SemaphoreSlim SharedLock = new(1, 1);
     private static string? _path;
+    private static (IPlaywright Playwright, IBrowser Browser)? _shared;
+
+    /// <summary>
+    /// The test assembly's one Chromium (and its Playwright driver), launched by the first browser fixture that asks and
+    /// closed after the assembly's last test (<c>SharedChromiumTeardown</c>). Fixtures share the browser, never a context: each
+    /// test opens a fresh <see cref="IBrowserContext"/> (own cookies and storage) and closes it.
+    /// </summary>
+    public static async Task<IBrowser> SharedAsync()
+    {
+        await SharedLock.WaitAsync();
+        try
+        {
+            if (_shared is not { Browser.IsConnected: true } shared)
+            {
+                await CloseSharedCoreAsync();
+                shared = await LaunchAsync();
+                _shared = shared;
+            }
+
+            return shared.Browser;
+        }
+        finally
+        {
+            SharedLock.Release();
+        }
+    }
+
+    /// <summary>Closes the shared Chromium, if one was launched.</summary>
+    public static async Task CloseSharedAsync()
+    {
+        await SharedLock.WaitAsync();
+        try
+        {
+            await CloseSharedCoreAsync();
+        }
+        finally
+        {
+            SharedLock.Release();
+        }
+    }
+
+    private static async Task CloseSharedCoreAsync()
+    {
+        if (_shared is { } shared)
+        {
+            _shared = null;
+            await shared.Browser.DisposeAsync();
+            shared.Playwright.Dispose();
+        }
+    }
 
     /// <summary>Starts Playwright and a headless Chromium with a fresh profile of its own.</summary>
     public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
