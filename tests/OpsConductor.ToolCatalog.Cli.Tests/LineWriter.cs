@@ -3,10 +3,10 @@ using System.Text;
 namespace OpsConductor.ToolCatalog.Cli.Tests;
 
 /// <summary>A thread-safe writer that keeps whole lines and lets a test await the first line matching a condition.</summary>
-/// <param name="patience">How long <see cref="WaitForLineAsync"/> waits before it fails (default 30 s).</param>
+/// <param name="patience">How long <see cref="WaitForLineAsync"/> waits before it fails (default 120 s: a guard against a hang, generous because a private server starts under load).</param>
 internal sealed class LineWriter(TimeSpan? patience = null) : TextWriter
 {
-    private readonly TimeSpan _patience = patience ?? TimeSpan.FromSeconds(30);
+    private readonly TimeSpan _patience = patience ?? TimeSpan.FromSeconds(120);
     private readonly Lock _gate = new();
     private readonly StringBuilder _partial = new();
     private readonly List<string> _lines = [];

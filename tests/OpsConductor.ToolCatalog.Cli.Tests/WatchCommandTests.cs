@@ -9,7 +9,7 @@ namespace OpsConductor.ToolCatalog.Cli.Tests;
 [Parallelizable(ParallelScope.Self)]
 public sealed partial class WatchCommandTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
     private static Dictionary<string, string> Env(TestDatabase db) => new() { ["TOOLCATALOG_CONNECTION"] = db.ConnectionString };
 

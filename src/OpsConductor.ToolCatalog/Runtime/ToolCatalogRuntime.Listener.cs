@@ -64,7 +64,7 @@ public sealed partial class ToolCatalogRuntime
 
                 if (_mode == CatalogMode.DatabaseWithYamlFallback && Current.Source == CatalogSource.None)
                 {
-                    if (await TryLoadYamlAsync(CatalogChangeOrigin.Startup, stop).ConfigureAwait(false))
+                    if (await TryLoadYamlFallbackAsync(stop).ConfigureAwait(false))
                     {
                         RuntimeLog.ServingYamlFallback(_logger, _yaml!.Path, Current.ToolCount);
                     }

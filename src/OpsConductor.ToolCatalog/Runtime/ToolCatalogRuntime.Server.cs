@@ -99,7 +99,7 @@ public sealed partial class ToolCatalogRuntime
                 UpdateLink(l => l with { Listening = false, LastError = reason, CurrentUntil = wasListening ? now : l.CurrentUntil });
                 _metrics.Reconnect();
                 if (_mode == CatalogMode.DatabaseWithYamlFallback && Current.Source == CatalogSource.None
-                    && await TryLoadYamlAsync(CatalogChangeOrigin.Startup, stop).ConfigureAwait(false))
+                    && await TryLoadYamlFallbackAsync(stop).ConfigureAwait(false))
                 {
                     RuntimeLog.ServingYamlFallback(_logger, _yaml!.Path, Current.ToolCount);
                 }

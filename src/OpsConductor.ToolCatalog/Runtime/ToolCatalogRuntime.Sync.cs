@@ -244,6 +244,24 @@ public sealed partial class ToolCatalogRuntime
         Publish(next, origin, isFullLoad: true, changes);
     }
 
+    /// <summary>
+    /// The YAML fallback a loop loads after a failure (the listener's, the server follower's) while nothing was ever
+    /// loaded. That load runs inside the loop's failure handler, where a cancellation would escape the loop instead of
+    /// ending it: a stop during a slow load (the loop's own token) ends the load quietly, and the loop then sees the
+    /// stop at its next wait.
+    /// </summary>
+    private async Task<bool> TryLoadYamlFallbackAsync(CancellationToken stop)
+    {
+        try
+        {
+            return await TryLoadYamlAsync(CatalogChangeOrigin.Startup, stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Loads the YAML (start of YAML mode, or the fallback); a failure is logged and shows in <see cref="Health"/>.</summary>
     private async Task<bool> TryLoadYamlAsync(CatalogChangeOrigin origin, CancellationToken cancellationToken)
     {
