@@ -20,6 +20,9 @@ public sealed partial class ToolCatalogRuntime
     private int _overlayLoopStarted;
     private int _tenantsLoaded;
 
+    /// <summary>Test seam: awaited before each read of tenants' overlays for views already held (a notice's, a catch-up's, a refresh's).</summary>
+    internal Func<IReadOnlyCollection<string>, CancellationToken, Task>? BeforeOverlayReload { get; set; }
+
     /// <summary>The tenants' views this runtime holds (tests, benchmarks).</summary>
     internal int TenantViewCount => _views.Count;
 
@@ -86,6 +89,11 @@ public sealed partial class ToolCatalogRuntime
         var tenants = views.Select(v => v.Tenant).ToList();
         try
         {
+            if (BeforeOverlayReload is { } hook)
+            {
+                await hook(tenants, cancellationToken).ConfigureAwait(false);
+            }
+
             // One tenant's overlay is read in its own scope, so row-level security alone bounds what it can return.
             var store = tenants.Count == 1 ? _globalStore!.ForTenant(tenants[0]) : _globalStore!;
             var set = await store.LoadTenantOverlaysAsync(tenants, cancellationToken).ConfigureAwait(false);
