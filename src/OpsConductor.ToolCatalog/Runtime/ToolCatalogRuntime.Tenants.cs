@@ -115,14 +115,22 @@ public sealed partial class ToolCatalogRuntime
     /// <summary>Logs a failing <see cref="IToolCatalog.Changed"/> handler of a tenant's view.</summary>
     internal void LogHandlerFailure(Exception e) => RuntimeLog.HandlerFailed(_logger, nameof(Changed), e);
 
-    /// <summary>Loads every active tenant's overlay in one query (<see cref="ToolCatalogOptions.LoadTenantsAtStart"/>).</summary>
+    /// <summary>Loads every active tenant's overlay in one query and holds a view of each; returns their number.</summary>
+    internal async Task<int> LoadActiveTenantsAsync(CancellationToken cancellationToken)
+    {
+        var set = await _globalStore!.LoadTenantOverlaysAsync(null, cancellationToken).ConfigureAwait(false);
+        await InstallOverlaysAsync(set, CatalogChangeOrigin.Startup, cancellationToken).ConfigureAwait(false);
+        RuntimeLog.TenantsLoaded(_logger, set.Tenants.Count, set.Revision);
+        return set.Tenants.Count;
+    }
+
+    /// <summary>Loads every active tenant's overlay in one query (<see cref="ToolCatalogOptions.LoadTenantsAtStart"/>); a
+    /// failure is logged (tenants are then loaded one by one by <see cref="ForTenantAsync"/>).</summary>
     private async Task LoadAllTenantsAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var set = await _globalStore!.LoadTenantOverlaysAsync(null, cancellationToken).ConfigureAwait(false);
-            await InstallOverlaysAsync(set, CatalogChangeOrigin.Startup, cancellationToken).ConfigureAwait(false);
-            RuntimeLog.TenantsLoaded(_logger, set.Tenants.Count, set.Revision);
+            await LoadActiveTenantsAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -188,6 +196,7 @@ public sealed partial class ToolCatalogRuntime
             return;
         }
 
+        var started = _time.GetTimestamp();
         foreach (var view in _views.Values)
         {
             var changed = isFullLoad ? next.Revision : changedTenants?.GetValueOrDefault(view.Tenant) ?? 0;
@@ -198,7 +207,12 @@ public sealed partial class ToolCatalogRuntime
 
             view.OnGlobalChanged(next, origin, isFullLoad, changes);
         }
+
+        LastRelayDuration = _time.GetElapsedTime(started);
     }
+
+    /// <summary>How long the last re-laying of every view over a new global snapshot took (benchmarks).</summary>
+    internal TimeSpan LastRelayDuration { get; private set; }
 
     private void QueueOverlayReload(TenantCatalogView view)
     {
