@@ -109,18 +109,20 @@ internal static class TenancyMeasurement
         }
 
         var boxed = new object();
-        int lookupCursor = 0, viewCursor = 0, oneSelect = 0, viewSelect = 0, roundRobin = 0;
+        int lookupCursor = 0, controlCursor = 0, viewCursor = 0, oneSelect = 0, controlSelect = 0, viewSelect = 0, roundRobin = 0;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Lookup (100 names per call; per name below) and selection, {rounds} rounds × {calls} calls, interleaved ({names.Length} visible tools, {requests.Length} capabilities):"));
         Table(rounds, calls, "LookupOneTenant", 100,
         [
             ("LookupOneTenant", () => Lookups(one, names, ref lookupCursor, boxed)),
+            ("LookupOneTenantAgain (control: the baseline timed twice)", () => Lookups(one, names, ref controlCursor, boxed)),
             ("LookupView", () => Lookups(view, names, ref viewCursor, boxed)),
             ("LookupViewsRoundRobin", () => LookupsAcross(views, names, ref roundRobin, boxed)),
         ]);
         Table(rounds, calls / 10, "SelectOneTenant", 1,
         [
             ("SelectOneTenant", () => selector.Select(one.Current, requests[oneSelect++ % requests.Length])),
+            ("SelectOneTenantAgain (control)", () => selector.Select(one.Current, requests[controlSelect++ % requests.Length])),
             ("SelectView", () => selector.Select(view.Current, requests[viewSelect++ % requests.Length])),
         ]);
 
