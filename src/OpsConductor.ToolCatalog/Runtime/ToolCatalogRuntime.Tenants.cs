@@ -54,10 +54,12 @@ public sealed partial class ToolCatalogRuntime
     public async Task<IToolCatalog> ForTenantAsync(string tenantId, CancellationToken cancellationToken = default)
     {
         ThrowIfCannotServeTenants(tenantId);
-        if (_views.TryGetValue(tenantId, out var held))
+        if (_views.TryGetValue(tenantId, out var held) && held.State == TenantState.Active)
         {
-            return ThrowIfDisabled(held);
+            return held;
         }
+
+        // Not held, or held as disabled (it may have been enabled since: its state is read again with its overlay).
 
         TenantOverlaySet set;
         try
