@@ -274,6 +274,23 @@ public sealed class TenantViewTests
     }
 
     [Test]
+    public async Task A_tenant_refused_as_disabled_is_served_once_it_is_enabled_again()
+    {
+        await using var db = await SeededAsync();
+        var store = db.CreateStore();
+        await store.DisableTenantAsync("globex");
+        await using var global = await RuntimeHarness.StartAsync(db);
+
+        var refused = Assert.ThrowsAsync<ToolCatalogException>(() => global.Catalog.ForTenantAsync("globex"))!;
+        await store.EnableTenantAsync("globex");
+        var served = await global.Catalog.ForTenantAsync("globex");
+
+        Assert.That(refused.Message, Does.Contain("'globex' is disabled"));
+        Assert.That(served.Current.FindTool("globex-tool"), Is.Not.Null);
+        Assert.That(global.Catalog.ForTenant("globex"), Is.SameAs(served));
+    }
+
+    [Test]
     public async Task ForTenant_is_refused_by_a_runtime_of_one_tenant_a_YAML_catalog_and_a_tenants_view_naming_the_reason()
     {
         await using var db = await SeededAsync();
