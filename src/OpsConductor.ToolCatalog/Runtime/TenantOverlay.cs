@@ -129,17 +129,26 @@ internal sealed class TenantOverlay
     /// <summary>Whether the overlay hides the global tool <paramref name="name"/> (it shadows or disabled it).</summary>
     public bool Hides(string name) => TryGet(name, out _);
 
-    /// <summary>A cheap position in the name filter from the length and three characters (no full hash).</summary>
+    /// <summary>
+    /// A cheap position in the name filter (no full hash): the length and six characters, the first two, the middle one
+    /// and the last three, where names of one catalog usually differ (a shared prefix, a numbered or named end).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Bit(string name)
     {
         var length = name.Length;
-        if (length == 0)
+        if (length < 3)
         {
-            return 0;
+            return length == 0 ? 0 : (name[0] + (length * 131)) & (FilterBits - 1);
         }
 
-        var mixed = (uint)((length * 40503) ^ (name[0] * 2654435761u) ^ (name[length - 1] * 97u) ^ (name[length >> 1] * 31337u) ^ (name[(length * 3) >> 2] * 7919u));
-        return (int)((mixed ^ (mixed >> 13)) & (FilterBits - 1));
+        var mixed = (uint)length * 0x9E3779B1u;
+        mixed = (mixed ^ name[0]) * 0x85EBCA6Bu;
+        mixed = (mixed ^ name[1]) * 0xC2B2AE35u;
+        mixed = (mixed ^ name[length >> 1]) * 0x27D4EB2Fu;
+        mixed = (mixed ^ name[length - 3]) * 0x165667B1u;
+        mixed = (mixed ^ name[length - 2]) * 0x9E3779B1u;
+        mixed = (mixed ^ name[length - 1]) * 0x85EBCA6Bu;
+        return (int)((mixed ^ (mixed >> 15)) & (FilterBits - 1));
     }
 }

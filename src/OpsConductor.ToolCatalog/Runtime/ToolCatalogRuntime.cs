@@ -250,7 +250,14 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
 
         if (_overlayLoop is not null)
         {
-            await _overlayLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _overlayLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // As for the listening loop: told to stop, it ends on its own.
+            }
         }
 
         UpdateLink(l => l with { Listening = false, ProcessId = null });
