@@ -620,12 +620,26 @@ public sealed class CatalogSnapshot
     /// <param name="overlay">The tenant's overlay, compiled with <paramref name="global"/>'s compiler.</param>
     /// <param name="revision">The view's revision.</param>
     /// <param name="previous">The tenant's previous view, or null.</param>
-    internal static CatalogSnapshot Layer(CatalogSnapshot global, TenantOverlay overlay, long revision, CatalogSnapshot? previous)
+    /// <param name="globalChanges">What changed from the global snapshot <paramref name="previous"/> lies over to
+    /// <paramref name="global"/> (an incremental change), or null when unknown: when none of it touches a name or a merged
+    /// capability of the overlay, the previous view's merged buckets and counts are taken over as they are.</param>
+    internal static CatalogSnapshot Layer(CatalogSnapshot global, TenantOverlay overlay, long revision, CatalogSnapshot? previous,
+        IReadOnlyList<CatalogToolChange>? globalChanges = null)
     {
         ArgumentNullException.ThrowIfNull(global);
         ArgumentNullException.ThrowIfNull(overlay);
         global.ThrowIfLayered();
         var held = previous is { _layer: { } layer } && ReferenceEquals(previous._overlay, overlay) ? layer : null;
+        if (held is not null && globalChanges is not null && previous!._base is { } before
+            && ReferenceEquals(before._experiments, global._experiments) && ReferenceEquals(before._experimentBuckets, global._experimentBuckets)
+            && !Touches(globalChanges, overlay, held))
+        {
+            // The quick path (a change of another tenant, or a global change of tools this tenant neither hides nor shares
+            // a merged capability with): the merged buckets are still right, and so is the number of hidden global tools.
+            var count = global.ToolCount - (before.ToolCount - (previous._layerToolCount - overlay.Own.Length)) + overlay.Own.Length;
+            return new CatalogSnapshot(global, overlay, held, count, revision,
+                global.LoadedAt > overlay.LoadedAt ? global.LoadedAt : overlay.LoadedAt, previous._experiments);
+        }
 
         var touched = new HashSet<string>(overlay.OwnBuckets.Keys, StringComparer.Ordinal);
         var hiddenPresent = 0;
@@ -689,6 +703,36 @@ public sealed class CatalogSnapshot
         _overlay = overlay;
         _layer = layer;
         _layerToolCount = toolCount;
+    }
+
+    /// <summary>Whether a global change touches a name the overlay decides or a capability it holds merged (old or new version).</summary>
+    private static bool Touches(IReadOnlyList<CatalogToolChange> changes, TenantOverlay overlay, Dictionary<string, LayerBucket> layer)
+    {
+        foreach (var change in changes)
+        {
+            if (overlay.Hides(change.Name))
+            {
+                return true;
+            }
+
+            foreach (var tool in (ReadOnlySpan<CatalogTool?>)[change.Previous, change.Current])
+            {
+                if (tool is null)
+                {
+                    continue;
+                }
+
+                foreach (var capability in tool.Definition.Capabilities)
+                {
+                    if (layer.ContainsKey(capability.Name))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The global tools of <paramref name="global"/> that <paramref name="overlay"/> hides and that selection would offer.</summary>

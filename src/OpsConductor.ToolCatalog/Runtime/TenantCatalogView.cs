@@ -181,7 +181,7 @@ internal sealed class TenantCatalogView : IToolCatalog
                 }
             }
 
-            PublishLocked(global, overlay, origin, isFullLoad, changes);
+            PublishLocked(global, overlay, origin, isFullLoad, changes, isFullLoad ? null : globalChanges);
         }
     }
 
@@ -242,7 +242,8 @@ internal sealed class TenantCatalogView : IToolCatalog
         }
     }
 
-    private void PublishLocked(CatalogSnapshot global, TenantOverlay overlay, CatalogChangeOrigin origin, bool isFullLoad, List<CatalogToolChange>? changes)
+    private void PublishLocked(CatalogSnapshot global, TenantOverlay overlay, CatalogChangeOrigin origin, bool isFullLoad, List<CatalogToolChange>? changes,
+        IReadOnlyList<CatalogToolChange>? globalChanges = null)
     {
         if (!ReferenceEquals(overlay.Compiler, global.Compiler))
         {
@@ -258,7 +259,7 @@ internal sealed class TenantCatalogView : IToolCatalog
             revision = Math.Max(revision, previous.Revision);
         }
 
-        var next = CatalogSnapshot.Layer(global, overlay, revision, previous);
+        var next = CatalogSnapshot.Layer(global, overlay, revision, previous, ReferenceEquals(overlay, _overlay) ? globalChanges : null);
         _overlay = overlay;
         Volatile.Write(ref _current, next);
         if (Changed is { } handlers && changes is not null)

@@ -97,6 +97,24 @@ public sealed class TenantViewTests
     }
 
     [Test]
+    public async Task A_global_change_that_touches_nothing_of_the_overlay_still_shows_in_the_view_as_in_a_one_tenant_runtime()
+    {
+        await using var db = await SeededAsync();
+        await using var one = await RuntimeHarness.StartAsync(db, o => o.Tenant = "acme");
+        await using var global = await RuntimeHarness.StartAsync(db);
+        var view = await global.Catalog.ForTenantAsync("acme");
+        var store = db.CreateStore();
+
+        var added = await store.CreateAsync(RuntimeHarness.Tool("elsewhere", capability: "other_capability"));
+        var removed = await store.DeleteAsync(Inherited);
+        var seen = await view.WaitForRevisionAsync(Math.Max(added.Revision, removed.Revision)).WaitAsync(RuntimeHarness.Patience);
+        var expected = await one.ReachAsync(Math.Max(added.Revision, removed.Revision));
+
+        Assert.That(Shape(seen), Is.EqualTo(Shape(expected)));
+        Assert.That(seen.PatternsFor("other_capability").ToArray().Select(p => p.ToolName), Is.EqualTo(new[] { "elsewhere" }));
+    }
+
+    [Test]
     public async Task A_global_change_reaches_every_view_and_a_tenants_change_reaches_its_view_only()
     {
         await using var db = await SeededAsync();
