@@ -11,6 +11,7 @@ using BenchmarkDotNet.Running;
 // The decision log's cost on selection (off, 1 %, 100 %) and replay throughput (issue 15): ... -- decisions [--calls 200000] [--block 5000] [--rounds 3]
 // Selection with experiments running, interleaved (decision 1602): ... -- experiment-selection [--calls 20000] [--rounds 31]
 // What the query costs: selection with and without a query, query-only, snapshot build with the index, apply with the index (issue 18): ... -- query-selection [--calls 20000] [--rounds 21] [--build-rounds 7] [--tools 10000] [--apply-calls 5]
+// Many tenants in one process: memory per view, lookup and selection on views vs a one-tenant runtime, a global change reaching every view (issue 19): ... -- tenancy [--tenants 1000] [--own 20] [--global 200] [--calls 2000] [--rounds 21] [--changes 20]
 // Hot reload across processes and after a killed listener: ... -- propagation [--changes 1000] | staleness [--rounds 20]
 switch (args.FirstOrDefault())
 {
@@ -32,6 +33,8 @@ switch (args.FirstOrDefault())
         return OpsConductor.ToolCatalog.Benchmarks.Selection.ExperimentSelectionMeasurement.Run(args[1..]);
     case "query-selection":
         return OpsConductor.ToolCatalog.Benchmarks.Selection.QuerySelectionMeasurement.Run(args[1..]);
+    case "tenancy":
+        return await OpsConductor.ToolCatalog.Benchmarks.Runtime.TenancyMeasurement.RunAsync(args[1..]);
     case "propagation":
         return await OpsConductor.ToolCatalog.Benchmarks.Runtime.PropagationMeasurement.RunAsync(args[1..]);
     case "propagation-child":

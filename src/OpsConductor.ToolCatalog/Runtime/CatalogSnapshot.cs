@@ -31,6 +31,14 @@ public sealed class CatalogSnapshot
     private CatalogTool[]? _ordered;
     private RelevanceIndex? _relevance;
 
+    // A tenant's view (Layer): the global snapshot it shares, the tenant's overlay, and per capability the overlay touches
+    // the merged buckets; null on an ordinary snapshot.
+    private readonly CatalogSnapshot? _base;
+    private readonly TenantOverlay? _overlay;
+    private readonly Dictionary<string, LayerBucket>? _layer;
+    private readonly int _layerToolCount;
+    private string[]? _layerCapabilities;
+
     private CatalogSnapshot(
         long revision,
         CatalogSource source,
@@ -72,7 +80,9 @@ public sealed class CatalogSnapshot
 
     private RelevanceIndex BuildAndKeepRelevance()
     {
-        var built = BuildRelevance(_byCapability);
+        var built = _overlay is { } overlay
+            ? _base!.Relevance.With(HiddenGlobalTools(_base, overlay).SelectMany(t => t.Patterns), overlay.OwnBuckets.Values.SelectMany(b => b))
+            : BuildRelevance(_byCapability);
         return Interlocked.CompareExchange(ref _relevance, built, null) ?? built;
     }
 
@@ -103,16 +113,25 @@ public sealed class CatalogSnapshot
     public VariableTable Variables => _compiler.Variables;
 
     /// <summary>The number of tools (selectable or not).</summary>
-    public int ToolCount => _tools.Count;
+    public int ToolCount => _overlay is null ? _tools.Count : _layerToolCount;
 
     /// <summary>Whether tools keep the order they were given in (file catalogs) rather than name order (database).</summary>
     public bool KeepsFileOrder { get; }
 
     /// <summary>Finds a tool's latest version by exact name. No locks, no allocation.</summary>
-    public bool TryGetTool(string name, [NotNullWhen(true)] out CatalogTool? tool) => _tools.TryGetValue(name, out tool);
+    public bool TryGetTool(string name, [NotNullWhen(true)] out CatalogTool? tool)
+    {
+        if (_overlay is { } overlay && overlay.TryGet(name, out var own))
+        {
+            tool = own;
+            return own is not null;
+        }
+
+        return _tools.TryGetValue(name, out tool);
+    }
 
     /// <summary>Finds a tool's latest version by exact name, or null.</summary>
-    public CatalogTool? FindTool(string name) => _tools.GetValueOrDefault(name);
+    public CatalogTool? FindTool(string name) => TryGetTool(name, out var tool) ? tool : null;
 
     /// <summary>Every tool in catalog order (computed on first use, then kept).</summary>
     public IReadOnlyList<CatalogTool> Tools
@@ -122,7 +141,9 @@ public sealed class CatalogSnapshot
             var ordered = _ordered;
             if (ordered is null)
             {
-                ordered = [.. _tools.Values];
+                ordered = _overlay is { } overlay
+                    ? [.. _base!.Tools.Where(t => !overlay.Hides(t.Name)), .. overlay.Own]
+                    : [.. _tools.Values];
                 Array.Sort(ordered, CatalogTool.CompareOrder);
                 _ordered = ordered;
             }
@@ -132,14 +153,15 @@ public sealed class CatalogSnapshot
     }
 
     /// <summary>The capability names that selectable tools offer.</summary>
-    public IEnumerable<string> CapabilityNames => _byCapability.Keys;
+    public IEnumerable<string> CapabilityNames => _layer is null ? _byCapability.Keys : LayerCapabilities();
 
     /// <summary>
     /// The patterns of selectable tools (enabled and active) for one capability, in enumeration order, including
     /// patterns whose expressions do not compile (selection reports them as excluded). Empty when none.
     /// </summary>
     public ReadOnlySpan<CompiledPattern> PatternsFor(string capability) =>
-        _byCapability.TryGetValue(capability, out var patterns) ? patterns : [];
+        _layer is not null && _layer.TryGetValue(capability, out var merged) ? merged.Plain
+        : _byCapability.TryGetValue(capability, out var patterns) ? patterns : [];
 
     /// <summary>The running experiments this snapshot applies (those whose arms' versions are both servable), by name; empty for YAML and in-memory catalogs.</summary>
     public IReadOnlyList<RunningExperiment> Experiments => _experiments;
@@ -165,12 +187,20 @@ public sealed class CatalogSnapshot
     /// arm versions serve the capability, those arms' patterns (next to the latest version's, in enumeration order; the
     /// enumerator keeps, per tool under test, the variant the request is assigned). No allocation, no lock.
     /// </summary>
-    internal ReadOnlySpan<CompiledPattern> SelectionPatternsFor(string capability) =>
-        _experimentBuckets is { } buckets && buckets.TryGetValue(capability, out var merged) ? merged : PatternsFor(capability);
+    internal ReadOnlySpan<CompiledPattern> SelectionPatternsFor(string capability)
+    {
+        if (_layer is not null)
+        {
+            return _layer.TryGetValue(capability, out var layered) ? layered.Selection : _base!.SelectionPatternsFor(capability);
+        }
+
+        return _experimentBuckets is { } buckets && buckets.TryGetValue(capability, out var merged) ? merged : PatternsFor(capability);
+    }
 
     /// <summary>The ids of the arm versions held compiled (the next load need not read them again).</summary>
     internal long[] KnownArmVersionIds()
     {
+        ThrowIfLayered();
         var ids = new long[_experiments.Length * 2];
         for (var i = 0; i < _experiments.Length; i++)
         {
@@ -189,6 +219,7 @@ public sealed class CatalogSnapshot
     internal RunningExperiment[] ResolveExperiments(RunningExperimentSet set)
     {
         ArgumentNullException.ThrowIfNull(set);
+        ThrowIfLayered();
         if (set.Experiments.Count == 0)
         {
             return [];
@@ -293,6 +324,18 @@ public sealed class CatalogSnapshot
     /// <param name="experiments">The running experiments (<see cref="ResolveExperiments"/> of this snapshot), or null for none.</param>
     internal CatalogSnapshot Rebuild(IEnumerable<ToolDefinition> tools, long revision, CatalogSource source, DateTimeOffset loadedAt, bool keepFileOrder, RunningExperiment[]? experiments = null) =>
         Create(tools, revision, source, loadedAt, keepFileOrder, _compiler, experiments);
+
+    /// <summary>The compiler this snapshot's expressions were compiled with (kept by every snapshot derived from it).</summary>
+    internal ExpressionCompiler Compiler => _compiler;
+
+    /// <summary>Whether this is a tenant's view (<see cref="Layer"/>) rather than a snapshot of its own.</summary>
+    internal bool IsLayered => _overlay is not null;
+
+    /// <summary>The global snapshot a tenant's view lies over; this snapshot itself when it is not a view.</summary>
+    internal CatalogSnapshot Global => _base ?? this;
+
+    /// <summary>The tenant's overlay of a view; null otherwise.</summary>
+    internal TenantOverlay? Overlay => _overlay;
 
     private static CatalogSnapshot Create(
         IEnumerable<ToolDefinition> tools,
@@ -430,6 +473,7 @@ public sealed class CatalogSnapshot
     internal CatalogSnapshot Apply(IReadOnlyList<ToolState> changes, long revision, DateTimeOffset loadedAt, RunningExperiment[]? experiments = null)
     {
         ArgumentNullException.ThrowIfNull(changes);
+        ThrowIfLayered();
         experiments ??= _experiments;
         var experimentsChanged = !experiments.AsSpan().SequenceEqual(_experiments);
         if (experimentsChanged)
@@ -560,6 +604,216 @@ public sealed class CatalogSnapshot
             added.Where(t => t.IsSelectable).SelectMany(t => t.Patterns));
         return new CatalogSnapshot(revision, Source, loadedAt, tools, capabilityIndex, _compiler, KeepsFileOrder, nextOrder, experiments, experimentBuckets, relevance);
     }
+
+    /// <summary>
+    /// A tenant's view of <paramref name="global"/>: the global snapshot shared as is (its tool map, capability index and
+    /// compiled tools are not copied), with <paramref name="overlay"/> in front of it. A lookup asks the overlay first (a
+    /// bit test, then a small dictionary; own tools and shadows answer there, disabled names answer "not found"), then the
+    /// global map. A capability the overlay does not touch is served by the global bucket itself; only a capability the
+    /// overlay touches (its own tools' capabilities, and those of the global tools it hides, their experiment arms included)
+    /// holds a merged bucket: the global one minus the hidden tools' patterns plus the tenant's, in enumeration order.
+    /// Given the view this one replaces (<paramref name="previous"/>), a merged bucket is kept when the overlay is the same
+    /// and the global bucket it came from is the same array, so a global change rebuilds only the merged buckets of the
+    /// capabilities it changed. Running experiments of the global catalog apply to the tools the tenant inherits.
+    /// </summary>
+    /// <param name="global">The global snapshot (not a view).</param>
+    /// <param name="overlay">The tenant's overlay, compiled with <paramref name="global"/>'s compiler.</param>
+    /// <param name="revision">The view's revision.</param>
+    /// <param name="previous">The tenant's previous view, or null.</param>
+    /// <param name="globalChanges">What changed from the global snapshot <paramref name="previous"/> lies over to
+    /// <paramref name="global"/> (an incremental change), or null when unknown: when none of it touches a name or a merged
+    /// capability of the overlay, the previous view's merged buckets and counts are taken over as they are.</param>
+    internal static CatalogSnapshot Layer(CatalogSnapshot global, TenantOverlay overlay, long revision, CatalogSnapshot? previous,
+        IReadOnlyList<CatalogToolChange>? globalChanges = null)
+    {
+        ArgumentNullException.ThrowIfNull(global);
+        ArgumentNullException.ThrowIfNull(overlay);
+        global.ThrowIfLayered();
+        var held = previous is { _layer: { } layer } && ReferenceEquals(previous._overlay, overlay) ? layer : null;
+        if (held is not null && globalChanges is not null && previous!._base is { } before
+            && ReferenceEquals(before._experiments, global._experiments) && ReferenceEquals(before._experimentBuckets, global._experimentBuckets)
+            && !Touches(globalChanges, overlay, held))
+        {
+            // The quick path (a change of another tenant, or a global change of tools this tenant neither hides nor shares
+            // a merged capability with): the merged buckets are still right, and so is the number of hidden global tools.
+            var count = global.ToolCount - (before.ToolCount - (previous._layerToolCount - overlay.Own.Length)) + overlay.Own.Length;
+            return new CatalogSnapshot(global, overlay, held, count, revision,
+                global.LoadedAt > overlay.LoadedAt ? global.LoadedAt : overlay.LoadedAt, previous._experiments);
+        }
+
+        var touched = new HashSet<string>(overlay.OwnBuckets.Keys, StringComparer.Ordinal);
+        var hiddenPresent = 0;
+        foreach (var name in overlay.Entries.Keys)
+        {
+            if (!global._tools.TryGetValue(name, out var hidden))
+            {
+                continue;
+            }
+
+            hiddenPresent++;
+            if (!hidden.IsSelectable)
+            {
+                continue;
+            }
+
+            foreach (var pattern in hidden.Patterns)
+            {
+                touched.Add(pattern.CapabilityName);
+            }
+
+            if (hidden.Experiment is { } experiment)
+            {
+                foreach (var pattern in (IEnumerable<CompiledPattern>)[.. experiment.VersionA.Patterns, .. experiment.VersionB.Patterns])
+                {
+                    touched.Add(pattern.CapabilityName);
+                }
+            }
+        }
+
+        var buckets = new Dictionary<string, LayerBucket>(touched.Count, StringComparer.Ordinal);
+        foreach (var capability in touched)
+        {
+            var plainFrom = global._byCapability.GetValueOrDefault(capability) ?? [];
+            var selectionFrom = global._experimentBuckets?.GetValueOrDefault(capability) ?? plainFrom;
+            if (held is not null && held.TryGetValue(capability, out var kept)
+                && ReferenceEquals(kept.PlainFrom, plainFrom) && ReferenceEquals(kept.SelectionFrom, selectionFrom))
+            {
+                buckets[capability] = kept;
+                continue;
+            }
+
+            var own = overlay.OwnBuckets.GetValueOrDefault(capability) ?? [];
+            var plain = MergeLayer(plainFrom, overlay, own);
+            var selection = ReferenceEquals(selectionFrom, plainFrom) ? plain : MergeLayer(selectionFrom, overlay, own);
+            buckets[capability] = new LayerBucket(plainFrom, plain, selectionFrom, selection);
+        }
+
+        var experiments = global._experiments.Length == 0
+            ? global._experiments
+            : Array.FindAll(global._experiments, e => !overlay.Hides(e.ToolName));
+        var loadedAt = global.LoadedAt > overlay.LoadedAt ? global.LoadedAt : overlay.LoadedAt;
+        return new CatalogSnapshot(global, overlay, buckets, global.ToolCount - hiddenPresent + overlay.Own.Length, revision, loadedAt, experiments);
+    }
+
+    private CatalogSnapshot(CatalogSnapshot global, TenantOverlay overlay, Dictionary<string, LayerBucket> layer, int toolCount,
+        long revision, DateTimeOffset loadedAt, RunningExperiment[] experiments)
+        : this(revision, global.Source, loadedAt, global._tools, global._byCapability, global._compiler, global.KeepsFileOrder, global._nextOrder, experiments, null)
+    {
+        _base = global;
+        _overlay = overlay;
+        _layer = layer;
+        _layerToolCount = toolCount;
+    }
+
+    /// <summary>Whether a global change touches a name the overlay decides or a capability it holds merged (old or new version).</summary>
+    private static bool Touches(IReadOnlyList<CatalogToolChange> changes, TenantOverlay overlay, Dictionary<string, LayerBucket> layer)
+    {
+        foreach (var change in changes)
+        {
+            if (overlay.Hides(change.Name))
+            {
+                return true;
+            }
+
+            foreach (var tool in (ReadOnlySpan<CatalogTool?>)[change.Previous, change.Current])
+            {
+                if (tool is null)
+                {
+                    continue;
+                }
+
+                foreach (var capability in tool.Definition.Capabilities)
+                {
+                    if (layer.ContainsKey(capability.Name))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The global tools of <paramref name="global"/> that <paramref name="overlay"/> hides and that selection would offer.</summary>
+    private static IEnumerable<CatalogTool> HiddenGlobalTools(CatalogSnapshot global, TenantOverlay overlay)
+    {
+        foreach (var name in overlay.Entries.Keys)
+        {
+            if (global._tools.TryGetValue(name, out var hidden) && hidden.IsSelectable)
+            {
+                yield return hidden;
+            }
+        }
+    }
+
+    /// <summary>A global bucket without the patterns of tools the overlay hides, merged with the tenant's own (both in enumeration order).</summary>
+    private static CompiledPattern[] MergeLayer(CompiledPattern[] global, TenantOverlay overlay, CompiledPattern[] own)
+    {
+        var result = new List<CompiledPattern>(global.Length + own.Length);
+        var j = 0;
+        foreach (var pattern in global)
+        {
+            if (overlay.Hides(pattern.Tool.Name))
+            {
+                continue;
+            }
+
+            while (j < own.Length && CompiledPattern.CompareOrder(own[j], pattern) < 0)
+            {
+                result.Add(own[j++]);
+            }
+
+            result.Add(pattern);
+        }
+
+        while (j < own.Length)
+        {
+            result.Add(own[j++]);
+        }
+
+        return [.. result];
+    }
+
+    private string[] LayerCapabilities()
+    {
+        var names = Volatile.Read(ref _layerCapabilities);
+        if (names is null)
+        {
+            var set = new List<string>();
+            foreach (var capability in _base!.CapabilityNames)
+            {
+                if (!_layer!.ContainsKey(capability))
+                {
+                    set.Add(capability);
+                }
+            }
+
+            foreach (var (capability, bucket) in _layer!)
+            {
+                if (bucket.Plain.Length > 0)
+                {
+                    set.Add(capability);
+                }
+            }
+
+            names = [.. set];
+            Volatile.Write(ref _layerCapabilities, names);
+        }
+
+        return names;
+    }
+
+    private void ThrowIfLayered()
+    {
+        if (_overlay is not null)
+        {
+            throw new InvalidOperationException($"This snapshot is tenant '{_overlay.Tenant}''s view of the global snapshot; derive the global snapshot and layer the overlay again.");
+        }
+    }
+
+    /// <summary>A capability's merged buckets in a tenant's view, with the global arrays they were merged from.</summary>
+    private sealed record LayerBucket(CompiledPattern[] PlainFrom, CompiledPattern[] Plain, CompiledPattern[] SelectionFrom, CompiledPattern[] Selection);
 
     private static bool TouchesExperiments(
         RunningExperiment[] experiments, IEnumerable<string> changedTools, HashSet<string> affected, FrozenDictionary<string, CompiledPattern[]>? buckets)

@@ -45,4 +45,28 @@ public interface IToolCatalog
     /// removed, when the source no longer has it), for every reader. Returns the snapshot served afterwards.
     /// </summary>
     Task<CatalogSnapshot> ReloadToolAsync(string toolName, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The catalog of tenant <paramref name="tenantId"/> in a process that serves many tenants (issue 19): a view of the
+    /// global catalog with the tenant's overlay (its own tools, its shadows of global tools, less the global tools it
+    /// disabled) laid over it, implementing this whole interface, so selection and every other reader work on it unchanged.
+    /// Views share the global snapshot (nothing the tenant inherits is copied) and this catalog's one listening
+    /// connection. <see cref="ToolCatalogRuntime"/> serves the tenants whose overlays it holds; others throw.
+    /// </summary>
+    /// <param name="tenantId">The tenant's id (<see cref="Tenancy.TenantId.Rule"/>).</param>
+    /// <returns>The tenant's catalog (the same object for the same tenant).</returns>
+    /// <exception cref="ToolCatalogException">This catalog does not serve tenants, or not this one (unknown, disabled, or
+    /// not loaded: see <see cref="ForTenantAsync"/>).</exception>
+    IToolCatalog ForTenant(string tenantId) =>
+        throw new ToolCatalogException($"This catalog ({GetType().Name}) does not serve tenants, so it has no catalog of tenant '{tenantId}': a ToolCatalogRuntime of the global catalog does.");
+
+    /// <summary>
+    /// <see cref="ForTenant"/>, loading the tenant's overlay first when this catalog does not hold it yet (a tenant
+    /// created after the catalog started).
+    /// </summary>
+    /// <param name="tenantId">The tenant's id (<see cref="Tenancy.TenantId.Rule"/>).</param>
+    /// <param name="cancellationToken">Stops the load.</param>
+    /// <returns>The tenant's catalog (the same object for the same tenant).</returns>
+    /// <exception cref="ToolCatalogException">This catalog does not serve tenants, or there is no such tenant, or it is disabled.</exception>
+    Task<IToolCatalog> ForTenantAsync(string tenantId, CancellationToken cancellationToken = default) => Task.FromResult(ForTenant(tenantId));
 }

@@ -49,4 +49,10 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(EventId = 5014, Level = LogLevel.Information, Message = "Tool catalog stopped at revision {Revision}")]
     public static partial void Stopped(ILogger logger, long revision);
+
+    [LoggerMessage(EventId = 5015, Level = LogLevel.Warning, Message = "Reloading the overlays of {Count} tenant(s) ({Tenants}) failed: {Reason}; their views keep serving what they hold and are retried on the next change")]
+    public static partial void OverlayReloadFailed(ILogger logger, int count, string tenants, string reason);
+
+    [LoggerMessage(EventId = 5016, Level = LogLevel.Information, Message = "Loaded the overlays of {Count} active tenant(s) at revision {Revision}")]
+    public static partial void TenantsLoaded(ILogger logger, int count, long revision);
 }

@@ -56,6 +56,14 @@ public sealed class ToolCatalogOptions
     public string? Tenant { get; set; }
 
     /// <summary>
+    /// Whether a runtime of the global catalog (no <see cref="Tenant"/>) loads every active tenant's overlay at start, in
+    /// one query after the first load, so <see cref="IToolCatalog.ForTenant"/> serves each of them at once. False (the
+    /// default): no tenant is loaded until <see cref="IToolCatalog.ForTenantAsync"/> asks for it (a process serving no
+    /// tenant pays nothing). Either way a tenant created later is loaded by its first <see cref="IToolCatalog.ForTenantAsync"/>.
+    /// </summary>
+    public bool LoadTenantsAtStart { get; set; }
+
+    /// <summary>
     /// The <c>Application Name</c> of the listening connection, as <c>pg_stat_activity</c> shows it. <c>toolcatalog-listener</c> by default.
     /// </summary>
     public string ListenerApplicationName { get; set; } = "toolcatalog-listener";

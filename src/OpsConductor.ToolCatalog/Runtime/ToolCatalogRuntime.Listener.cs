@@ -22,6 +22,11 @@ public sealed partial class ToolCatalogRuntime
             {
                 connection = await OpenListenerAsync(stop).ConfigureAwait(false);
                 await SyncOnFreshConnectionsAsync(origin, stop).ConfigureAwait(false);
+                if (_options.LoadTenantsAtStart && _options.Tenant is null && Interlocked.Exchange(ref _tenantsLoaded, 1) == 0)
+                {
+                    await LoadAllTenantsAsync(stop).ConfigureAwait(false);
+                }
+
                 failures = 0;
                 unansweredFailures = 0;
                 UpdateLink(l => l with { Listening = true, LastError = null, ProcessId = connection.ProcessID });
@@ -263,6 +268,7 @@ public sealed partial class ToolCatalogRuntime
 
         _metrics.Notice("accepted");
         NoteDatabaseRevision(notification!.Revision);
+        RouteTenantNotice(notification);
         var known = Volatile.Read(ref _noticedRevision);
         while (notification.Revision > known)
         {

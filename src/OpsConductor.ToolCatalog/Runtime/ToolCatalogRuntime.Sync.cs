@@ -159,7 +159,7 @@ public sealed partial class ToolCatalogRuntime
 
                         var milliseconds = _time.GetElapsedTime(started).TotalMilliseconds;
                         RuntimeLog.ChangesApplied(_logger, held.Revision, next.Revision, applied.Count, origin, milliseconds);
-                        Publish(next, origin, isFullLoad: false, applied);
+                        Publish(next, origin, isFullLoad: false, applied, changes.ChangedTenants);
                     }
                 }
 

@@ -221,6 +221,7 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
         }
 
         var stop = _stop.Token;
+        StartOverlayLoop();
         _loop = Task.Run(() => _serverClient is not null ? RunServerFollowerAsync(stop) : RunListenerAsync(stop), CancellationToken.None);
         await _firstAttempt.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -244,6 +245,18 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
             {
                 // The caller (a host past its shutdown timeout) stopped waiting: the loop has been told to stop and ends
                 // on its own; stopping is not a failure of the host's shutdown.
+            }
+        }
+
+        if (_overlayLoop is not null)
+        {
+            try
+            {
+                await _overlayLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // As for the listening loop: told to stop, it ends on its own.
             }
         }
 
@@ -282,6 +295,11 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
             }
 
             _waiters.Clear();
+        }
+
+        foreach (var view in _views.Values)
+        {
+            view.Close();
         }
     }
 
@@ -325,7 +343,8 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
     /// <see cref="Changed"/> handler done with that revision (the server's change feed has its event, a follower's own
     /// derived state is updated).
     /// </summary>
-    private void Publish(CatalogSnapshot next, CatalogChangeOrigin origin, bool isFullLoad, IReadOnlyList<CatalogToolChange> changes)
+    private void Publish(CatalogSnapshot next, CatalogChangeOrigin origin, bool isFullLoad, IReadOnlyList<CatalogToolChange> changes,
+        IReadOnlyDictionary<string, long>? changedTenants = null)
     {
         var previous = Current;
         Volatile.Write(ref _current, next);
@@ -351,6 +370,10 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
                 }
             }
         }
+
+        // Tenants' views follow before the global waiters are released: a global WaitForRevisionAsync that returns finds
+        // every view laid over that revision.
+        RelayTenantViews(next, origin, isFullLoad, changes, changedTenants);
 
         List<TaskCompletionSource<CatalogSnapshot>>? released = null;
         lock (_stateLock)

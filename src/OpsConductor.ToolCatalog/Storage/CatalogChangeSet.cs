@@ -13,4 +13,8 @@ internal sealed record CatalogChangeSet(long SinceRevision, long Revision, bool 
     /// <summary>The experiments running at <see cref="Revision"/> (read with the changes, in the same snapshot); every
     /// catch-up carries the whole running set, so starting, stopping or completing one needs no feed of its own.</summary>
     public RunningExperimentSet Experiments { get; init; } = RunningExperimentSet.None;
+
+    /// <summary>On the global path: the tenants whose overlays changed after <see cref="SinceRevision"/>, each with its last
+    /// change's revision (read in the same snapshot); empty in a tenant's scope.</summary>
+    public IReadOnlyDictionary<string, long> ChangedTenants { get; init; } = new Dictionary<string, long>(StringComparer.Ordinal);
 }

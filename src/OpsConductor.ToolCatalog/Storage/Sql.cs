@@ -229,7 +229,7 @@ internal static class Sql
         FOR UPDATE
         """;
 
-    private const string ToolSelectList = """
+    internal const string ToolSelectList = """
         t.id AS Id, t.tool_name AS Name, t.version AS Version, t.description AS Description, t.platform AS Platform,
             t.category AS Category, t.status AS Status, t.enabled AS Enabled, t.defaults AS Defaults,
             t.dependencies AS Dependencies, t.metadata AS Metadata, t.execution_location AS ExecutionLocation,
@@ -238,12 +238,12 @@ internal static class Sql
             t.updated_at AS UpdatedAt, t.updated_by AS UpdatedBy
         """;
 
-    private const string CapabilitySelectList = """
+    internal const string CapabilitySelectList = """
         c.id AS Id, c.tool_id AS ToolId, c.ordinal AS Ordinal, c.capability_name AS Name, c.description AS Description,
             c.extensions AS Extensions
         """;
 
-    private const string PatternSelectList = """
+    internal const string PatternSelectList = """
         p.id AS Id, p.capability_id AS CapabilityId, p.ordinal AS Ordinal, p.pattern_name AS Name,
             p.description AS Description, p.typical_use_cases AS TypicalUseCases, p.time_estimate_ms AS TimeEstimateMs,
             p.cost_estimate AS CostEstimate, p.complexity_score AS ComplexityScore, p.scope AS Scope,
@@ -365,7 +365,20 @@ internal static class Sql
         """;
 
     /// <summary><see cref="SelectChangesSince"/> and <see cref="SelectRunningExperiments"/> in one round trip (the hot-reload path).</summary>
-    public const string SelectChangesAndExperimentsSince = SelectChangesSince + SelectRunningExperiments;
+    public const string SelectChangesAndExperimentsSince = SelectChangesSince + SelectRunningExperiments + SelectTenantChangesSince;
+
+    /// <summary>
+    /// The tenants whose overlays changed after @Revision, each with its last such revision (appended to the global
+    /// catch-up): a runtime serving tenants' views (<c>IToolCatalog.ForTenant</c>) reloads exactly those overlays, even
+    /// when their notices were lost.
+    /// </summary>
+    public const string SelectTenantChangesSince = """
+
+        SELECT tenant_id AS Tenant, max(revision) AS Revision
+        FROM tool_catalog.catalog_changes
+        WHERE revision > @Revision AND tenant_id IS NOT NULL
+        GROUP BY tenant_id;
+        """;
 
     public const string SelectLatestId = $"""
         SELECT t.id AS Id

@@ -156,6 +156,7 @@ public sealed partial class ToolCatalogStore
                 string[] names;
                 List<StoredTool> latest;
                 RunningExperimentSet experiments;
+                var changedTenants = new Dictionary<string, long>(StringComparer.Ordinal);
                 // A tenant's scope reads no experiments (they are global, and the tenant role may not read them).
                 var grid = await connection.QueryMultipleAsync(new CommandDefinition(
                     _tenant is null ? Sql.SelectChangesAndExperimentsSince : TenantSql.Enter(Sql.SelectChangesSince),
@@ -171,6 +172,13 @@ public sealed partial class ToolCatalogStore
                     var patternRows = await grid.ReadAsync<PatternRow>().ConfigureAwait(false);
                     latest = ToolAssembler.Assemble(toolRows, capabilityRows, patternRows);
                     experiments = _tenant is null ? await ReadRunningExperimentsAsync(grid).ConfigureAwait(false) : RunningExperimentSet.None;
+                    if (_tenant is null)
+                    {
+                        foreach (var (tenant, changed) in await grid.ReadAsync<(string Tenant, long Revision)>().ConfigureAwait(false))
+                        {
+                            changedTenants[tenant] = changed;
+                        }
+                    }
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -183,7 +191,7 @@ public sealed partial class ToolCatalogStore
                 var changes = names.Order(StringComparer.Ordinal)
                     .Select(n => new StoredToolState(n, current.GetValueOrDefault(n)))
                     .ToList();
-                return new CatalogChangeSet(sinceRevision, revision.Revision, IsGap: false, changes) { Experiments = experiments };
+                return new CatalogChangeSet(sinceRevision, revision.Revision, IsGap: false, changes) { Experiments = experiments, ChangedTenants = changedTenants };
             }
         }
     }
