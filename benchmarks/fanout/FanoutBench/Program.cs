@@ -62,7 +62,7 @@ internal static class FanoutServer
 
 internal static class Fanout
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -492,7 +492,7 @@ internal static class Fanout
 /// <summary>The lightweight followers in child processes (this program with <c>followers</c>), driven over stdin/stdout.</summary>
 internal sealed class ChildFollowers : IAsyncDisposable
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(600);
     private readonly List<Process> _children = [];
 
     public List<double> Latencies { get; } = [];
@@ -517,13 +517,26 @@ internal sealed class ChildFollowers : IAsyncDisposable
             group._children.Add(Process.Start(start)!);
         }
 
-        foreach (var child in group._children)
+        try
         {
-            var line = await child.StandardOutput.ReadLineAsync().WaitAsync(Patience);
-            if (line != "ready")
+            foreach (var child in group._children)
             {
-                throw new InvalidOperationException($"A follower process did not start: '{line}'.");
+                var line = await child.StandardOutput.ReadLineAsync().WaitAsync(Patience);
+                if (line != "ready")
+                {
+                    throw new InvalidOperationException($"A follower process did not start: '{line}'.");
+                }
             }
+        }
+        catch
+        {
+            foreach (var child in group._children.Where(static c => !c.HasExited))
+            {
+                child.Kill(); // never leave follower processes behind
+            }
+
+            await group.DisposeAsync();
+            throw;
         }
 
         return group;
