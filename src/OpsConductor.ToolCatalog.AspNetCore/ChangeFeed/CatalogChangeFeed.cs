@@ -12,8 +12,8 @@ namespace OpsConductor.ToolCatalog.AspNetCore.ChangeFeed;
 /// <summary>
 /// The server's change feed: every new database snapshot the server's own runtime publishes (fed by its one LISTEN
 /// connection) becomes one Server-Sent Event, rendered to bytes ONCE and written from that one array into every
-/// follower's response (queued by reference only while a follower's previous write is still flushing). The last <see cref="ToolCatalogServerOptions.ChangeFeedWindow"/> events are kept in a ring so a
-/// follower resumes from the revision it holds; one older than the window is told to reload. A follower that does not
+/// follower's response (queued by reference only while a follower's previous write is still flushing). The last
+/// <see cref="ToolCatalogServerOptions.ChangeFeedWindow"/> events are kept in a ring so a follower resumes from the revision it holds; one older than the window is told to reload. A follower that does not
 /// keep up (its queue full) is told to reload and disconnected instead of slowing the others or growing memory.
 /// </summary>
 internal sealed class CatalogChangeFeed : IDisposable
