@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
+using System.IO.Pipelines;
 using Microsoft.Extensions.Options;
 using OpsConductor.ToolCatalog.AspNetCore.Http;
 using OpsConductor.ToolCatalog.Runtime;
@@ -11,9 +11,9 @@ namespace OpsConductor.ToolCatalog.AspNetCore.ChangeFeed;
 
 /// <summary>
 /// The server's change feed: every new database snapshot the server's own runtime publishes (fed by its one LISTEN
-/// connection) becomes one Server-Sent Event, rendered to bytes ONCE and handed by reference to every follower's
-/// bounded queue. The last <see cref="ToolCatalogServerOptions.ChangeFeedWindow"/> events are kept in a ring so a
-/// follower resumes from the revision it holds; one older than the window is told to reload. A follower that does not
+/// connection) becomes one Server-Sent Event, rendered to bytes ONCE and written from that one array into every
+/// follower's response (queued by reference only while a follower's previous write is still flushing). The last
+/// <see cref="ToolCatalogServerOptions.ChangeFeedWindow"/> events are kept in a ring so a follower resumes from the revision it holds; one older than the window is told to reload. A follower that does not
 /// keep up (its queue full) is told to reload and disconnected instead of slowing the others or growing memory.
 /// </summary>
 internal sealed class CatalogChangeFeed : IDisposable
@@ -217,68 +217,259 @@ internal sealed class CatalogChangeFeed : IDisposable
     /// <summary>One event as sent: its revision, the revision it follows, and its bytes (shared by every follower).</summary>
     internal readonly record struct FeedEvent(long Revision, long Previous, ReadOnlyMemory<byte> Bytes);
 
-    /// <summary>One connected follower: a bounded queue of shared events the endpoint drains into the response.</summary>
+    /// <summary>
+    /// One connected follower: a bounded FIFO of shared events, written straight into its response's
+    /// <see cref="PipeWriter"/> by whichever thread offers an event when nothing is being written (the feed's own thread
+    /// for a change: no per-follower wake-up, task or closure), all queued events before one flush. Only while a flush
+    /// waits for a slow connection do events queue up; the flush's completion writes them all, again with one flush.
+    /// </summary>
     internal sealed class Follower : IDisposable
     {
         private readonly CatalogChangeFeed _feed;
-        private readonly Channel<FeedEvent> _queue;
+        private readonly Lock _gate = new();
+        private readonly Queue<FeedEvent> _queue = new();
+        private readonly int _capacity;
         private readonly long _since;
+        private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private PipeWriter? _writer;
+        private CancellationToken _stop;
+        private CancellationTokenRegistration _stopRegistration;
+        private bool _writing;
+        private bool _closed;
         private int _overflowed;
 
         public Follower(CatalogChangeFeed feed, int capacity, long since)
         {
             _feed = feed;
+            _capacity = capacity;
             _since = since;
-            _queue = Channel.CreateBounded<FeedEvent>(new BoundedChannelOptions(capacity)
-            {
-                SingleReader = true,
-                SingleWriter = false,
-                FullMode = BoundedChannelFullMode.Wait,
-            });
         }
-
-        /// <summary>The events to write, in order; completes when the follower must reload (see <see cref="MustReload"/>) or the feed stops.</summary>
-        public ChannelReader<FeedEvent> Events => _queue.Reader;
 
         /// <summary>True when the follower fell behind by more than its queue: it must reload the catalog.</summary>
         public bool MustReload => Volatile.Read(ref _overflowed) != 0;
 
-        /// <summary>Queues <paramref name="e"/>; an event at or before the follower's revision (it came from a replica
-        /// ahead of this one) is skipped, a keep-alive is skipped while anything is queued (keep-alives never fill a
-        /// queue: a follower is told to reload for events it missed, never for comments), and a full queue ends the
-        /// follower with a reload.</summary>
-        public void Offer(FeedEvent e, bool keepAlive = false)
+        /// <summary>The events queued and not yet written (a copy; for tests and diagnostics).</summary>
+        internal FeedEvent[] Queued
         {
-            if (!keepAlive && e.Revision <= _since)
+            get
             {
-                return;
-            }
-
-            if (keepAlive && _queue.Reader.Count > 0)
-            {
-                return; // the stream is not idle: something is about to be written anyway, so a keep-alive would only take a slot an event needs
-            }
-
-            if (!_queue.Writer.TryWrite(e) && !keepAlive)
-            {
-                Complete(reload: true);
+                lock (_gate)
+                {
+                    return [.. _queue];
+                }
             }
         }
 
-        public void Complete(bool reload)
+        /// <summary>
+        /// Starts writing into <paramref name="writer"/> (the response's body, its headers and preamble already written):
+        /// the events queued since <see cref="Subscribe"/> at once, then each as it is offered. The task completes when the
+        /// follower must reload (<see cref="MustReload"/>), the feed stops, the connection ends or
+        /// <paramref name="stop"/> fires, and nothing is being written any more: the caller may then use the writer.
+        /// </summary>
+        public Task AttachAsync(PipeWriter writer, CancellationToken stop)
         {
-            if (reload)
+            var write = false;
+            lock (_gate)
             {
-                Volatile.Write(ref _overflowed, 1);
+                _writer = writer;
+                _stop = stop;
+                if (_closed)
+                {
+                    _ended.TrySetResult();
+                }
+                else if (_queue.Count > 0)
+                {
+                    _writing = write = true; // the replay from the window, and whatever came while the preamble was written
+                }
             }
 
-            _queue.Writer.TryComplete();
+            _stopRegistration = stop.UnsafeRegister(static s => ((Follower)s!).Complete(reload: false), this);
+            if (write)
+            {
+                WriteQueued();
+            }
+
+            return _ended.Task;
+        }
+
+        /// <summary>Queues <paramref name="e"/> and, when nothing is being written, writes it (with anything queued) and
+        /// flushes on the calling thread. An event at or before the follower's revision (it came from a replica ahead of
+        /// this one) is skipped; a keep-alive is skipped while anything is queued or being written (keep-alives never
+        /// fill a queue: a follower is told to reload for events it missed, never for comments); a full queue ends the
+        /// follower with a reload.</summary>
+        public void Offer(FeedEvent e, bool keepAlive = false)
+        {
+            lock (_gate)
+            {
+                if (_closed || (!keepAlive && e.Revision <= _since))
+                {
+                    return;
+                }
+
+                if (keepAlive && (_queue.Count > 0 || _writing))
+                {
+                    return; // the stream is not idle: something is written anyway, so a keep-alive would only take a slot an event needs
+                }
+
+                if (_queue.Count >= _capacity)
+                {
+                    if (!keepAlive)
+                    {
+                        Volatile.Write(ref _overflowed, 1);
+                        CloseLocked();
+                    }
+
+                    return;
+                }
+
+                _queue.Enqueue(e);
+                if (_writing || _writer is null)
+                {
+                    return; // the writer in progress (or the endpoint's attach) writes it
+                }
+
+                _writing = true;
+            }
+
+            WriteQueued();
+        }
+
+        /// <summary>Ends the follower: with <paramref name="reload"/>, it is told to reload the catalog.</summary>
+        public void Complete(bool reload)
+        {
+            lock (_gate)
+            {
+                if (reload)
+                {
+                    Volatile.Write(ref _overflowed, 1);
+                }
+
+                CloseLocked();
+            }
         }
 
         public void Dispose()
         {
-            _queue.Writer.TryComplete();
+            _stopRegistration.Dispose();
+            Complete(reload: false);
             _feed.Remove(this);
+        }
+
+        private void CloseLocked()
+        {
+            _closed = true;
+            _queue.Clear();
+            if (!_writing)
+            {
+                _ended.TrySetResult();
+            }
+        }
+
+        /// <summary>Writes every queued event, flushes once, and repeats while more came; the caller set <c>_writing</c>.
+        /// A flush that cannot complete at once (the connection is slow to drain) continues on its completion.</summary>
+        private void WriteQueued()
+        {
+            try
+            {
+                while (true)
+                {
+                    var writer = _writer!;
+                    lock (_gate)
+                    {
+                        if (_closed || _queue.Count == 0)
+                        {
+                            StopWritingLocked();
+                            return;
+                        }
+
+                        while (_queue.TryDequeue(out var e))
+                        {
+                            writer.Write(e.Bytes.Span);
+                        }
+                    }
+
+                    var flush = writer.FlushAsync(_stop);
+                    if (!flush.IsCompleted)
+                    {
+                        _ = ContinueAfterFlushAsync(flush);
+                        return;
+                    }
+
+                    if (!Flushed(flush.Result))
+                    {
+                        return;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException)
+            {
+                Fail(ex);
+            }
+        }
+
+        private async Task ContinueAfterFlushAsync(ValueTask<FlushResult> pending)
+        {
+            try
+            {
+                if (!Flushed(await pending.ConfigureAwait(false)))
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException)
+            {
+                Fail(ex);
+                return;
+            }
+
+            WriteQueued();
+        }
+
+        /// <summary>False (and the follower ended) when the connection is gone.</summary>
+        private bool Flushed(FlushResult result)
+        {
+            if (!result.IsCompleted && !result.IsCanceled)
+            {
+                return true;
+            }
+
+            lock (_gate)
+            {
+                _closed = true;
+                _queue.Clear();
+                StopWritingLocked();
+            }
+
+            return false;
+        }
+
+        private void StopWritingLocked()
+        {
+            _writing = false;
+            if (_closed)
+            {
+                _ended.TrySetResult();
+            }
+        }
+
+        /// <summary>The connection failed under a write: the follower ends, and the endpoint's await sees why (a
+        /// cancellation because the client left is an ordinary end).</summary>
+        private void Fail(Exception ex)
+        {
+            lock (_gate)
+            {
+                _closed = true;
+                _writing = false;
+                _queue.Clear();
+                if (ex is OperationCanceledException)
+                {
+                    _ended.TrySetResult();
+                }
+                else
+                {
+                    _ended.TrySetException(ex);
+                }
+            }
         }
     }
 }

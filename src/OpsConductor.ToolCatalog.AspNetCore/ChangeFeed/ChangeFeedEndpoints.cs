@@ -215,9 +215,9 @@ internal static class ChangeFeedEndpoints
     }
 
     /// <summary>
-    /// The stream of one follower: a comment with the server's revision, then its queued events as they come (several
-    /// written before one flush), until the client leaves, the server stops, or the follower fell too far behind
-    /// (then <c>event: reload</c>).
+    /// The stream of one follower: a comment with the server's revision, then its queued events as they come (written
+    /// by the feed into the response's <c>BodyWriter</c>, several before one flush), until the client leaves, the server
+    /// stops, or the follower fell too far behind (then <c>event: reload</c>).
     /// </summary>
     private sealed class ChangeStreamResult(CatalogChangeFeed.Follower follower, long serverRevision) : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
     {
@@ -240,22 +240,11 @@ internal static class ChangeFeedEndpoints
                 try
                 {
                     await body.WriteAsync(System.Text.Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"retry: 1000\n: server revision {serverRevision}\n\n")), stop).ConfigureAwait(false);
-                    var events = follower.Events;
-                    while (await events.WaitToReadAsync(stop).ConfigureAwait(false))
-                    {
-                        while (events.TryRead(out var e))
-                        {
-                            body.Write(e.Bytes.Span);
-                        }
 
-                        var flushed = await body.FlushAsync(stop).ConfigureAwait(false);
-                        if (flushed.IsCanceled || flushed.IsCompleted)
-                        {
-                            return;
-                        }
-                    }
-
-                    if (follower.MustReload)
+                    // From here the feed writes the shared event bytes into this response's writer itself (several queued
+                    // ones before one flush), on the thread that offers them; this request only waits for the end.
+                    await follower.AttachAsync(body, stop).ConfigureAwait(false);
+                    if (follower.MustReload && !stop.IsCancellationRequested)
                     {
                         await body.WriteAsync(ReloadEvent, stop).ConfigureAwait(false);
                     }

@@ -1,8 +1,10 @@
 using System.IO.Compression;
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OpsConductor.ToolCatalog.AspNetCore;
@@ -164,8 +166,8 @@ public sealed class ChangeFeedEndpointTests
 
         var written = await _host.Store.CreateAsync(GeneratedTools.Create(1, prefix: "feed-shared"));
         await _host.Catalog.WaitForRevisionAsync(written.Revision);
-        var a = await NextEventAsync(one);
-        var b = await NextEventAsync(two);
+        var a = NextEvent(one);
+        var b = NextEvent(two);
 
         Assert.That(MemoryMarshal.TryGetArray(a.Bytes, out var left) && MemoryMarshal.TryGetArray(b.Bytes, out var right) && ReferenceEquals(left.Array, right.Array), Is.True);
     }
@@ -183,7 +185,7 @@ public sealed class ChangeFeedEndpointTests
         await _host.Catalog.WaitForRevisionAsync(next.Revision);
 
         Assert.That(caughtUp.Revision, Is.EqualTo(ahead));
-        Assert.That((await NextEventAsync(follower)).Revision, Is.EqualTo(next.Revision));
+        Assert.That(NextEvent(follower).Revision, Is.EqualTo(next.Revision));
     }
 
     [Test]
@@ -197,8 +199,9 @@ public sealed class ChangeFeedEndpointTests
         }
 
         var written = await _host.Store.CreateAsync(GeneratedTools.Create(1, prefix: "feed-idle"));
+        await _host.Catalog.WaitForRevisionAsync(written.Revision);
 
-        Assert.That((await NextEventAsync(idle)).Revision, Is.EqualTo(written.Revision));
+        Assert.That(NextEvent(idle).Revision, Is.EqualTo(written.Revision));
         Assert.That(idle.MustReload, Is.False);
     }
 
@@ -249,6 +252,72 @@ public sealed class ChangeFeedEndpointTests
         }
 
         Assert.That(slow.MustReload, Is.True);
+    }
+
+    [Test]
+    public async Task Several_queued_events_are_written_to_the_response_in_revision_order_before_one_flush()
+    {
+        using var feed = QuietFeed();
+        var since = _host.Catalog.Revision;
+        var revisions = new List<long>();
+        for (var i = 1; i <= 3; i++)
+        {
+            var written = await _host.Store.CreateAsync(GeneratedTools.Create(i, prefix: "feed-batch"));
+            await _host.Catalog.WaitForRevisionAsync(written.Revision);
+            revisions.Add(written.Revision);
+        }
+
+        using var follower = feed.Subscribe(since)!; // the three wait in its queue, as while a new stream writes its preamble
+        var pipe = new Pipe();
+        var writer = new CountingWriter(pipe.Writer);
+        _ = follower.AttachAsync(writer, CancellationToken.None);
+        await ReadAvailableAsync(pipe.Reader);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(writer.Flushes, Is.Not.Empty);
+            Assert.That(Ids(writer.Flushes[0]), Is.EqualTo(revisions), "all three, in order, in the first flush");
+            Assert.That(follower.Queued.Where(static e => e.Revision > 0), Is.Empty);
+        });
+        await pipe.Reader.CompleteAsync();
+    }
+
+    [Test]
+    public async Task While_a_flush_waits_for_a_slow_connection_changes_queue_keep_alives_do_not_and_the_queue_goes_out_in_order_when_it_drains()
+    {
+        using var feed = QuietFeed();
+        using var follower = feed.Subscribe(_host.Catalog.Revision)!;
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1, resumeWriterThreshold: 1)); // every flush waits for the reader
+        var ended = follower.AttachAsync(pipe.Writer, CancellationToken.None);
+
+        var first = await _host.Store.CreateAsync(GeneratedTools.Create(1, prefix: "feed-drain"));
+        await _host.Catalog.WaitForRevisionAsync(first.Revision); // written, its flush waiting
+        for (var i = 0; i < 5; i++)
+        {
+            feed.SendKeepAlive();
+        }
+
+        var second = await _host.Store.CreateAsync(GeneratedTools.Create(2, prefix: "feed-drain"));
+        await _host.Catalog.WaitForRevisionAsync(second.Revision);
+        var third = await _host.Store.CreateAsync(GeneratedTools.Create(3, prefix: "feed-drain"));
+        await _host.Catalog.WaitForRevisionAsync(third.Revision);
+        var queued = follower.Queued;
+
+        var text = await ReadAvailableAsync(pipe.Reader);
+        while (Ids(text).LastOrDefault() < third.Revision)
+        {
+            text += await ReadAvailableAsync(pipe.Reader);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(queued.Select(static e => e.Revision), Is.EqualTo(new[] { second.Revision, third.Revision }), "only changes wait in the queue");
+            Assert.That(Ids(text), Is.EqualTo(new[] { first.Revision, second.Revision, third.Revision }));
+            Assert.That(text, Does.Not.Contain("keep-alive"));
+            Assert.That(follower.MustReload, Is.False);
+        });
+        await pipe.Reader.CompleteAsync();
+        await ended.WaitAsync(Patience); // the connection gone, the follower ends
     }
 
     [Test]
@@ -315,16 +384,82 @@ public sealed class ChangeFeedEndpointTests
         return next;
     }
 
-    private static async Task<CatalogChangeFeed.FeedEvent> NextEventAsync(CatalogChangeFeed.Follower follower)
+    /// <summary>The first change queued for a follower no response drains (the runtime raises <c>Changed</c>, so the feed
+    /// offers, before <c>WaitForRevisionAsync</c> returns).</summary>
+    private static CatalogChangeFeed.FeedEvent NextEvent(CatalogChangeFeed.Follower follower)
+    {
+        var changes = follower.Queued.Where(static e => e.Revision > 0).ToArray(); // not the keep-alives
+        Assert.That(changes, Is.Not.Empty, "nothing was queued for the follower");
+        return changes[0];
+    }
+
+    /// <summary>A feed of its own on the host's catalog whose keep-alives come only when the test sends them.</summary>
+    private CatalogChangeFeed QuietFeed() =>
+        new(_host.Catalog, Microsoft.Extensions.Options.Options.Create(new ToolCatalogServerOptions
+        {
+            ChangeFeedWindow = 5,
+            ChangeFeedFollowerQueue = 3,
+            ChangeFeedKeepAliveInterval = TimeSpan.FromHours(1),
+        }));
+
+    private static async Task<string> ReadAvailableAsync(PipeReader reader)
     {
         using var cancel = new CancellationTokenSource(Patience);
-        while (true)
+        var result = await reader.ReadAsync(cancel.Token);
+        var text = Encoding.UTF8.GetString(result.Buffer);
+        reader.AdvanceTo(result.Buffer.End);
+        return text;
+    }
+
+    private static long[] Ids(string stream) =>
+        [.. stream.Split('\n').Where(static l => l.StartsWith("id: ", StringComparison.Ordinal)).Select(static l => long.Parse(l[4..], System.Globalization.CultureInfo.InvariantCulture))];
+
+    /// <summary>A response writer that keeps the text of each flush (what was written since the one before).</summary>
+    private sealed class CountingWriter(PipeWriter inner) : PipeWriter
+    {
+        private readonly Lock _gate = new();
+        private readonly List<string> _flushes = [];
+        private readonly StringBuilder _pending = new();
+        private Memory<byte> _last;
+
+        public string[] Flushes
         {
-            var e = await follower.Events.ReadAsync(cancel.Token);
-            if (e.Revision > 0)
+            get
             {
-                return e; // not a keep-alive
+                lock (_gate)
+                {
+                    return [.. _flushes];
+                }
             }
+        }
+
+        public override void Advance(int bytes)
+        {
+            lock (_gate)
+            {
+                _pending.Append(Encoding.UTF8.GetString(_last.Span[..bytes]));
+            }
+
+            inner.Advance(bytes);
+        }
+
+        public override Memory<byte> GetMemory(int sizeHint = 0) => _last = inner.GetMemory(sizeHint);
+
+        public override Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+
+        public override void CancelPendingFlush() => inner.CancelPendingFlush();
+
+        public override void Complete(Exception? exception = null) => inner.Complete(exception);
+
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+        {
+            lock (_gate)
+            {
+                _flushes.Add(_pending.ToString());
+                _pending.Clear();
+            }
+
+            return inner.FlushAsync(cancellationToken);
         }
     }
 
