@@ -177,9 +177,10 @@ internal sealed class CatalogServerClient : IDisposable
             var i = 0;
             foreach (var tool in tools.EnumerateArray())
             {
-                var name = tool.TryGetProperty("name", out var n) ? n.GetString() : null;
-                var secrets = name is not null && sealedSecrets is { } map && map.TryGetProperty(name, out var list) ? list : (JsonElement?)null;
-                definitions[i++] = ReadTool(server, tool, null, revision, secrets);
+                var read = ReadTool(server, tool, null, revision, null);
+                definitions[i++] = sealedSecrets is { } map && map.TryGetProperty(read.Name, out var secrets)
+                    ? FollowerDocuments.RestoreSealedSecrets(read, secrets)
+                    : read;
             }
 
             var experiments = FollowerDocuments.ReadExperiments(root, (d, secrets) => ReadTool(server, d, null, revision, secrets));
