@@ -11,6 +11,7 @@ using BenchmarkDotNet.Running;
 // The decision log's cost on selection (off, 1 %, 100 %) and replay throughput (issue 15): ... -- decisions [--calls 200000] [--block 5000] [--rounds 3]
 // Selection with experiments running, interleaved (decision 1602): ... -- experiment-selection [--calls 20000] [--rounds 31]
 // What the query costs: selection with and without a query, query-only, snapshot build with the index, apply with the index (issue 18): ... -- query-selection [--calls 20000] [--rounds 21] [--build-rounds 7] [--tools 10000] [--apply-calls 5]
+// Where a snapshot's memory goes, part by part (issue 20, docs/scaling.md): ... -- snapshot-memory [--tools 5000]
 // Hot reload across processes and after a killed listener: ... -- propagation [--changes 1000] | staleness [--rounds 20]
 switch (args.FirstOrDefault())
 {
@@ -36,6 +37,8 @@ switch (args.FirstOrDefault())
         return await OpsConductor.ToolCatalog.Benchmarks.Runtime.PropagationMeasurement.RunAsync(args[1..]);
     case "propagation-child":
         return await OpsConductor.ToolCatalog.Benchmarks.Runtime.PropagationMeasurement.ChildAsync();
+    case "snapshot-memory":
+        return OpsConductor.ToolCatalog.Benchmarks.Runtime.SnapshotMemoryMeasurement.Run(args[1..]);
     case "staleness":
         return await OpsConductor.ToolCatalog.Benchmarks.Runtime.PropagationMeasurement.StalenessAsync(args[1..]);
 }

@@ -51,6 +51,8 @@ public sealed class FollowerSnapshotParityTests
         var followed = await follower.WaitForRevisionAsync(revision).WaitAsync(Patience);
 
         Assert.That(followed.Experiments.Select(static e => e.Name), Is.EqualTo(new[] { "faster-fgrep" }));
+        Assert.That(followed.FindTool("fgrep")!.Definition.Platform, Is.SameAs(followed.Experiments[0].VersionA.Definition.Platform),
+            "one catalog load shares equal texts between documents (docs/scaling.md)");
         AssertSameSelections(host.Catalog.Current, followed, expectBothArms: true);
     }
 

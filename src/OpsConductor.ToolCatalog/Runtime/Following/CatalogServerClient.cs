@@ -172,6 +172,9 @@ internal sealed class CatalogServerClient : IDisposable
         {
             var revision = root.GetProperty("revision").GetInt64();
             var tools = root.GetProperty("tools");
+            // One pool of short texts for the whole load: the tools' repeated types, names and phrases become one
+            // string each in the snapshot (docs/scaling.md, "Where a follower's memory goes").
+            _reader.ScalarPool = new Dictionary<string, string>(StringComparer.Ordinal);
             var sealedSecrets = root.TryGetProperty(FollowerDocuments.SealedSecretsProperty, out var s) ? s : (JsonElement?)null;
             var definitions = new ToolDefinition[tools.GetArrayLength()];
             var i = 0;
@@ -189,6 +192,10 @@ internal sealed class CatalogServerClient : IDisposable
         catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
         {
             throw new CatalogServerException(server, null, $"GET /api/v1/catalog answered JSON that is not a catalog ({e.Message}); expected revision and tools.");
+        }
+        finally
+        {
+            _reader.ScalarPool = null;
         }
     }
 
