@@ -44,14 +44,14 @@ internal static class ChangeFeedEndpoints
     {
         api.MapGet("/catalog", GetCatalog)
             .WithName("GetCatalog")
-            .WithSummary("The whole catalog at one revision: every tool's current document (state included; secrets masked) and the revision, compressed (br, gzip) when asked, with a strong ETag on the revision; If-None-Match gives 304. A follower's first load and resync.")
+            .WithSummary("The whole catalog at one revision: every tool's current document (state included; secrets masked, with their sealed envelopes beside for the principals in SealedSecretReaders), the running experiments and the revision, compressed (br, gzip) when asked, with a strong ETag on the revision; If-None-Match gives 304. A follower's first load and resync.")
             .Produces<JsonElement>(StatusCodes.Status200OK, "application/json")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         api.MapGet("/changes", GetChanges)
             .WithName("FollowChanges")
-            .WithSummary("The catalog's changes after 'since' (or Last-Event-ID) as Server-Sent Events: 'change' events (id = revision; data = revision, previous_revision and each changed tool's kind and document), keep-alive comments, and 'reload' when the follower must load GET /catalog again. 410 when 'since' has left the change window.")
+            .WithSummary("The catalog's changes after 'since' (or Last-Event-ID) as Server-Sent Events: 'change' events (id = revision; data = revision, previous_revision, each changed tool's kind and document, and the running experiments), keep-alive comments, and 'reload' when the follower must load GET /catalog again. 410 when 'since' has left the change window.")
             .Produces(StatusCodes.Status200OK, contentType: EventStream)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status410Gone)

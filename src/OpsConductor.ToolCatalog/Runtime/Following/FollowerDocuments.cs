@@ -20,8 +20,10 @@ namespace OpsConductor.ToolCatalog.Runtime;
 /// allows (<c>ToolCatalogServerOptions.SealedSecretReaders</c>). Never plaintext: opening one takes the key ring, as for
 /// a runtime that reads PostgreSQL (decision 2102).</item>
 /// </list>
+/// The writing side is public for the management server (<c>OpsConductor.ToolCatalog.AspNetCore</c>), which renders these
+/// parts; a host has no use for it.
 /// </summary>
-internal static class FollowerDocuments
+public static class FollowerDocuments
 {
     /// <summary>The property of the running experiments.</summary>
     public const string ExperimentsProperty = "experiments";
@@ -30,6 +32,8 @@ internal static class FollowerDocuments
     public const string SealedSecretsProperty = "sealed_secrets";
 
     /// <summary>Whether <paramref name="tool"/> holds a sealed secret (so the sealed rendering differs from the masked one).</summary>
+    /// <param name="tool">The tool.</param>
+    /// <returns>Whether it holds one.</returns>
     public static bool HasSealedSecrets(ToolDefinition tool)
     {
         var any = false;
@@ -42,8 +46,11 @@ internal static class FollowerDocuments
     }
 
     /// <summary>Whether any arm of <paramref name="experiments"/> holds a sealed secret.</summary>
+    /// <param name="experiments">The running experiments.</param>
+    /// <returns>Whether one does.</returns>
     public static bool HasSealedSecrets(IReadOnlyList<RunningExperiment> experiments)
     {
+        ArgumentNullException.ThrowIfNull(experiments);
         foreach (var experiment in experiments)
         {
             if (HasSealedSecrets(experiment.VersionA.Definition) || HasSealedSecrets(experiment.VersionB.Definition))
@@ -56,8 +63,11 @@ internal static class FollowerDocuments
     }
 
     /// <summary>Writes <c>"sealed_secrets":[…]</c> for <paramref name="tool"/> when it holds a sealed secret; nothing otherwise.</summary>
+    /// <param name="writer">The writer, inside an object.</param>
+    /// <param name="tool">The tool.</param>
     public static void WriteSealedSecrets(Utf8JsonWriter writer, ToolDefinition tool)
     {
+        ArgumentNullException.ThrowIfNull(writer);
         if (!HasSealedSecrets(tool))
         {
             return;
@@ -68,8 +78,11 @@ internal static class FollowerDocuments
     }
 
     /// <summary>Writes the list of <paramref name="tool"/>'s secrets as envelopes (a secret not sealed is written as <c>null</c>).</summary>
+    /// <param name="writer">The writer, where a value goes.</param>
+    /// <param name="tool">The tool.</param>
     public static void WriteSecretList(Utf8JsonWriter writer, ToolDefinition tool)
     {
+        ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartArray();
         foreach (var (path, secret) in ToolSecrets.Find(tool))
         {
@@ -105,6 +118,9 @@ internal static class FollowerDocuments
         Utf8JsonWriter writer, IReadOnlyList<RunningExperiment> current, IReadOnlyList<RunningExperiment>? previous,
         Func<ToolDefinition, byte[]> document, bool sealedSecrets)
     {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(document);
         writer.WriteStartArray(ExperimentsProperty);
         foreach (var experiment in current)
         {
@@ -170,7 +186,7 @@ internal static class FollowerDocuments
     /// <exception cref="KeyNotFoundException">A required field is missing.</exception>
     /// <exception cref="InvalidOperationException">A field has the wrong JSON type.</exception>
     /// <exception cref="FormatException">A field is not in its format.</exception>
-    public static RunningExperimentSet? ReadExperiments(JsonElement parent, Func<JsonElement, JsonElement?, ToolDefinition> readTool)
+    internal static RunningExperimentSet? ReadExperiments(JsonElement parent, Func<JsonElement, JsonElement?, ToolDefinition> readTool)
     {
         if (!parent.TryGetProperty(ExperimentsProperty, out var list))
         {
@@ -236,7 +252,7 @@ internal static class FollowerDocuments
     /// <paramref name="secrets"/>, matched in document order and checked by path.
     /// </summary>
     /// <exception cref="FormatException">The list does not match the document's secrets (count, path, or fields).</exception>
-    public static ToolDefinition RestoreSealedSecrets(ToolDefinition tool, JsonElement secrets)
+    internal static ToolDefinition RestoreSealedSecrets(ToolDefinition tool, JsonElement secrets)
     {
         var entries = secrets.EnumerateArray().ToList();
         var index = 0;
