@@ -12,6 +12,7 @@ using BenchmarkDotNet.Running;
 // Selection with experiments running, interleaved (decision 1602): ... -- experiment-selection [--calls 20000] [--rounds 31]
 // What the query costs: selection with and without a query, query-only, snapshot build with the index, apply with the index (issue 18): ... -- query-selection [--calls 20000] [--rounds 21] [--build-rounds 7] [--tools 10000] [--apply-calls 5]
 // Many tenants in one process: memory per view, lookup and selection on views vs a one-tenant runtime, a global change reaching every view (issue 19): ... -- tenancy [--tenants 1000] [--own 20] [--global 200] [--calls 2000] [--rounds 21] [--changes 20]
+// Where a snapshot's memory goes, part by part (issue 20, docs/scaling.md): ... -- snapshot-memory [--tools 5000]
 // Hot reload across processes and after a killed listener: ... -- propagation [--changes 1000] | staleness [--rounds 20]
 switch (args.FirstOrDefault())
 {
@@ -39,6 +40,8 @@ switch (args.FirstOrDefault())
         return await OpsConductor.ToolCatalog.Benchmarks.Runtime.PropagationMeasurement.RunAsync(args[1..]);
     case "propagation-child":
         return await OpsConductor.ToolCatalog.Benchmarks.Runtime.PropagationMeasurement.ChildAsync();
+    case "snapshot-memory":
+        return OpsConductor.ToolCatalog.Benchmarks.Runtime.SnapshotMemoryMeasurement.Run(args[1..]);
     case "staleness":
         return await OpsConductor.ToolCatalog.Benchmarks.Runtime.PropagationMeasurement.StalenessAsync(args[1..]);
 }

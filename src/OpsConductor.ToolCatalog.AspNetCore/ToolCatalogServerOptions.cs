@@ -50,4 +50,14 @@ public sealed class ToolCatalogServerOptions
 
     /// <summary>How often the change feed sends a keep-alive comment to every follower (15 s), so proxies keep idle streams open and followers notice a dead server.</summary>
     public TimeSpan ChangeFeedKeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    // ---- What followers receive (fix/catdoc) ----
+
+    /// <summary>
+    /// The principals (an API key is <c>key:NAME</c>) whose <c>GET /api/v1/catalog</c> and <c>GET /api/v1/changes</c>
+    /// carry each secret's sealed envelope beside the masked document, so a follower holds secrets as a runtime reading
+    /// PostgreSQL does (and opens them with the same key ring). Empty by default: every follower gets masks. Plaintext is
+    /// never sent this way.
+    /// </summary>
+    public IList<string> SealedSecretReaders { get; } = [];
 }

@@ -72,7 +72,9 @@ internal sealed class CatalogChangeFeed : IDisposable
     /// A follower ahead of this server (another replica answered it before) gets the events after its revision as this
     /// server reaches them.
     /// </summary>
-    public Follower? Subscribe(long since)
+    /// <param name="since">The revision the follower holds.</param>
+    /// <param name="sealedSecrets">Whether the follower is sent the events' sealed secrets (<see cref="FollowerSecrets"/>).</param>
+    public Follower? Subscribe(long since, bool sealedSecrets = false)
     {
         lock (_lock)
         {
@@ -87,7 +89,7 @@ internal sealed class CatalogChangeFeed : IDisposable
                 first++;
             }
 
-            var follower = new Follower(this, Math.Max(1, _options.ChangeFeedFollowerQueue) + (_ringCount - first), since);
+            var follower = new Follower(this, Math.Max(1, _options.ChangeFeedFollowerQueue) + (_ringCount - first), since) { SealedSecrets = sealedSecrets };
             for (var i = first; i < _ringCount; i++)
             {
                 follower.Offer(_ring[(_ringStart + i) % _ring.Length]);
@@ -156,7 +158,8 @@ internal sealed class CatalogChangeFeed : IDisposable
                 return; // a reload of one tool at the same revision: the next catch-up's event carries it if it changed
             }
 
-            var feedEvent = new FeedEvent(next.Revision, _lastRevision, Render(_lastRevision, next.Revision, e.Changes));
+            var feedEvent = new FeedEvent(next.Revision, _lastRevision, Render(_lastRevision, next.Revision, e.Changes, next.Experiments, e.Previous.Experiments),
+                FollowerSecrets.AnySealed(e.Changes, next.Experiments) ? Render(_lastRevision, next.Revision, e.Changes, next.Experiments, e.Previous.Experiments, sealedSecrets: true) : default);
             _lastRevision = next.Revision;
             if (_ringCount == _ring.Length)
             {
@@ -178,7 +181,12 @@ internal sealed class CatalogChangeFeed : IDisposable
     /// The event's bytes: <c>id: 43</c>, <c>event: change</c>, and one <c>data:</c> line of JSON
     /// <c>{"revision":43,"previous_revision":42,"changes":[{"tool":…,"kind":…,"document":{…}|null}]}</c>.
     /// </summary>
-    internal static byte[] Render(long previous, long revision, IReadOnlyList<CatalogToolChange> changes)
+    /// <remarks>The event also carries the running experiments at its revision (<see cref="FollowerDocuments"/>; arm
+    /// documents only for experiments <paramref name="previousExperiments"/> does not hold), and with
+    /// <paramref name="sealedSecrets"/> each document's sealed secrets.</remarks>
+    internal static byte[] Render(
+        long previous, long revision, IReadOnlyList<CatalogToolChange> changes,
+        IReadOnlyList<RunningExperiment>? experiments = null, IReadOnlyList<RunningExperiment>? previousExperiments = null, bool sealedSecrets = false)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         buffer.Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"id: {revision}\nevent: change\ndata: ")));
@@ -197,6 +205,10 @@ internal sealed class CatalogChangeFeed : IDisposable
                 if (change.Current is { } tool)
                 {
                     writer.WriteRawValue(ToolRepresentation.Utf8(tool.Definition), skipInputValidation: true);
+                    if (sealedSecrets)
+                    {
+                        FollowerDocuments.WriteSealedSecrets(writer, tool.Definition);
+                    }
                 }
                 else
                 {
@@ -207,6 +219,7 @@ internal sealed class CatalogChangeFeed : IDisposable
             }
 
             writer.WriteEndArray();
+            FollowerDocuments.WriteExperiments(writer, experiments ?? [], previousExperiments, ToolRepresentation.Utf8, sealedSecrets);
             writer.WriteEndObject();
         }
 
@@ -214,8 +227,13 @@ internal sealed class CatalogChangeFeed : IDisposable
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>One event as sent: its revision, the revision it follows, and its bytes (shared by every follower).</summary>
-    internal readonly record struct FeedEvent(long Revision, long Previous, ReadOnlyMemory<byte> Bytes);
+    /// <summary>One event as sent: its revision, the revision it follows, and its bytes (shared by every follower), and
+    /// when a document in it holds secrets, its bytes with the sealed secrets (for the followers allowed them).</summary>
+    internal readonly record struct FeedEvent(long Revision, long Previous, ReadOnlyMemory<byte> Bytes, ReadOnlyMemory<byte> SealedBytes = default)
+    {
+        /// <summary>The bytes a follower gets.</summary>
+        public ReadOnlyMemory<byte> BytesFor(bool sealedSecrets) => sealedSecrets && !SealedBytes.IsEmpty ? SealedBytes : Bytes;
+    }
 
     /// <summary>
     /// One connected follower: a bounded FIFO of shared events, written straight into its response's
@@ -244,6 +262,9 @@ internal sealed class CatalogChangeFeed : IDisposable
             _capacity = capacity;
             _since = since;
         }
+
+        /// <summary>Whether the follower is sent sealed secrets (<see cref="FeedEvent.BytesFor"/>).</summary>
+        public bool SealedSecrets { get; init; }
 
         /// <summary>True when the follower fell behind by more than its queue: it must reload the catalog.</summary>
         public bool MustReload => Volatile.Read(ref _overflowed) != 0;
@@ -384,7 +405,7 @@ internal sealed class CatalogChangeFeed : IDisposable
 
                         while (_queue.TryDequeue(out var e))
                         {
-                            writer.Write(e.Bytes.Span);
+                            writer.Write(e.BytesFor(SealedSecrets).Span);
                         }
                     }
 

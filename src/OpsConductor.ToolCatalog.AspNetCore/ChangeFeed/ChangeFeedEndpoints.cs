@@ -26,7 +26,7 @@ internal static class ChangeFeedEndpoints
     /// <summary>The media type of the change feed.</summary>
     public const string EventStream = "text/event-stream";
 
-    private static readonly ConditionalWeakTable<CatalogSnapshot, CatalogBody> Bodies = [];
+    private static readonly ConditionalWeakTable<CatalogSnapshot, CatalogBodies> Bodies = [];
     private static readonly ReadOnlyMemory<byte> ReloadEvent = "event: reload\ndata: {\"reason\":\"behind\"}\n\n"u8.ToArray();
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.Default };
 
@@ -44,21 +44,21 @@ internal static class ChangeFeedEndpoints
     {
         api.MapGet("/catalog", GetCatalog)
             .WithName("GetCatalog")
-            .WithSummary("The whole catalog at one revision: every tool's current document (state included; secrets masked) and the revision, compressed (br, gzip) when asked, with a strong ETag on the revision; If-None-Match gives 304. A follower's first load and resync.")
+            .WithSummary("The whole catalog at one revision: every tool's current document (state included; secrets masked, with their sealed envelopes beside for the principals in SealedSecretReaders), the running experiments and the revision, compressed (br, gzip) when asked, with a strong ETag on the revision; If-None-Match gives 304. A follower's first load and resync.")
             .Produces<JsonElement>(StatusCodes.Status200OK, "application/json")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         api.MapGet("/changes", GetChanges)
             .WithName("FollowChanges")
-            .WithSummary("The catalog's changes after 'since' (or Last-Event-ID) as Server-Sent Events: 'change' events (id = revision; data = revision, previous_revision and each changed tool's kind and document), keep-alive comments, and 'reload' when the follower must load GET /catalog again. 410 when 'since' has left the change window.")
+            .WithSummary("The catalog's changes after 'since' (or Last-Event-ID) as Server-Sent Events: 'change' events (id = revision; data = revision, previous_revision, each changed tool's kind and document, and the running experiments), keep-alive comments, and 'reload' when the follower must load GET /catalog again. 410 when 'since' has left the change window.")
             .Produces(StatusCodes.Status200OK, contentType: EventStream)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status410Gone)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static IResult GetCatalog(HttpContext context, IToolCatalog catalog)
+    private static IResult GetCatalog(HttpContext context, IToolCatalog catalog, Microsoft.Extensions.Options.IOptions<ToolCatalogServerOptions> options)
     {
         var snapshot = catalog.Current;
         if (snapshot.Source != CatalogSource.Database)
@@ -73,11 +73,13 @@ internal static class ChangeFeedEndpoints
             return new CatalogResult(null, tag, encoding);
         }
 
-        var body = Bodies.GetValue(snapshot, static s => new CatalogBody(RenderCatalog(s)));
-        return new CatalogResult(body.For(encoding), tag, encoding);
+        var bodies = Bodies.GetValue(snapshot, static s => new CatalogBodies(s));
+        var sealedSecrets = FollowerSecrets.MayRead(context.User, options.Value);
+        var body = sealedSecrets ? bodies.Sealed : bodies.Masked;
+        return new CatalogResult(body.For(encoding), tag, encoding, privateBody: sealedSecrets);
     }
 
-    private static IResult GetChanges(HttpContext context, CatalogChangeFeed feed, IToolCatalog catalog, string? since)
+    private static IResult GetChanges(HttpContext context, CatalogChangeFeed feed, IToolCatalog catalog, Microsoft.Extensions.Options.IOptions<ToolCatalogServerOptions> options, string? since)
     {
         var lastEventId = context.Request.Headers["Last-Event-ID"].ToString();
         var (text, field) = !string.IsNullOrEmpty(lastEventId) ? (lastEventId, "Last-Event-ID") : (since, "since");
@@ -96,7 +98,7 @@ internal static class ChangeFeedEndpoints
             return ApiProblems.CatalogNotLoaded(catalog.Current.Source);
         }
 
-        var follower = feed.Subscribe(revision);
+        var follower = feed.Subscribe(revision, FollowerSecrets.MayRead(context.User, options.Value));
         if (follower is null)
         {
             return ApiProblems.ChangeWindowPassed(revision, feed.Floor, catalog.Current.Revision);
@@ -137,8 +139,11 @@ internal static class ChangeFeedEndpoints
         return false;
     }
 
-    /// <summary><c>{"revision":42,"tools":[document, …]}</c>, tools by name.</summary>
-    private static byte[] RenderCatalog(CatalogSnapshot snapshot)
+    /// <summary>
+    /// <c>{"revision":42,"tools":[document, …],"experiments":[…]}</c>, tools by name; with <paramref name="sealedSecrets"/>
+    /// also <c>"sealed_secrets":{"tool":[…]}</c> for the tools that hold secrets (see <see cref="FollowerDocuments"/>).
+    /// </summary>
+    private static byte[] RenderCatalog(CatalogSnapshot snapshot, bool sealedSecrets)
     {
         var buffer = new ArrayBufferWriter<byte>(Math.Max(1024, snapshot.ToolCount * 1024));
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
@@ -152,10 +157,36 @@ internal static class ChangeFeedEndpoints
             }
 
             writer.WriteEndArray();
+            FollowerDocuments.WriteExperiments(writer, snapshot.Experiments, null, ToolRepresentation.Utf8, sealedSecrets);
+            if (sealedSecrets)
+            {
+                writer.WriteStartObject(FollowerDocuments.SealedSecretsProperty);
+                foreach (var tool in Endpoints.ToolReadEndpoints.ByName(snapshot))
+                {
+                    if (FollowerDocuments.HasSealedSecrets(tool.Definition))
+                    {
+                        writer.WritePropertyName(tool.Name);
+                        FollowerDocuments.WriteSecretList(writer, tool.Definition);
+                    }
+                }
+
+                writer.WriteEndObject();
+            }
+
             writer.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>One snapshot's catalog documents: the masked one every viewer gets, and (rendered on first use) the one with sealed secrets.</summary>
+    private sealed class CatalogBodies(CatalogSnapshot snapshot)
+    {
+        private readonly Lazy<CatalogBody> _sealed = new(() => new CatalogBody(RenderCatalog(snapshot, sealedSecrets: true)));
+
+        public CatalogBody Masked { get; } = new(RenderCatalog(snapshot, sealedSecrets: false));
+
+        public CatalogBody Sealed => _sealed.Value;
     }
 
     /// <summary>One snapshot's catalog document, compressed at most once per encoding.</summary>
@@ -184,7 +215,7 @@ internal static class ChangeFeedEndpoints
     }
 
     /// <summary>The catalog's bytes (or 304 when <c>body</c> is null) with its ETag, encoding and <c>Vary</c>.</summary>
-    private sealed class CatalogResult(byte[]? body, string etag, string? encoding) : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
+    private sealed class CatalogResult(byte[]? body, string etag, string? encoding, bool privateBody = false) : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
     {
         public int? StatusCode => body is null ? StatusCodes.Status304NotModified : StatusCodes.Status200OK;
 
@@ -195,7 +226,7 @@ internal static class ChangeFeedEndpoints
             var response = httpContext.Response;
             response.Headers.ETag = etag;
             response.Headers.Vary = HeaderNames.AcceptEncoding;
-            response.Headers.CacheControl = "no-cache";
+            response.Headers.CacheControl = privateBody ? "no-store" : "no-cache"; // sealed secrets are never kept by a cache
             if (body is null)
             {
                 response.StatusCode = StatusCodes.Status304NotModified;

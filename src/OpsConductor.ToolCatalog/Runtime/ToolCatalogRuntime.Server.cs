@@ -1,5 +1,6 @@
 using System.Text;
 using OpsConductor.ToolCatalog.Model;
+using OpsConductor.ToolCatalog.Storage;
 
 namespace OpsConductor.ToolCatalog.Runtime;
 
@@ -223,7 +224,7 @@ public sealed partial class ToolCatalogRuntime
 
             _metrics.Notice("accepted");
             var started = _time.GetTimestamp();
-            if (held.Source != CatalogSource.Database || change.Previous > held.Revision)
+            if (held.Source != CatalogSource.Database || change.Previous > held.Revision || !HoldsArmsOf(held, change.Experiments))
             {
                 ScaleOutLog.FeedGap(_logger, server, change.Revision, change.Previous, held.Revision);
                 await LoadFromServerLockedAsync(client, server, held, CatalogChangeOrigin.Notice, started, stop).ConfigureAwait(false);
@@ -232,7 +233,10 @@ public sealed partial class ToolCatalogRuntime
 
             // The event lists every tool changed after its previous revision (at or before the held one), so applied to
             // the held snapshot it gives the event's revision exactly.
-            var next = held.Apply(change.Changes, change.Revision, _time.GetUtcNow());
+            // The event carries the running experiments at its revision (decision 1602's "whole running set"); an
+            // experiment read exactly as held stays the same object.
+            var experiments = change.Experiments is { } set ? held.ResolveExperiments(set) : null;
+            var next = held.Apply(change.Changes, change.Revision, _time.GetUtcNow(), experiments);
             var applied = new List<CatalogToolChange>(change.Changes.Count);
             foreach (var state in change.Changes)
             {
@@ -321,9 +325,35 @@ public sealed partial class ToolCatalogRuntime
         PublishServerCatalog(held, catalog, origin, started);
     }
 
+    /// <summary>
+    /// Whether <paramref name="held"/> can resolve <paramref name="experiments"/>: every arm version the event does not
+    /// carry is one the snapshot holds compiled (an event leaves out the arms of an experiment the server's previous
+    /// snapshot held; a follower that came to its revision another way may lack them, and then reloads).
+    /// </summary>
+    private static bool HoldsArmsOf(CatalogSnapshot held, RunningExperimentSet? experiments)
+    {
+        if (experiments is null)
+        {
+            return true;
+        }
+
+        var known = held.KnownArmVersionIds();
+        foreach (var row in experiments.Experiments)
+        {
+            if ((!experiments.Versions.ContainsKey(row.VersionAId) && Array.IndexOf(known, row.VersionAId) < 0)
+                || (!experiments.Versions.ContainsKey(row.VersionBId) && Array.IndexOf(known, row.VersionBId) < 0))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private void PublishServerCatalog(CatalogSnapshot held, ServerCatalog catalog, CatalogChangeOrigin origin, long started)
     {
-        var next = held.Rebuild(catalog.Tools, catalog.Revision, CatalogSource.Database, _time.GetUtcNow(), keepFileOrder: false);
+        var experiments = catalog.Experiments is { } set ? held.ResolveExperiments(set) : null;
+        var next = held.Rebuild(catalog.Tools, catalog.Revision, CatalogSource.Database, _time.GetUtcNow(), keepFileOrder: false, experiments);
         List<CatalogToolChange> changes = held.Source == CatalogSource.Database ? ToolChangeDescriber.Diff(held, next, compareContent: false) : [];
         var milliseconds = _time.GetElapsedTime(started).TotalMilliseconds;
         RuntimeLog.FullReload(_logger, CatalogSource.Database, next.ToolCount, next.Revision, changes.Count, origin, milliseconds);

@@ -137,9 +137,16 @@ public sealed class ToolYamlReader
     /// <summary>Whether the file name ends in <c>.yaml</c> or <c>.yml</c> (any case).</summary>
     public static bool IsYamlFile(string path) => YamlFolder.IsYamlName(path);
 
+    /// <summary>
+    /// When set, the short scalar texts of every read share this pool (equal texts across documents become one string:
+    /// a follower sets it for the length of one catalog load); null, each read pools its own. Not thread-safe: set it
+    /// only on a reader used by one thread.
+    /// </summary>
+    internal Dictionary<string, string>? ScalarPool { get; set; }
+
     private ToolDocument Parse(string text, string source)
     {
-        var loaded = YamlDocumentLoader.Load(text, source, Options);
+        var loaded = YamlDocumentLoader.Load(text, source, Options, ScalarPool);
         if (loaded.Failed)
         {
             return new ToolDocument(source, ToolFileShape.Unreadable, [], loaded.Findings, null);

@@ -32,16 +32,28 @@ internal sealed partial class YamlDocumentLoader
     private int _documents;
     private SourceMark _lastMark = new(1, 1);
 
-    private YamlDocumentLoader(YamlReadOptions options, string source)
+    /// <summary>The longest scalar whose text is shared through the pool.</summary>
+    private const int PooledLength = 128;
+
+    private readonly Dictionary<string, string> _pool;
+
+    private YamlDocumentLoader(YamlReadOptions options, string source, Dictionary<string, string>? pool)
     {
         _options = options;
         _source = source;
+        _pool = pool ?? new(StringComparer.Ordinal);
     }
 
     /// <summary>Loads <paramref name="text"/>, which must already have passed the size and character checks.</summary>
-    public static YamlLoadResult Load(string text, string source, YamlReadOptions options)
+    /// <param name="text">The YAML.</param>
+    /// <param name="source">Where it came from (for findings).</param>
+    /// <param name="options">The limits and warnings.</param>
+    /// <param name="pool">Short scalar texts already read, shared so equal texts are one string in memory (a tool's
+    /// nine patterns repeat the same types, names and phrases; a catalog's tools repeat them again); null for a pool
+    /// of this load only.</param>
+    public static YamlLoadResult Load(string text, string source, YamlReadOptions options, Dictionary<string, string>? pool = null)
     {
-        var loader = new YamlDocumentLoader(options, source);
+        var loader = new YamlDocumentLoader(options, source, pool);
         var ok = loader.Run(text);
         return new YamlLoadResult(ok ? loader._root : null, loader._findings);
     }
@@ -161,6 +173,23 @@ internal sealed partial class YamlDocumentLoader
         return Add(node, frame.Start);
     }
 
+    /// <summary><paramref name="text"/>, or the equal string read before in this pool (short texts only).</summary>
+    private string Pooled(string text)
+    {
+        if (text.Length > PooledLength)
+        {
+            return text;
+        }
+
+        if (_pool.TryGetValue(text, out var pooled))
+        {
+            return pooled;
+        }
+
+        _pool[text] = text;
+        return text;
+    }
+
     private bool AddScalar(Scalar scalar)
     {
         var path = CurrentPath();
@@ -189,26 +218,27 @@ internal sealed partial class YamlDocumentLoader
         object? value;
         var tag = scalar.Tag.IsEmpty ? null : scalar.Tag.Value;
         var isSecret = tag == YamlScalar.SecretTag;
+        var text = isSecret ? scalar.Value : Pooled(scalar.Value); // a secret's text is never kept in a shared pool
         if (isSecret)
         {
             // A secret is always text, whatever it looks like (!secret 1234 is the string "1234"); where it may stand
             // is the model reader's rule (free-form data only).
-            (kind, value) = (ScalarKind.String, scalar.Value);
+            (kind, value) = (ScalarKind.String, text);
         }
         else if (tag is null)
         {
-            (kind, value) = style == YamlScalarStyle.Plain ? CoreSchema.ResolvePlain(scalar.Value) : (ScalarKind.String, scalar.Value);
+            (kind, value) = style == YamlScalarStyle.Plain ? CoreSchema.ResolvePlain(text) : (ScalarKind.String, text);
             if (style == YamlScalarStyle.Plain && _options.WarnOnYaml11Differences)
             {
-                WarnYaml11(scalar.Value, kind, value, path);
+                WarnYaml11(text, kind, value, path);
             }
         }
-        else if (!TryResolveTagged(tag, scalar.Value, path, out kind, out value))
+        else if (!TryResolveTagged(tag, text, path, out kind, out value))
         {
             return false;
         }
 
-        var node = YamlScalar.Create(scalar.Value, style, kind, value, _lastMark, isSecret);
+        var node = YamlScalar.Create(text, style, kind, value, _lastMark, isSecret);
         if (!scalar.Anchor.IsEmpty)
         {
             _anchors[scalar.Anchor.Value] = node;

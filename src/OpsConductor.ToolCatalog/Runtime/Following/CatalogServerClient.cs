@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json;
 using OpsConductor.ToolCatalog.Model;
+using OpsConductor.ToolCatalog.Storage;
 using OpsConductor.ToolCatalog.Yaml;
 
 namespace OpsConductor.ToolCatalog.Runtime;
@@ -149,11 +150,13 @@ internal sealed class CatalogServerClient : IDisposable
             foreach (var change in changes.EnumerateArray())
             {
                 var name = change.GetProperty("tool").GetString() ?? throw new KeyNotFoundException("tool");
-                var tool = change.GetProperty("document") is { ValueKind: JsonValueKind.Object } d ? ReadTool(server, d, name, revision) : null;
+                var sealedSecrets = change.TryGetProperty(FollowerDocuments.SealedSecretsProperty, out var s) ? s : (JsonElement?)null;
+                var tool = change.GetProperty("document") is { ValueKind: JsonValueKind.Object } d ? ReadTool(server, d, name, revision, sealedSecrets) : null;
                 states[i++] = new ToolState(name, tool);
             }
 
-            return new ServerChange(revision, previous, states);
+            var experiments = FollowerDocuments.ReadExperiments(root, (d, s) => ReadTool(server, d, null, revision, s));
+            return new ServerChange(revision, previous, states, experiments);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
@@ -169,22 +172,34 @@ internal sealed class CatalogServerClient : IDisposable
         {
             var revision = root.GetProperty("revision").GetInt64();
             var tools = root.GetProperty("tools");
+            // One pool of short texts for the whole load: the tools' repeated types, names and phrases become one
+            // string each in the snapshot (docs/scaling.md, "Where a follower's memory goes").
+            _reader.ScalarPool = new Dictionary<string, string>(StringComparer.Ordinal);
+            var sealedSecrets = root.TryGetProperty(FollowerDocuments.SealedSecretsProperty, out var s) ? s : (JsonElement?)null;
             var definitions = new ToolDefinition[tools.GetArrayLength()];
             var i = 0;
             foreach (var tool in tools.EnumerateArray())
             {
-                definitions[i++] = ReadTool(server, tool, null, revision);
+                var read = ReadTool(server, tool, null, revision, null);
+                definitions[i++] = sealedSecrets is { } map && map.TryGetProperty(read.Name, out var secrets)
+                    ? FollowerDocuments.RestoreSealedSecrets(read, secrets)
+                    : read;
             }
 
-            return new ServerCatalog(revision, definitions);
+            var experiments = FollowerDocuments.ReadExperiments(root, (d, secrets) => ReadTool(server, d, null, revision, secrets));
+            return new ServerCatalog(revision, definitions, experiments);
         }
         catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
         {
             throw new CatalogServerException(server, null, $"GET /api/v1/catalog answered JSON that is not a catalog ({e.Message}); expected revision and tools.");
         }
+        finally
+        {
+            _reader.ScalarPool = null;
+        }
     }
 
-    private ToolDefinition ReadTool(Uri server, JsonElement document, string? expectedName, long revision)
+    private ToolDefinition ReadTool(Uri server, JsonElement document, string? expectedName, long revision, JsonElement? sealedSecrets)
     {
         var source = string.Create(CultureInfo.InvariantCulture, $"{server}api/v1 (revision {revision})");
         var read = _reader.Read(document.GetRawText(), source);
@@ -200,7 +215,7 @@ internal sealed class CatalogServerClient : IDisposable
             throw new CatalogServerException(server, null, $"A change event names tool '{expectedName}' but carries the document of '{tool.Name}' (revision {revision}).");
         }
 
-        return tool;
+        return sealedSecrets is { } secrets ? FollowerDocuments.RestoreSealedSecrets(tool, secrets) : tool;
     }
 
     private static async Task EnsureSuccessAsync(Uri server, string what, HttpResponseMessage response, CancellationToken cancellationToken)
@@ -252,11 +267,13 @@ internal sealed class CatalogServerClient : IDisposable
     };
 }
 
-/// <summary>The catalog as a server answered it: its revision and every tool's latest version.</summary>
-internal sealed record ServerCatalog(long Revision, IReadOnlyList<ToolDefinition> Tools);
+/// <summary>The catalog as a server answered it: its revision, every tool's latest version, and the running experiments
+/// (null when the server does not send them).</summary>
+internal sealed record ServerCatalog(long Revision, IReadOnlyList<ToolDefinition> Tools, RunningExperimentSet? Experiments = null);
 
-/// <summary>One change event: the revision it brings, the one it follows, and each changed tool's new state.</summary>
-internal sealed record ServerChange(long Revision, long Previous, IReadOnlyList<ToolState> Changes);
+/// <summary>One change event: the revision it brings, the one it follows, each changed tool's new state, and the running
+/// experiments at the revision (null when the server does not send them: the held ones stay).</summary>
+internal sealed record ServerChange(long Revision, long Previous, IReadOnlyList<ToolState> Changes, RunningExperimentSet? Experiments = null);
 
 /// <summary>A catalog server refused, failed, or answered something else than the catalog API (the message says which and what to do).</summary>
 internal sealed class CatalogServerException : ToolCatalogException
