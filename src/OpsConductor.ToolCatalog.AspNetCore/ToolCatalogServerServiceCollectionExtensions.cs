@@ -47,6 +47,7 @@ public static class ToolCatalogServerServiceCollectionExtensions
         ToolCatalogSecurityServiceCollectionExtensions.AddToolCatalogSecurity(services);
         OpsConductor.ToolCatalog.AspNetCore.ChangeFeed.ChangeFeedEndpoints.AddChangeFeed(services); // change feed (ChangeFeed/)
         services.TryAddSingleton(static sp => new OpsConductor.ToolCatalog.AspNetCore.Tenancy.TenantCatalogs(
+            sp.GetService<OpsConductor.ToolCatalog.Runtime.IToolCatalog>(),
             sp.GetRequiredService<OpsConductor.ToolCatalog.Storage.ToolCatalogStore>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<OpsConductor.ToolCatalog.Runtime.ToolCatalogOptions>>(),
             sp.GetService<TimeProvider>(),

@@ -3,18 +3,21 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Storage;
+using OpsConductor.ToolCatalog.Tenancy;
 
 namespace OpsConductor.ToolCatalog.AspNetCore.Tenancy;
 
 /// <summary>
-/// The server's runtime catalogs of tenants, built on a tenant principal's first request that reads the runtime (tool
-/// lists, search, a tool, capabilities, the revision, the catalog, selection, estimates) and kept until the host stops:
-/// one <see cref="ToolCatalogRuntime"/> per tenant served, in that tenant's scope (<see cref="ToolCatalogOptions.Tenant"/>:
-/// global + its overlay, followed by hot reload). Only existing tenants get one, so their number is bounded by the
-/// tenants table. Each holds its own snapshot and listening connection (the many-tenant view sharing the global snapshot,
-/// <c>IToolCatalog.ForTenant</c>, is not built; decision 1901).
+/// The server's catalogs of tenants, got on a tenant principal's first request that reads the runtime (tool lists,
+/// search, a tool, capabilities, the revision, the catalog, selection, estimates) and kept until the host stops. An
+/// active tenant's catalog is the server's own runtime's view of it (<see cref="IToolCatalog.ForTenantAsync"/>): it
+/// shares the global snapshot and the one listening connection, whatever the number of tenants served. A disabled
+/// tenant (its rows readable, not writable) is not served by views, so it gets a <see cref="ToolCatalogRuntime"/> of its
+/// own in its scope (<see cref="ToolCatalogOptions.Tenant"/>), as every tenant did before views were built; so does
+/// every tenant when the server's catalog cannot serve views (not a <see cref="ToolCatalogRuntime"/> of the database).
+/// Only existing tenants get one, so their number is bounded by the tenants table.
 /// </summary>
-internal sealed class TenantCatalogs(ToolCatalogStore store, IOptions<ToolCatalogOptions> options, TimeProvider? time = null, ILoggerFactory? loggers = null)
+internal sealed class TenantCatalogs(IToolCatalog? global, ToolCatalogStore store, IOptions<ToolCatalogOptions> options, TimeProvider? time = null, ILoggerFactory? loggers = null)
     : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<ToolCatalogRuntime?>>> _runtimes = new(StringComparer.Ordinal);
@@ -27,6 +30,30 @@ internal sealed class TenantCatalogs(ToolCatalogStore store, IOptions<ToolCatalo
     /// <exception cref="ToolCatalogException">The tenant's catalog could not be loaded (not cached: the next request tries again).</exception>
     public async Task<IToolCatalog?> GetAsync(string tenant, CancellationToken cancellationToken)
     {
+        if (ServesViews)
+        {
+            try
+            {
+                return await global!.ForTenantAsync(tenant, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ToolCatalogException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Unknown (null: not remembered, it may be created later), disabled (its own runtime, below), or a
+                // failed read (thrown again: the next request tries again).
+                var state = (await store.ListTenantsAsync(cancellationToken).ConfigureAwait(false))
+                    .FirstOrDefault(t => string.Equals(t.Id, tenant, StringComparison.Ordinal))?.State;
+                if (state is null)
+                {
+                    return null;
+                }
+
+                if (state != TenantState.Disabled)
+                {
+                    throw;
+                }
+            }
+        }
+
         var entry = _runtimes.GetOrAdd(tenant, t => new Lazy<Task<ToolCatalogRuntime?>>(() => StartAsync(t)));
         ToolCatalogRuntime? runtime;
         try
@@ -47,6 +74,10 @@ internal sealed class TenantCatalogs(ToolCatalogStore store, IOptions<ToolCatalo
 
         return runtime;
     }
+
+    /// <summary>Whether active tenants are served as views of the server's own runtime (one snapshot and listener for all).</summary>
+    private bool ServesViews =>
+        global is ToolCatalogRuntime && options.Value is { Tenant: null, Server: null } && options.Value.Mode != CatalogMode.Yaml;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -317,7 +317,8 @@ public sealed class ChangeFeedEndpointTests
             Assert.That(follower.MustReload, Is.False);
         });
         await pipe.Reader.CompleteAsync();
-        await ended.WaitAsync(Patience); // the connection gone, the follower ends
+        feed.SendKeepAlive(); // the next write finds the connection gone (this feed sends no keep-alives of its own, and no token ends it)
+        await ended.WaitAsync(Patience); // the follower ends
     }
 
     [Test]

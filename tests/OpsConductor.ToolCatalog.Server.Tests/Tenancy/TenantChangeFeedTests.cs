@@ -5,6 +5,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OpsConductor.ToolCatalog.AspNetCore.Security;
+using OpsConductor.ToolCatalog.AspNetCore.Tenancy;
+using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Server.Tests.ChangeFeed;
 using OpsConductor.ToolCatalog.Server.Tests.Support;
 using OpsConductor.ToolCatalog.Tests.Support;
@@ -114,6 +116,37 @@ public sealed class TenantChangeFeedTests
         }
 
         Assert.That(seen.ToString(), Does.Contain("feed-global-00002").And.Not.Contain("feed-acme"));
+    }
+
+    [Test]
+    public async Task An_active_tenant_is_served_by_the_server_runtimes_view_of_it_sharing_its_snapshot()
+    {
+        using var read = await _acme.GetAsync("/api/v1/catalog");
+        Assert.That(read.StatusCode, Is.EqualTo(HttpStatusCode.OK), await ReadIfNotOkAsync(read));
+
+        var served = await _host.Services.GetRequiredService<TenantCatalogs>().GetAsync("acme", CancellationToken.None);
+
+        Assert.That(served, Is.SameAs(_host.Catalog.ForTenant("acme")), "the server's runtime's own view, not a runtime of its own");
+        Assert.That(served!.Current.TryGetTool("feed-global-00000", out var inherited) && _host.Catalog.Current.TryGetTool("feed-global-00000", out var global)
+            && ReferenceEquals(inherited, global), Is.True, "an inherited tool is the global snapshot's own object");
+    }
+
+    [Test]
+    public async Task A_disabled_tenant_which_views_do_not_serve_still_reads_its_catalog_through_a_runtime_of_its_own()
+    {
+        var store = _host.Store;
+        await store.CreateTenantAsync("initech", "Initech");
+        await store.ForTenant("initech").CreateAsync(GeneratedTools.Create(0, prefix: "feed-initech"));
+        var key = (await _host.Services.GetRequiredService<ApiKeyStore>().CreateForTenantAsync("initech-feed", ToolCatalogRoles.Viewer, null, "initech", "test")).Key;
+        await store.DisableTenantAsync("initech");
+        using var initech = _host.ClientWithKey(key);
+
+        using var response = await initech.GetAsync("/api/v1/catalog");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await ReadIfNotOkAsync(response));
+        var names = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("tool_name").GetString()).ToList();
+        Assert.That(names, Does.Contain("feed-initech-00000").And.Contain("feed-global-00000").And.Not.Contain("feed-acme-00000"));
+        Assert.That(await _host.Services.GetRequiredService<TenantCatalogs>().GetAsync("initech", CancellationToken.None), Is.InstanceOf<ToolCatalogRuntime>());
     }
 
     private static async Task<string> ReadIfNotOkAsync(HttpResponseMessage response) =>
