@@ -96,7 +96,10 @@ internal static class TenancyMeasurement
         await one.StartAsync();
         var view = views[0];
         Check(Shape(view.Current).SequenceEqual(Shape(one.Current)), "the view serves what the one-tenant runtime serves");
-        var names = one.Current.Tools.Select(t => t.Name).OrderBy(n => unchecked((uint)n.GetHashCode(StringComparison.Ordinal))).ToArray();
+        // Fresh copies of the names, as a caller's come (from a request, not from the map): a name that is the very string
+        // instance a map holds as its key compares by reference, which would favour the runtime whose snapshot the names
+        // were taken from (the one-tenant runtime's) over the view (whose inherited names are the global snapshot's strings).
+        var names = one.Current.Tools.Select(t => new string(t.Name.AsSpan())).OrderBy(n => unchecked((uint)n.GetHashCode(StringComparison.Ordinal))).ToArray();
         var selector = new ToolSelector();
         var requests = Enumerable.Range(0, Capabilities).Select(c => new SelectionRequest
         {
