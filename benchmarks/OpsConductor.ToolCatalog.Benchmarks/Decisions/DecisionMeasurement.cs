@@ -7,6 +7,7 @@ using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Selection;
 using OpsConductor.ToolCatalog.Testing;
+using static OpsConductor.ToolCatalog.Benchmarks.MeasurementText;
 
 namespace OpsConductor.ToolCatalog.Benchmarks.Decisions;
 
@@ -143,22 +144,10 @@ internal static class DecisionMeasurement
         return (watch.Elapsed.TotalNanoseconds / calls, (GC.GetAllocatedBytesForCurrentThread() - bytes) / (double)calls);
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
     private static async Task TruncateAsync(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand("TRUNCATE tool_catalog.selection_decisions");
         await command.ExecuteNonQueryAsync();
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

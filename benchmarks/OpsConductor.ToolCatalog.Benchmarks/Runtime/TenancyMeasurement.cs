@@ -5,6 +5,7 @@ using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Selection;
 using OpsConductor.ToolCatalog.Tests.Support;
+using static OpsConductor.ToolCatalog.Benchmarks.MeasurementText;
 
 namespace OpsConductor.ToolCatalog.Benchmarks.Runtime;
 
@@ -229,39 +230,5 @@ internal static class TenancyMeasurement
         }
 
         Console.WriteLine();
-    }
-
-    private static string Time(double ns) => ns switch
-    {
-        >= 1e6 => string.Create(CultureInfo.InvariantCulture, $"{ns / 1e6:0.00} ms"),
-        >= 1e3 => string.Create(CultureInfo.InvariantCulture, $"{ns / 1e3:0.00} µs"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{ns:0.0} ns"),
-    };
-
-    private static string Bytes(double bytes) => bytes switch
-    {
-        >= 1 << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1 << 20):0.00} MB"),
-        >= 1 << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1 << 10):0.0} KB"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes:0} B"),
-    };
-
-    private static void Check(bool condition, string what)
-    {
-        if (!condition)
-        {
-            throw new InvalidOperationException($"The measurement's set-up is not what it should be: {what}.");
-        }
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using static OpsConductor.ToolCatalog.Benchmarks.MeasurementText;
 
 namespace OpsConductor.ToolCatalog.Benchmarks.Selection;
 
@@ -64,17 +65,5 @@ internal static class ExperimentSelectionMeasurement
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RunningExperiment.Assign (key of 9 bytes, no target lists): median {Median(assign):0.0} ns over {rounds} rounds × {assignCalls} calls."));
         return 0;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

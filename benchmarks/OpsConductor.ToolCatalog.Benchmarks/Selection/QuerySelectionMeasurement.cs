@@ -5,6 +5,7 @@ using OpsConductor.ToolCatalog.Model;
 using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Selection;
 using OpsConductor.ToolCatalog.Testing;
+using static OpsConductor.ToolCatalog.Benchmarks.MeasurementText;
 
 namespace OpsConductor.ToolCatalog.Benchmarks.Selection;
 
@@ -119,20 +120,6 @@ internal static class QuerySelectionMeasurement
         Console.WriteLine();
     }
 
-    private static string Time(double ns) => ns switch
-    {
-        >= 1e6 => string.Create(CultureInfo.InvariantCulture, $"{ns / 1e6:0.00} ms"),
-        >= 1e3 => string.Create(CultureInfo.InvariantCulture, $"{ns / 1e3:0.00} µs"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{ns:0} ns"),
-    };
-
-    private static string Bytes(double bytes) => bytes switch
-    {
-        >= 1 << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1 << 20):0.00} MB"),
-        >= 1 << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1 << 10):0.00} KB"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes:0} B"),
-    };
-
     private static string SamplesFolder()
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
@@ -143,25 +130,5 @@ internal static class QuerySelectionMeasurement
 
         ArgumentNullException.ThrowIfNull(root);
         return Path.Combine(root.FullName, "samples", "tools");
-    }
-
-    private static void Check(bool condition, string what)
-    {
-        if (!condition)
-        {
-            throw new InvalidOperationException($"The measurement's set-up is not what it should be: {what}.");
-        }
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

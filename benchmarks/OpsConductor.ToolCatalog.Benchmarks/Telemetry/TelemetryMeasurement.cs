@@ -6,6 +6,7 @@ using OpsConductor.ToolCatalog.Benchmarks.Runtime;
 using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Telemetry;
 using OpsConductor.ToolCatalog.Tests.Support;
+using static OpsConductor.ToolCatalog.Benchmarks.MeasurementText;
 
 namespace OpsConductor.ToolCatalog.Benchmarks.Telemetry;
 
@@ -203,12 +204,6 @@ internal static class TelemetryMeasurement
     {
         await using var command = dataSource.CreateCommand("TRUNCATE tool_catalog.tool_telemetry");
         await command.ExecuteNonQueryAsync();
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

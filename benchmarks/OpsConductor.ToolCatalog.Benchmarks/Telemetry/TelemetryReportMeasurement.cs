@@ -5,6 +5,7 @@ using OpsConductor.ToolCatalog.Benchmarks.Runtime;
 using OpsConductor.ToolCatalog.Storage;
 using OpsConductor.ToolCatalog.Telemetry;
 using OpsConductor.ToolCatalog.Tests.Support;
+using static OpsConductor.ToolCatalog.Benchmarks.MeasurementText;
 
 namespace OpsConductor.ToolCatalog.Benchmarks.Telemetry;
 
@@ -148,12 +149,6 @@ internal static class TelemetryReportMeasurement
         await using var command = dataSource.CreateCommand(sql);
         command.CommandTimeout = 3_600;
         return (string)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
