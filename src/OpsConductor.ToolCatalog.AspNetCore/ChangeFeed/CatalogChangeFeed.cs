@@ -416,7 +416,7 @@ internal sealed class CatalogChangeFeed : IDisposable
                         return;
                     }
 
-                    if (!Flushed(flush.Result))
+                    if (!Flushed(flush.Result)) // completed synchronously: reading the result does not block
                     {
                         return;
                     }

@@ -18,12 +18,11 @@ internal sealed class TenantCatalogView : IToolCatalog
 {
     private readonly ToolCatalogRuntime _runtime;
     private readonly object _lock = new();
-    private readonly List<(long Revision, TaskCompletionSource<CatalogSnapshot> Completion)> _waiters = [];
+    private readonly RevisionWaiters _waiters;
     private CatalogSnapshot _current;
     private TenantOverlay _overlay;
     private long _pending;
     private string? _lastError;
-    private bool _closed;
 
     public TenantCatalogView(ToolCatalogRuntime runtime, string tenant, TenantState state, TenantOverlay overlay, CatalogSnapshot global)
     {
@@ -32,6 +31,7 @@ internal sealed class TenantCatalogView : IToolCatalog
         State = state;
         _overlay = overlay;
         _current = CatalogSnapshot.Layer(global, overlay, Math.Min(global.Revision, overlay.Revision), null);
+        _waiters = new RevisionWaiters(_current, nameof(TenantCatalogView));
     }
 
     /// <summary>The tenant served.</summary>
@@ -95,39 +95,8 @@ internal sealed class TenantCatalogView : IToolCatalog
     public Task<IToolCatalog> ForTenantAsync(string tenantId, CancellationToken cancellationToken = default) => Task.FromResult(ForTenant(tenantId));
 
     /// <inheritdoc />
-    public Task<CatalogSnapshot> WaitForRevisionAsync(long revision, CancellationToken cancellationToken = default)
-    {
-        TaskCompletionSource<CatalogSnapshot> completion;
-        lock (_lock)
-        {
-            var current = _current;
-            if (current.Revision >= revision)
-            {
-                return Task.FromResult(current);
-            }
-
-            ObjectDisposedException.ThrowIf(_closed, this);
-            completion = new TaskCompletionSource<CatalogSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((revision, completion));
-        }
-
-        return cancellationToken.CanBeCanceled ? WaitAsync(completion, cancellationToken) : completion.Task;
-
-        async Task<CatalogSnapshot> WaitAsync(TaskCompletionSource<CatalogSnapshot> waiter, CancellationToken token)
-        {
-            try
-            {
-                return await waiter.Task.WaitAsync(token).ConfigureAwait(false);
-            }
-            finally
-            {
-                lock (_lock)
-                {
-                    _waiters.RemoveAll(w => ReferenceEquals(w.Completion, waiter));
-                }
-            }
-        }
-    }
+    public Task<CatalogSnapshot> WaitForRevisionAsync(long revision, CancellationToken cancellationToken = default) =>
+        _waiters.WaitAsync(revision, cancellationToken);
 
     /// <inheritdoc />
     public async Task<CatalogSnapshot> RefreshAsync(CancellationToken cancellationToken = default)
@@ -228,19 +197,7 @@ internal sealed class TenantCatalogView : IToolCatalog
     internal void OnOverlayFailed(string reason) => Volatile.Write(ref _lastError, reason);
 
     /// <summary>Fails every waiter (the runtime is disposed).</summary>
-    internal void Close()
-    {
-        lock (_lock)
-        {
-            _closed = true;
-            foreach (var (_, completion) in _waiters)
-            {
-                completion.TrySetException(new ObjectDisposedException(nameof(ToolCatalogRuntime)));
-            }
-
-            _waiters.Clear();
-        }
-    }
+    internal void Close() => _waiters.Close();
 
     private void PublishLocked(CatalogSnapshot global, TenantOverlay overlay, CatalogChangeOrigin origin, bool isFullLoad, List<CatalogToolChange>? changes,
         IReadOnlyList<CatalogToolChange>? globalChanges = null)
@@ -280,13 +237,6 @@ internal sealed class TenantCatalogView : IToolCatalog
             }
         }
 
-        for (var i = _waiters.Count - 1; i >= 0; i--)
-        {
-            if (_waiters[i].Revision <= next.Revision)
-            {
-                _waiters[i].Completion.TrySetResult(next);
-                _waiters.RemoveAt(i);
-            }
-        }
+        _waiters.Release(next);
     }
 }

@@ -42,11 +42,10 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
     });
 
     private readonly Lock _stateLock = new();
-    private readonly List<(long Revision, TaskCompletionSource<CatalogSnapshot> Completion)> _waiters = [];
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private CatalogSnapshot _current;
-    private CatalogSnapshot _released; // the last snapshot whose Changed handlers have run (under _stateLock): what waiters are released at
+    private readonly RevisionWaiters _waiters; // released at a snapshot once its Changed handlers have run
     private volatile LinkState _link = LinkState.Initial;
     private long _knownDatabaseRevision;
     private long _noticedRevision;
@@ -83,7 +82,7 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
         _logger = (ILogger?)loggerFactory?.CreateLogger(ToolCatalogDiagnostics.RuntimeLogCategory) ?? NullLogger.Instance;
         _metrics = new CatalogMetrics(meterFactory);
         _current = CatalogSnapshot.Create([], 0, CatalogSource.None, DateTimeOffset.MinValue);
-        _released = _current;
+        _waiters = new RevisionWaiters(_current, nameof(ToolCatalogRuntime));
 
         if (_mode != CatalogMode.Yaml && options.Server is not null)
         {
@@ -287,15 +286,7 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
         }
 
         _metrics.Dispose();
-        lock (_stateLock)
-        {
-            foreach (var (_, completion) in _waiters)
-            {
-                completion.TrySetException(new ObjectDisposedException(nameof(ToolCatalogRuntime)));
-            }
-
-            _waiters.Clear();
-        }
+        _waiters.Close();
 
         foreach (var view in _views.Values)
         {
@@ -304,38 +295,8 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public Task<CatalogSnapshot> WaitForRevisionAsync(long revision, CancellationToken cancellationToken = default)
-    {
-        TaskCompletionSource<CatalogSnapshot> completion;
-        lock (_stateLock)
-        {
-            var current = _released;
-            if (current.Revision >= revision)
-            {
-                return Task.FromResult(current);
-            }
-
-            completion = new TaskCompletionSource<CatalogSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((revision, completion));
-        }
-
-        return cancellationToken.CanBeCanceled ? WaitAsync(completion, cancellationToken) : completion.Task;
-
-        async Task<CatalogSnapshot> WaitAsync(TaskCompletionSource<CatalogSnapshot> waiter, CancellationToken token)
-        {
-            try
-            {
-                return await waiter.Task.WaitAsync(token).ConfigureAwait(false);
-            }
-            finally
-            {
-                lock (_stateLock)
-                {
-                    _waiters.RemoveAll(w => ReferenceEquals(w.Completion, waiter));
-                }
-            }
-        }
-    }
+    public Task<CatalogSnapshot> WaitForRevisionAsync(long revision, CancellationToken cancellationToken = default) =>
+        _waiters.WaitAsync(revision, cancellationToken);
 
     /// <summary>
     /// Swaps in <paramref name="next"/> (the one write of <see cref="_current"/>, always under the reload gate), tells
@@ -375,27 +336,7 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
         // every view laid over that revision.
         RelayTenantViews(next, origin, isFullLoad, changes, changedTenants);
 
-        List<TaskCompletionSource<CatalogSnapshot>>? released = null;
-        lock (_stateLock)
-        {
-            _released = next;
-            for (var i = _waiters.Count - 1; i >= 0; i--)
-            {
-                if (_waiters[i].Revision <= next.Revision)
-                {
-                    (released ??= []).Add(_waiters[i].Completion);
-                    _waiters.RemoveAt(i);
-                }
-            }
-        }
-
-        if (released is not null)
-        {
-            foreach (var completion in released)
-            {
-                completion.TrySetResult(next);
-            }
-        }
+        _waiters.Release(next);
     }
 
     private void RaiseListenerState(ListenerStateChangedEventArgs args)
