@@ -11,9 +11,12 @@ using BenchmarkDotNet.Running;
 // The decision log's cost on selection (off, 1 %, 100 %) and replay throughput (issue 15): ... -- decisions [--calls 200000] [--block 5000] [--rounds 3]
 // Selection with experiments running, interleaved (decision 1602): ... -- experiment-selection [--calls 20000] [--rounds 31]
 // What the query costs: selection with and without a query, query-only, snapshot build with the index, apply with the index (issue 18): ... -- query-selection [--calls 20000] [--rounds 21] [--build-rounds 7] [--tools 10000] [--apply-calls 5]
-// Many tenants in one process: memory per view, lookup and selection on views vs a one-tenant runtime, a global change reaching every view (issue 19): ... -- tenancy [--tenants 1000] [--own 20] [--global 200] [--calls 2000] [--rounds 21] [--changes 20]
+// Many tenants in one process: memory per view, lookup and selection on views vs a one-tenant runtime, a global change reaching every view (issue 19): ... -- tenancy [--tenants 1000] [--own 20] [--global 200] [--calls 20000] [--rounds 21] [--changes 20]
 // Where a snapshot's memory goes, part by part (issue 20, docs/scaling.md): ... -- snapshot-memory [--tools 5000]
+// Measurements with interleaved rounds (experiment-selection, query-selection, tenancy, ...) take --clock wall|thread:
+// thread times each block by the thread's CPU time, which a loaded machine disturbs much less than wall time.
 // Hot reload across processes and after a killed listener: ... -- propagation [--changes 1000] | staleness [--rounds 20]
+OpsConductor.ToolCatalog.Benchmarks.Selection.RoundClock.Configure(args);
 switch (args.FirstOrDefault())
 {
     case "bulk-import":

@@ -1,11 +1,9 @@
-using System.Diagnostics;
-
 namespace OpsConductor.ToolCatalog.Benchmarks.Selection;
 
 /// <summary>
 /// Times several scenarios interleaved, so that a shared machine's load drifts over all of them alike: each round runs
 /// every scenario for the same number of calls, in an order rotated by one per round, after <c>warmups</c> rounds that
-/// are not kept. Gives each scenario's nanoseconds per call for every kept round, and its bytes allocated per call (on
+/// are not kept, each block timed on <see cref="RoundClock"/> (wall time unless <c>--clock thread</c>). Gives each scenario's nanoseconds per call for every kept round, and its bytes allocated per call (on
 /// this thread) in the last round.
 /// </summary>
 internal static class InterleavedRounds
@@ -21,16 +19,16 @@ internal static class InterleavedRounds
                 var s = (k + Math.Max(round, 0)) % scenarios.Count;
                 var call = scenarios[s];
                 var allocated = GC.GetAllocatedBytesForCurrentThread();
-                var started = Stopwatch.GetTimestamp();
+                var started = RoundClock.NowNanoseconds();
                 for (var i = 0; i < calls; i++)
                 {
                     call();
                 }
 
-                var elapsed = Stopwatch.GetElapsedTime(started);
+                var elapsed = RoundClock.NowNanoseconds() - started;
                 if (round >= 0)
                 {
-                    times[s].Add(elapsed.TotalNanoseconds / calls);
+                    times[s].Add(elapsed / calls);
                     bytes[s] = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)calls;
                 }
             }
