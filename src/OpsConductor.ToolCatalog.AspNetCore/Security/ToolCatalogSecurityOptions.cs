@@ -58,6 +58,13 @@ public sealed class ToolCatalogOpenIdConnectOptions
     /// <summary>The id token's claim whose value names the user in the audit log and the page header (<c>sub</c>; <c>preferred_username</c> or <c>email</c> read better).</summary>
     public string NameClaim { get; set; } = "sub";
 
+    /// <summary>
+    /// The id token's claim that binds the user to a tenant (<c>toolcatalog:tenant</c>; one value, a tenant id): the user
+    /// then works in that tenant's catalog only, as a bearer token with <see cref="ToolCatalogJwtOptions.TenantClaim"/>
+    /// does in the API. A token with several values or one that is not a tenant id signs nobody in.
+    /// </summary>
+    public string TenantClaim { get; set; } = ToolCatalogClaims.Tenant;
+
     /// <summary>Whether the authority must be HTTPS (true; turn off only for a provider on loopback in development).</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
 }
