@@ -24,6 +24,13 @@ internal enum ToolOrigin
     Inherited,
 }
 
+/// <summary>The labels the pages show for a <see cref="ToolOrigin"/>.</summary>
+internal static class ToolOrigins
+{
+    /// <summary><c>own</c>, <c>shadow</c> or <c>inherited</c>; null for <see cref="ToolOrigin.Global"/> (no label).</summary>
+    public static string? Label(this ToolOrigin origin) => origin == ToolOrigin.Global ? null : origin.ToString().ToLowerInvariant();
+}
+
 /// <summary>
 /// The catalog one circuit (or one prerendering request) of the admin UI works on, decided by its principal exactly as
 /// the API's <see cref="TenantScopeFilter"/> decides it for a request: a principal of the global catalog gets the

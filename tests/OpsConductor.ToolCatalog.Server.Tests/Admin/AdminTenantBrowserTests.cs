@@ -241,6 +241,22 @@ public sealed class AdminTenantBrowserTests : AdminBrowserFixture
         Assert.That((await Context!.CookiesAsync()).Any(c => c.Name == ToolCatalogAdmin.CookieName), Is.False, "no session");
     }
 
+    [Test]
+    public async Task A_session_whose_tenant_is_disabled_after_sign_in_is_refused_on_its_next_page_naming_the_reason()
+    {
+        await Host.Store.CreateTenantAsync("fading", "Fading");
+        var key = (await Host.Services.GetRequiredService<ApiKeyStore>().CreateForTenantAsync("fading-admin", ToolCatalogRoles.Admin, null, "fading", "tests")).Key;
+        var page = await SignInAsync(key);
+        await Expect(page.GetByTestId("tenant")).ToHaveTextAsync("Tenant fading · Fading");
+
+        await Host.Store.DisableTenantAsync("fading");
+        var response = await page.GotoAsync(new Uri(Host.BaseAddress, "/admin").ToString());
+
+        Assert.That(response!.Status, Is.EqualTo(403));
+        await Expect(page.GetByTestId("tenant-refused")).ToContainTextAsync("Tenant 'fading' is disabled");
+        await Expect(page.GetByTestId("tools")).ToHaveCountAsync(0);
+    }
+
     private static ILocator Row(IPage page, string tool) => page.Locator($"tr[data-testid='tool-row'][data-tool='{tool}']");
 
     private static ToolDefinition Tool(int index, string name) => GeneratedTools.Create(index, capabilities: 1, patterns: 1) with { Name = name };
