@@ -257,6 +257,31 @@ public sealed class AdminTenantBrowserTests : AdminBrowserFixture
         await Expect(page.GetByTestId("tools")).ToHaveCountAsync(0);
     }
 
+    [Test]
+    public async Task A_tenant_admin_publishing_a_version_of_an_inherited_tool_makes_its_shadow_and_changes_nobody_elses()
+    {
+        const string name = "tadm_global_to_shadow";
+        var written = await Host.Store.CreateAsync(Tool(5, name));
+        await Host.Catalog.WaitForRevisionAsync(written.Revision);
+        await using var scope = Host.Services.CreateAsyncScope();
+        var admin = new ClaimsPrincipal(new ClaimsIdentity(
+            [new(ClaimTypes.Name, "key:acme-admin"), new(ClaimTypes.Role, ToolCatalogRoles.Admin), new(ToolCatalogClaims.Tenant, "acme")],
+            ToolCatalogAdmin.CookieScheme, ClaimTypes.Name, ClaimTypes.Role));
+        ((IHostEnvironmentAuthenticationStateProvider)scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>())
+            .SetAuthenticationState(Task.FromResult(new AuthenticationState(admin)));
+
+        var published = await scope.ServiceProvider.GetRequiredService<AdminActions>()
+            .PublishVersionAsync(Tool(5, name) with { Version = "1.1", Description = "acme's version" }, written.Revision, allowBreaking: false);
+
+        Assert.That(published.Succeeded, Is.True, published.Message);
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await Host.Store.ForTenant("acme").GetAsync(name))!.Definition.Version, Is.EqualTo("1.1"), "acme's shadow");
+            Assert.That((await Host.Store.GetAsync(name))!.Definition.Version, Is.EqualTo("1.0"), "the global tool is untouched");
+            Assert.That((await Host.Store.ForTenant("globex").GetAsync(name))!.Definition.Version, Is.EqualTo("1.0"), "globex still inherits the global one");
+        });
+    }
+
     private static ILocator Row(IPage page, string tool) => page.Locator($"tr[data-testid='tool-row'][data-tool='{tool}']");
 
     private static ToolDefinition Tool(int index, string name) => GeneratedTools.Create(index, capabilities: 1, patterns: 1) with { Name = name };
