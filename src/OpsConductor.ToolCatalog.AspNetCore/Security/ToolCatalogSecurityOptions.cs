@@ -28,6 +28,7 @@ public sealed class ToolCatalogAuthenticationOptions
 /// <see cref="DisplayName"/>" beside the API-key form. The user signs in at the provider with the authorization code flow
 /// and PKCE; the id token's <see cref="RoleClaim"/> values that are catalog roles (<see cref="ToolCatalogRoles"/>, any
 /// case) become the session's role, its <see cref="ToolClaim"/> values the tools an owner may change, its
+/// <see cref="TenantClaim"/> the tenant it works in (the tenant's catalog only), its
 /// <see cref="NameClaim"/> (else <c>sub</c>) the name the audit log records: the claims an API key's sign-in gives. A user
 /// with no catalog role is refused at sign-in. Register <c>{server}/admin/signin-oidc</c> as the client's redirect URI and
 /// <c>{server}/admin/signout-callback-oidc</c> as its post-logout redirect URI at the provider.
