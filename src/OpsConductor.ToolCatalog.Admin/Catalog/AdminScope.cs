@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using OpsConductor.ToolCatalog.Admin.Security;
 using OpsConductor.ToolCatalog.AspNetCore.Security;
-using OpsConductor.ToolCatalog.AspNetCore.Tenancy;
 using OpsConductor.ToolCatalog.Runtime;
 using OpsConductor.ToolCatalog.Storage;
 using OpsConductor.ToolCatalog.Tenancy;
@@ -32,15 +31,17 @@ internal static class ToolOrigins
 }
 
 /// <summary>
-/// The catalog one circuit (or one prerendering request) of the admin UI works on, decided by its principal exactly as
-/// the API's <see cref="TenantScopeFilter"/> decides it for a request: a principal of the global catalog gets the
-/// server's store and runtime; a principal bound to a tenant (<see cref="ToolCatalogClaims.Tenant"/>) gets
-/// <c>store.ForTenant(tenant)</c> (row-level security beneath every read and write) and the tenant's runtime catalog from
-/// <see cref="TenantCatalogs"/> (the same object the API's handlers get), while the tenant exists and is active
-/// (<see cref="AdminTenants"/>). Every page and <see cref="AdminActions"/> read and write through it, so no page holds a
+/// The catalog one circuit (or one prerendering request) of the admin UI works on, decided by its principal as the API's
+/// tenant filter (<c>TenantScopeFilter</c>) decides it for a request: a principal of the global catalog gets the server's
+/// store and runtime; a principal bound to a tenant (<see cref="ToolCatalogClaims.Tenant"/>) gets
+/// <c>store.ForTenant(tenant)</c> (row-level security beneath every read and write) and the server runtime's view of the
+/// tenant (<see cref="IToolCatalog.ForTenantAsync"/>: the same view the API's handlers get for an active tenant, shared
+/// and kept by the runtime), while the tenant exists and is active (<see cref="AdminTenants"/>). A server whose runtime
+/// serves no views (it serves one tenant itself, follows another server, or a YAML catalog) refuses a tenant's session
+/// with the runtime's reason. Every page and <see cref="AdminActions"/> read and write through it, so no page holds a
 /// second path to the global catalog.
 /// </summary>
-internal sealed class AdminScope(AuthenticationStateProvider authentication, ToolCatalogStore store, IToolCatalog global, TenantCatalogs tenants)
+internal sealed class AdminScope(AuthenticationStateProvider authentication, ToolCatalogStore store, IToolCatalog global)
 {
     private Task<string?>? _resolving;
     private ToolCatalogStore? _store;
@@ -104,21 +105,15 @@ internal sealed class AdminScope(AuthenticationStateProvider authentication, Too
 
         Tenant = tenant;
         (TenantInfo, var refusal) = await AdminTenants.CheckAsync(store, tenant, CancellationToken.None);
-        if (refusal is null && !tenants.Available)
-        {
-            refusal = "this server serves a YAML catalog, and a tenant's catalog needs the database";
-        }
-
         if (refusal is null)
         {
             try
             {
-                _catalog = await tenants.GetAsync(tenant, CancellationToken.None);
-                refusal = _catalog is null ? AdminTenants.Unknown : null;
+                _catalog = await global.ForTenantAsync(tenant, CancellationToken.None);
             }
             catch (ToolCatalogException e)
             {
-                refusal = $"its catalog could not be loaded ({e.Message})";
+                refusal = $"its catalog could not be loaded here ({e.Message})";
             }
         }
 
