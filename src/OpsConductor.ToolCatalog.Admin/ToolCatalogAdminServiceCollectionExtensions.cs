@@ -18,7 +18,8 @@ public static class ToolCatalogAdminServiceCollectionExtensions
     /// cookie scheme <see cref="ToolCatalogAdmin.CookieScheme"/> (HttpOnly, SameSite=Strict, 8 hours sliding), the OpenID
     /// Connect scheme <see cref="ToolCatalogAdmin.OpenIdConnectScheme"/> when <c>ToolCatalogServerOptions.Authentication.OpenIdConnect</c>
     /// names a provider, and the
-    /// per-circuit service through which every change is authorized with the API's policies. Map it with
+    /// per-circuit services through which every page reads its principal's catalog (the global one, or its tenant's) and every
+/// change is authorized with the API's policies. Map it with
     /// <c>app.MapToolCatalogAdmin()</c>. Idempotent.
     /// </summary>
     /// <param name="services">The host's services.</param>
@@ -52,6 +53,7 @@ public static class ToolCatalogAdminServiceCollectionExtensions
             o.SlidingExpiration = true;
         });
         AdminOpenIdConnect.Add(services); // "Sign in with …" when the server's options name an OpenID Connect provider
+        services.TryAddScoped<AdminScope>(); // the circuit's catalog: the global one, or its principal's tenant's (as the API's tenant filter decides)
         services.TryAddScoped<AdminActions>();
         return services;
     }

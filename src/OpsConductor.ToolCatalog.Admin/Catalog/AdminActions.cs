@@ -31,20 +31,26 @@ internal sealed record AdminResult(bool Succeeded, string Message)
 /// Every change the admin UI makes, one circuit's (scoped). Each call authorizes the circuit's principal with the
 /// REST API's policy for that change (<see cref="ToolCatalogPolicies.ToolOwner"/> with the tool as the resource), so a
 /// page can do nothing the API would refuse, whatever buttons it shows; then writes through the same
-/// <see cref="ToolCatalogStore"/> with the principal as the actor, and answers once the server's own snapshot has the
-/// change (read-your-writes, bounded as the API's).
+/// <see cref="ToolCatalogStore"/> the API's handler would get (<see cref="AdminScope"/>: the store scoped to the
+/// principal's tenant, if it has one) with the principal as the actor, and answers once the principal's runtime catalog
+/// has the change (read-your-writes, bounded as the API's).
 /// </summary>
 internal sealed partial class AdminActions(
     AuthenticationStateProvider authentication,
     IAuthorizationService authorization,
-    ToolCatalogStore store,
-    IToolCatalog catalog,
+    AdminScope scope,
+    ToolCatalogStore globalStore,
     IOptions<ToolCatalogServerOptions> options)
 {
     /// <summary>The actor recorded in the audit for changes made here (the principal's name; the UI is named in the reason).</summary>
     public const string Reason = "admin UI";
 
-    public async Task<ClaimsPrincipal> UserAsync() => (await authentication.GetAuthenticationStateAsync()).User;
+    /// <summary>The signed-in principal, once its catalog is decided (<see cref="AdminScope.EnsureAsync"/>).</summary>
+    public async Task<ClaimsPrincipal> UserAsync()
+    {
+        await scope.EnsureAsync();
+        return (await authentication.GetAuthenticationStateAsync()).User;
+    }
 
     /// <summary>Whether the signed-in principal may change <paramref name="toolName"/> (admin, or an owner of it).</summary>
     public async Task<bool> CanChangeAsync(string toolName) =>
@@ -55,14 +61,14 @@ internal sealed partial class AdminActions(
         var verb = action switch { ToolStateAction.Enable => "enable", ToolStateAction.Disable => "disable", _ => "deprecate" };
         return await ChangeAsync(toolName, verb, change => action switch
         {
-            ToolStateAction.Enable => store.EnableAsync(toolName, null, change, cancellationToken),
-            ToolStateAction.Disable => store.DisableAsync(toolName, null, change, cancellationToken),
-            _ => store.DeprecateAsync(toolName, null, change, cancellationToken),
+            ToolStateAction.Enable => scope.Store.EnableAsync(toolName, null, change, cancellationToken),
+            ToolStateAction.Disable => scope.Store.DisableAsync(toolName, null, change, cancellationToken),
+            _ => scope.Store.DeprecateAsync(toolName, null, change, cancellationToken),
         }, cancellationToken);
     }
 
     public Task<AdminResult> RollbackAsync(string toolName, string toVersion, CancellationToken cancellationToken = default) =>
-        ChangeAsync(toolName, $"roll back to version {toVersion}", change => store.RollbackAsync(toolName, toVersion, change, cancellationToken), cancellationToken);
+        ChangeAsync(toolName, $"roll back to version {toVersion}", change => scope.Store.RollbackAsync(toolName, toVersion, change, cancellationToken), cancellationToken);
 
     /// <summary>Whether the signed-in principal may create tools (the admin role, as POST /api/v1/tools).</summary>
     public async Task<bool> CanCreateAsync() =>
@@ -73,6 +79,11 @@ internal sealed partial class AdminActions(
     {
         ArgumentNullException.ThrowIfNull(tool);
         var user = await UserAsync();
+        if (OutOfScope() is { } outOfScope)
+        {
+            return outOfScope;
+        }
+
         if (!(await authorization.AuthorizeAsync(user, null, ToolCatalogPolicies.Admin)).Succeeded)
         {
             return AdminResult.Refused($"Refused: '{ActorOf(user)}' may not create tool '{tool.Name}': creating a tool needs the admin role. Nothing was written.");
@@ -85,12 +96,12 @@ internal sealed partial class AdminActions(
 
         try
         {
-            if (await store.GetAsync(tool.Name, cancellationToken: cancellationToken) is { } existing)
+            if (await scope.Store.GetAsync(tool.Name, cancellationToken: cancellationToken) is { } existing)
             {
                 return AdminResult.Refused($"Tool '{tool.Name}' exists already (latest version {existing.Definition.Version}); nothing was written. Choose another name, or publish a new version of it.");
             }
 
-            var result = await store.CreateAsync(tool, new ChangeContext { Actor = ActorOf(user), Reason = Reason }, cancellationToken);
+            var result = await scope.Store.CreateAsync(tool, new ChangeContext { Actor = ActorOf(user), Reason = Reason }, cancellationToken);
             await SeenAsync(result.Revision, cancellationToken);
             return new AdminResult(true, $"Tool '{tool.Name}' version {tool.Version} created (revision {result.Revision}).");
         }
@@ -109,6 +120,11 @@ internal sealed partial class AdminActions(
     {
         ArgumentNullException.ThrowIfNull(tool);
         var user = await UserAsync();
+        if (OutOfScope() is { } outOfScope)
+        {
+            return outOfScope;
+        }
+
         if (!(await authorization.AuthorizeAsync(user, tool.Name, ToolCatalogPolicies.ToolOwner)).Succeeded)
         {
             return AdminResult.Refused(
@@ -122,9 +138,9 @@ internal sealed partial class AdminActions(
 
         try
         {
-            var current = await store.GetAsync(tool.Name, cancellationToken: cancellationToken);
+            var current = await scope.Store.GetAsync(tool.Name, cancellationToken: cancellationToken);
             var plan = Editor.PublishPlan.Create(tool, intendedNew: false, current?.Definition, [],
-                current is null ? null : (await store.ListVersionsAsync(tool.Name, cancellationToken)).Select(static v => v.Version));
+                current is null ? null : (await scope.Store.ListVersionsAsync(tool.Name, cancellationToken)).Select(static v => v.Version));
             if (plan.Blocker is { } blocker)
             {
                 return AdminResult.Refused($"Not published: {blocker} Nothing was written.");
@@ -139,7 +155,7 @@ internal sealed partial class AdminActions(
 
             var report = Versioning.ToolCompatibility.Compare(current!.Definition, tool);
             var change = new ChangeContext { Actor = ActorOf(user), Reason = Reason, ExpectedRevision = basedOnRevision, Compatibility = CompatibilityJson(report, allowBreaking) };
-            var result = await store.PublishAsync(tool, change, cancellationToken);
+            var result = await scope.Store.PublishAsync(tool, change, cancellationToken);
             await SeenAsync(result.Revision, cancellationToken);
             return new AdminResult(true, $"Tool '{tool.Name}' version {tool.Version} published (revision {result.Revision}).");
         }
@@ -155,23 +171,36 @@ internal sealed partial class AdminActions(
         }
     }
 
+    /// <summary>
+    /// Disables (<paramref name="hidden"/>) or enables again a global tool for the principal's tenant only, through the
+    /// library call the CLI's <c>disable --tenant ID --global</c> makes (<see cref="ToolCatalogStore.DisableGlobalToolAsync"/>,
+    /// <see cref="ToolCatalogStore.EnableGlobalToolAsync"/>): the global catalog and other tenants keep the tool. Needs the
+    /// rights a state change of that tool needs (<see cref="ToolCatalogPolicies.ToolOwner"/>); a principal of the global
+    /// catalog is refused by the store with the rule.
+    /// </summary>
+    public Task<AdminResult> SetGlobalToolHiddenAsync(string toolName, bool hidden, CancellationToken cancellationToken = default) =>
+        ChangeAsync(toolName, hidden ? "disable for this tenant" : "enable for this tenant", change => hidden
+            ? scope.Store.DisableGlobalToolAsync(toolName, change, cancellationToken)
+            : scope.Store.EnableGlobalToolAsync(toolName, change, cancellationToken), cancellationToken);
+
     /// <summary>Deletes a tool (softly: its history stays for the audit) as DELETE /api/v1/tools/{name} does: admin or an owner of it.</summary>
     public Task<AdminResult> DeleteToolAsync(string toolName, CancellationToken cancellationToken = default) =>
-        ChangeAsync(toolName, "delete", change => store.DeleteAsync(toolName, new DeleteOptions(), change, cancellationToken), cancellationToken);
+        ChangeAsync(toolName, "delete", change => scope.Store.DeleteAsync(toolName, new DeleteOptions(), change, cancellationToken), cancellationToken);
 
     /// <summary>Previews a bulk field update of <paramref name="toolNames"/> (admins only, as the bulk bar): nothing is written.</summary>
     public async Task<BulkFieldUpdate> PreviewBulkUpdateAsync(IReadOnlyCollection<string> toolNames, IReadOnlyList<Editing.FieldAssignment> assignments, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(toolNames);
-        var revision = await store.GetRevisionAsync(cancellationToken);
+        await scope.EnsureAsync();
+        var revision = await scope.Store.GetRevisionAsync(cancellationToken);
         var tools = new List<ToolDefinition>();
         var versions = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var name in toolNames.Order(StringComparer.Ordinal))
         {
-            if (await store.GetAsync(name, cancellationToken: cancellationToken) is { } stored)
+            if (await scope.Store.GetAsync(name, cancellationToken: cancellationToken) is { } stored)
             {
                 tools.Add(stored.Definition);
-                versions[name] = [.. (await store.ListVersionsAsync(name, cancellationToken)).Select(static v => v.Version)];
+                versions[name] = [.. (await scope.Store.ListVersionsAsync(name, cancellationToken)).Select(static v => v.Version)];
             }
         }
 
@@ -184,6 +213,11 @@ internal sealed partial class AdminActions(
     {
         ArgumentNullException.ThrowIfNull(update);
         var user = await UserAsync();
+        if (OutOfScope() is { } outOfScope)
+        {
+            return outOfScope;
+        }
+
         if (!(await authorization.AuthorizeAsync(user, null, ToolCatalogPolicies.Admin)).Succeeded)
         {
             return AdminResult.Refused($"Refused: '{ActorOf(user)}' may not update tools in bulk: it needs the admin role. Nothing was written.");
@@ -202,7 +236,7 @@ internal sealed partial class AdminActions(
         };
         try
         {
-            var report = await store.ImportAsync([.. update.Changes.Select(static c => c.Updated)], new ImportOptions { Change = change }, cancellationToken);
+            var report = await scope.Store.ImportAsync([.. update.Changes.Select(static c => c.Updated)], new ImportOptions { Change = change }, cancellationToken);
             if (report.HasProblems)
             {
                 return AdminResult.Refused("Nothing was written (all or nothing): " + string.Join(" ", report.Items
@@ -227,10 +261,11 @@ internal sealed partial class AdminActions(
     public async Task<byte[]> ExportAsync(IReadOnlyCollection<string> toolNames, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(toolNames);
+        await scope.EnsureAsync();
         var tools = new List<ToolDefinition>();
         foreach (var name in toolNames.Order(StringComparer.Ordinal))
         {
-            if (await store.GetAsync(name, cancellationToken: cancellationToken) is { } stored)
+            if (await scope.Store.GetAsync(name, cancellationToken: cancellationToken) is { } stored)
             {
                 tools.Add(stored.Definition);
             }
@@ -282,6 +317,11 @@ internal sealed partial class AdminActions(
     private async Task<AdminResult> ChangeAsync(string toolName, string what, Func<ChangeContext, Task<CatalogWriteResult>> write, CancellationToken cancellationToken)
     {
         var user = await UserAsync();
+        if (OutOfScope() is { } outOfScope)
+        {
+            return outOfScope;
+        }
+
         if (!(await authorization.AuthorizeAsync(user, toolName, ToolCatalogPolicies.ToolOwner)).Succeeded)
         {
             return AdminResult.Refused(
@@ -302,6 +342,10 @@ internal sealed partial class AdminActions(
         }
     }
 
+    /// <summary>The refusal of every write when the principal has no catalog here (its tenant unknown or disabled); null when it has.</summary>
+    private AdminResult? OutOfScope() =>
+        scope.Refusal is { } refusal ? AdminResult.Refused(refusal + " Nothing was written.") : null;
+
     /// <summary>The principal's name as the audit's actor (the REST API records the same).</summary>
     private static string ActorOf(ClaimsPrincipal user) =>
         user.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name : "anonymous";
@@ -309,7 +353,7 @@ internal sealed partial class AdminActions(
     /// <summary>Read-your-writes: waits until the server's snapshot reaches <paramref name="revision"/>, at most the API's <c>WriteVisibilityTimeout</c>.</summary>
     private async Task SeenAsync(long revision, CancellationToken cancellationToken)
     {
-        if (catalog.Current.Revision >= revision)
+        if (scope.Catalog.Current.Revision >= revision)
         {
             return;
         }
@@ -318,7 +362,7 @@ internal sealed partial class AdminActions(
         timeout.CancelAfter(options.Value.WriteVisibilityTimeout);
         try
         {
-            await catalog.WaitForRevisionAsync(revision, timeout.Token);
+            await scope.Catalog.WaitForRevisionAsync(revision, timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

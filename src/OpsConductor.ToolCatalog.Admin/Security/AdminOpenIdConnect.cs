@@ -66,12 +66,15 @@ internal static class AdminOpenIdConnect
 
     /// <summary>
     /// The admin session's principal for an id token's claims (the claims an API key's sign-in gives: name, role, owned
-    /// tools), or why there is none: <c>no-name</c> (no name claim and no <c>sub</c>) or <c>no-role</c> (no catalog role).
+    /// tools, the tenant of <see cref="ToolCatalogOpenIdConnectOptions.TenantClaim"/>), or why there is none:
+    /// <c>no-name</c> (no name claim and no <c>sub</c>), <c>tenant-claim</c> (several tenants, or one that is not a tenant
+    /// id) or <c>no-role</c> (no catalog role).
     /// </summary>
     public static (ClaimsPrincipal? Principal, string? Refusal) Map(IEnumerable<Claim> claims, ToolCatalogOpenIdConnectOptions oidc)
     {
-        var principal = ToolCatalogClaims.CreatePrincipal(claims, oidc.NameClaim, RoleClaims(oidc), oidc.ToolClaim, ToolCatalogAdmin.OpenIdConnectScheme);
-        return principal is null ? (null, "no-name")
+        var all = claims as IReadOnlyCollection<Claim> ?? [.. claims];
+        var principal = ToolCatalogClaims.CreatePrincipal(all, oidc.NameClaim, RoleClaims(oidc), oidc.ToolClaim, ToolCatalogAdmin.OpenIdConnectScheme, oidc.TenantClaim);
+        return principal is null ? (null, all.Any(c => c.Type == oidc.NameClaim || c.Type == "sub") ? "tenant-claim" : "no-name")
             : !principal.HasClaim(static c => c.Type == ClaimTypes.Role) ? (null, "no-role")
             : (principal, null);
     }
@@ -113,14 +116,22 @@ internal static class AdminOpenIdConnect
 
         o.Events = new OpenIdConnectEvents
         {
-            OnTokenValidated = context =>
+            OnTokenValidated = async context =>
             {
                 var (principal, refusal) = Map(context.Principal?.Claims ?? [], oidc);
-                if (principal is null)
+                var tenant = principal?.FindFirst(ToolCatalogClaims.Tenant)?.Value;
+                if (principal is not null && tenant is not null)
                 {
-                    context.Response.Redirect(AdminSignInEndpoints.SignInPage(refusal!));
+                    // A user of a disabled (or unknown) tenant is not signed in, as a key of that tenant is not.
+                    var store = context.HttpContext.RequestServices.GetRequiredService<OpsConductor.ToolCatalog.Storage.ToolCatalogStore>();
+                    refusal = (await AdminTenants.CheckAsync(store, tenant, context.HttpContext.RequestAborted)).Refusal;
+                }
+
+                if (principal is null || refusal is not null)
+                {
+                    context.Response.Redirect(AdminSignInEndpoints.SignInPage(refusal!, tenant: refusal is AdminTenants.Disabled or AdminTenants.Unknown ? tenant : null));
                     context.HandleResponse();
-                    return Task.CompletedTask;
+                    return;
                 }
 
                 context.Principal = principal;
@@ -128,8 +139,6 @@ internal static class AdminOpenIdConnect
                 {
                     context.Properties!.StoreTokens([new AuthenticationToken { Name = IdToken, Value = idToken }]);
                 }
-
-                return Task.CompletedTask;
             },
             OnRemoteFailure = context =>
             {

@@ -13,7 +13,8 @@ namespace OpsConductor.ToolCatalog.Admin.Security;
 /// <summary>
 /// The admin UI's sign-in (a form POST of an API key, checked with <see cref="ApiKeyStore.ValidateAsync"/>, answered
 /// with the admin cookie carrying the key's principal, role and tools, never the key; or, when configured, a redirect to
-/// the OpenID Connect provider, <see cref="AdminOpenIdConnect"/>) and sign-out (of the cookie, and of the provider's
+/// the OpenID Connect provider, <see cref="AdminOpenIdConnect"/>; a key bound to a tenant signs in into that tenant's
+/// catalog while the tenant is active, <see cref="AdminTenants"/>) and sign-out (of the cookie, and of the provider's
 /// session when signed in there and it has an end-session endpoint). The form posts check their antiforgery token.
 /// </summary>
 internal static class AdminSignInEndpoints
@@ -69,7 +70,7 @@ internal static class AdminSignInEndpoints
             "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery antiforgery, ApiKeyStore keys)
+    private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery antiforgery, ApiKeyStore keys, OpsConductor.ToolCatalog.Storage.ToolCatalogStore store)
     {
         // Checked here rather than by the antiforgery middleware, so that it is checked whatever order a host's
         // middleware runs in (the token of the sign-in form belongs to the anonymous user).
@@ -95,10 +96,10 @@ internal static class AdminSignInEndpoints
             return Results.Redirect(SignInPage("key", returnUrl));
         }
 
-        if (record.Tenant is not null)
+        if (record.Tenant is { } tenant && (await AdminTenants.CheckAsync(store, tenant, http.RequestAborted)).Refusal is { } refusal)
         {
-            // The admin UI works on the global catalog; a tenant's key must not administer it.
-            return Results.Redirect(SignInPage("tenant", returnUrl));
+            // A key of a tenant that is disabled (or gone) signs nobody in; an active tenant's key works in its catalog only.
+            return Results.Redirect(SignInPage(refusal, returnUrl, tenant));
         }
 
         var claims = new List<Claim>
@@ -108,6 +109,11 @@ internal static class AdminSignInEndpoints
             new("toolcatalog:key_id", record.KeyId), // the claim the API's key sign-in gives too (which key of that name)
         };
         claims.AddRange(record.Tools.Select(static tool => new Claim(ToolCatalogClaims.Tool, tool)));
+        if (record.Tenant is not null)
+        {
+            claims.Add(new Claim(ToolCatalogClaims.Tenant, record.Tenant)); // the claim the API's key sign-in gives: the pages then work in that tenant's catalog
+        }
+
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, ToolCatalogAdmin.CookieScheme, ClaimTypes.Name, ClaimTypes.Role));
         await http.SignInAsync(ToolCatalogAdmin.CookieScheme, principal);
         return Results.Redirect(returnUrl);
@@ -140,9 +146,10 @@ internal static class AdminSignInEndpoints
         return Results.Redirect(ToolCatalogAdmin.SignInPath);
     }
 
-    /// <summary>The sign-in page showing <paramref name="error"/> (its code: the page says what it means).</summary>
-    internal static string SignInPage(string error, string? returnUrl = null) =>
-        $"{ToolCatalogAdmin.SignInPath}?error={error}" + (returnUrl is null ? "" : "&returnUrl=" + Uri.EscapeDataString(returnUrl));
+    /// <summary>The sign-in page showing <paramref name="error"/> (its code: the page says what it means), naming <paramref name="tenant"/> when the refusal is the tenant's.</summary>
+    internal static string SignInPage(string error, string? returnUrl = null, string? tenant = null) =>
+        $"{ToolCatalogAdmin.SignInPath}?error={error}" + (tenant is null ? "" : "&tenant=" + Uri.EscapeDataString(tenant))
+        + (returnUrl is null ? "" : "&returnUrl=" + Uri.EscapeDataString(returnUrl));
 
     /// <summary>Only a path of the admin UI: never an open redirect to another site.</summary>
     internal static string LocalUrl(string? url) =>

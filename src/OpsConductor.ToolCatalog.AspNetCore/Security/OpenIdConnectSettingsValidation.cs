@@ -61,9 +61,9 @@ internal sealed class OpenIdConnectSettingsValidation : IValidateOptions<ToolCat
             errors.Add($"{Prefix}RoleClaim must name a claim, or be left unset to read 'role' and 'roles'.");
         }
 
-        if (string.IsNullOrWhiteSpace(oidc.ToolClaim) || string.IsNullOrWhiteSpace(oidc.NameClaim))
+        if (string.IsNullOrWhiteSpace(oidc.ToolClaim) || string.IsNullOrWhiteSpace(oidc.NameClaim) || string.IsNullOrWhiteSpace(oidc.TenantClaim))
         {
-            errors.Add($"{Prefix}ToolClaim and {Prefix}NameClaim must name claims.");
+            errors.Add($"{Prefix}ToolClaim, {Prefix}NameClaim and {Prefix}TenantClaim must name claims.");
         }
 
         return errors;

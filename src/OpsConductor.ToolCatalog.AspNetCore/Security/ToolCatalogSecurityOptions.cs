@@ -28,6 +28,7 @@ public sealed class ToolCatalogAuthenticationOptions
 /// <see cref="DisplayName"/>" beside the API-key form. The user signs in at the provider with the authorization code flow
 /// and PKCE; the id token's <see cref="RoleClaim"/> values that are catalog roles (<see cref="ToolCatalogRoles"/>, any
 /// case) become the session's role, its <see cref="ToolClaim"/> values the tools an owner may change, its
+/// <see cref="TenantClaim"/> the tenant it works in (the tenant's catalog only), its
 /// <see cref="NameClaim"/> (else <c>sub</c>) the name the audit log records: the claims an API key's sign-in gives. A user
 /// with no catalog role is refused at sign-in. Register <c>{server}/admin/signin-oidc</c> as the client's redirect URI and
 /// <c>{server}/admin/signout-callback-oidc</c> as its post-logout redirect URI at the provider.
@@ -57,6 +58,13 @@ public sealed class ToolCatalogOpenIdConnectOptions
 
     /// <summary>The id token's claim whose value names the user in the audit log and the page header (<c>sub</c>; <c>preferred_username</c> or <c>email</c> read better).</summary>
     public string NameClaim { get; set; } = "sub";
+
+    /// <summary>
+    /// The id token's claim that binds the user to a tenant (<c>toolcatalog:tenant</c>; one value, a tenant id): the user
+    /// then works in that tenant's catalog only, as a bearer token with <see cref="ToolCatalogJwtOptions.TenantClaim"/>
+    /// does in the API. A token with several values or one that is not a tenant id signs nobody in.
+    /// </summary>
+    public string TenantClaim { get; set; } = ToolCatalogClaims.Tenant;
 
     /// <summary>Whether the authority must be HTTPS (true; turn off only for a provider on loopback in development).</summary>
     public bool RequireHttpsMetadata { get; set; } = true;

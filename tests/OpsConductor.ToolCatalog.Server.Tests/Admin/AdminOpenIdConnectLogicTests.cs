@@ -78,6 +78,30 @@ public sealed class AdminOpenIdConnectLogicTests
     }
 
     [Test]
+    public void The_tenant_claim_binds_the_session_to_that_tenant_as_a_bearer_tokens_does()
+    {
+        var (principal, refusal) = AdminOpenIdConnect.Map([new("sub", "u-5"), new("roles", "admin"), new(ToolCatalogClaims.Tenant, "acme")], new ToolCatalogOpenIdConnectOptions());
+        var (renamed, _) = AdminOpenIdConnect.Map([new("sub", "u-6"), new("roles", "viewer"), new("org", "globex")], new ToolCatalogOpenIdConnectOptions { TenantClaim = "org" });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refusal, Is.Null);
+            Assert.That(principal!.FindAll(ToolCatalogClaims.Tenant).Select(c => c.Value), Is.EqualTo(new[] { "acme" }), "not dropped: a session without it would be a global admin's");
+            Assert.That(renamed!.FindFirst(ToolCatalogClaims.Tenant)?.Value, Is.EqualTo("globex"));
+        });
+    }
+
+    [TestCase("acme", "globex")]
+    [TestCase("Not A Tenant")]
+    public void A_token_naming_several_tenants_or_a_malformed_one_signs_nobody_in(params string[] tenants)
+    {
+        var claims = new List<Claim> { new("sub", "u-7"), new("roles", "admin") };
+        claims.AddRange(tenants.Select(static t => new Claim(ToolCatalogClaims.Tenant, t)));
+
+        Assert.That(AdminOpenIdConnect.Map(claims, new ToolCatalogOpenIdConnectOptions()), Is.EqualTo(((ClaimsPrincipal?)null, "tenant-claim")));
+    }
+
+    [Test]
     public async Task The_sign_in_scheme_exists_only_when_a_provider_is_configured()
     {
         Assert.That(await SchemeAsync(null), Is.Null);

@@ -54,19 +54,6 @@ public sealed class AdminUiBrowserTests : AdminBrowserFixture
     }
 
     [Test]
-    public async Task A_key_bound_to_a_tenant_is_refused_at_sign_in_naming_the_rule()
-    {
-        await Host.Store.CreateTenantAsync("ui-tenant", "UI tenant");
-        var tenantKey = (await Host.Services.GetRequiredService<ApiKeyStore>().CreateForTenantAsync("ui-tenant-admin", ToolCatalogRoles.Admin, null, "ui-tenant", "tests")).Key;
-
-        var page = await SignInAsync(tenantKey);
-
-        await Expect(page.GetByTestId("sign-in-error")).ToContainTextAsync("bound to a tenant");
-        await page.GotoAsync(new Uri(Host.BaseAddress, "/admin").ToString());
-        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/admin/signin"));
-    }
-
-    [Test]
     public async Task The_admin_cookie_is_HttpOnly_and_SameSite_Strict_and_holds_no_key()
     {
         await SignInAsync(AdminKey);

@@ -41,7 +41,8 @@ public sealed class SecurityOptionsTests
     [TestCase("http authority", "Authentication.OpenIdConnect.Authority ('http://login.example.test') must use https")]
     [TestCase("no openid scope", "Authentication.OpenIdConnect.Scope ('profile email') must include 'openid'")]
     [TestCase("blank role claim", "Authentication.OpenIdConnect.RoleClaim must name a claim")]
-    [TestCase("blank name claim", "Authentication.OpenIdConnect.ToolClaim and Authentication.OpenIdConnect.NameClaim must name claims")]
+    [TestCase("blank name claim", "Authentication.OpenIdConnect.ToolClaim, Authentication.OpenIdConnect.NameClaim and Authentication.OpenIdConnect.TenantClaim must name claims")]
+    [TestCase("blank tenant claim", "Authentication.OpenIdConnect.ToolClaim, Authentication.OpenIdConnect.NameClaim and Authentication.OpenIdConnect.TenantClaim must name claims")]
     public void OpenID_Connect_settings_that_cannot_work_are_refused_naming_the_option(string change, string message)
     {
         var services = new ServiceCollection();
@@ -58,6 +59,7 @@ public sealed class SecurityOptionsTests
                 case "no openid scope": oidc.Scope = "profile email"; break;
                 case "blank role claim": oidc.RoleClaim = " "; break;
                 case "blank name claim": oidc.NameClaim = ""; break;
+                case "blank tenant claim": oidc.TenantClaim = " "; break;
             }
         });
         using var provider = services.BuildServiceProvider();

@@ -9,7 +9,9 @@ namespace OpsConductor.ToolCatalog.Admin.Catalog;
 /// recommendation and starting, stopping or concluding an experiment need <see cref="ToolCatalogPolicies.ToolOwner"/>
 /// for the tool concerned (an admin, or an owner of that tool); creating an experiment needs
 /// <see cref="ToolCatalogPolicies.Admin"/>. Each writes through the store's method the API's endpoint calls, with the
-/// principal as the actor, and answers once the server's snapshot has the change.
+/// principal as the actor, and answers once the server's snapshot has the change. They are the global catalog's
+/// (telemetry and experiments are global): a principal bound to a tenant is refused every one of them, as the API refuses
+/// it (<c>tenant-global-only</c>), and they write through the server's own store, never a tenant's.
 /// </summary>
 internal sealed partial class AdminActions
 {
@@ -20,7 +22,12 @@ internal sealed partial class AdminActions
     /// <summary>Publishes recommendation <paramref name="id"/> as a new version of its tool (<see cref="ToolCatalogStore.ApplyRecommendationAsync"/>).</summary>
     public async Task<AdminResult> ApplyRecommendationAsync(long id, CancellationToken cancellationToken = default)
     {
-        if (await store.GetRecommendationAsync(id, cancellationToken) is not { } recommendation)
+        if (await GlobalOnlyAsync($"telemetry recommendation {id}") is { } refused)
+        {
+            return refused;
+        }
+
+        if (await globalStore.GetRecommendationAsync(id, cancellationToken) is not { } recommendation)
         {
             return AdminResult.Refused($"There is no telemetry recommendation {id}. Nothing was changed.");
         }
@@ -34,7 +41,7 @@ internal sealed partial class AdminActions
 
         try
         {
-            var applied = await store.ApplyRecommendationAsync(id, new ChangeContext { Actor = ActorOf(user), Reason = Reason }, cancellationToken);
+            var applied = await globalStore.ApplyRecommendationAsync(id, new ChangeContext { Actor = ActorOf(user), Reason = Reason }, cancellationToken);
             await SeenAsync(applied.Revision, cancellationToken);
             return new AdminResult(true,
                 $"Recommendation {id} applied: tool '{applied.Recommendation.Tool}' version {applied.NewVersion} published with {recommendation.Field} '{recommendation.Recommended}' (was version {applied.PreviousVersion}).");
@@ -49,6 +56,11 @@ internal sealed partial class AdminActions
     public async Task<AdminResult> CreateExperimentAsync(ExperimentDefinition definition, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(definition);
+        if (await GlobalOnlyAsync($"experiment '{definition.Name}'") is { } refused)
+        {
+            return refused;
+        }
+
         var user = await UserAsync();
         if (!await IsAdminAsync())
         {
@@ -57,7 +69,7 @@ internal sealed partial class AdminActions
 
         try
         {
-            var created = await store.CreateExperimentAsync(definition, new ChangeContext { Actor = ActorOf(user), Reason = Reason }, cancellationToken);
+            var created = await globalStore.CreateExperimentAsync(definition, new ChangeContext { Actor = ActorOf(user), Reason = Reason }, cancellationToken);
             return new AdminResult(true, $"Experiment '{created.Name}' created as a draft: tool '{created.Definition.Tool}', a = {created.Definition.VersionA}, b = {created.Definition.VersionB}.");
         }
         catch (ToolCatalogException e)
@@ -68,11 +80,11 @@ internal sealed partial class AdminActions
 
     /// <summary>Starts a draft experiment (draft → running).</summary>
     public Task<AdminResult> StartExperimentAsync(string name, CancellationToken cancellationToken = default) =>
-        ChangeExperimentAsync(name, "start", change => store.StartExperimentAsync(name, change, cancellationToken), cancellationToken);
+        ChangeExperimentAsync(name, "start", change => globalStore.StartExperimentAsync(name, change, cancellationToken), cancellationToken);
 
     /// <summary>Stops a running experiment without a decision (running → stopped).</summary>
     public Task<AdminResult> StopExperimentAsync(string name, CancellationToken cancellationToken = default) =>
-        ChangeExperimentAsync(name, "stop", change => store.StopExperimentAsync(name, change, cancellationToken), cancellationToken);
+        ChangeExperimentAsync(name, "stop", change => globalStore.StopExperimentAsync(name, change, cancellationToken), cancellationToken);
 
     /// <summary>
     /// Concludes an experiment with <paramref name="arm"/> (<see cref="ToolCatalogStore.PromoteExperimentAsync"/>: b becomes
@@ -81,11 +93,16 @@ internal sealed partial class AdminActions
     /// </summary>
     public Task<AdminResult> ConcludeExperimentAsync(string name, ExperimentArm arm, CancellationToken cancellationToken = default) =>
         ChangeExperimentAsync(name, arm == ExperimentArm.B ? "promote arm b of" : "keep arm a of",
-            change => store.PromoteExperimentAsync(name, arm, ExperimentAttribution.Enrolled, change, cancellationToken), cancellationToken);
+            change => globalStore.PromoteExperimentAsync(name, arm, ExperimentAttribution.Enrolled, change, cancellationToken), cancellationToken);
 
     private async Task<AdminResult> ChangeExperimentAsync(string name, string what, Func<ChangeContext, Task<Experiment>> write, CancellationToken cancellationToken)
     {
-        if (await store.GetExperimentAsync(name, cancellationToken) is not { } experiment)
+        if (await GlobalOnlyAsync($"experiment '{name}'") is { } refused)
+        {
+            return refused;
+        }
+
+        if (await globalStore.GetExperimentAsync(name, cancellationToken) is not { } experiment)
         {
             return AdminResult.Refused($"There is no experiment named '{name}'. Nothing was changed.");
         }
@@ -100,7 +117,7 @@ internal sealed partial class AdminActions
         try
         {
             var changed = await write(new ChangeContext { Actor = ActorOf(user), Reason = Reason });
-            await SeenAsync(await store.GetRevisionAsync(cancellationToken), cancellationToken);
+            await SeenAsync(await globalStore.GetRevisionAsync(cancellationToken), cancellationToken);
             return new AdminResult(true, $"Experiment '{name}' is now {ExperimentView.State(changed.State)}"
                 + (changed.Winner is { } winner ? $" with winner {(winner == ExperimentArm.B ? "b" : "a")}." : "."));
         }
@@ -108,5 +125,14 @@ internal sealed partial class AdminActions
         {
             return AdminResult.Refused($"Experiment '{name}' was not changed ({what} it was refused): {e.Message}");
         }
+    }
+
+    /// <summary>The refusal of a global catalog's operation for a principal bound to a tenant (the API's <c>tenant-global-only</c> rule); null for a principal of the global catalog.</summary>
+    private async Task<AdminResult?> GlobalOnlyAsync(string what)
+    {
+        var user = await UserAsync();
+        return scope.Tenant is { } tenant
+            ? AdminResult.Refused(Security.AdminTenants.GlobalOnlyMessage(user.Identity?.Name, tenant, what))
+            : null;
     }
 }
