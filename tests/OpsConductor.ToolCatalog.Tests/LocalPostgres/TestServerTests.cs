@@ -24,9 +24,9 @@ public sealed class TestServerTests
     }
 
     [Test]
-    public async Task A_local_test_server_keeps_its_data_folder_under_the_scratch_folder()
+    public async Task The_shared_local_test_server_keeps_its_data_folder_under_the_scratch_folder()
     {
-        await using var server = await TestServer.StartPrivateAsync();
+        var server = await TestServer.GetSharedAsync();
         Assume.That(server.Kind, Is.EqualTo(TestServerKind.Local), "a container keeps its data inside the container");
 
         Assert.That(server.Local!.InstanceDirectory, Does.StartWith(TestScratch.Root + Path.DirectorySeparatorChar));
