@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Measures the test suite of two built trees side by side, alternately (A, B, A, B, ...), and prints a table of ratios.
-# Build each tree first (`dotnet build -v q` in it); nothing is built here. Every run is the README's command with
-# --no-build; its TRX files are kept per run, and the wall time, the CPU seconds of the run (dotnet test and the test
-# hosts; not the PostgreSQL servers, which detach) and `uptime` are recorded.
+# Build each tree first (`dotnet build -v q` in it); nothing is built here (except by `all`). Every run is the README's
+# command with --no-build; its TRX files are kept per run, and the wall time, the CPU seconds of the run (dotnet test
+# and the test hosts, from rusage; and, where a cpuacct cgroup can be made, of every process the run started, the
+# PostgreSQL servers included) and the load average are recorded.
 #
+#   benchmarks/suite/measure.sh all [ROUNDS]
+#       # the one command for a quiet machine: clones this repository's `main` (MAIN_REF) and 6057e24 (OLD_REF) next
+#       # to it (BASE_TREE, OLD_TREE: default /tmp/suite-main, /tmp/suite-old; reused as they are when they exist), builds the
+#       # three trees, then runs `suite` (main against this tree) and `subset` (6057e24 against this tree, one after
+#       # the other, then TOGETHER=1), ROUNDS each (default 2)
 #   benchmarks/suite/measure.sh suite  A_TREE B_TREE [ROUNDS]   # `dotnet test --no-build` in each tree, alternately
 #   benchmarks/suite/measure.sh subset OLD_TREE NEW_TREE [ROUNDS]
 #       # only the tests OLD_TREE has, in both trees, alternately: each tree's test assemblies started together
@@ -16,7 +22,30 @@
 # log, and results.tsv. benchmarks/suite/trx_report.py summary FOLDER prints a run's per-project and per-fixture walls.
 set -euo pipefail
 
-mode=${1:?usage: measure.sh suite|subset A_TREE B_TREE [ROUNDS]}
+if [ "${1:-}" = all ]; then
+  rounds=${2:-2}
+  self=$(cd "$(dirname "$0")/../.." && pwd)
+  base=${BASE_TREE:-/tmp/suite-main}
+  old=${OLD_TREE:-/tmp/suite-old}
+  stamp=$(date +%Y%m%d-%H%M%S)
+  for pair in "$base ${MAIN_REF:-main}" "$old ${OLD_REF:-6057e24}"; do
+    set -- $pair
+    if [ ! -d "$1/.git" ]; then
+      git clone -q "$self" "$1"
+      git -C "$1" checkout -q "$2"
+    fi
+  done
+  for tree in "$self" "$base" "$old"; do
+    echo "== building $tree"
+    (cd "$tree" && dotnet build -v q -nologo) > /dev/null
+  done
+  OUT=/tmp/suite-measure-$stamp-suite "$0" suite "$base" "$self" "$rounds"
+  OUT=/tmp/suite-measure-$stamp-subset "$0" subset "$old" "$self" "$rounds"
+  TOGETHER=1 OUT=/tmp/suite-measure-$stamp-subset-together "$0" subset "$old" "$self" "$rounds"
+  exit 0
+fi
+
+mode=${1:?usage: measure.sh all [ROUNDS] | suite|subset A_TREE B_TREE [ROUNDS]}
 a=$(cd "${2:?first tree}" && pwd)
 b=$(cd "${3:?second tree}" && pwd)
 rounds=${4:-2}
@@ -24,7 +53,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=${OUT:-/tmp/suite-measure-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-echo -e "run\ttree\tcommit\tload_before\twall_s\tcpu_s\ttests\tpassed\tfailed" > "$out/results.tsv"
+echo -e "run\ttree\tcommit\tload_before\twall_s\tcpu_s\tcpu_all_s\ttests\tpassed\tfailed" > "$out/results.tsv"
+cgroups=${CGROUP_CPUACCT:-/sys/fs/cgroup/cpuacct}
 
 # Runs "$@" in folder $1, timing it; records a results.tsv row for run label $2.
 timed() {
@@ -34,9 +64,23 @@ timed() {
   load=$(cut -d' ' -f1 /proc/loadavg)
   echo "== $label ($tree @ $(git -C "$tree" rev-parse --short HEAD)) load $load: $*"
   rm -rf "$tree/TestResults"
+  # A cpuacct cgroup of the run's own (cgroup v1, when writable): its CPU time counts every process the run starts,
+  # the PostgreSQL servers included (they detach from dotnet test, so rusage misses them).
+  local group=""
+  if [ -w "$cgroups" ]; then
+    group="$cgroups/suite-measure-$$-$label"
+    mkdir -p "$group"
+  fi
   start=$(date +%s.%N)
-  (cd "$tree" && /usr/bin/time -f '%U %S' -o "$dir/cpu" "$@") > "$dir/log" 2>&1 || echo "   (exit status $?: see $dir/log)"
+  (cd "$tree" && { [ -z "$group" ] || echo $BASHPID > "$group/cgroup.procs"; } && /usr/bin/time -f '%U %S' -o "$dir/cpu" "$@") > "$dir/log" 2>&1 || echo "   (exit status $?: see $dir/log)"
   end=$(date +%s.%N)
+  local all_cpu="?"
+  if [ -n "$group" ]; then
+    all_cpu=$(awk '{ printf "%.0f", $1 / 1e9 }' "$group/cpuacct.usage")
+    # Left-over processes (none expected) go back to the root group so that the group can be removed.
+    while read -r pid; do echo "$pid" > "$cgroups/cgroup.procs" 2>/dev/null || true; done < "$group/cgroup.procs"
+    rmdir "$group" 2>/dev/null || true
+  fi
   cp "$tree"/TestResults/*.trx "$dir/" 2>/dev/null || true
   cpu=$(awk '{ printf "%.0f", $1 + $2 }' "$dir/cpu" 2>/dev/null || echo "?")
   local counts
@@ -53,8 +97,8 @@ PY
 )
   local wall
   wall=$(echo "$end - $start" | bc)
-  printf '%s\t%s\t%s\t%s\t%.1f\t%s\t%s\n' "$label" "$tree" "$(git -C "$tree" rev-parse --short HEAD)" "$load" "$wall" "$cpu" "$counts" >> "$out/results.tsv"
-  printf '   wall %.1f s, CPU %s s, tests/passed/failed %s\n' "$wall" "$cpu" "$(echo "$counts" | tr '\t' /)"
+  printf '%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%s\n' "$label" "$tree" "$(git -C "$tree" rev-parse --short HEAD)" "$load" "$wall" "$cpu" "$all_cpu" "$counts" >> "$out/results.tsv"
+  printf '   wall %.1f s, CPU %s s (with PostgreSQL: %s s), tests/passed/failed %s\n' "$wall" "$cpu" "$all_cpu" "$(echo "$counts" | tr '\t' /)"
   python3 "$here/trx_report.py" summary "$dir" 3 | sed 's/^/   /'
 }
 

@@ -1,18 +1,24 @@
 using OpsConductor.ToolCatalog.LocalPostgres;
+using OpsConductor.ToolCatalog.Tests.Support;
 
 namespace OpsConductor.ToolCatalog.Cli.Tests;
 
 /// <summary>
-/// Temporary folders of the test run, under the system temporary folder (never the user's own folders), readable by
-/// the account a private server runs as when the tests run as root. Removed at the end of the run, after stopping any
-/// private server started in them.
+/// Temporary folders of the test run, under the tests' scratch folder (<see cref="TestScratch.Root"/>: tmpfs when
+/// there is one; never the user's own folders), readable by the account a private server runs as when the tests run
+/// as root. Removed at the end of the run, after stopping any private server started in them; the folders of a run
+/// that was killed are removed by the next run's start (each holds its owner's process id).
 /// </summary>
 internal static class CliTestData
 {
+    private const string Prefix = "toolcatalog-cli-tests-";
+    private const string OwnerFile = "owner.pid";
+
     private static readonly Lazy<string> Root = new(() =>
     {
-        var root = Path.Combine(Path.GetTempPath(), "toolcatalog-cli-tests-" + Guid.NewGuid().ToString("N")[..12]);
+        var root = Path.Combine(TestScratch.Root, Prefix + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(root, Traversable);
+        File.WriteAllText(Path.Combine(root, OwnerFile), LocalPostgresServer.OwnerRecord(Environment.ProcessId));
         return root;
     });
 
@@ -35,12 +41,28 @@ internal static class CliTestData
     /// <summary>Stops every private server started under the run's folders and deletes them.</summary>
     public static async Task CleanUpAsync()
     {
-        if (!Root.IsValueCreated || !Directory.Exists(Root.Value))
+        if (Root.IsValueCreated && Directory.Exists(Root.Value))
         {
-            return;
+            await StopAndDeleteAsync(Root.Value);
         }
+    }
 
-        foreach (var state in Directory.EnumerateFiles(Root.Value, "instance.json", SearchOption.AllDirectories))
+    /// <summary>Stops the servers of earlier runs that were killed (their owner process is gone) and deletes their folders.</summary>
+    public static async Task RemoveAbandonedAsync()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(TestScratch.Root, Prefix + "*"))
+        {
+            var owner = Path.Combine(folder, OwnerFile);
+            if (File.Exists(owner) && LocalPostgresServer.IsAbandoned(await File.ReadAllTextAsync(owner)))
+            {
+                await StopAndDeleteAsync(folder);
+            }
+        }
+    }
+
+    private static async Task StopAndDeleteAsync(string root)
+    {
+        foreach (var state in Directory.EnumerateFiles(root, "instance.json", SearchOption.AllDirectories))
         {
             try
             {
@@ -52,14 +74,17 @@ internal static class CliTestData
             }
         }
 
-        Directory.Delete(Root.Value, recursive: true);
+        Directory.Delete(root, recursive: true);
     }
 }
 
-/// <summary>Cleans up the run's temporary folders once every CLI test has run.</summary>
+/// <summary>Removes the folders of killed runs before the CLI tests, and the run's own folders once every CLI test has run.</summary>
 [SetUpFixture]
 public sealed class CliTestDataSetUp
 {
+    [OneTimeSetUp]
+    public async Task RemoveFoldersOfKilledRuns() => await CliTestData.RemoveAbandonedAsync();
+
     [OneTimeTearDown]
     public async Task RemoveTemporaryFolders() => await CliTestData.CleanUpAsync();
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using OpsConductor.ToolCatalog.LocalPostgres;
+using OpsConductor.ToolCatalog.Tests.Support;
 
 namespace OpsConductor.ToolCatalog.Tests.LocalPostgres;
 
@@ -167,8 +168,8 @@ public sealed class LocalPostgresServerTests
 
     private static string NewParentFolder()
     {
-        // Under /tmp (not under /root, mode 0700), so that the service account can enter it when we run as root.
-        var parent = Path.Combine("/tmp", "tc-localpg-" + Guid.NewGuid().ToString("N")[..8]);
+        // Under the scratch folder (not under /root, mode 0700), so that the service account can enter it when we run as root.
+        var parent = Path.Combine(TestScratch.Root, "tc-localpg-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(parent);
         File.SetUnixFileMode(parent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
         return parent;

@@ -24,6 +24,35 @@ public sealed class TestServerTests
     }
 
     [Test]
+    public async Task The_shared_local_test_server_keeps_its_data_folder_under_the_scratch_folder()
+    {
+        var server = await TestServer.GetSharedAsync();
+        Assume.That(server.Kind, Is.EqualTo(TestServerKind.Local), "a container keeps its data inside the container");
+
+        Assert.That(server.Local!.InstanceDirectory, Does.StartWith(TestScratch.Root + Path.DirectorySeparatorChar));
+    }
+
+    [Test]
+    public void The_scratch_folder_is_the_memory_folder_when_usable_else_the_temporary_folder_unless_the_variable_names_one()
+    {
+        var memory = Directory.CreateTempSubdirectory("tc-scratch-memory-").FullName;
+        var named = Path.Combine(memory, "named");
+        try
+        {
+            var user = "toolcatalog-tests-" + Environment.UserName;
+            Assert.That(TestScratch.Choose(_ => null, memory), Is.EqualTo(Path.Combine(memory, user)));
+            Assert.That(Directory.Exists(Path.Combine(memory, user)), Is.True, "created");
+            Assert.That(TestScratch.Choose(_ => null, Path.Combine(memory, "missing")), Is.EqualTo(Path.Combine(Path.GetTempPath(), user)));
+            Assert.That(TestScratch.Choose(name => name == TestScratch.Variable ? named : null, memory), Is.EqualTo(named));
+            Assert.That(Directory.Exists(named), Is.True, "created");
+        }
+        finally
+        {
+            Directory.Delete(memory, recursive: true);
+        }
+    }
+
+    [Test]
     public async Task Each_test_database_is_a_fresh_migrated_database_of_its_own()
     {
         await using var first = await TestDatabase.CreateAsync();

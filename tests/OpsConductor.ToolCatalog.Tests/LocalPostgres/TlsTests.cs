@@ -22,8 +22,8 @@ public sealed class TlsTests
     [OneTimeSetUp]
     public static async Task StartAServerWithACertificateFromATestCa()
     {
-        // Under /tmp (not /root, mode 0700), so that the service account can enter it when we run as root.
-        _folder = Path.Combine("/tmp", "tc-tls-" + Guid.NewGuid().ToString("N")[..8]);
+        // Under the scratch folder (not /root, mode 0700), so that the service account can enter it when we run as root.
+        _folder = Path.Combine(TestScratch.Root, "tc-tls-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(_folder);
         File.SetUnixFileMode(_folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
 

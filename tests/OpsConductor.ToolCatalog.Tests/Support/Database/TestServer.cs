@@ -23,7 +23,8 @@ internal enum TestServerKind
 /// <summary>
 /// The PostgreSQL server the tests use, chosen in this order: the connection string in
 /// <c>TOOLCATALOG_TEST_CONNECTION</c>; else a Testcontainers container when a Docker engine answers; else a
-/// throwaway server started from the machine's binaries (<see cref="LocalPostgresServer.StartEphemeralAsync"/>).
+/// throwaway server started from the machine's binaries (<see cref="LocalPostgresServer.StartEphemeralAsync"/>), its
+/// data folder under <see cref="TestScratch.Root"/> (tmpfs when there is one).
 /// The shared one starts on first use (tests that need no database pay nothing) and is stopped by
 /// <see cref="DatabaseSetUpFixture"/> at the end of the run. Tests normally go through <see cref="TestDatabase"/>.
 /// <para>Each server keeps one migrated template database (<see cref="GetTemplateAsync"/>), built on first use;
@@ -227,7 +228,7 @@ internal sealed class TestServer : IAsyncDisposable
             return new TestServer(TestServerKind.Container, container.GetConnectionString(), null, container);
         }
 
-        var local = await LocalPostgresServer.StartEphemeralAsync(cancellationToken: cancellationToken);
+        var local = await LocalPostgresServer.StartEphemeralAsync(new LocalPostgresOptions { EphemeralParentDirectory = TestScratch.Root }, cancellationToken);
         return new TestServer(TestServerKind.Local, local.ConnectionString, local, null);
     }
 }
