@@ -30,6 +30,7 @@ internal sealed class CatalogChangeFeed : IDisposable
     private int _ringCount;
     private long _floor = -1;
     private long _lastRevision = -1;
+    private Dictionary<string, CatalogToolChange>? _held;
     private Follower[] _followers = [];
 
     public CatalogChangeFeed(IToolCatalog catalog, IOptions<ToolCatalogServerOptions> options, TimeProvider? time = null)
@@ -150,16 +151,23 @@ internal sealed class CatalogChangeFeed : IDisposable
             if (_floor < 0 || e.Previous.Source != CatalogSource.Database)
             {
                 _floor = _lastRevision = Math.Max(_lastRevision, next.Revision);
+                _held = null;
                 return;
             }
 
             if (next.Revision <= _lastRevision)
             {
-                return; // a reload of one tool at the same revision: the next catch-up's event carries it if it changed
+                // The snapshot changed but its revision did not advance: a reload of one tool at the same revision, or a
+                // tenant's view holding its revision while a change of its tenant is pending (decision 1901), which then
+                // advances with the tenant's changes only. An event must advance the revision, so these changes are held
+                // and go out with the next event that does.
+                Hold(e.Changes);
+                return;
             }
 
-            var feedEvent = new FeedEvent(next.Revision, _lastRevision, Render(_lastRevision, next.Revision, e.Changes, next.Experiments, e.Previous.Experiments),
-                FollowerSecrets.AnySealed(e.Changes, next.Experiments) ? Render(_lastRevision, next.Revision, e.Changes, next.Experiments, e.Previous.Experiments, sealedSecrets: true) : default);
+            var changes = TakeHeld(e.Changes);
+            var feedEvent = new FeedEvent(next.Revision, _lastRevision, Render(_lastRevision, next.Revision, changes, next.Experiments, e.Previous.Experiments),
+                FollowerSecrets.AnySealed(changes, next.Experiments) ? Render(_lastRevision, next.Revision, changes, next.Experiments, e.Previous.Experiments, sealedSecrets: true) : default);
             _lastRevision = next.Revision;
             if (_ringCount == _ring.Length)
             {
@@ -176,6 +184,52 @@ internal sealed class CatalogChangeFeed : IDisposable
             }
         }
     }
+
+    /// <summary>Keeps <paramref name="changes"/> for the next event, each folded into what is already held for its tool.</summary>
+    private void Hold(IReadOnlyList<CatalogToolChange> changes)
+    {
+        foreach (var change in changes)
+        {
+            _held ??= new(StringComparer.Ordinal);
+            if (!_held.TryGetValue(change.Name, out var earlier))
+            {
+                _held[change.Name] = change;
+            }
+            else if (Fold(earlier, change) is { } folded)
+            {
+                _held[change.Name] = folded;
+            }
+            else
+            {
+                _held.Remove(change.Name);
+            }
+        }
+    }
+
+    /// <summary><paramref name="changes"/> with the held ones folded in (by tool name, ordinal order), and nothing held any more.</summary>
+    private IReadOnlyList<CatalogToolChange> TakeHeld(IReadOnlyList<CatalogToolChange> changes)
+    {
+        if (_held is null)
+        {
+            return changes;
+        }
+
+        Hold(changes);
+        var all = _held.Values.OrderBy(static c => c.Name, StringComparer.Ordinal).ToArray();
+        _held = null;
+        return all;
+    }
+
+    /// <summary>Two changes of one tool in a row as one (from the first's previous to the second's current); null when the tool
+    /// was added and removed again in between.</summary>
+    private static CatalogToolChange? Fold(CatalogToolChange first, CatalogToolChange second) =>
+        (first.Previous, second.Current) switch
+        {
+            (null, null) => null,
+            (null, _) => second with { Kind = ToolChangeKind.Added, Previous = null },
+            (_, null) => second with { Kind = ToolChangeKind.Removed, Previous = first.Previous },
+            _ => second with { Previous = first.Previous },
+        };
 
     /// <summary>
     /// The event's bytes: <c>id: 43</c>, <c>event: change</c>, and one <c>data:</c> line of JSON
