@@ -41,12 +41,8 @@ public sealed class AdminOpenIdConnectBrowserTests : AdminBrowserFixture
         _provider = await TestOpenIdProvider.StartAsync();
         return await ServerHost.StartAsync(h => h.ServeOverKestrel().ConfigureServices(s => s.Configure<ToolCatalogServerOptions>(o =>
         {
-            o.Authentication.OpenIdConnect.Authority = _provider.Issuer;
-            o.Authentication.OpenIdConnect.ClientId = TestOpenIdProvider.ClientId;
-            o.Authentication.OpenIdConnect.ClientSecret = TestOpenIdProvider.ClientSecret;
+            _provider.ConfigureClient(o.Authentication.OpenIdConnect);
             o.Authentication.OpenIdConnect.DisplayName = "Test IdP";
-            o.Authentication.OpenIdConnect.NameClaim = "preferred_username";
-            o.Authentication.OpenIdConnect.RequireHttpsMetadata = false; // a provider on loopback
         })));
     }
 

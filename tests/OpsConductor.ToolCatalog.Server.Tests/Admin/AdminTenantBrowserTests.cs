@@ -42,13 +42,7 @@ public sealed class AdminTenantBrowserTests : AdminBrowserFixture
     {
         _provider = await TestOpenIdProvider.StartAsync();
         var host = await ServerHost.StartAsync(h => h.ServeOverKestrel().UseRealSignIn().ConfigureServices(s => s.Configure<ToolCatalogServerOptions>(o =>
-        {
-            o.Authentication.OpenIdConnect.Authority = _provider.Issuer;
-            o.Authentication.OpenIdConnect.ClientId = TestOpenIdProvider.ClientId;
-            o.Authentication.OpenIdConnect.ClientSecret = TestOpenIdProvider.ClientSecret;
-            o.Authentication.OpenIdConnect.NameClaim = "preferred_username";
-            o.Authentication.OpenIdConnect.RequireHttpsMetadata = false; // a provider on loopback
-        })));
+            _provider.ConfigureClient(o.Authentication.OpenIdConnect))));
         var store = host.Store;
         await store.CreateAsync(Tool(0, Inherited));
         await store.CreateAsync(Tool(1, Shadowed));

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using OpsConductor.ToolCatalog.AspNetCore;
 
 namespace OpsConductor.ToolCatalog.Server.Tests.Support;
 
@@ -39,6 +40,16 @@ internal sealed class TestOpenIdProvider : IAsyncDisposable
 
     /// <summary>The issuer (<c>http://localhost:PORT</c>): the authority to configure.</summary>
     public string Issuer { get; private set; } = null!;
+
+    /// <summary>Points the server's OpenID Connect sign-in at this provider (its issuer, client and name claim; http on loopback).</summary>
+    public void ConfigureClient(ToolCatalogOpenIdConnectOptions options)
+    {
+        options.Authority = Issuer;
+        options.ClientId = ClientId;
+        options.ClientSecret = ClientSecret;
+        options.NameClaim = "preferred_username";
+        options.RequireHttpsMetadata = false; // a provider on loopback
+    }
 
     /// <summary>The claims of the user <c>/authorize</c> approves next (string or string[] values); null: it answers <c>access_denied</c>.</summary>
     public IReadOnlyDictionary<string, object>? User { get; set; }
