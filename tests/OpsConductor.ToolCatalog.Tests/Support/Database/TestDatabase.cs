@@ -53,7 +53,7 @@ internal sealed class TestDatabase : IAsyncDisposable
     private static async Task<TestDatabase> CreateFromAsync(TestServer server, string template, CancellationToken cancellationToken)
     {
         var name = "tc_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        await server.ExecuteAdminAsync($"CREATE DATABASE \"{name}\"{template}", cancellationToken);
+        await server.CreateDatabaseAsync(name, template, cancellationToken);
 
         var connectionString = new NpgsqlConnectionStringBuilder(server.GetConnectionString(name))
         {
