@@ -361,7 +361,7 @@ internal sealed class CatalogChangeFeed : IDisposable
             _stopRegistration = stop.UnsafeRegister(static s => ((Follower)s!).Complete(reload: false), this);
             if (write)
             {
-                WriteQueued();
+                _ = WriteQueuedAsync();
             }
 
             return _ended.Task;
@@ -406,7 +406,7 @@ internal sealed class CatalogChangeFeed : IDisposable
                 _writing = true;
             }
 
-            WriteQueued();
+            _ = WriteQueuedAsync();
         }
 
         /// <summary>Ends the follower: with <paramref name="reload"/>, it is told to reload the catalog.</summary>
@@ -441,8 +441,10 @@ internal sealed class CatalogChangeFeed : IDisposable
         }
 
         /// <summary>Writes every queued event, flushes once, and repeats while more came; the caller set <c>_writing</c>.
-        /// A flush that cannot complete at once (the connection is slow to drain) continues on its completion.</summary>
-        private void WriteQueued()
+        /// It runs on the calling thread as long as each flush completes at once (no task is allocated then); a flush that
+        /// cannot (the connection is slow to drain) continues on its completion. It never faults: a failed write ends the
+        /// follower.</summary>
+        private async Task WriteQueuedAsync()
         {
             try
             {
@@ -463,14 +465,7 @@ internal sealed class CatalogChangeFeed : IDisposable
                         }
                     }
 
-                    var flush = writer.FlushAsync(_stop);
-                    if (!flush.IsCompleted)
-                    {
-                        _ = ContinueAfterFlushAsync(flush);
-                        return;
-                    }
-
-                    if (!Flushed(flush.Result)) // completed synchronously: reading the result does not block
+                    if (!Flushed(await writer.FlushAsync(_stop).ConfigureAwait(false)))
                     {
                         return;
                     }
@@ -480,24 +475,6 @@ internal sealed class CatalogChangeFeed : IDisposable
             {
                 Fail(ex);
             }
-        }
-
-        private async Task ContinueAfterFlushAsync(ValueTask<FlushResult> pending)
-        {
-            try
-            {
-                if (!Flushed(await pending.ConfigureAwait(false)))
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException)
-            {
-                Fail(ex);
-                return;
-            }
-
-            WriteQueued();
         }
 
         /// <summary>False (and the follower ended) when the connection is gone.</summary>
