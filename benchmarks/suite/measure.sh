@@ -8,9 +8,12 @@
 #   benchmarks/suite/measure.sh all [ROUNDS]
 #       # the one command for a quiet machine: clones this repository's `main` (MAIN_REF) and 6057e24 (OLD_REF) next
 #       # to it (BASE_TREE, OLD_TREE: default /tmp/suite-main, /tmp/suite-old; reused as they are when they exist), builds the
-#       # three trees, then runs `suite` (main against this tree) and `subset` (6057e24 against this tree, one after
+#       # three trees, then runs `suite` (main against this tree), `same` and `subset` (6057e24 against this tree, one after
 #       # the other, then TOGETHER=1), ROUNDS each (default 2)
 #   benchmarks/suite/measure.sh suite  A_TREE B_TREE [ROUNDS]   # `dotnet test --no-build` in each tree, alternately
+#   benchmarks/suite/measure.sh same OLD_TREE NEW_TREE [ROUNDS]
+#       # as `subset`, but NEW_TREE runs exactly OLD_TREE's test cases, by full name with arguments (exact_filter.py:
+#       # NUnit filters in runsettings files), no new cases of old methods: the same tests, old code against new
 #   benchmarks/suite/measure.sh subset OLD_TREE NEW_TREE [ROUNDS]
 #       # only the tests OLD_TREE has, in both trees, alternately: each tree's test assemblies started together
 #       # (`dotnet test DLL` each, in the background); in NEW_TREE with a filter naming the old tree's test methods
@@ -40,12 +43,13 @@ if [ "${1:-}" = all ]; then
     (cd "$tree" && dotnet build -v q -nologo) > /dev/null
   done
   OUT=/tmp/suite-measure-$stamp-suite "$0" suite "$base" "$self" "$rounds"
+  OUT=/tmp/suite-measure-$stamp-same "$0" same "$old" "$self" "$rounds"
   OUT=/tmp/suite-measure-$stamp-subset "$0" subset "$old" "$self" "$rounds"
   TOGETHER=1 OUT=/tmp/suite-measure-$stamp-subset-together "$0" subset "$old" "$self" "$rounds"
   exit 0
 fi
 
-mode=${1:?usage: measure.sh all [ROUNDS] | suite|subset A_TREE B_TREE [ROUNDS]}
+mode=${1:?usage: measure.sh all [ROUNDS] | suite|subset|same A_TREE B_TREE [ROUNDS]}
 a=$(cd "${2:?first tree}" && pwd)
 b=$(cd "${3:?second tree}" && pwd)
 rounds=${4:-2}
@@ -118,7 +122,9 @@ run_assemblies() {
   while read -r dll; do
     name=$(basename "$dll" .dll)
     filter=()
-    if [ -n "$filter_file" ]; then
+    if [ -n "$filter_file" ] && [ -s "$filter_file.$name.runsettings" ]; then
+      filter=(--settings "$filter_file.$name.runsettings")
+    elif [ -n "$filter_file" ]; then
       [ -s "$filter_file.$name" ] || continue
       filter=(--filter "$(cat "$filter_file.$name")")
     fi
@@ -138,9 +144,14 @@ case "$mode" in
       timed "$b" "r$r-b" dotnet test --no-build
     done
     ;;
-  subset)
-    # The old tree's test methods, read from its source: one filter per test project (Class.Method, "contains").
-    python3 "$here/old_test_filter.py" "$a" "$out/filter"
+  subset|same)
+    if [ "$mode" = same ]; then
+      # The old tree's test cases by exact name (Class.Method(arguments)), as NUnit filters in runsettings files.
+      python3 "$here/exact_filter.py" "$a" "$out/filter"
+    else
+      # The old tree's test methods, read from its source: one filter per test project (Class.Method, "contains").
+      python3 "$here/old_test_filter.py" "$a" "$out/filter"
+    fi
     for r in $(seq 1 "$rounds"); do
       if [ "${TOGETHER:-0}" = 1 ]; then
         # Both trees at the same moment: on a machine whose load changes by the minute, each gets the same share.
@@ -164,7 +175,7 @@ print(f"   old tree: {len(old)} tests; run in the new tree: {len(new)}: {len(new
       f"{len(old - new)} old names not in the new tree (renamed or removed)")
 PY
     ;;
-  *) echo "usage: measure.sh suite|subset A_TREE B_TREE [ROUNDS]" >&2; exit 2 ;;
+  *) echo "usage: measure.sh suite|subset|same A_TREE B_TREE [ROUNDS]" >&2; exit 2 ;;
 esac
 
 echo

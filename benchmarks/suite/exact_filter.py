@@ -1,0 +1,34 @@
+#!/usr/bin/env python3
+"""Writes, for each test assembly of OLD_TREE (built), a runsettings file whose NUnit filter names every one of its
+test cases exactly (`test == "Namespace.Class.Method(arguments)"`, joined by `||`), to PREFIX.<assembly>.runsettings, so
+that another tree runs the same test cases and no others (`dotnet test DLL --settings FILE`; a case whose name changed
+since does not run: the script prints how many names the old tree has, and trx_report.py names of the new run shows how
+many ran). The names come from `dotnet vstest --ListFullyQualifiedTests`.
+
+  exact_filter.py OLD_TREE PREFIX
+"""
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from xml.sax.saxutils import escape as xml
+
+tree, prefix = Path(sys.argv[1]), sys.argv[2]
+
+
+def quoted(name: str) -> str:
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+for project in sorted(p for p in (tree / "tests").iterdir() if (p / f"{p.name}.csproj").exists()):
+    dlls = sorted(project.glob(f"bin/Debug/net*/{project.name}.dll"))
+    if not dlls:
+        continue
+    with tempfile.NamedTemporaryFile(suffix=".txt") as listing:
+        subprocess.run(["dotnet", "vstest", str(dlls[0]), "--ListFullyQualifiedTests", f"--ListTestsTargetPath:{listing.name}"],
+                       check=True, stdout=subprocess.DEVNULL)
+        names = sorted({line.strip() for line in Path(listing.name).read_text(encoding="utf-8").splitlines() if line.strip()})
+    where = " || ".join(f"test == {quoted(n)}" for n in names)
+    Path(f"{prefix}.{project.name}.runsettings").write_text(
+        f"<RunSettings><NUnit><Where>{xml(where)}</Where></NUnit></RunSettings>\n", encoding="utf-8")
+    print(f"   {project.name}: {len(names)} test cases")
