@@ -357,16 +357,25 @@ public sealed class CompiledTierTests
             sum += warm;
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++)
+        // Up to three windows of 10,000 evaluations each: the runtime itself may allocate on this thread now and then
+        // (a tier-up that has to start the tiered-compilation worker again, seen once on a loaded machine), so one
+        // window without a byte allocated proves the evaluation allocates nothing; an evaluation that allocated would
+        // allocate in every window, and the test fails.
+        var windows = new List<long>();
+        for (var window = 0; window < 3 && (windows.Count == 0 || windows[^1] != 0); window++)
         {
-            expression.TryEvaluate(context, out var value, out _);
-            condition.TryEvaluate(context, out var truth, out _);
-            sum += value + (truth ? 1 : 0);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10_000; i++)
+            {
+                expression.TryEvaluate(context, out var value, out _);
+                condition.TryEvaluate(context, out var truth, out _);
+                sum += value + (truth ? 1 : 0);
+            }
+
+            windows.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.That(allocated, Is.Zero);
+        Assert.That(windows.Min(), Is.Zero, () => $"bytes allocated per window: {string.Join(", ", windows)}");
         Assert.That(sum, Is.GreaterThan(0));
     }
 }
