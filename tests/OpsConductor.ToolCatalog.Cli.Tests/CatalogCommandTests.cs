@@ -5,22 +5,27 @@ using OpsConductor.ToolCatalog.Tests.Support;
 namespace OpsConductor.ToolCatalog.Cli.Tests;
 
 /// <summary>The database verbs against a real test database.</summary>
+/// <remarks>
+/// The tests about one tool share one database (<see cref="_shared"/>): each writes tools under names of its own (a
+/// prefix of its own for <c>GeneratedTools.Create</c>) and asserts only on them. A test that lists the whole catalog,
+/// asserts a catalog revision or needs a database without the schema has a database of its own.
+/// </remarks>
 [Parallelizable(ParallelScope.All)]
 [FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public sealed class CatalogCommandTests
 {
-    private TestDatabase _db = null!;
-    private ToolCatalogStore _store = null!;
+    private static TestDatabase _shared = null!;
+    private static ToolCatalogStore _store = null!;
 
-    [SetUp]
-    public async Task CreateDatabase()
+    [OneTimeSetUp]
+    public static async Task CreateTheSharedDatabase()
     {
-        _db = await TestDatabase.CreateAsync();
-        _store = _db.CreateStore();
+        _shared = await TestDatabase.CreateAsync();
+        _store = _shared.CreateStore();
     }
 
-    [TearDown]
-    public async Task DropDatabase() => await _db.DisposeAsync();
+    [OneTimeTearDown]
+    public static async Task DropTheSharedDatabase() => await _shared.DisposeAsync();
 
     [Test]
     public async Task Migrate_creates_the_schema_once_and_then_reports_it_up_to_date()
@@ -50,13 +55,15 @@ public sealed class CatalogCommandTests
     [Test]
     public async Task List_shows_tools_with_filters_and_pages_in_text_and_json()
     {
-        await _store.ImportAsync(GeneratedTools.CreateMany(12));
+        await using var db = await TestDatabase.CreateAsync();
+        var store = db.CreateStore();
+        await store.ImportAsync(GeneratedTools.CreateMany(12));
 
-        var text = await CliHarness.RunAsync(Env(_db), "list", "--platform", "linux");
-        var page = await CliHarness.RunAsync(Env(_db), "list", "--limit", "5", "--format", "json");
+        var text = await CliHarness.RunAsync(Env(db), "list", "--platform", "linux");
+        var page = await CliHarness.RunAsync(Env(db), "list", "--limit", "5", "--format", "json");
         using var json = JsonDocument.Parse(page.Output);
         var cursor = json.RootElement.GetProperty("next_cursor").GetString();
-        var next = await CliHarness.RunAsync(Env(_db), "list", "--limit", "5", "--after", cursor!);
+        var next = await CliHarness.RunAsync(Env(db), "list", "--limit", "5", "--after", cursor!);
 
         Assert.That(text.ExitCode, Is.EqualTo(0), text.Error);
         Assert.That(text.Output, Does.Contain("NAME").And.Contain("gen-tool-00000").And.Contain("gen-tool-00010").And.Not.Contain("gen-tool-00001"));
@@ -68,7 +75,7 @@ public sealed class CatalogCommandTests
     [Test]
     public async Task List_rejects_a_bad_limit_as_a_usage_error()
     {
-        var result = await CliHarness.RunAsync(Env(_db), "list", "--limit", "0");
+        var result = await CliHarness.RunAsync(Env(_shared), "list", "--limit", "0");
 
         Assert.That(result.ExitCode, Is.EqualTo(2));
         Assert.That(result.Error, Does.Contain("--limit"));
@@ -77,13 +84,13 @@ public sealed class CatalogCommandTests
     [Test]
     public async Task Show_prints_a_version_as_text_or_as_json_and_fails_with_1_for_an_unknown_tool()
     {
-        var tool = GeneratedTools.Create(1);
+        var tool = GeneratedTools.Create(1, prefix: "show");
         await _store.CreateAsync(tool);
         await _store.PublishAsync(tool with { Version = "2.0", Description = "Second version" });
 
-        var latest = await CliHarness.RunAsync(Env(_db), "show", tool.Name);
-        var old = await CliHarness.RunAsync(Env(_db), "show", tool.Name, "--version", "1.0", "--format", "json");
-        var missing = await CliHarness.RunAsync(Env(_db), "show", "nope");
+        var latest = await CliHarness.RunAsync(Env(_shared), "show", tool.Name);
+        var old = await CliHarness.RunAsync(Env(_shared), "show", tool.Name, "--version", "1.0", "--format", "json");
+        var missing = await CliHarness.RunAsync(Env(_shared), "show", "nope");
 
         Assert.That(latest.ExitCode, Is.EqualTo(0), latest.Error);
         Assert.That(latest.Output, Does.Contain($"{tool.Name} 2.0 (latest)").And.Contain("Second version").And.Contain("capability capability_0"));
@@ -97,11 +104,11 @@ public sealed class CatalogCommandTests
     [Test]
     public async Task Versions_lists_the_history_with_the_latest_marked()
     {
-        var tool = GeneratedTools.Create(1);
+        var tool = GeneratedTools.Create(1, prefix: "versions");
         await _store.CreateAsync(tool);
         await _store.PublishAsync(tool with { Version = "2.0" });
 
-        var result = await CliHarness.RunAsync(Env(_db), "versions", tool.Name);
+        var result = await CliHarness.RunAsync(Env(_shared), "versions", tool.Name);
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -113,18 +120,20 @@ public sealed class CatalogCommandTests
     [Test]
     public async Task Disable_enable_and_deprecate_record_the_os_user_and_the_reason()
     {
+        await using var db = await TestDatabase.CreateAsync();
+        var store = db.CreateStore();
         var tool = GeneratedTools.Create(1);
-        await _store.CreateAsync(tool);
+        await store.CreateAsync(tool);
 
-        var disabled = await CliHarness.RunAsync(Env(_db), "disable", tool.Name, "--reason", "flaky on prod");
-        var again = await CliHarness.RunAsync(Env(_db), "disable", tool.Name);
-        var enabled = await CliHarness.RunAsync(Env(_db), "enable", tool.Name);
-        var deprecated = await CliHarness.RunAsync(Env(_db), "deprecate", tool.Name, "--version", "1.0");
+        var disabled = await CliHarness.RunAsync(Env(db), "disable", tool.Name, "--reason", "flaky on prod");
+        var again = await CliHarness.RunAsync(Env(db), "disable", tool.Name);
+        var enabled = await CliHarness.RunAsync(Env(db), "enable", tool.Name);
+        var deprecated = await CliHarness.RunAsync(Env(db), "deprecate", tool.Name, "--version", "1.0");
 
         Assert.That(new[] { disabled, again, enabled, deprecated }.Select(r => r.ExitCode), Is.All.EqualTo(0));
         Assert.That(disabled.Output, Does.Contain("disabled (catalog revision 2)"));
         Assert.That(again.Output, Does.Contain("already disabled"));
-        var audit = await AuditReader.ReadAsync(_db, tool.Name);
+        var audit = await AuditReader.ReadAsync(db, tool.Name);
         Assert.That(audit.Select(a => a.Action), Is.EqualTo(new[] { "created", "disabled", "enabled", "deprecated" }));
         Assert.That(audit[1].ChangedBy, Is.EqualTo(Environment.UserName));
         Assert.That(audit[1].Reason, Is.EqualTo("flaky on prod"));
@@ -134,13 +143,13 @@ public sealed class CatalogCommandTests
     [Test]
     public async Task Rollback_needs_to_and_makes_the_version_latest()
     {
-        var tool = GeneratedTools.Create(1);
+        var tool = GeneratedTools.Create(1, prefix: "rollback");
         await _store.CreateAsync(tool);
         await _store.PublishAsync(tool with { Version = "2.0" });
 
-        var missingTo = await CliHarness.RunAsync(Env(_db), "rollback", tool.Name);
-        var result = await CliHarness.RunAsync(Env(_db), "rollback", tool.Name, "--to", "1.0", "--reason", "bad release");
-        var again = await CliHarness.RunAsync(Env(_db), "rollback", tool.Name, "--to", "1.0");
+        var missingTo = await CliHarness.RunAsync(Env(_shared), "rollback", tool.Name);
+        var result = await CliHarness.RunAsync(Env(_shared), "rollback", tool.Name, "--to", "1.0", "--reason", "bad release");
+        var again = await CliHarness.RunAsync(Env(_shared), "rollback", tool.Name, "--to", "1.0");
 
         Assert.That(missingTo.ExitCode, Is.EqualTo(2));
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
@@ -153,20 +162,20 @@ public sealed class CatalogCommandTests
     [Test]
     public async Task Delete_is_soft_by_default_and_hard_delete_of_a_referenced_tool_needs_force()
     {
-        var soft = GeneratedTools.Create(1);
-        var hard = GeneratedTools.Create(2);
+        var soft = GeneratedTools.Create(1, prefix: "delete");
+        var hard = GeneratedTools.Create(2, prefix: "delete");
         await _store.ImportAsync([soft, hard]);
-        await using (var connection = await _db.DataSource.OpenConnectionAsync())
+        await using (var connection = await _shared.DataSource.OpenConnectionAsync())
         await using (var insert = new Npgsql.NpgsqlCommand("INSERT INTO tool_catalog.tool_telemetry (tool_id, actual_time_ms, success) VALUES ($1, 5, true)", connection))
         {
             insert.Parameters.AddWithValue((await _store.GetAsync(hard.Name))!.Id);
             await insert.ExecuteNonQueryAsync();
         }
 
-        var softResult = await CliHarness.RunAsync(Env(_db), "delete", soft.Name);
-        var refused = await CliHarness.RunAsync(Env(_db), "delete", hard.Name, "--hard");
-        var forceAlone = await CliHarness.RunAsync(Env(_db), "delete", hard.Name, "--force");
-        var forced = await CliHarness.RunAsync(Env(_db), "delete", hard.Name, "--hard", "--force");
+        var softResult = await CliHarness.RunAsync(Env(_shared), "delete", soft.Name);
+        var refused = await CliHarness.RunAsync(Env(_shared), "delete", hard.Name, "--hard");
+        var forceAlone = await CliHarness.RunAsync(Env(_shared), "delete", hard.Name, "--force");
+        var forced = await CliHarness.RunAsync(Env(_shared), "delete", hard.Name, "--hard", "--force");
 
         Assert.That(softResult.ExitCode, Is.EqualTo(0), softResult.Error);
         Assert.That(softResult.Output, Does.Contain("soft"));

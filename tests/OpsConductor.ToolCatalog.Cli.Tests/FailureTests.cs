@@ -17,29 +17,43 @@ public sealed class FailureTests
 
     private TestDatabase _db = null!;
     private ToolCatalogStore _store = null!;
+    private TestDatabase _future = null!;
 
     private Dictionary<string, string> Env => new() { ["TOOLCATALOG_CONNECTION"] = _db.ConnectionString };
 
+    private Dictionary<string, string> FutureEnv => new() { ["TOOLCATALOG_CONNECTION"] = _future.ConnectionString };
+
     private static string Df => Path.Combine(CliPaths.Samples, "linux", "df.yaml");
 
-    [SetUp]
-    public async Task CreateDatabase()
+    /// <summary>
+    /// Two databases for the fixture, whose tests run one at a time and none of which may write: <see cref="_db"/>
+    /// (the current schema, empty; each test asserts it is still at revision 0 afterwards, which a write by an earlier
+    /// test would break, never satisfy) and <see cref="_future"/> (a schema newer than the program).
+    /// </summary>
+    [OneTimeSetUp]
+    public async Task CreateDatabases()
     {
         _db = await TestDatabase.CreateAsync();
         _store = _db.CreateStore();
+        _future = await TestDatabase.CreateAsync();
+        await AddMigrationFromTheFutureAsync(_future);
     }
 
-    [TearDown]
-    public async Task DropDatabase() => await _db.DisposeAsync();
+    [OneTimeTearDown]
+    public async Task DropDatabases()
+    {
+        await _db.DisposeAsync();
+        await _future.DisposeAsync();
+    }
 
     private static void AssertNoStackTrace(CliHarness.Result result)
     {
         Assert.That(result.Error + result.Output, Does.Not.Contain("Unhandled exception").And.Not.Contain("   at "), "no stack trace");
     }
 
-    private async Task AddMigrationFromTheFutureAsync()
+    private static async Task AddMigrationFromTheFutureAsync(TestDatabase db)
     {
-        await using var connection = await _db.DataSource.OpenConnectionAsync();
+        await using var connection = await db.DataSource.OpenConnectionAsync();
         await connection.ExecuteAsync(
             "INSERT INTO tool_catalog.schema_migrations (version, name, checksum, execution_ms) VALUES (@Version, 'from_the_future', 'f00d', 1)",
             new { Version = SchemaMigrator.ProgramVersion + 1 });
@@ -48,9 +62,7 @@ public sealed class FailureTests
     [Test]
     public async Task Migrate_on_a_schema_newer_than_the_program_refuses_naming_both_versions()
     {
-        await AddMigrationFromTheFutureAsync();
-
-        var result = await CliHarness.RunAsync(Env, "migrate");
+        var result = await CliHarness.RunAsync(FutureEnv, "migrate");
 
         Assert.That(result.ExitCode, Is.EqualTo(1), result.Output);
         Assert.That(result.Output, Does.Not.Contain("up to date"));
@@ -62,14 +74,12 @@ public sealed class FailureTests
     [Test]
     public async Task Import_into_a_schema_newer_than_the_program_writes_nothing_and_says_why()
     {
-        await AddMigrationFromTheFutureAsync();
-
-        var result = await CliHarness.RunAsync(Env, "import", Df);
+        var result = await CliHarness.RunAsync(FutureEnv, "import", Df);
 
         Assert.That(result.ExitCode, Is.EqualTo(1), result.Output);
         Assert.That(result.Error, Does.Contain("newer than this program's").And.Contain("Nothing was written"));
-        Assert.That(await _store.GetRevisionAsync(), Is.Zero);
-        Assert.That(await _store.ExportAsync(), Is.Empty);
+        Assert.That(await _future.CreateStore().GetRevisionAsync(), Is.Zero);
+        Assert.That(await _future.CreateStore().ExportAsync(), Is.Empty);
         AssertNoStackTrace(result);
     }
 

@@ -4,9 +4,22 @@ using OpsConductor.ToolCatalog.Tests.Support;
 namespace OpsConductor.ToolCatalog.Cli.Tests.Commands;
 
 /// <summary><c>toolcatalog backup</c> and <c>toolcatalog restore</c> against real databases holding the samples.</summary>
+/// <remarks>
+/// The tests run one at a time. <see cref="_unwritten"/>, an empty catalog, is shared by the two refusals, which must
+/// write nothing (the restore of a damaged archive, the restore of a missing one); the first needs the catalog empty
+/// (a restore refuses a catalog that is not), so a write by the other would make it fail, never pass.
+/// </remarks>
 [Parallelizable(ParallelScope.Self)]
 public sealed class BackupCommandTests
 {
+    private TestDatabase _unwritten = null!;
+
+    [OneTimeSetUp]
+    public async Task CreateDatabase() => _unwritten = await TestDatabase.CreateAsync();
+
+    [OneTimeTearDown]
+    public async Task DropDatabase() => await _unwritten.DisposeAsync();
+
     private static Dictionary<string, string> Env(TestDatabase db) => new() { ["TOOLCATALOG_CONNECTION"] = db.ConnectionString };
 
     private static async Task<CliHarness.Result> RunOkAsync(Dictionary<string, string> env, params string[] args)
@@ -56,8 +69,7 @@ public sealed class BackupCommandTests
             bytes[^5] ^= 0x20;
             var damaged = Path.Combine(work.FullName, "damaged.tcbackup");
             await File.WriteAllBytesAsync(damaged, bytes);
-            await using var empty = await TestDatabase.CreateAsync();
-            var corrupt = await CliHarness.RunAsync(Env(empty), "restore", damaged);
+            var corrupt = await CliHarness.RunAsync(Env(_unwritten), "restore", damaged);
             Assert.That(corrupt.ExitCode, Is.EqualTo(1));
             Assert.That(corrupt.Error, Does.Contain("damaged.tcbackup").And.Contain("corrupted: the data of table tool_catalog.").And.Contain("SHA-256"));
             Assert.That(corrupt.Error, Does.Not.Contain("   at "), "no stack trace");
@@ -71,10 +83,8 @@ public sealed class BackupCommandTests
     [Test]
     public async Task A_missing_archive_fails_naming_it_and_a_missing_argument_is_a_usage_error()
     {
-        await using var db = await TestDatabase.CreateAsync();
-
-        var missing = await CliHarness.RunAsync(Env(db), "restore", "no-such-archive.tcbackup");
-        var usage = await CliHarness.RunAsync(Env(db), "backup");
+        var missing = await CliHarness.RunAsync(Env(_unwritten), "restore", "no-such-archive.tcbackup");
+        var usage = await CliHarness.RunAsync(Env(_unwritten), "backup");
 
         Assert.That(missing.ExitCode, Is.EqualTo(1));
         Assert.That(missing.Error, Does.Contain("the archive 'no-such-archive.tcbackup' does not exist"));

@@ -5,15 +5,26 @@ using OpsConductor.ToolCatalog.Tests.Support;
 namespace OpsConductor.ToolCatalog.Cli.Tests.Commands;
 
 /// <summary><c>toolcatalog experiment</c> against a real database.</summary>
+/// <remarks>
+/// The tests (one at a time) share one database: each experiments on a tool of its own, under experiment names of its
+/// own, and asserts only on those.
+/// </remarks>
 [Parallelizable(ParallelScope.Self)]
 public sealed class ExperimentCommandTests
 {
+    private TestDatabase _db = null!;
+
+    [OneTimeSetUp]
+    public async Task CreateDatabase() => _db = await TestDatabase.CreateAsync();
+
+    [OneTimeTearDown]
+    public async Task DropDatabase() => await _db.DisposeAsync();
+
     [Test]
     public async Task Create_assign_start_status_stop_runs_the_whole_life_and_assignment_matches_ArmAssignment()
     {
-        await using var db = await TestDatabase.CreateAsync();
-        var env = new Dictionary<string, string> { ["TOOLCATALOG_CONNECTION"] = db.ConnectionString };
-        var tool = await ToolWithTwoVersionsAsync(db);
+        var env = new Dictionary<string, string> { ["TOOLCATALOG_CONNECTION"] = _db.ConnectionString };
+        var tool = await ToolWithTwoVersionsAsync(_db, "experimented");
 
         var created = await CliHarness.RunAsync(env, "experiment", "create", "faster", "--tool", tool, "--a", "1.0", "--b", "2.0", "--split", "0.3",
             "--environment", "production", "--environment", "staging", "--metric", "time", "--min-samples", "250", "--auto-promote", "--description", "speed");
@@ -71,9 +82,8 @@ public sealed class ExperimentCommandTests
     [Test]
     public async Task Assign_enrols_a_user_through_a_targeted_group()
     {
-        await using var db = await TestDatabase.CreateAsync();
-        var env = new Dictionary<string, string> { ["TOOLCATALOG_CONNECTION"] = db.ConnectionString };
-        var tool = await ToolWithTwoVersionsAsync(db);
+        var env = new Dictionary<string, string> { ["TOOLCATALOG_CONNECTION"] = _db.ConnectionString };
+        var tool = await ToolWithTwoVersionsAsync(_db, "experimented-group");
         var created = await CliHarness.RunAsync(env, "experiment", "create", "for-ops", "--tool", tool, "--a", "1.0", "--b", "2.0", "--user", "ops-team");
         Assert.That(created.ExitCode, Is.EqualTo(0), created.Error);
 
@@ -88,9 +98,8 @@ public sealed class ExperimentCommandTests
     [Test]
     public async Task Refused_creations_exit_1_with_the_reason()
     {
-        await using var db = await TestDatabase.CreateAsync();
-        var env = new Dictionary<string, string> { ["TOOLCATALOG_CONNECTION"] = db.ConnectionString };
-        var tool = await ToolWithTwoVersionsAsync(db);
+        var env = new Dictionary<string, string> { ["TOOLCATALOG_CONNECTION"] = _db.ConnectionString };
+        var tool = await ToolWithTwoVersionsAsync(_db, "experimented-refused");
 
         var unknownVersion = await CliHarness.RunAsync(env, "experiment", "create", "x", "--tool", tool, "--a", "1.0", "--b", "3.0");
         Assert.That(unknownVersion.ExitCode, Is.EqualTo(1));
@@ -118,10 +127,10 @@ public sealed class ExperimentCommandTests
         Assert.That(result.Error, Does.Contain(message));
     }
 
-    private static async Task<string> ToolWithTwoVersionsAsync(TestDatabase db)
+    private static async Task<string> ToolWithTwoVersionsAsync(TestDatabase db, string prefix)
     {
         var store = db.CreateStore();
-        var tool = GeneratedTools.Create(1, prefix: "experimented");
+        var tool = GeneratedTools.Create(1, prefix: prefix);
         await store.CreateAsync(tool);
         await store.PublishAsync(tool with { Version = "2.0" });
         return tool.Name;

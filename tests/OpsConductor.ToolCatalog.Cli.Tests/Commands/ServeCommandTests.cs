@@ -6,10 +6,22 @@ using OpsConductor.ToolCatalog.Tests.Support;
 namespace OpsConductor.ToolCatalog.Cli.Tests.Commands;
 
 /// <summary><c>toolcatalog serve</c> in-process over a real test database, on a port of its own, stopped by cancellation (Ctrl+C).</summary>
+/// <remarks>
+/// The tests (one at a time) that assert nothing about the catalog's content share one database; the test that
+/// asserts the catalog's revision and tool count has its own.
+/// </remarks>
 [Parallelizable(ParallelScope.Self)]
 public sealed class ServeCommandTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+
+    private TestDatabase _shared = null!;
+
+    [OneTimeSetUp]
+    public async Task CreateDatabase() => _shared = await TestDatabase.CreateAsync();
+
+    [OneTimeTearDown]
+    public async Task DropDatabase() => await _shared.DisposeAsync();
 
     [Test]
     public async Task Serve_says_where_it_listens_answers_health_and_the_API_document_and_stops_on_ctrl_c_with_exit_0()
@@ -53,11 +65,10 @@ public sealed class ServeCommandTests
     [Test]
     public async Task Serve_serves_the_admin_UI_with_its_script_and_prints_its_address()
     {
-        await using var db = await TestDatabase.CreateAsync();
         using var output = new LineWriter(Patience);
         using var stop = new CancellationTokenSource();
 
-        var run = CliHarness.RunAsync(["serve", "--urls", "http://127.0.0.1:0", "--connection", db.ConnectionString], output, null, stop.Token);
+        var run = CliHarness.RunAsync(["serve", "--urls", "http://127.0.0.1:0", "--connection", _shared.ConnectionString], output, null, stop.Token);
         var listening = await LineOrEndAsync(output.WaitForLineAsync(l => l.StartsWith("Listening on ", StringComparison.Ordinal)), run);
         await LineOrEndAsync(output.WaitForLineAsync(l => l.StartsWith("Press Ctrl+C", StringComparison.Ordinal)), run);
         var address = new Uri(listening["Listening on ".Length..]);
@@ -112,13 +123,12 @@ public sealed class ServeCommandTests
     [Test]
     public async Task A_port_already_taken_fails_with_exit_1_naming_the_address_and_no_stack_trace()
     {
-        await using var db = await TestDatabase.CreateAsync();
         using var taken = new TcpListener(IPAddress.Loopback, 0);
         taken.Start();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
         var urls = $"http://127.0.0.1:{port}";
 
-        var result = await CliHarness.RunAsync("serve", "--urls", urls, "--connection", db.ConnectionString);
+        var result = await CliHarness.RunAsync("serve", "--urls", urls, "--connection", _shared.ConnectionString);
 
         Assert.That(result.ExitCode, Is.EqualTo(1), result.Error);
         Assert.That(result.Error, Does.Contain($"--urls: cannot listen on {urls}"));
@@ -140,9 +150,7 @@ public sealed class ServeCommandTests
     [Test]
     public async Task Quickstart_says_how_to_start_the_server_and_where_to_reach_it()
     {
-        await using var db = await TestDatabase.CreateAsync();
-
-        var result = await CliHarness.RunAsync("quickstart", "--connection", db.ConnectionString);
+        var result = await CliHarness.RunAsync("quickstart", "--connection", _shared.ConnectionString);
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         var lines = result.Output.Split('\n').Select(l => l.Trim()).ToList();

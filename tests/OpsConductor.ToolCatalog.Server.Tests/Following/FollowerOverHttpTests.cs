@@ -14,13 +14,27 @@ namespace OpsConductor.ToolCatalog.Server.Tests.Following;
 /// real Kestrel hosts on loopback ports, over real databases, with real API keys. Every wait is on a signal (a revision
 /// reached, a listener state raised), bounded by <see cref="Patience"/>.
 /// </summary>
+/// <remarks>
+/// Each test starts a server host of its own; the tests that assert only on tools, tenants and keys of their own (and
+/// on their follower applying revisions in order, which other tests' writes to the same database do not change) run
+/// their hosts over one database of the fixture, <see cref="_shared"/>. A test whose assertion depends on which
+/// revisions reach its follower (a missed event, a waiter released by the next revision, the last revision served
+/// while its server is away) keeps a database of its own.
+/// </remarks>
 [TestFixture]
 [Parallelizable(ParallelScope.All)]
 [FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public sealed class FollowerOverHttpTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static TestDatabase _shared = null!;
     private readonly List<IAsyncDisposable> _cleanup = [];
+
+    [OneTimeSetUp]
+    public static async Task CreateTheSharedDatabase() => _shared = await TestDatabase.CreateAsync();
+
+    [OneTimeTearDown]
+    public static async Task DropTheSharedDatabase() => await _shared.DisposeAsync();
 
     [TearDown]
     public async Task CleanUp()
@@ -34,7 +48,7 @@ public sealed class FollowerOverHttpTests
     [Test]
     public async Task A_follower_loads_the_catalog_then_applies_each_commit_in_revision_order()
     {
-        var (host, key) = await StartServerAsync();
+        var (host, key) = await StartServerAsync(_shared);
         await host.Store.CreateAsync(GeneratedTools.Create(0, prefix: "follow-first"));
         var (follower, applied) = await StartFollowerAsync(host.BaseAddress, key);
 
@@ -100,7 +114,9 @@ public sealed class FollowerOverHttpTests
     [Test]
     public async Task A_follower_that_misses_an_event_sees_the_gap_and_reloads_the_whole_catalog()
     {
-        var (host, key) = await StartServerAsync();
+        var database = await TestDatabase.CreateAsync();
+        _cleanup.Add(database);
+        var (host, key) = await StartServerAsync(database);
         var (follower, applied) = await StartFollowerAsync(host.BaseAddress, key);
         var fullLoads = new ConcurrentQueue<long>();
         follower.Changed += (_, e) =>
@@ -131,7 +147,7 @@ public sealed class FollowerOverHttpTests
     [Test]
     public async Task A_follower_away_longer_than_the_change_window_is_told_to_reload_and_converges()
     {
-        var (host, key) = await StartServerAsync(window: 3);
+        var (host, key) = await StartServerAsync(_shared, window: 3);
         var (follower, applied) = await StartFollowerAsync(host.BaseAddress, key);
         var held = follower.Revision;
         var away = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -189,7 +205,7 @@ public sealed class FollowerOverHttpTests
     [Test]
     public async Task A_follower_whose_stream_falls_silent_catches_up_by_the_safety_poll_and_opens_the_stream_again()
     {
-        var (host, key) = await StartServerAsync();
+        var (host, key) = await StartServerAsync(_shared);
         var (follower, applied) = await StartFollowerAsync(
             host.BaseAddress, key, configure: f => f.ServerEventFilter = static _ => false, safetyPoll: TimeSpan.FromSeconds(1)); // the minimum
         var reopened = ListenerStateSignal(follower, ListenerState.Disconnected);
@@ -209,7 +225,9 @@ public sealed class FollowerOverHttpTests
     [Test]
     public async Task Waiting_for_a_revision_returns_only_after_every_Changed_handler_has_run_for_it()
     {
-        var (host, key) = await StartServerAsync();
+        var database = await TestDatabase.CreateAsync();
+        _cleanup.Add(database);
+        var (host, key) = await StartServerAsync(database);
         var (follower, _) = await StartFollowerAsync(host.BaseAddress, key);
         var target = follower.Revision + 1;
         var waiting = follower.WaitForRevisionAsync(target);
@@ -232,8 +250,8 @@ public sealed class FollowerOverHttpTests
     [TestCase("revoked")]
     public async Task A_follower_whose_key_the_server_refuses_applies_nothing_and_says_why_in_its_health(string keyCase)
     {
-        var (host, key) = await StartServerAsync();
-        await host.Store.CreateAsync(GeneratedTools.Create(1, prefix: "refused"));
+        var (host, key) = await StartServerAsync(_shared);
+        await host.Store.CreateAsync(GeneratedTools.Create(1, prefix: keyCase == "revoked" ? "refused-revoked" : "refused-unknown"));
         var given = keyCase;
         if (keyCase == "revoked")
         {
@@ -283,7 +301,7 @@ public sealed class FollowerOverHttpTests
     [Test]
     public async Task A_follower_with_a_tenant_key_converges_on_that_tenants_view_and_never_sees_another_tenants()
     {
-        var (host, _) = await StartServerAsync();
+        var (host, _) = await StartServerAsync(_shared);
         var store = host.Store;
         await store.CreateTenantAsync("acme", "Acme");
         await store.CreateTenantAsync("globex", "Globex");
@@ -343,7 +361,7 @@ public sealed class FollowerOverHttpTests
             h => h.ServeOverKestrel().UseRealSignIn().ConfigureServices(s => s.Configure<ToolCatalogServerOptions>(o => o.ChangeFeedWindow = window)),
             database);
         _cleanup.Add(host);
-        key ??= (await host.Services.GetRequiredService<ApiKeyStore>().CreateAsync("follower", "viewer", null, "tests")).Key;
+        key ??= (await host.Services.GetRequiredService<ApiKeyStore>().CreateAsync($"follower-{Guid.NewGuid():N}", "viewer", null, "tests")).Key; // a name of its own: hosts share a database
         return (host, key);
     }
 
