@@ -14,8 +14,8 @@ namespace OpsConductor.ToolCatalog.Tests.Telemetry;
 /// writes what is buffered; <c>Record</c> never throws.
 /// <para>The tests run one at a time (<see cref="ParallelScope.Self"/>) on one database of the fixture's, each on a tool
 /// of its own name; what a test counts and reads are the telemetry rows written since it began (ids above the highest
-/// one before it), which in a database of its own were all the rows. The test that deletes every capability and pattern
-/// keeps a database of its own, as does the one whose server goes down.</para>
+/// one before it), which in a database of its own were all the rows. Only the test whose server goes down keeps a
+/// database of its own (on its private server).</para>
 /// </summary>
 [Parallelizable(ParallelScope.Self)]
 public sealed class TelemetryRecorderTests
@@ -205,9 +205,11 @@ public sealed class TelemetryRecorderTests
     {
         // Telemetry keeps a foreign key to the version only (decision 1501); the database refuses to delete a
         // capability or pattern on its own, and a hard delete of the version still takes them along.
-        await using var db = await TestDatabase.CreateAsync();
+        // On the shared database: the refused deletes still aim at every row; what is left is counted over this tool's
+        // rows (noted before the delete), which in a database of its own were all the rows.
+        var db = _shared;
         var store = db.CreateStore();
-        await store.ImportAsync([GeneratedTools.Create(0, prefix: "tel")]);
+        await store.ImportAsync([GeneratedTools.Create(0, prefix: "owned")]);
         foreach (var (table, sql) in new[] { ("tool_patterns", "DELETE FROM tool_catalog.tool_patterns"), ("tool_capabilities", "DELETE FROM tool_catalog.tool_capabilities") })
         {
             await using var delete = db.DataSource.CreateCommand(sql);
@@ -215,8 +217,14 @@ public sealed class TelemetryRecorderTests
             Assert.That(refused!.SqlState, Is.EqualTo(PostgresErrorCodes.RestrictViolation), table);
         }
 
-        await store.DeleteAsync("tel-00000", new DeleteOptions { Hard = true });
-        await using var left = db.DataSource.CreateCommand("SELECT (SELECT count(*) FROM tool_catalog.tool_capabilities) + (SELECT count(*) FROM tool_catalog.tool_patterns)");
+        var (capabilityIds, patternIds) = await RowsOfAsync(db.DataSource, "owned-00000");
+        Assert.That((capabilityIds.Length, patternIds.Length), Is.EqualTo((3, 9)), "the tool's rows before the delete");
+
+        await store.DeleteAsync("owned-00000", new DeleteOptions { Hard = true });
+        await using var left = db.DataSource.CreateCommand(
+            "SELECT (SELECT count(*) FROM tool_catalog.tool_capabilities WHERE id = ANY($1)) + (SELECT count(*) FROM tool_catalog.tool_patterns WHERE id = ANY($2))");
+        left.Parameters.Add(new NpgsqlParameter { Value = capabilityIds });
+        left.Parameters.Add(new NpgsqlParameter { Value = patternIds });
         Assert.That((long)(await left.ExecuteScalarAsync())!, Is.Zero);
     }
 
@@ -303,6 +311,22 @@ public sealed class TelemetryRecorderTests
         Assert.Throws<ArgumentException>(() => new TelemetryOptions { MaxRetryDelay = TimeSpan.FromMilliseconds(1) }.Validate());
         Assert.Throws<ArgumentException>(() => new TelemetryOptions { Writers = 0 }.Validate());
         Assert.That(new TelemetryOptions().Validate().Capacity, Is.EqualTo(100_000));
+    }
+
+    /// <summary>The ids of the capability and pattern rows of every version of <paramref name="tool"/>.</summary>
+    private static async Task<(long[] Capabilities, long[] Patterns)> RowsOfAsync(NpgsqlDataSource dataSource, string tool)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT coalesce(array_agg(DISTINCT c.id), '{}'), coalesce(array_agg(p.id), '{}')
+            FROM tool_catalog.tools t
+            JOIN tool_catalog.tool_capabilities c ON c.tool_id = t.id
+            JOIN tool_catalog.tool_patterns p ON p.capability_id = c.id
+            WHERE t.tool_name = $1
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = tool });
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetFieldValue<long[]>(0), reader.GetFieldValue<long[]>(1));
     }
 
     /// <summary>The number of telemetry rows with an id above <paramref name="after"/> (0: all of them).</summary>
