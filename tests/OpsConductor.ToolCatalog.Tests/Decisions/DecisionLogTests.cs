@@ -14,11 +14,32 @@ namespace OpsConductor.ToolCatalog.Tests.Decisions;
 /// The decision log against a real PostgreSQL: a sampled decision arrives with everything needed to run it again; a
 /// sample rate of 0 logs nothing; a full buffer drops and counts; stopping writes what is buffered; decisions made
 /// while the database is down arrive after it returns.
+/// <para>The tests run one at a time (<see cref="ParallelScope.Self"/>). The ones that only count rows share one
+/// database of the fixture's and count the decisions written since they began (ids above the highest one before
+/// them), which in a database of their own were all the rows; the ones that read the log back through the store,
+/// drop its partitions or stop their server keep a database of their own.</para>
 /// </summary>
 [Parallelizable(ParallelScope.Self)]
 public sealed class DecisionLogTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    private TestDatabase _shared = null!;
+    private long _before;
+
+    [OneTimeSetUp]
+    public async Task CreateDatabase() => _shared = await TestDatabase.CreateAsync();
+
+    [OneTimeTearDown]
+    public async Task DropDatabase() => await _shared.DisposeAsync();
+
+    /// <summary>Notes the highest decision id so far: the rows of this test are those above it.</summary>
+    [SetUp]
+    public async Task NoteDecisionsSoFar()
+    {
+        await using var command = _shared.DataSource.CreateCommand("SELECT coalesce(max(id), 0) FROM tool_catalog.selection_decisions");
+        _before = (long)(await command.ExecuteScalarAsync())!;
+    }
 
     private static DecisionLogOptions Fast(double rate = 1, int capacity = 1_000) => new()
     {
@@ -87,7 +108,7 @@ public sealed class DecisionLogTests
     [Test]
     public async Task A_sample_rate_of_zero_logs_nothing_and_a_rate_between_keeps_the_same_ids_in_every_time()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        var db = _shared;
         var store = db.CreateStore();
         await store.ImportAsync([.. DecisionTestData.Catalog()]);
         var snapshot = DecisionTestData.Snapshot(DecisionTestData.Catalog());
@@ -101,7 +122,7 @@ public sealed class DecisionLogTests
 
         Assert.That(logged, Is.Zero);
         Assert.That(off.Counts, Is.EqualTo(default(DecisionLogCounts)));
-        Assert.That(await CountAsync(db.DataSource), Is.Zero);
+        Assert.That(await CountAsync(db.DataSource, _before), Is.Zero);
         var sampled = Enumerable.Range(0, 10_000).Where(i => tenth.Sampled($"sel-{i}")).ToList();
         Assert.That(sampled, Has.Count.InRange(900, 1100), "about a tenth");
         Assert.That(Enumerable.Range(0, 10_000).Where(i => tenth.Sampled($"sel-{i}")), Is.EqualTo(sampled), "the same ids each time");
@@ -110,7 +131,7 @@ public sealed class DecisionLogTests
     [Test]
     public async Task A_full_buffer_drops_and_counts_what_does_not_fit_and_writes_the_rest()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        var db = _shared;
         var store = db.CreateStore();
         var snapshot = DecisionTestData.Snapshot(DecisionTestData.Catalog());
         var request = DecisionTestData.Request("scan", 1);
@@ -124,14 +145,14 @@ public sealed class DecisionLogTests
 
         await log.StartAsync();
         await log.FlushAsync().WaitAsync(Patience);
-        Assert.That(await CountAsync(db.DataSource), Is.EqualTo(10));
+        Assert.That(await CountAsync(db.DataSource, _before), Is.EqualTo(10));
         Assert.That(log.Counts.Dropped, Is.EqualTo(5));
     }
 
     [Test]
     public async Task The_host_stopping_writes_what_is_buffered()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        var db = _shared;
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddToolCatalog(o => (o.Mode, o.ConnectionString) = (CatalogMode.Database, db.ConnectionString)).ConfigureDecisionLog(o =>
         {
@@ -150,11 +171,11 @@ public sealed class DecisionLogTests
             Assert.That(log.Record(request, result), Is.Not.Null);
         }
 
-        Assert.That(await CountAsync(db.DataSource), Is.Zero);
+        Assert.That(await CountAsync(db.DataSource, _before), Is.Zero);
         using var shutdown = new CancellationTokenSource(Patience);
         await host.StopAsync(shutdown.Token);
 
-        Assert.That(await CountAsync(db.DataSource), Is.EqualTo(500));
+        Assert.That(await CountAsync(db.DataSource, _before), Is.EqualTo(500));
         Assert.That(log.Record(request, result), Is.Null, "stopped");
         Assert.That(log.Counts.Dropped, Is.EqualTo(1));
     }
@@ -246,9 +267,11 @@ public sealed class DecisionLogTests
         Assert.That(error!.Message, Does.Contain(option).And.Contain("from 0 to 1"));
     }
 
-    private static async Task<long> CountAsync(NpgsqlDataSource dataSource)
+    /// <summary>The number of decisions with an id above <paramref name="after"/> (0: all of them).</summary>
+    private static async Task<long> CountAsync(NpgsqlDataSource dataSource, long after = 0)
     {
-        await using var command = dataSource.CreateCommand("SELECT count(*) FROM tool_catalog.selection_decisions");
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM tool_catalog.selection_decisions WHERE id > $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = after });
         return (long)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -13,13 +13,21 @@ namespace OpsConductor.ToolCatalog.Tests.Files;
 [FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public sealed class CatalogFilesTests
 {
+    /// <summary>The property of a test that reads files only and gets no database.</summary>
+    private const string FilesOnly = "FilesOnly";
+
     private readonly List<string> _folders = [];
-    private TestDatabase _db = null!;
+    private TestDatabase? _db;
     private ToolCatalogStore _store = null!;
 
     [SetUp]
     public async Task CreateDatabase()
     {
+        if (TestContext.CurrentContext.Test.Properties.ContainsKey(FilesOnly))
+        {
+            return;
+        }
+
         _db = await TestDatabase.CreateAsync();
         _store = _db.CreateStore();
     }
@@ -27,7 +35,11 @@ public sealed class CatalogFilesTests
     [TearDown]
     public async Task DropDatabase()
     {
-        await _db.DisposeAsync();
+        if (_db is not null)
+        {
+            await _db.DisposeAsync();
+        }
+
         foreach (var folder in _folders)
         {
             Directory.Delete(folder, recursive: true);
@@ -93,7 +105,7 @@ public sealed class CatalogFilesTests
     public async Task Reimporting_unchanged_files_writes_nothing_no_revision_and_no_audit()
     {
         var first = await new CatalogFiles().ImportAsync(_store, TestPaths.SampleTools);
-        var audits = await AuditReader.CountAsync(_db);
+        var audits = await AuditReader.CountAsync(_db!);
 
         var second = await new CatalogFiles().ImportAsync(_store, TestPaths.SampleTools);
 
@@ -102,7 +114,7 @@ public sealed class CatalogFilesTests
         Assert.That(second.Applied, Is.False);
         Assert.That(second.Revision, Is.EqualTo(first.Revision));
         Assert.That(await _store.GetRevisionAsync(), Is.EqualTo(first.Revision));
-        Assert.That(await AuditReader.CountAsync(_db), Is.EqualTo(audits));
+        Assert.That(await AuditReader.CountAsync(_db!), Is.EqualTo(audits));
     }
 
     [Test]
@@ -163,6 +175,7 @@ public sealed class CatalogFilesTests
     }
 
     [Test]
+    [Property(FilesOnly, "true")]
     public async Task The_same_tool_version_in_two_files_is_an_error_naming_both()
     {
         var folder = NewFolder();
@@ -178,6 +191,7 @@ public sealed class CatalogFilesTests
     }
 
     [Test]
+    [Property(FilesOnly, "true")]
     public void A_non_tool_file_is_skipped_in_a_folder_but_invalid_when_named_on_its_own()
     {
         var template = Path.Combine(TestPaths.CompatTools, "templates", "tool_template.yaml");
@@ -193,12 +207,14 @@ public sealed class CatalogFilesTests
     }
 
     [Test]
+    [Property(FilesOnly, "true")]
     public void A_path_that_does_not_exist_is_refused_naming_it()
     {
         Assert.That(() => new CatalogFiles().Load("/no/such/folder"), Throws.TypeOf<CatalogFilesException>().With.Message.Contains("'/no/such/folder' does not exist"));
     }
 
     [Test]
+    [Property(FilesOnly, "true")]
     public void Strict_mode_refuses_what_the_original_validator_refused()
     {
         var files = new CatalogFiles(ValidationOptions.StrictOriginal).Load(Path.Combine(TestPaths.CompatTools, "linux", "grep.yaml"));
@@ -272,6 +288,7 @@ public sealed class CatalogFilesTests
     }
 
     [Test]
+    [Property(FilesOnly, "true")]
     public void Names_that_are_not_safe_file_names_are_made_safe_and_kept_apart()
     {
         static ToolDefinition Tool(string name, string platform) => new() { Name = name, Version = "1.0", Platform = platform };

@@ -7,11 +7,31 @@ namespace OpsConductor.ToolCatalog.Tests.Storage;
 /// <summary>
 /// The audit log's hash chain (schema 0008): every row chained however it is written, verification finds rows changed,
 /// removed, relinked or slipped in past the trigger, and the log refuses updates, deletes and truncation.
+/// <para>The tests that change nothing (they verify, or are refused) share one catalog with a history of the fixture's;
+/// every test that tampers with the log or writes has a database of its own.</para>
 /// </summary>
 [Parallelizable(ParallelScope.All)]
 [FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public sealed class AuditChainTests
 {
+    private static TestDatabase? _untouched;
+
+    [OneTimeSetUp]
+    public static async Task CreateUntouchedHistory() => _untouched = (await WithHistoryAsync("chain")).Db;
+
+    [OneTimeTearDown]
+    public static async Task DropUntouchedHistory()
+    {
+        if (_untouched is not null)
+        {
+            await _untouched.DisposeAsync();
+            _untouched = null;
+        }
+    }
+
+    /// <summary>The shared catalog with a history (see <see cref="WithHistoryAsync"/>), which no test changes.</summary>
+    private static (TestDatabase Db, ToolCatalogStore Store) UntouchedHistory() => (_untouched!, _untouched!.CreateStore());
+
     private static async Task<(TestDatabase Db, ToolCatalogStore Store)> WithHistoryAsync(string prefix)
     {
         var db = await TestDatabase.CreateAsync();
@@ -41,8 +61,7 @@ public sealed class AuditChainTests
     [Test]
     public async Task Every_write_is_chained_and_an_untouched_log_verifies_with_its_head()
     {
-        var (db, store) = await WithHistoryAsync("chain");
-        await using var _ = db;
+        var (_, store) = UntouchedHistory();
 
         var report = await store.VerifyAuditChainAsync();
 
@@ -57,8 +76,7 @@ public sealed class AuditChainTests
     [Test]
     public async Task The_log_refuses_updates_deletes_and_truncation()
     {
-        var (db, _) = await WithHistoryAsync("refuse");
-        await using var __ = db;
+        var (db, _) = UntouchedHistory();
 
         foreach (var sql in new[]
         {
@@ -177,7 +195,7 @@ public sealed class AuditChainTests
     [Test]
     public async Task A_malformed_expected_head_is_refused_naming_the_form()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        var (db, _) = UntouchedHistory();
 
         Assert.That(() => db.CreateStore().VerifyAuditChainAsync("12:xyz"), Throws.ArgumentException.With.Message.Contains("POSITION:HASH"));
     }

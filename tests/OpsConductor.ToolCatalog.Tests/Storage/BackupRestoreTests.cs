@@ -11,11 +11,26 @@ namespace OpsConductor.ToolCatalog.Tests.Storage;
 /// Backup and restore (issue 21): a restored catalog is the original (exports, revisions, ids, the audit chain and its
 /// head), a damaged archive is refused before anything is written, a non-empty target only with Force, telemetry only
 /// when asked for.
+/// <para>The catalog with a history that the tests back up is built once and only read (a backup reads in a read-only
+/// snapshot, as do exports, audit-chain checks and pg_dump); every database a test restores into is its own.</para>
 /// </summary>
 [Parallelizable(ParallelScope.All)]
-[FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public sealed class BackupRestoreTests
 {
+    /// <summary>The tool names' prefix in the shared source catalog.</summary>
+    private const string Source = "hist";
+
+    private TestDatabase _sourceDb = null!;
+
+    [OneTimeSetUp]
+    public async Task CreateSource() => _sourceDb = (await WithHistoryAsync(Source)).Db;
+
+    [OneTimeTearDown]
+    public async Task DropSource() => await _sourceDb.DisposeAsync();
+
+    /// <summary>The shared source catalog (see <see cref="WithHistoryAsync"/>), which no test writes to.</summary>
+    private (TestDatabase Db, ToolCatalogStore Store) SharedHistory() => (_sourceDb, _sourceDb.CreateStore());
+
     private static async Task<(TestDatabase Db, ToolCatalogStore Store)> WithHistoryAsync(string prefix)
     {
         var db = await TestDatabase.CreateAsync();
@@ -71,8 +86,7 @@ public sealed class BackupRestoreTests
     [Test]
     public async Task A_restored_catalog_exports_the_same_with_the_same_revision_ids_and_audit_chain()
     {
-        var (db, store) = await WithHistoryAsync("bk");
-        await using var _ = db;
+        var (db, store) = SharedHistory();
         var archive = await BackupAsync(store);
         await using var target = await TestDatabase.CreateAsync();
         var restored = target.CreateStore();
@@ -105,15 +119,14 @@ public sealed class BackupRestoreTests
     [Test]
     public async Task A_restored_catalog_takes_new_writes_with_fresh_ids_and_keeps_chaining_the_audit_log()
     {
-        var (db, store) = await WithHistoryAsync("next");
-        await using var _ = db;
+        var (db, store) = SharedHistory();
         var archive = await BackupAsync(store);
         await using var target = await TestDatabase.CreateAsync();
         var restored = target.CreateStore();
         await restored.RestoreAsync(new MemoryStream(archive));
 
-        await restored.PublishAsync(GeneratedTools.Create(3, capabilities: 2, prefix: "next", version: "2.0"));
-        await restored.EnableAsync("next-00001");
+        await restored.PublishAsync(GeneratedTools.Create(3, capabilities: 2, prefix: Source, version: "2.0"));
+        await restored.EnableAsync($"{Source}-00001");
 
         Assert.That(await ScalarAsync(target, "SELECT max(id) FROM tool_catalog.tools"), Is.GreaterThan(await ScalarAsync(db, "SELECT max(id) FROM tool_catalog.tools")));
         var chain = await restored.VerifyAuditChainAsync();
@@ -126,8 +139,7 @@ public sealed class BackupRestoreTests
     [Test]
     public async Task Telemetry_is_carried_only_when_asked_for_into_its_monthly_partitions()
     {
-        var (db, store) = await WithHistoryAsync("tel");
-        await using var _ = db;
+        var (db, store) = SharedHistory();
         await using var without = await TestDatabase.CreateAsync();
         await using var with = await TestDatabase.CreateAsync();
 
@@ -146,8 +158,7 @@ public sealed class BackupRestoreTests
     [Test]
     public async Task A_flipped_byte_anywhere_is_refused_before_anything_is_written_naming_the_table_or_the_manifest()
     {
-        var (db, store) = await WithHistoryAsync("flip");
-        await using var _ = db;
+        var (db, store) = SharedHistory();
         var (archive, written) = await BackupWithSummaryAsync(store);
         var manifestLength = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(archive.AsSpan(19, 4));
 
@@ -174,8 +185,7 @@ public sealed class BackupRestoreTests
     [Test]
     public async Task A_non_empty_target_is_refused_unless_forced_and_then_replaced_whole()
     {
-        var (db, store) = await WithHistoryAsync("src");
-        await using var _ = db;
+        var (db, store) = SharedHistory();
         var archive = await BackupAsync(store);
         var (target, targetStore) = await WithHistoryAsync("other");
         await using var __ = target;
@@ -197,8 +207,7 @@ public sealed class BackupRestoreTests
     [Test]
     public async Task A_target_at_another_schema_version_is_refused_naming_both_versions()
     {
-        var (db, store) = await WithHistoryAsync("ver");
-        await using var _ = db;
+        var (db, store) = SharedHistory();
         var archive = await BackupAsync(store);
         await using var target = await TestDatabase.CreateAsync();
         await using (var command = target.DataSource.CreateCommand("INSERT INTO tool_catalog.schema_migrations (version, name, checksum, execution_ms) VALUES (99, 'future', 'x', 0)"))
@@ -216,8 +225,7 @@ public sealed class BackupRestoreTests
     [Test]
     public async Task A_pg_dump_of_the_schema_restored_with_pg_restore_keeps_the_catalog_and_its_audit_chain()
     {
-        var (db, store) = await WithHistoryAsync("dump");
-        await using var _ = db;
+        var (db, store) = SharedHistory();
         await using var target = await TestDatabase.CreateAsync(migrate: false);
         var binaries = await PostgresBinaries.FindAsync();
         var dump = Path.Combine(Path.GetTempPath(), $"toolcatalog-{Guid.NewGuid():N}.dump");

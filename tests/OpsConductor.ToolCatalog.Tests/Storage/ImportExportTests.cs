@@ -7,22 +7,53 @@ using OpsConductor.ToolCatalog.Tests.Support;
 
 namespace OpsConductor.ToolCatalog.Tests.Storage;
 
+/// <remarks>
+/// Tests marked <see cref="SharedDatabase"/> share one database of the fixture's: each writes and reads tools of names
+/// of its own only and asserts nothing about the whole catalog (its revision, audit, notices or export). Every other
+/// test has a database of its own.
+/// </remarks>
 [Parallelizable(ParallelScope.All)]
 [FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public sealed class ImportExportTests
 {
+    /// <summary>The property of a test that uses the fixture's shared database.</summary>
+    private const string SharedDatabase = "SharedDatabase";
+
+    private static TestDatabase? _shared;
+
     private TestDatabase _db = null!;
     private ToolCatalogStore _store = null!;
+
+    [OneTimeSetUp]
+    public static async Task CreateSharedDatabase() => _shared = await TestDatabase.CreateAsync();
+
+    [OneTimeTearDown]
+    public static async Task DropSharedDatabase()
+    {
+        if (_shared is not null)
+        {
+            await _shared.DisposeAsync();
+            _shared = null;
+        }
+    }
+
+    private static bool UsesSharedDatabase => TestContext.CurrentContext.Test.Properties.ContainsKey(SharedDatabase);
 
     [SetUp]
     public async Task CreateDatabase()
     {
-        _db = await TestDatabase.CreateAsync();
+        _db = UsesSharedDatabase ? _shared! : await TestDatabase.CreateAsync();
         _store = _db.CreateStore();
     }
 
     [TearDown]
-    public async Task DropDatabase() => await _db.DisposeAsync();
+    public async Task DropDatabase()
+    {
+        if (!UsesSharedDatabase)
+        {
+            await _db.DisposeAsync();
+        }
+    }
 
     [Test]
     public async Task A_dry_run_reports_what_would_happen_and_writes_nothing()
@@ -111,9 +142,10 @@ public sealed class ImportExportTests
     }
 
     [Test]
+    [Property(SharedDatabase, "true")]
     public async Task Several_versions_of_one_tool_in_one_import_are_chained_and_the_last_becomes_latest()
     {
-        var v1 = GeneratedTools.Create(1);
+        var v1 = GeneratedTools.Create(1, prefix: "chained");
 
         var report = await _store.ImportAsync([v1, v1 with { Version = "1.1" }, v1 with { Version = "1.2" }]);
 
@@ -123,9 +155,10 @@ public sealed class ImportExportTests
     }
 
     [Test]
+    [Property(SharedDatabase, "true")]
     public async Task The_same_version_twice_in_one_input_is_refused()
     {
-        var tool = GeneratedTools.Create(1);
+        var tool = GeneratedTools.Create(1, prefix: "twice");
 
         var report = await _store.ImportAsync([tool, tool]);
 
@@ -189,12 +222,13 @@ public sealed class ImportExportTests
     }
 
     [Test]
+    [Property(SharedDatabase, "true")]
     public async Task A_bulk_import_logs_where_its_time_went_at_debug_level()
     {
         var logger = new FakeLogger<ToolCatalogStore>();
         var store = new ToolCatalogStore(_db.DataSource, TimeProvider.System, logger);
 
-        await store.ImportAsync(GeneratedTools.CreateMany(3));
+        await store.ImportAsync(GeneratedTools.CreateMany(3, prefix: "logged"));
 
         var phases = logger.Collector.GetSnapshot().Single(r => r.Id.Id == 4022);
         Assert.That(phases.Level, Is.EqualTo(LogLevel.Debug));
@@ -246,9 +280,10 @@ public sealed class ImportExportTests
     }
 
     [Test]
+    [Property(SharedDatabase, "true")]
     public async Task A_deleted_tool_is_restored_by_importing_it_unchanged_and_becomes_latest_again()
     {
-        var v1 = GeneratedTools.Create(1);
+        var v1 = GeneratedTools.Create(1, prefix: "restored");
         await _store.ImportAsync([v1, v1 with { Version = "2.0" }]);
         await _store.DeleteAsync(v1.Name);
 
@@ -259,9 +294,10 @@ public sealed class ImportExportTests
     }
 
     [Test]
+    [Property(SharedDatabase, "true")]
     public async Task Restoring_an_old_deleted_version_does_not_displace_the_latest()
     {
-        var v1 = GeneratedTools.Create(1);
+        var v1 = GeneratedTools.Create(1, prefix: "old-version");
         await _store.ImportAsync([v1, v1 with { Version = "2.0" }]);
         await _store.DeleteAsync(v1.Name, new DeleteOptions { Version = "1.0" });
 

@@ -12,12 +12,23 @@ namespace OpsConductor.ToolCatalog.Tests.Telemetry;
 /// 1 % outliers ×20) are written for a pattern whose estimate is wrong and one whose estimate is right; recommend stores a
 /// recalibration for the first only; apply publishes it as a new version, audited with the evidence; rollback undoes it;
 /// unknown, applied, superseded and stale recommendations are refused.
+/// <para>The tests share one database: each works on a tool of its own name (its telemetry, recommendations, versions
+/// and audit rows are that tool's) and every read or assertion names the tool.</para>
 /// </summary>
 [Parallelizable(ParallelScope.Self)]
 public sealed partial class RecommendationTests
 {
     private const string Wrong = "1500 + 350 * N";
     private const string Right = "1200 + 310 * N";
+
+    private static int _invalidTools;
+    private TestDatabase _db = null!;
+
+    [OneTimeSetUp]
+    public async Task CreateDatabase() => _db = await TestDatabase.CreateAsync();
+
+    [OneTimeTearDown]
+    public async Task DropDatabase() => await _db.DisposeAsync();
 
     private static ToolDefinition Tool(string name)
     {
@@ -63,9 +74,9 @@ public sealed partial class RecommendationTests
         Assert.That(written.Written, Is.EqualTo(records.Count));
     }
 
-    private static async Task<(TestDatabase Db, ToolCatalogStore Store, ToolDefinition Tool)> SetUpAsync(string name, int count = 3000)
+    private async Task<(TestDatabase Db, ToolCatalogStore Store, ToolDefinition Tool)> SetUpAsync(string name, int count = 3000)
     {
-        var db = await TestDatabase.CreateAsync();
+        var db = _db;
         var store = db.CreateStore();
         var tool = Tool(name);
         await store.ImportAsync([tool]);
@@ -77,7 +88,6 @@ public sealed partial class RecommendationTests
     public async Task Recommend_stores_a_recalibration_of_the_wrong_estimate_near_the_law_and_none_for_the_right_one()
     {
         var (db, store, tool) = await SetUpAsync("rec");
-        await using var _ = db;
 
         var run = await store.RecommendAsync(new RecommendationOptions { Tool = tool.Name });
 
@@ -104,7 +114,6 @@ public sealed partial class RecommendationTests
     public async Task Thin_data_gets_no_recommendation_and_says_the_minimum()
     {
         var (db, store, tool) = await SetUpAsync("thin", count: 25);
-        await using var _ = db;
 
         var run = await store.RecommendAsync(new RecommendationOptions { Tool = tool.Name });
 
@@ -116,7 +125,6 @@ public sealed partial class RecommendationTests
     public async Task Only_the_most_recent_records_of_the_window_are_read()
     {
         var (db, store, tool) = await SetUpAsync("window", count: 500);
-        await using var _ = db;
 
         var outOfWindow = await store.RecommendAsync(new RecommendationOptions { Tool = tool.Name, Window = TimeSpan.FromDays(10) });
         var bounded = await store.RecommendAsync(new RecommendationOptions { Tool = tool.Name, MaxRecordsPerPattern = 100 });
@@ -130,7 +138,6 @@ public sealed partial class RecommendationTests
     public async Task Apply_publishes_a_new_version_audited_with_the_evidence_and_a_rollback_undoes_it()
     {
         var (db, store, tool) = await SetUpAsync("apply");
-        await using var _ = db;
         var recommendation = (await store.RecommendAsync(new RecommendationOptions { Tool = tool.Name })).Recommendations.Single();
         var before = (await store.GetAsync(tool.Name))!.Definition;
 
@@ -162,7 +169,6 @@ public sealed partial class RecommendationTests
     public async Task A_recommendation_for_a_version_that_is_no_longer_the_latest_is_refused_as_stale()
     {
         var (db, store, tool) = await SetUpAsync("stale");
-        await using var _ = db;
         var recommendation = (await store.RecommendAsync(new RecommendationOptions { Tool = tool.Name })).Recommendations.Single();
         await store.PublishAsync(tool with { Version = "1.1", Description = "Changed by hand." });
 
@@ -177,7 +183,6 @@ public sealed partial class RecommendationTests
     public async Task A_second_recommend_supersedes_the_first_and_an_unknown_id_is_refused()
     {
         var (db, store, tool) = await SetUpAsync("again");
-        await using var _ = db;
         var first = (await store.RecommendAsync(new RecommendationOptions { Tool = tool.Name })).Recommendations.Single();
         var second = (await store.RecommendAsync(new RecommendationOptions { Tool = tool.Name })).Recommendations.Single();
 
@@ -194,8 +199,7 @@ public sealed partial class RecommendationTests
     [Test]
     public async Task Recorded_costs_recalibrate_the_cost_estimate_too_and_apply_changes_only_that_field()
     {
-        var db = await TestDatabase.CreateAsync();
-        await using var _ = db;
+        var db = _db;
         var store = db.CreateStore();
         var tool = Tool("cost");
         await store.ImportAsync([tool]);
@@ -229,18 +233,18 @@ public sealed partial class RecommendationTests
     [TestCase("1 / 0 + N", "it can never be evaluated")]
     public async Task A_stored_recommendation_whose_expression_is_not_valid_is_refused_and_nothing_is_written(string recommended, string problem)
     {
-        var db = await TestDatabase.CreateAsync();
-        await using var _ = db;
+        var db = _db;
         var store = db.CreateStore();
-        var tool = Tool("invalid");
+        var tool = Tool($"invalid{Interlocked.Increment(ref _invalidTools)}");
         await store.ImportAsync([tool]);
         await using var insert = db.DataSource.CreateCommand("""
             INSERT INTO tool_catalog.telemetry_recommendations (tool_id, tool_name, version, capability_name, pattern_name, field,
                 current_text, recommended_text, samples, current_error, recommended_error, evidence, created_at)
             SELECT id, tool_name, version, 'capability_0', 'pattern_0', 'time_estimate_ms', '1500 + 350 * N', $1, 100, 20, 5, '{}', now()
-            FROM tool_catalog.tools WHERE tool_name = 'invalid-00000' RETURNING id
+            FROM tool_catalog.tools WHERE tool_name = $2 RETURNING id
             """);
         insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = recommended });
+        insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = tool.Name });
         var id = (long)(await insert.ExecuteScalarAsync())!;
 
         var e = Assert.ThrowsAsync<RecommendationException>(() => store.ApplyRecommendationAsync(id));
@@ -262,7 +266,6 @@ public sealed partial class RecommendationTests
     public async Task Auto_apply_applies_the_allowed_tools_recommendation_within_the_bounds_then_waits_the_minimum_interval()
     {
         var (db, store, tool) = await SetUpAsync("auto");
-        await using var _ = db;
 
         var first = await store.AutoApplyAsync(AutoApply(tool.Name), CancellationToken.None);
         var second = await store.AutoApplyAsync(AutoApply(tool.Name), CancellationToken.None);
@@ -280,7 +283,6 @@ public sealed partial class RecommendationTests
     public async Task Auto_apply_leaves_a_change_beyond_the_bounds_and_tools_not_allowed()
     {
         var (db, store, tool) = await SetUpAsync("bounds");
-        await using var _ = db;
 
         var tooLarge = await store.AutoApplyAsync(AutoApply(tool.Name, o => o.MaxRelativeChange = 0.05), CancellationToken.None);
         var tooFew = await store.AutoApplyAsync(AutoApply(tool.Name, o => o.MinSamples = 5000), CancellationToken.None);
@@ -297,7 +299,6 @@ public sealed partial class RecommendationTests
     public async Task The_auto_applier_runs_on_its_interval_and_idles_when_not_enabled()
     {
         var (db, _, tool) = await SetUpAsync("hosted");
-        await using var __ = db;
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         var store = db.CreateStore(time);
         await using var idle = new OpsConductor.ToolCatalog.Runtime.TelemetryAutoApplier(store, AutoApply(tool.Name, o => o.Enabled = false), time);

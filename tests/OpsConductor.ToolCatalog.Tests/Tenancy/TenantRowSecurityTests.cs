@@ -9,12 +9,36 @@ namespace OpsConductor.ToolCatalog.Tests.Tenancy;
 /// Schema 0012's isolation, proved with raw SQL (no library query to trust): a transaction in a tenant's scope (the
 /// tenant role plus the tenant setting, as the store enters it) sees the global rows and its own only, writes its own
 /// only, and without the setting sees no tenant rows at all.
+/// <para>The seeded catalog is built once: the tests that commit nothing (their transactions roll back or fail) read
+/// one shared copy of it, each test that commits gets a copy of its own.</para>
 /// </summary>
 [Parallelizable(ParallelScope.All)]
-[FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public sealed class TenantRowSecurityTests
 {
     private const string RoleOnly = "SELECT set_config('role', 'tool_catalog_tenant', true)";
+
+    private TestDatabase _seeded = null!;
+    private TestDatabase _readOnly = null!;
+
+    [OneTimeSetUp]
+    public async Task SeedOnce()
+    {
+        _seeded = await SeededAsync();
+        _readOnly = await _seeded.CopyAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task DropSeeded()
+    {
+        await _readOnly.DisposeAsync();
+        await _seeded.DisposeAsync();
+    }
+
+    /// <summary>The seeded catalog shared by the tests that commit nothing.</summary>
+    private TestDatabase ReadOnlySeeded() => _readOnly;
+
+    /// <summary>A copy of the seeded catalog of the test's own (dropped by the test), for a test that commits.</summary>
+    private Task<TestDatabase> OwnSeededAsync() => _seeded.CopyAsync();
 
     /// <summary>A catalog with one global tool (written by the store), tenants acme and globex, and for each tenant a tool
     /// of its own and a shadow of the global tool, written from inside the tenant's scope.</summary>
@@ -96,7 +120,7 @@ public sealed class TenantRowSecurityTests
     [Test]
     public async Task A_tenant_transaction_sees_the_global_rows_and_its_own_but_never_another_tenants()
     {
-        await using var db = await SeededAsync();
+        var db = ReadOnlySeeded();
 
         Assert.That(await VisibleAsync(db, "acme", ToolsSql), Is.EqualTo(new[] { "-/gen-tool-00000", "acme/acme-tool", "acme/gen-tool-00000" }));
         Assert.That(await VisibleAsync(db, "acme", PatternsSql), Has.Count.EqualTo(3).And.None.StartWith("globex/"));
@@ -112,7 +136,7 @@ public sealed class TenantRowSecurityTests
     [Test]
     public async Task Without_the_tenant_setting_the_tenant_role_sees_no_tenant_rows()
     {
-        await using var db = await SeededAsync();
+        var db = ReadOnlySeeded();
 
         Assert.That(await VisibleAsync(db, null, ToolsSql), Is.EqualTo(new[] { "-/gen-tool-00000" }));
         Assert.That(await VisibleAsync(db, null, PatternsOnlySql), Is.EqualTo(new[] { "1" }));
@@ -126,7 +150,7 @@ public sealed class TenantRowSecurityTests
     [Test]
     public async Task The_catalogs_own_login_without_a_tenant_scope_still_sees_every_row_as_before()
     {
-        await using var db = await SeededAsync();
+        var db = ReadOnlySeeded();
         await using var connection = await db.DataSource.OpenConnectionAsync();
 
         var tools = (await connection.QueryAsync<string>(ToolsSql)).ToList();
@@ -137,7 +161,7 @@ public sealed class TenantRowSecurityTests
     [Test]
     public async Task A_tenant_updates_and_deletes_nothing_of_another_tenant_nor_of_the_global_catalog()
     {
-        await using var db = await SeededAsync();
+        await using var db = await OwnSeededAsync();
         string[] statements =
         [
             "UPDATE tool_catalog.tools SET enabled = false WHERE tenant_id = 'globex'",
@@ -171,7 +195,7 @@ public sealed class TenantRowSecurityTests
     [Test]
     public async Task A_tenant_may_change_the_state_of_its_own_tools()
     {
-        await using var db = await SeededAsync();
+        await using var db = await OwnSeededAsync();
 
         var affected = await InTenantAsync(db, "acme", (connection, transaction) =>
             connection.ExecuteAsync("UPDATE tool_catalog.tools SET enabled = false", transaction: transaction), commit: true);
@@ -187,7 +211,7 @@ public sealed class TenantRowSecurityTests
     [TestCase("INSERT INTO tool_catalog.tenant_disabled_tools (tenant_id, tool_name, disabled_at, disabled_by) VALUES ('globex', 'x', now(), 'x')", TestName = "A disabled tool of another tenant")]
     public async Task A_tenant_cannot_insert_rows_outside_its_overlay(string sql)
     {
-        await using var db = await SeededAsync();
+        var db = ReadOnlySeeded();
 
         var error = Assert.ThrowsAsync<PostgresException>(() => InTenantAsync(db, "acme", (connection, transaction) => connection.ExecuteAsync(sql, transaction: transaction)));
 
@@ -198,7 +222,7 @@ public sealed class TenantRowSecurityTests
     [Test]
     public async Task A_row_written_in_a_tenants_scope_without_naming_a_tenant_carries_the_scopes_tenant()
     {
-        await using var db = await SeededAsync();
+        await using var db = await OwnSeededAsync();
 
         await InTenantAsync(db, "acme", async (connection, transaction) =>
         {
@@ -221,7 +245,7 @@ public sealed class TenantRowSecurityTests
     [Test]
     public async Task A_disabled_tenant_cannot_write_its_overlay_and_keeps_its_rows()
     {
-        await using var db = await SeededAsync();
+        await using var db = await OwnSeededAsync();
         await db.CreateStore().DisableTenantAsync("acme");
 
         var insert = Assert.ThrowsAsync<PostgresException>(() => InTenantAsync(db, "acme", async (connection, transaction) =>
@@ -240,7 +264,7 @@ public sealed class TenantRowSecurityTests
     [Test]
     public async Task Tenant_audit_rows_join_the_one_hash_chain_and_their_tenant_is_covered_by_the_hash()
     {
-        await using var db = await SeededAsync();
+        await using var db = await OwnSeededAsync();
         var store = db.CreateStore();
 
         var intact = await store.VerifyAuditChainAsync();
@@ -265,7 +289,7 @@ public sealed class TenantRowSecurityTests
     [Test]
     public async Task A_tenant_may_publish_the_version_a_global_tool_has_but_not_the_same_version_twice()
     {
-        await using var db = await SeededAsync();
+        var db = ReadOnlySeeded();
 
         var again = Assert.ThrowsAsync<PostgresException>(() => InTenantAsync(db, "acme", (connection, transaction) => connection.ExecuteAsync(
             "INSERT INTO tool_catalog.tools (tool_name, version, description, platform, category, tenant_id) VALUES ('gen-tool-00000', '1.0', 'x', 'linux', 'system', 'acme')",

@@ -16,12 +16,30 @@ public sealed class TenantScopeTests
     private const string Shared = "gen-tool-00000";
     private const string Other = "gen-tool-00001";
 
+    private TestDatabase _seeded = null!;
+    private TestDatabase _readOnly = null!;
+
+    /// <summary>The seeded catalog (see <see cref="SeedAsync"/>) is built once: the tests that write nothing (their
+    /// refused writes included) read one shared copy of it, each test that writes gets a copy of its own.</summary>
+    [OneTimeSetUp]
+    public async Task SeedOnce()
+    {
+        _seeded = await TestDatabase.CreateAsync();
+        await SeedAsync(_seeded.CreateStore());
+        _readOnly = await _seeded.CopyAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task DropSeeded()
+    {
+        await _readOnly.DisposeAsync();
+        await _seeded.DisposeAsync();
+    }
+
     /// <summary>Two global tools; tenants acme and globex; acme owns "acme-tool" and a shadow (version 2.0) of the first
     /// global tool; globex owns "globex-tool". Every tenant row is written through the scoped stores.</summary>
-    private static async Task<(TestDatabase Db, ToolCatalogStore Global, ToolCatalogStore Acme, ToolCatalogStore Globex)> SeededAsync()
+    private static async Task SeedAsync(ToolCatalogStore global)
     {
-        var db = await TestDatabase.CreateAsync();
-        var global = db.CreateStore();
         await global.CreateAsync(GeneratedTools.Create(0, capabilities: 1, patterns: 1));
         await global.CreateAsync(GeneratedTools.Create(1, capabilities: 1, patterns: 1));
         await global.CreateTenantAsync("acme", "Acme");
@@ -31,8 +49,20 @@ public sealed class TenantScopeTests
         await acme.CreateAsync(GeneratedTools.Create(7, capabilities: 1, patterns: 1) with { Name = "acme-tool" });
         await acme.PublishAsync(GeneratedTools.Create(0, capabilities: 2, patterns: 1, version: "2.0") with { Description = "Acme's own grep" });
         await globex.CreateAsync(GeneratedTools.Create(8, capabilities: 1, patterns: 1) with { Name = "globex-tool" });
-        return (db, global, acme, globex);
     }
+
+    private static (TestDatabase Db, ToolCatalogStore Global, ToolCatalogStore Acme, ToolCatalogStore Globex) StoresOn(TestDatabase db)
+    {
+        var global = db.CreateStore();
+        return (db, global, global.ForTenant("acme"), global.ForTenant("globex"));
+    }
+
+    /// <summary>The seeded catalog shared by the tests that write nothing.</summary>
+    private (TestDatabase Db, ToolCatalogStore Global, ToolCatalogStore Acme, ToolCatalogStore Globex) ReadOnlySeeded() => StoresOn(_readOnly);
+
+    /// <summary>A copy of the seeded catalog of the test's own (the test drops it), for a test that writes.</summary>
+    private async Task<(TestDatabase Db, ToolCatalogStore Global, ToolCatalogStore Acme, ToolCatalogStore Globex)> OwnSeededAsync() =>
+        StoresOn(await _seeded.CopyAsync());
 
     private static async Task<List<string>> NamesAsync(ToolCatalogStore store) =>
         (await store.ListAsync()).Items.Select(t => $"{t.Name} {t.Version}").ToList();
@@ -40,8 +70,7 @@ public sealed class TenantScopeTests
     [Test]
     public async Task A_tenant_reads_the_global_catalog_overlaid_with_its_own_tools_and_shadows_and_never_another_tenants()
     {
-        var (db, _, acme, _) = await SeededAsync();
-        await using var _db = db;
+        var (_, _, acme, _) = ReadOnlySeeded();
 
         Assert.That(await NamesAsync(acme), Is.EqualTo(new[] { "acme-tool 1.0", $"{Shared} 2.0", $"{Other} 1.0" }));
         Assert.That((await acme.GetAsync(Shared))!.Definition.Description, Is.EqualTo("Acme's own grep"));
@@ -57,8 +86,7 @@ public sealed class TenantScopeTests
     [Test]
     public async Task The_global_path_leaves_every_tenant_row_out_of_reads_exports_and_snapshot_loads()
     {
-        var (db, global, _, _) = await SeededAsync();
-        await using var _db = db;
+        var (_, global, _, _) = ReadOnlySeeded();
 
         Assert.That(await NamesAsync(global), Is.EqualTo(new[] { $"{Shared} 1.0", $"{Other} 1.0" }));
         Assert.That((await global.GetAsync(Shared))!.Definition.Version, Is.EqualTo("1.0"));
@@ -75,8 +103,7 @@ public sealed class TenantScopeTests
     [Test]
     public async Task A_tenant_exports_its_overlay_only_and_audits_its_rows_and_the_global_ones()
     {
-        var (db, _, acme, _) = await SeededAsync();
-        await using var _db = db;
+        var (_, _, acme, _) = ReadOnlySeeded();
 
         var exported = await acme.ExportAsync(allVersions: true);
         var audit = await acme.QueryAuditAsync();
@@ -91,8 +118,7 @@ public sealed class TenantScopeTests
     [Test]
     public async Task A_tenant_cannot_change_another_tenants_tool_nor_a_global_tool_except_as_its_own_shadow()
     {
-        var (db, global, acme, globex) = await SeededAsync();
-        await using var _db = db;
+        var (_, global, acme, globex) = ReadOnlySeeded();
         var revision = await global.GetRevisionAsync();
 
         Assert.ThrowsAsync<ToolNotFoundException>(() => acme.DisableAsync("globex-tool"));
@@ -110,7 +136,7 @@ public sealed class TenantScopeTests
     [Test]
     public async Task A_tenant_publishes_rolls_back_changes_state_and_deletes_its_own_tools()
     {
-        var (db, global, acme, _) = await SeededAsync();
+        var (db, global, acme, _) = await OwnSeededAsync();
         await using var _db = db;
 
         await acme.PublishAsync(GeneratedTools.Create(7, capabilities: 1, patterns: 1, version: "1.1") with { Name = "acme-tool" });
@@ -129,7 +155,7 @@ public sealed class TenantScopeTests
     [Test]
     public async Task A_global_tool_disabled_for_a_tenant_is_absent_for_it_only_and_comes_back_when_enabled()
     {
-        var (db, global, acme, globex) = await SeededAsync();
+        var (db, global, acme, globex) = await OwnSeededAsync();
         await using var _db = db;
 
         var disabled = await acme.DisableGlobalToolAsync(Other);
@@ -152,7 +178,7 @@ public sealed class TenantScopeTests
     [Test]
     public async Task A_later_global_change_reaches_a_tenant_that_neither_shadows_nor_disabled_the_tool()
     {
-        var (db, global, acme, _) = await SeededAsync();
+        var (db, global, acme, _) = await OwnSeededAsync();
         await using var _db = db;
 
         await global.PublishAsync(GeneratedTools.Create(1, capabilities: 1, patterns: 1, version: "1.1"));
@@ -165,7 +191,7 @@ public sealed class TenantScopeTests
     [Test]
     public async Task A_disabled_tenants_writes_are_refused_with_an_error_naming_the_tenant_and_nothing_is_written()
     {
-        var (db, global, acme, _) = await SeededAsync();
+        var (db, global, acme, _) = await OwnSeededAsync();
         await using var _db = db;
         await global.DisableTenantAsync("acme");
         var revision = await global.GetRevisionAsync();
@@ -186,7 +212,7 @@ public sealed class TenantScopeTests
     [Test]
     public async Task A_tenants_bulk_import_and_per_tool_import_write_its_own_rows_tagged_with_it()
     {
-        var (db, global, acme, globex) = await SeededAsync();
+        var (db, global, acme, globex) = await OwnSeededAsync();
         await using var _db = db;
 
         var bulk = await acme.ImportAsync(GeneratedTools.CreateMany(3, capabilities: 1, patterns: 1, prefix: "bulk"));
@@ -210,7 +236,7 @@ public sealed class TenantScopeTests
     [Test]
     public async Task A_tenants_write_notifies_with_the_tenant_and_the_global_change_feed_does_not_offer_it()
     {
-        var (db, global, acme, _) = await SeededAsync();
+        var (db, global, acme, _) = await OwnSeededAsync();
         await using var _db = db;
         var before = await global.GetRevisionAsync();
         await using var notices = await NotificationRecorder.StartAsync(db);
@@ -231,8 +257,7 @@ public sealed class TenantScopeTests
     [Test]
     public async Task A_scoped_store_refuses_the_global_administrators_operations_naming_the_tenant()
     {
-        var (db, _, acme, _) = await SeededAsync();
-        await using var _db = db;
+        var (_, _, acme, _) = ReadOnlySeeded();
 
         var tenants = Assert.ThrowsAsync<CatalogOperationException>(() => acme.ListTenantsAsync());
         var hardDelete = Assert.ThrowsAsync<CatalogOperationException>(() => acme.DeleteAsync("acme-tool", new DeleteOptions { Hard = true }));

@@ -6,9 +6,19 @@ using OpsConductor.ToolCatalog.Tests.Support;
 
 namespace OpsConductor.ToolCatalog.Tests.Tenancy;
 
+/// <remarks>The tests whose tenants are all refused share one database in which no tenant is ever created (so "no
+/// tenants" still holds there); the tests that create tenants have a database of their own.</remarks>
 [Parallelizable(ParallelScope.All)]
 public sealed class TenantStoreTests
 {
+    private TestDatabase _withoutTenants = null!;
+
+    [OneTimeSetUp]
+    public async Task CreateDatabase() => _withoutTenants = await TestDatabase.CreateAsync();
+
+    [OneTimeTearDown]
+    public async Task DropDatabase() => await _withoutTenants.DisposeAsync();
+
     [Test]
     public async Task Tenants_are_created_listed_disabled_and_enabled_again()
     {
@@ -34,7 +44,7 @@ public sealed class TenantStoreTests
     [TestCase("")]
     public async Task A_tenant_id_that_breaks_the_rule_is_refused_by_the_store_and_by_the_database(string id)
     {
-        await using var db = await TestDatabase.CreateAsync();
+        var db = _withoutTenants;
 
         var error = Assert.ThrowsAsync<ArgumentException>(() => db.CreateStore().CreateTenantAsync(id, "Name"));
         await using var connection = await db.DataSource.OpenConnectionAsync();
@@ -62,7 +72,7 @@ public sealed class TenantStoreTests
     [Test]
     public async Task Disabling_a_tenant_that_does_not_exist_names_it()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        var db = _withoutTenants;
 
         var error = Assert.ThrowsAsync<CatalogOperationException>(() => db.CreateStore().DisableTenantAsync("nobody"));
 

@@ -12,12 +12,22 @@ namespace OpsConductor.ToolCatalog.Tests.Tenancy;
 /// the global snapshot, lays its overlay over it, equals what a runtime of that one tenant serves, and follows the global
 /// changes and its own over the runtime's one listening connection.
 /// </summary>
+/// <remarks>The tests that write nothing (they start runtimes and read) share one seeded database of the fixture's;
+/// every test that writes seeds a database of its own.</remarks>
 [Parallelizable(ParallelScope.All)]
 public sealed class TenantViewTests
 {
     private const string Shadowed = "gen-tool-00000";
     private const string Hidden = "gen-tool-00001";
     private const string Inherited = "gen-tool-00002";
+
+    private TestDatabase _readOnly = null!;
+
+    [OneTimeSetUp]
+    public async Task SeedShared() => _readOnly = await SeededAsync();
+
+    [OneTimeTearDown]
+    public async Task DropShared() => await _readOnly.DisposeAsync();
 
     /// <summary>Global tools 0–3 (capability_0 and capability_1); acme shadows tool 0, disables tool 1 and adds acme-tool;
     /// globex adds globex-tool.</summary>
@@ -57,7 +67,7 @@ public sealed class TenantViewTests
     [Test]
     public async Task A_tenants_view_serves_what_a_runtime_of_that_tenant_serves_own_tools_shadows_disabled_globals_and_inherited_ones()
     {
-        await using var db = await SeededAsync();
+        var db = _readOnly;
         await using var one = await RuntimeHarness.StartAsync(db, o => o.Tenant = "acme");
         await using var global = await RuntimeHarness.StartAsync(db);
         var view = await global.Catalog.ForTenantAsync("acme");
@@ -143,7 +153,7 @@ public sealed class TenantViewTests
     [Test]
     public async Task A_view_never_shows_another_tenants_tools_by_lookup_listing_capability_or_selection()
     {
-        await using var db = await SeededAsync();
+        var db = _readOnly;
         await using var global = await RuntimeHarness.StartAsync(db, o => o.LoadTenantsAtStart = true);
         var acme = global.Catalog.ForTenant("acme").Current;
         var globex = global.Catalog.ForTenant("globex").Current;
@@ -311,7 +321,7 @@ public sealed class TenantViewTests
     [Test]
     public async Task ForTenant_is_refused_by_a_runtime_of_one_tenant_a_YAML_catalog_and_a_tenants_view_naming_the_reason()
     {
-        await using var db = await SeededAsync();
+        var db = _readOnly;
         await using var one = await RuntimeHarness.StartAsync(db, o => o.Tenant = "acme");
         await using var global = await RuntimeHarness.StartAsync(db);
         var view = await global.Catalog.ForTenantAsync("acme");
