@@ -27,11 +27,14 @@ internal enum TestServerKind
 /// data folder under <see cref="TestScratch.Root"/> (tmpfs when there is one).
 /// The shared one starts on first use (tests that need no database pay nothing) and is stopped by
 /// <see cref="DatabaseSetUpFixture"/> at the end of the run. Tests normally go through <see cref="TestDatabase"/>.
+/// <para>A local server (shared or private) is a copy of one stopped, initialised instance folder that already
+/// holds the migrated template database (see TestServer.LocalCopies.cs): <c>initdb</c> and the migrations run once per
+/// test run, not once per server.</para>
 /// <para>Each server keeps one migrated template database (<see cref="GetTemplateAsync"/>), built on first use;
 /// a migrated test database is a copy of it (<c>CREATE DATABASE … TEMPLATE</c>), which is several times cheaper than
 /// running every migration again.</para>
 /// </summary>
-internal sealed class TestServer : IAsyncDisposable
+internal sealed partial class TestServer : IAsyncDisposable
 {
     public const string ConnectionVariable = "TOOLCATALOG_TEST_CONNECTION";
 
@@ -100,6 +103,8 @@ internal sealed class TestServer : IAsyncDisposable
         {
             SharedGate.Release();
         }
+
+        await DisposeLocalSourceAsync();
     }
 
     /// <summary>Builds a connection string for <paramref name="database"/> on this server, as the admin user.</summary>
@@ -209,6 +214,11 @@ internal sealed class TestServer : IAsyncDisposable
 
         if (Local is not null)
         {
+            if (_isCopy)
+            {
+                await StopAndDeleteCopyAsync(Local);
+            }
+
             await Local.DisposeAsync();
         }
 
@@ -247,6 +257,13 @@ internal sealed class TestServer : IAsyncDisposable
             return new TestServer(TestServerKind.Container, container.GetConnectionString(), null, container);
         }
 
+        return await StartLocalCopyAsync(cancellationToken)
+            ?? await StartLocalAsync(cancellationToken);
+    }
+
+    /// <summary>A throwaway server of its own <c>initdb</c> (the source of the copies, or when a copy cannot be made).</summary>
+    private static async Task<TestServer> StartLocalAsync(CancellationToken cancellationToken)
+    {
         var local = await LocalPostgresServer.StartEphemeralAsync(new LocalPostgresOptions { EphemeralParentDirectory = TestScratch.Root }, cancellationToken);
         return new TestServer(TestServerKind.Local, local.ConnectionString, local, null);
     }

@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Npgsql;
+using OpsConductor.ToolCatalog.LocalPostgres;
+
+namespace OpsConductor.ToolCatalog.Tests.Support;
+
+/// <content>
+/// Local servers started from a copy of one initialised instance folder instead of running <c>initdb</c> each time.
+/// <para>The first local server a run needs starts the <em>source</em>: a throwaway server of its own <c>initdb</c>
+/// (<see cref="LocalPostgresServer.StartEphemeralAsync"/>), in which the migrated template database is built; then it is
+/// stopped (a clean shutdown: no <c>postmaster.pid</c>, nothing to recover) and never started again. Every local test
+/// server, shared or private, is then a full copy of that folder (<c>cp -a</c>: new files, nothing shared or hard-linked
+/// with the source, owners and modes kept for the service account), started as a persistent instance
+/// (<see cref="LocalPostgresServer.StartPersistentAsync"/>) with the throwaway servers' speed settings, and with state
+/// of its own: a free port chosen at start, its own unix socket folder, and a new superuser password set at once (so a
+/// connection string of one server can never log in to another that later gets the same port). It already holds the
+/// migrated template database, so it runs no migration; <c>template1</c> is untouched, so a database made with
+/// <c>migrate: false</c> still starts empty. Disposing the server stops it and deletes the copy; the source goes with
+/// <see cref="StopSharedAsync"/>. Copies are named and owned like throwaway instances (<c>toolcatalog-pg-…</c>,
+/// <c>owner.pid</c>), so the next start of a throwaway server removes those of a killed run.</para>
+/// <para>The tests whose subject is initialisation itself (LocalPostgresServerTests, TlsTests, the CLI's first use)
+/// do not come here: they start their servers directly and run the real <c>initdb</c>.</para>
+/// </content>
+internal sealed partial class TestServer
+{
+    /// <summary>The throwaway servers' settings (durability off for speed), for the copies started as persistent instances.</summary>
+    private static readonly LocalPostgresOptions CopyOptions = new()
+    {
+        ServerSettings = new Dictionary<string, string>
+        {
+            ["fsync"] = "off",
+            ["synchronous_commit"] = "off",
+            ["full_page_writes"] = "off",
+        },
+    };
+
+    private static readonly SemaphoreSlim SourceGate = new(1, 1);
+    private static TestServer? _source;
+
+    private bool _isCopy;
+
+    /// <summary>Starts a copy of the source instance (made on first call), or returns null when a copy cannot be made here
+    /// (the caller then runs <c>initdb</c>).</summary>
+    private static async Task<TestServer?> StartLocalCopyAsync(CancellationToken cancellationToken)
+    {
+        var copy = Path.Combine(TestScratch.Root, "toolcatalog-pg-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
+        var run = Path.Combine(copy, "run");
+        if (OperatingSystem.IsWindows() || Path.Combine(run, ".s.PGSQL.65535").Length > 100)
+        {
+            // The product would put the socket in a folder of its own elsewhere (unix socket paths are short); not worth copying.
+            return null;
+        }
+
+        var (source, template) = await GetSourceAsync(cancellationToken);
+        LocalPostgresServer? local = null;
+        try
+        {
+            await RunAsync("cp", ["-a", source, copy], cancellationToken);
+            File.Delete(Path.Combine(run, "server.log"));
+            await File.WriteAllTextAsync(Path.Combine(copy, "owner.pid"), LocalPostgresServer.OwnerRecord(Environment.ProcessId), cancellationToken);
+            UpdateState(copy, state =>
+            {
+                state["port"] = 0; // a free port, chosen at start
+                state["socket_directory"] = run;
+            });
+
+            // Started with the source's password, which is then replaced by one of its own.
+            local = await LocalPostgresServer.StartPersistentAsync(copy, CopyOptions, cancellationToken);
+            var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_').TrimEnd('=');
+            await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(local.ConnectionString) { Pooling = false }.ConnectionString))
+            {
+                await admin.OpenAsync(cancellationToken);
+                await using var command = new NpgsqlCommand($"ALTER ROLE \"{local.Username}\" PASSWORD '{password}'", admin);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            UpdateState(copy, state => state["password"] = password);
+            local = await LocalPostgresServer.StartPersistentAsync(copy, CopyOptions, cancellationToken); // the running server, with the new password
+            return new TestServer(TestServerKind.Local, local.ConnectionString, local, null) { _template = template, _isCopy = true };
+        }
+        catch
+        {
+            if (local is not null)
+            {
+                await StopAndDeleteCopyAsync(local);
+            }
+            else
+            {
+                TryDelete(copy);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>The stopped source instance folder and the name of its migrated template database, made on first call.</summary>
+    private static async Task<(string Folder, string Template)> GetSourceAsync(CancellationToken cancellationToken)
+    {
+        await SourceGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_source is null)
+            {
+                var source = await StartLocalAsync(cancellationToken);
+                try
+                {
+                    await source.GetTemplateAsync(cancellationToken); // over unpooled connections, all closed
+                    await source.Local!.StopAsync(cancellationToken);
+                }
+                catch
+                {
+                    await source.DisposeAsync();
+                    throw;
+                }
+
+                _source = source;
+            }
+
+            return (_source.Local!.InstanceDirectory, await _source.GetTemplateAsync(cancellationToken));
+        }
+        finally
+        {
+            SourceGate.Release();
+        }
+    }
+
+    /// <summary>Deletes the source instance folder, if one was made (at the end of the run).</summary>
+    private static async Task DisposeLocalSourceAsync()
+    {
+        await SourceGate.WaitAsync();
+        try
+        {
+            if (_source is not null)
+            {
+                await _source.DisposeAsync();
+                _source = null;
+            }
+        }
+        finally
+        {
+            SourceGate.Release();
+        }
+    }
+
+    private static async Task StopAndDeleteCopyAsync(LocalPostgresServer local)
+    {
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            await local.StopAsync();
+        }
+        catch (LocalPostgresException)
+        {
+            // Best effort: the folder goes next, and a postmaster whose data folder vanished shuts itself down.
+        }
+
+        TryDelete(local.InstanceDirectory);
+    }
+
+    /// <summary>Rewrites the instance's state file (<c>instance.json</c>, mode 0600, kept on overwrite).</summary>
+    private static void UpdateState(string instance, Action<JsonObject> change)
+    {
+        var path = Path.Combine(instance, "instance.json");
+        var state = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new InvalidOperationException($"'{path}' holds no JSON object.");
+        foreach (var key in new[] { "port", "password", "socket_directory" })
+        {
+            if (!state.ContainsKey(key))
+            {
+                throw new InvalidOperationException($"'{path}' has no \"{key}\": the instance state file changed; update {nameof(TestServer)}.{nameof(UpdateState)}.");
+            }
+        }
+
+        change(state);
+        File.WriteAllText(path, state.ToJsonString());
+    }
+
+    private static async Task RunAsync(string program, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
+        var error = await process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', start.ArgumentList)} failed (exit code {process.ExitCode}): {error}");
+        }
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: the next throwaway server's start removes it once this process is gone.
+        }
+    }
+}
