@@ -59,7 +59,7 @@ internal sealed partial class TestServer
         {
             await RunAsync("cp", ["-a", source, copy], cancellationToken);
             File.Delete(Path.Combine(run, "server.log"));
-            await File.WriteAllTextAsync(Path.Combine(copy, "owner.pid"), LocalPostgresServer.OwnerRecord(Environment.ProcessId), cancellationToken);
+            // owner.pid came with the copy: the source was made by this process, so it names this process already.
             UpdateState(copy, state =>
             {
                 state["port"] = 0; // a free port, chosen at start
