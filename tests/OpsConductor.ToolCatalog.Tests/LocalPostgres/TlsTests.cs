@@ -15,6 +15,7 @@ namespace OpsConductor.ToolCatalog.Tests.LocalPostgres;
 public sealed class TlsTests
 {
     private static string _folder = null!;
+    private static TestServer? _testServer;
     private static LocalPostgresServer _server = null!;
     private static string _caFile = null!;
     private static string _otherCaFile = null!;
@@ -37,19 +38,17 @@ public sealed class TlsTests
         var certificateFile = await WriteAsync("server.crt", serverCertificate.ExportCertificatePem());
         var keyFile = await WriteAsync("server.key", serverKey.ExportPkcs8PrivateKeyPem());
 
-        _server = await LocalPostgresServer.StartEphemeralAsync(new LocalPostgresOptions
-        {
-            EphemeralParentDirectory = _folder,
-            Tls = new LocalPostgresTls(certificateFile, keyFile),
-        });
+        // A copy of the run's initialised instance (TLS is set at every start, not by initdb).
+        _testServer = await TestServer.StartPrivateLocalAsync(new LocalPostgresTls(certificateFile, keyFile));
+        _server = _testServer.Local!;
     }
 
     [OneTimeTearDown]
     public static async Task StopTheServer()
     {
-        if (_server is not null)
+        if (_testServer is not null)
         {
-            await _server.DisposeAsync();
+            await _testServer.DisposeAsync();
         }
 
         Directory.Delete(_folder, recursive: true);
@@ -105,8 +104,8 @@ public sealed class TlsTests
     [Test]
     public async Task SslMode_Require_against_a_server_without_TLS_fails_clearly()
     {
-        await using var plain = await LocalPostgresServer.StartEphemeralAsync(new LocalPostgresOptions { EphemeralParentDirectory = _folder });
-        var connectionString = $"{plain.ConnectionString};SslMode=Require;Pooling=false";
+        await using var plain = await TestServer.StartPrivateAsync();
+        var connectionString = $"{plain.AdminConnectionString};SslMode=Require;Pooling=false";
 
         var error = Assert.ThrowsAsync<NpgsqlException>(async () =>
         {

@@ -26,24 +26,40 @@ namespace OpsConductor.ToolCatalog.Tests.Support;
 internal sealed partial class TestServer
 {
     /// <summary>The throwaway servers' settings (durability off for speed), for the copies started as persistent instances.</summary>
-    private static readonly LocalPostgresOptions CopyOptions = new()
+    private static readonly Dictionary<string, string> ThrowawaySettings = new()
     {
-        ServerSettings = new Dictionary<string, string>
-        {
-            ["fsync"] = "off",
-            ["synchronous_commit"] = "off",
-            ["full_page_writes"] = "off",
-        },
+        ["fsync"] = "off",
+        ["synchronous_commit"] = "off",
+        ["full_page_writes"] = "off",
     };
+
+    private static readonly LocalPostgresOptions CopyOptions = new() { ServerSettings = ThrowawaySettings };
 
     private static readonly SemaphoreSlim SourceGate = new(1, 1);
     private static TestServer? _source;
 
     private bool _isCopy;
 
+    /// <summary>
+    /// A private local server (never a container nor TOOLCATALOG_TEST_CONNECTION) that accepts TLS connections with the
+    /// given certificate and key (<see cref="LocalPostgresOptions.Tls"/>, applied at every start, so a copy of the
+    /// source instance serves). Disposing it stops it and deletes its folder.
+    /// </summary>
+    public static async Task<TestServer> StartPrivateLocalAsync(LocalPostgresTls tls, CancellationToken cancellationToken = default)
+    {
+        var options = new LocalPostgresOptions { ServerSettings = ThrowawaySettings, Tls = tls };
+        if (await StartLocalCopyAsync(options, cancellationToken) is { } copy)
+        {
+            return copy;
+        }
+
+        var local = await LocalPostgresServer.StartEphemeralAsync(new LocalPostgresOptions { EphemeralParentDirectory = TestScratch.Root, Tls = tls }, cancellationToken);
+        return new TestServer(TestServerKind.Local, local.ConnectionString, local, null);
+    }
+
     /// <summary>Starts a copy of the source instance (made on first call), or returns null when a copy cannot be made here
     /// (the caller then runs <c>initdb</c>).</summary>
-    private static async Task<TestServer?> StartLocalCopyAsync(CancellationToken cancellationToken)
+    private static async Task<TestServer?> StartLocalCopyAsync(LocalPostgresOptions options, CancellationToken cancellationToken)
     {
         var copy = Path.Combine(TestScratch.Root, "toolcatalog-pg-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
         var run = Path.Combine(copy, "run");
@@ -67,7 +83,7 @@ internal sealed partial class TestServer
             });
 
             // Started with the source's password, which is then replaced by one of its own.
-            local = await LocalPostgresServer.StartPersistentAsync(copy, CopyOptions, cancellationToken);
+            local = await LocalPostgresServer.StartPersistentAsync(copy, options, cancellationToken);
             var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_').TrimEnd('=');
             await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(local.ConnectionString) { Pooling = false }.ConnectionString))
             {
@@ -77,7 +93,7 @@ internal sealed partial class TestServer
             }
 
             UpdateState(copy, state => state["password"] = password);
-            local = await LocalPostgresServer.StartPersistentAsync(copy, CopyOptions, cancellationToken); // the running server, with the new password
+            local = await LocalPostgresServer.StartPersistentAsync(copy, options, cancellationToken); // the running server, with the new password
             return new TestServer(TestServerKind.Local, local.ConnectionString, local, null) { _template = template, _isCopy = true };
         }
         catch

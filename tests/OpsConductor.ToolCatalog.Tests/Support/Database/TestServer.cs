@@ -257,7 +257,7 @@ internal sealed partial class TestServer : IAsyncDisposable
             return new TestServer(TestServerKind.Container, container.GetConnectionString(), null, container);
         }
 
-        return await StartLocalCopyAsync(cancellationToken)
+        return await StartLocalCopyAsync(CopyOptions, cancellationToken)
             ?? await StartLocalAsync(cancellationToken);
     }
 
