@@ -20,8 +20,12 @@ namespace OpsConductor.ToolCatalog.Tests.Support;
 /// <c>migrate: false</c> still starts empty. Disposing the server stops it and deletes the copy; the source goes with
 /// <see cref="StopSharedAsync"/>. Copies are named and owned like throwaway instances (<c>toolcatalog-pg-…</c>,
 /// <c>owner.pid</c>), so the next start of a throwaway server removes those of a killed run.</para>
-/// <para>The tests whose subject is initialisation itself (LocalPostgresServerTests, TlsTests, the CLI's first use)
-/// do not come here: they start their servers directly and run the real <c>initdb</c>.</para>
+/// <para>One source serves every server the tests make here: they all use the launcher's default superuser and
+/// authentication (what <c>initdb</c> writes), and TLS (<see cref="StartPrivateLocalAsync"/>) is set in the settings
+/// file at every start, not by <c>initdb</c>; only the password differs, and each copy sets its own. The tests whose
+/// subject is initialisation itself (LocalPostgresServerTests: first use, the secret file, the service account, the
+/// throwaway lifecycle; the CLI's first use of a data folder) do not come here: they start their servers directly and
+/// run the real <c>initdb</c>.</para>
 /// </content>
 internal sealed partial class TestServer
 {
