@@ -47,6 +47,9 @@ public sealed class SourceTests
         var write = await db.CreateStore().CreateAsync(Tool("db-only"));
         await catalog.NextChangeAsync(e => e.Current.Source == CatalogSource.Database);
         await catalog.ReachAsync(write.Revision);
+        // The listener catches up (the revision above) before it reports itself listening, and health says Healthy
+        // only while it listens: wait for that report, not only for the revision.
+        await catalog.NextStateAsync(ListenerState.Connected);
         tools.RecordObservableInstruments();
 
         Assert.That(profiles.Source, Is.EqualTo(CatalogSource.Database));
