@@ -281,6 +281,7 @@ public sealed partial class ToolCatalogRuntime
             known = seen;
         }
 
+        NoticeHeard?.Invoke(notification);
         _noticeSignal.Writer.TryWrite(true);
     }
 

@@ -192,6 +192,9 @@ public sealed partial class ToolCatalogRuntime : IToolCatalog, IAsyncDisposable
     /// <summary>Test seam: decides whether a received notice is acted on (false simulates a lost notice).</summary>
     internal Func<CatalogNotification, bool>? NotificationFilter { get; set; }
 
+    /// <summary>Test seam: called for each notice acted on, once its revision counts as heard of (in the revision lag).</summary>
+    internal Action<CatalogNotification>? NoticeHeard { get; set; }
+
     /// <summary>Test seam: awaited at the start of every synchronisation, holding the reload gate.</summary>
     internal Func<CatalogChangeOrigin, CancellationToken, Task>? BeforeSync { get; set; }
 
