@@ -64,7 +64,7 @@ public sealed class LocalPostgresServerTests
         Assert.That(await LocalPostgresServer.StopPersistentAsync(instance), Is.False, "stopping a stopped server reports it");
 
         var third = await LocalPostgresServer.StartPersistentAsync(instance);
-        Assert.That(await ScalarAsync(third.ConnectionString, "SELECT value FROM kept"), Is.EqualTo("survives"));
+        Assert.That(await ServerProbe.ScalarAsync(third.ConnectionString, "SELECT value FROM kept"), Is.EqualTo("survives"));
     }
 
     [Test]
@@ -75,8 +75,8 @@ public sealed class LocalPostgresServerTests
 
         var mode = File.GetUnixFileMode(Path.Combine(instance, "instance.json"));
         Assert.That(mode, Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
-        Assert.That(await ScalarAsync(server.ConnectionString, "SHOW listen_addresses"), Is.EqualTo("127.0.0.1"));
-        Assert.That(await ScalarAsync(server.ConnectionString, "SHOW password_encryption"), Is.EqualTo("scram-sha-256"));
+        Assert.That(await ServerProbe.ScalarAsync(server.ConnectionString, "SHOW listen_addresses"), Is.EqualTo("127.0.0.1"));
+        Assert.That(await ServerProbe.ScalarAsync(server.ConnectionString, "SHOW password_encryption"), Is.EqualTo("scram-sha-256"));
         var wrong = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Password = "wrong", Pooling = false }.ConnectionString;
         var refused = Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(wrong, "SELECT 1"));
         Assert.That(refused!.SqlState, Is.EqualTo(PostgresErrorCodes.InvalidPassword));
@@ -87,8 +87,8 @@ public sealed class LocalPostgresServerTests
     {
         var server = _running;
 
-        var owner = await RunAsync("stat", "-c", "%U", server.DataDirectory);
-        var serverUser = await ScalarAsync(server.ConnectionString, "SELECT current_setting('data_directory')");
+        var owner = await ServerProbe.RunAsync("stat", "-c", "%U", server.DataDirectory);
+        var serverUser = await ServerProbe.ScalarAsync(server.ConnectionString, "SELECT current_setting('data_directory')");
 
         Assert.That(serverUser, Is.EqualTo(server.DataDirectory));
         if (Environment.IsPrivilegedProcess)
@@ -158,7 +158,7 @@ public sealed class LocalPostgresServerTests
         Assert.That(Directory.Exists(abandoned), Is.False, "the folder of a dead test run is removed");
         Assert.That(Directory.Exists(foreign), Is.True, "a folder whose owner ran in another PID namespace (another container sharing /tmp) is left alone");
         Assert.That(Directory.Exists(folder), Is.True);
-        Assert.That(await ScalarAsync(server.ConnectionString, "SHOW fsync"), Is.EqualTo("off"), "throwaway servers trade durability for speed");
+        Assert.That(await ServerProbe.ScalarAsync(server.ConnectionString, "SHOW fsync"), Is.EqualTo("off"), "throwaway servers trade durability for speed");
 
         await server.DisposeAsync();
 
@@ -192,28 +192,6 @@ public sealed class LocalPostgresServerTests
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<string?> ScalarAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (await command.ExecuteScalarAsync())?.ToString();
-    }
-
-    private static async Task<string> RunAsync(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return output.Trim();
     }
 
     private static async Task<int> DeadProcessIdAsync()

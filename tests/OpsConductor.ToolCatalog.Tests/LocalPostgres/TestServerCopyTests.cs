@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 using OpsConductor.ToolCatalog.Tests.Support;
 
@@ -20,24 +19,24 @@ public sealed class TestServerCopyTests
 
         Assert.That(a.Port, Is.Not.EqualTo(b.Port));
         Assert.That(a.DataDirectory, Is.Not.EqualTo(b.DataDirectory));
-        Assert.That(await ScalarAsync(a.ConnectionString, "SHOW data_directory"), Is.EqualTo(a.DataDirectory));
-        Assert.That(await ScalarAsync(b.ConnectionString, "SHOW data_directory"), Is.EqualTo(b.DataDirectory));
-        Assert.That(await ScalarAsync(a.ConnectionString, "SHOW unix_socket_directories"), Does.StartWith(a.InstanceDirectory + Path.DirectorySeparatorChar));
-        Assert.That(await ScalarAsync(b.ConnectionString, "SHOW unix_socket_directories"), Does.StartWith(b.InstanceDirectory + Path.DirectorySeparatorChar));
+        Assert.That(await ServerProbe.ScalarAsync(a.ConnectionString, "SHOW data_directory"), Is.EqualTo(a.DataDirectory));
+        Assert.That(await ServerProbe.ScalarAsync(b.ConnectionString, "SHOW data_directory"), Is.EqualTo(b.DataDirectory));
+        Assert.That(await ServerProbe.ScalarAsync(a.ConnectionString, "SHOW unix_socket_directories"), Does.StartWith(a.InstanceDirectory + Path.DirectorySeparatorChar));
+        Assert.That(await ServerProbe.ScalarAsync(b.ConnectionString, "SHOW unix_socket_directories"), Does.StartWith(b.InstanceDirectory + Path.DirectorySeparatorChar));
 
         var passwordA = new NpgsqlConnectionStringBuilder(a.ConnectionString).Password;
         var passwordB = new NpgsqlConnectionStringBuilder(b.ConnectionString).Password;
         Assert.That(passwordA, Is.Not.Empty.And.Not.EqualTo(passwordB), "each copy gets a superuser password of its own");
         var crossed = new NpgsqlConnectionStringBuilder(b.ConnectionString) { Password = passwordA }.ConnectionString;
-        var refused = Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(crossed, "SELECT 1"));
+        var refused = Assert.ThrowsAsync<PostgresException>(() => ServerProbe.ScalarAsync(crossed, "SELECT 1"));
         Assert.That(refused!.SqlState, Is.EqualTo(PostgresErrorCodes.InvalidPassword), "one server's secret does not open the other");
 
-        await ScalarAsync(a.ConnectionString, "CREATE TABLE only_in_first (value int)");
-        Assert.That(await ScalarAsync(a.ConnectionString, "SELECT to_regclass('only_in_first') IS NOT NULL"), Is.EqualTo("True"));
-        Assert.That(await ScalarAsync(b.ConnectionString, "SELECT to_regclass('only_in_first') IS NULL"), Is.EqualTo("True"), "the copies' data are apart");
+        await ServerProbe.ScalarAsync(a.ConnectionString, "CREATE TABLE only_in_first (value int)");
+        Assert.That(await ServerProbe.ScalarAsync(a.ConnectionString, "SELECT to_regclass('only_in_first') IS NOT NULL"), Is.EqualTo("True"));
+        Assert.That(await ServerProbe.ScalarAsync(b.ConnectionString, "SELECT to_regclass('only_in_first') IS NULL"), Is.EqualTo("True"), "the copies' data are apart");
 
         // Copies, not hard links: PostgreSQL writes its files in place.
-        Assert.That(await RunAsync("find", a.InstanceDirectory, b.InstanceDirectory, "-type", "f", "-links", "+1"), Is.Empty);
+        Assert.That(await ServerProbe.RunAsync("find", a.InstanceDirectory, b.InstanceDirectory, "-type", "f", "-links", "+1"), Is.Empty);
     }
 
     [Test]
@@ -48,30 +47,7 @@ public sealed class TestServerCopyTests
         await using var empty = await TestDatabase.CreateAsync(server, migrate: false);
 
         Assert.That(await migrated.CreateStore().GetRevisionAsync(), Is.Zero, "a migrated, empty catalog");
-        Assert.That(await ScalarAsync(empty.ConnectionString, "SELECT count(*) FROM pg_namespace WHERE nspname = 'tool_catalog'"), Is.EqualTo("0"));
-        Assert.That(await ScalarAsync(empty.ConnectionString, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'"), Is.EqualTo("0"));
-    }
-
-    private static async Task<string?> ScalarAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (await command.ExecuteScalarAsync())?.ToString();
-    }
-
-    private static async Task<string> RunAsync(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.That(process.ExitCode, Is.Zero, $"{program} failed");
-        return output.Trim();
+        Assert.That(await ServerProbe.ScalarAsync(empty.ConnectionString, "SELECT count(*) FROM pg_namespace WHERE nspname = 'tool_catalog'"), Is.EqualTo("0"));
+        Assert.That(await ServerProbe.ScalarAsync(empty.ConnectionString, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'"), Is.EqualTo("0"));
     }
 }
