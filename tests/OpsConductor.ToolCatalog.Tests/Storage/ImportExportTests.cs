@@ -8,7 +8,7 @@ using OpsConductor.ToolCatalog.Tests.Support;
 namespace OpsConductor.ToolCatalog.Tests.Storage;
 
 /// <remarks>
-/// Tests marked <see cref="SharedDatabase"/> share one database of the fixture's: each writes and reads tools of names
+/// Tests marked <see cref="SharedDatabaseAttribute"/> share one database of the fixture's: each writes and reads tools of names
 /// of its own only and asserts nothing about the whole catalog (its revision, audit, notices or export). Every other
 /// test has a database of its own.
 /// </remarks>
@@ -16,44 +16,26 @@ namespace OpsConductor.ToolCatalog.Tests.Storage;
 [FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public sealed class ImportExportTests
 {
-    /// <summary>The property of a test that uses the fixture's shared database.</summary>
-    private const string SharedDatabase = "SharedDatabase";
-
-    private static TestDatabase? _shared;
+    private static readonly SharedOrOwnDatabase Databases = new();
 
     private TestDatabase _db = null!;
     private ToolCatalogStore _store = null!;
 
     [OneTimeSetUp]
-    public static async Task CreateSharedDatabase() => _shared = await TestDatabase.CreateAsync();
+    public static Task CreateSharedDatabase() => Databases.CreateSharedAsync();
 
     [OneTimeTearDown]
-    public static async Task DropSharedDatabase()
-    {
-        if (_shared is not null)
-        {
-            await _shared.DisposeAsync();
-            _shared = null;
-        }
-    }
-
-    private static bool UsesSharedDatabase => TestContext.CurrentContext.Test.Properties.ContainsKey(SharedDatabase);
+    public static async Task DropSharedDatabase() => await Databases.DisposeAsync();
 
     [SetUp]
     public async Task CreateDatabase()
     {
-        _db = UsesSharedDatabase ? _shared! : await TestDatabase.CreateAsync();
+        _db = await Databases.ForCurrentTestAsync();
         _store = _db.CreateStore();
     }
 
     [TearDown]
-    public async Task DropDatabase()
-    {
-        if (!UsesSharedDatabase)
-        {
-            await _db.DisposeAsync();
-        }
-    }
+    public Task DropDatabase() => Databases.ReleaseAsync(_db);
 
     [Test]
     public async Task A_dry_run_reports_what_would_happen_and_writes_nothing()
@@ -142,7 +124,7 @@ public sealed class ImportExportTests
     }
 
     [Test]
-    [Property(SharedDatabase, "true")]
+    [SharedDatabase]
     public async Task Several_versions_of_one_tool_in_one_import_are_chained_and_the_last_becomes_latest()
     {
         var v1 = GeneratedTools.Create(1, prefix: "chained");
@@ -155,7 +137,7 @@ public sealed class ImportExportTests
     }
 
     [Test]
-    [Property(SharedDatabase, "true")]
+    [SharedDatabase]
     public async Task The_same_version_twice_in_one_input_is_refused()
     {
         var tool = GeneratedTools.Create(1, prefix: "twice");
@@ -222,7 +204,7 @@ public sealed class ImportExportTests
     }
 
     [Test]
-    [Property(SharedDatabase, "true")]
+    [SharedDatabase]
     public async Task A_bulk_import_logs_where_its_time_went_at_debug_level()
     {
         var logger = new FakeLogger<ToolCatalogStore>();
@@ -280,7 +262,7 @@ public sealed class ImportExportTests
     }
 
     [Test]
-    [Property(SharedDatabase, "true")]
+    [SharedDatabase]
     public async Task A_deleted_tool_is_restored_by_importing_it_unchanged_and_becomes_latest_again()
     {
         var v1 = GeneratedTools.Create(1, prefix: "restored");
@@ -294,7 +276,7 @@ public sealed class ImportExportTests
     }
 
     [Test]
-    [Property(SharedDatabase, "true")]
+    [SharedDatabase]
     public async Task Restoring_an_old_deleted_version_does_not_displace_the_latest()
     {
         var v1 = GeneratedTools.Create(1, prefix: "old-version");

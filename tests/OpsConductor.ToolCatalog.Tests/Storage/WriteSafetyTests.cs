@@ -6,7 +6,7 @@ using OpsConductor.ToolCatalog.Tests.Support;
 namespace OpsConductor.ToolCatalog.Tests.Storage;
 
 /// <remarks>
-/// Tests marked <see cref="SharedDatabase"/> share one database of the fixture's: each writes tools of names of its own
+/// Tests marked <see cref="SharedDatabaseAttribute"/> share one database of the fixture's: each writes tools of names of its own
 /// only and asserts nothing about the whole catalog (its revision, audit, rows, notices or locks); a revision the
 /// catalog never reached stays unreached when other tests write a few revisions more. Every other test has a database
 /// of its own.
@@ -15,44 +15,26 @@ namespace OpsConductor.ToolCatalog.Tests.Storage;
 [FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public sealed class WriteSafetyTests
 {
-    /// <summary>The property of a test that uses the fixture's shared database.</summary>
-    private const string SharedDatabase = "SharedDatabase";
-
-    private static TestDatabase? _shared;
+    private static readonly SharedOrOwnDatabase Databases = new();
 
     private TestDatabase _db = null!;
     private ToolCatalogStore _store = null!;
 
     [OneTimeSetUp]
-    public static async Task CreateSharedDatabase() => _shared = await TestDatabase.CreateAsync();
+    public static Task CreateSharedDatabase() => Databases.CreateSharedAsync();
 
     [OneTimeTearDown]
-    public static async Task DropSharedDatabase()
-    {
-        if (_shared is not null)
-        {
-            await _shared.DisposeAsync();
-            _shared = null;
-        }
-    }
-
-    private static bool UsesSharedDatabase => TestContext.CurrentContext.Test.Properties.ContainsKey(SharedDatabase);
+    public static async Task DropSharedDatabase() => await Databases.DisposeAsync();
 
     [SetUp]
     public async Task CreateDatabase()
     {
-        _db = UsesSharedDatabase ? _shared! : await TestDatabase.CreateAsync();
+        _db = await Databases.ForCurrentTestAsync();
         _store = _db.CreateStore();
     }
 
     [TearDown]
-    public async Task DropDatabase()
-    {
-        if (!UsesSharedDatabase)
-        {
-            await _db.DisposeAsync();
-        }
-    }
+    public Task DropDatabase() => Databases.ReleaseAsync(_db);
 
     [Test]
     public async Task A_write_failing_midway_leaves_no_rows_no_audit_no_revision_bump_and_no_notification()
@@ -152,7 +134,7 @@ public sealed class WriteSafetyTests
     }
 
     [Test]
-    [Property(SharedDatabase, "true")]
+    [SharedDatabase]
     public async Task Disposing_a_copy_whose_connection_died_does_not_hide_the_failure_behind_its_own()
     {
         // The import writes through NpgsqlBinaryImporter inside 'await using': if disposing a dead COPY threw, its
@@ -217,7 +199,7 @@ public sealed class WriteSafetyTests
     }
 
     [Test]
-    [Property(SharedDatabase, "true")]
+    [SharedDatabase]
     public async Task Staleness_is_per_tool_so_changes_to_other_tools_do_not_conflict()
     {
         var mine = GeneratedTools.Create(1, prefix: "per-tool");
@@ -257,7 +239,7 @@ public sealed class WriteSafetyTests
     }
 
     [Test]
-    [Property(SharedDatabase, "true")]
+    [SharedDatabase]
     public async Task A_write_claiming_a_revision_the_catalog_never_reached_is_refused()
     {
         var tool = GeneratedTools.Create(1, prefix: "unreached");
