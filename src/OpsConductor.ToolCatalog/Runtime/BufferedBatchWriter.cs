@@ -240,15 +240,32 @@ internal abstract class BufferedBatchWriter<T> : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            await _abandon.CancelAsync().ConfigureAwait(false);
+            await AbandonAsync().ConfigureAwait(false);
             await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         // The writers are done: the partition upkeep stops too.
-        await _abandon.CancelAsync().ConfigureAwait(false);
+        await AbandonAsync().ConfigureAwait(false);
         if (_upkeep is not null)
         {
             await _upkeep.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>
+    /// Cancels the writers and the upkeep. A stop that was still waiting for the writers when <see cref="DisposeAsync"/>
+    /// ran (a host's stop meeting its container's dispose) finds the source disposed: the dispose cancelled it first,
+    /// so there is nothing left to do.
+    /// </summary>
+    private async Task AbandonAsync()
+    {
+        try
+        {
+            await _abandon.CancelAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed after being cancelled (DisposeAsync stops first).
         }
     }
 

@@ -161,6 +161,33 @@ public sealed class TelemetryRecorderTests
     }
 
     [Test]
+    public async Task A_stop_still_waiting_for_its_writers_when_the_container_disposes_the_recorder_ends_without_throwing()
+    {
+        // A host's stop and the container's dispose can meet (seen as a fixture's teardown error in CI): the stop waits
+        // for a writer held by a lock; the dispose abandons the write and disposes the recorder meanwhile.
+        await using var db = await TestDatabase.CreateAsync();
+        var store = db.CreateStore();
+        await store.ImportAsync([GeneratedTools.Create(0, prefix: "race")]);
+        var recorder = new TelemetryRecorder(store, Fast());
+        await using var blocker = await db.DataSource.OpenConnectionAsync();
+        await using var transaction = await blocker.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand("LOCK TABLE tool_catalog.tool_telemetry IN ACCESS EXCLUSIVE MODE", blocker, transaction))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        await recorder.StartAsync();
+        Assert.That(recorder.Record(Execution("race-00000")), Is.True);
+        var stopping = recorder.StopAsync();
+        Assert.That(stopping.IsCompleted, Is.False, "the stop waits for the writer the lock holds");
+
+        await recorder.DisposeAsync().AsTask().WaitAsync(Patience);
+        await transaction.RollbackAsync();
+
+        Assert.That(async () => await stopping.WaitAsync(Patience), Throws.Nothing);
+    }
+
+    [Test]
     public async Task Record_never_throws_and_counts_what_it_refuses()
     {
         var db = _shared;
