@@ -35,11 +35,7 @@ public sealed class DecisionLogTests
 
     /// <summary>Notes the highest decision id so far: the rows of this test are those above it.</summary>
     [SetUp]
-    public async Task NoteDecisionsSoFar()
-    {
-        await using var command = _shared.DataSource.CreateCommand("SELECT coalesce(max(id), 0) FROM tool_catalog.selection_decisions");
-        _before = (long)(await command.ExecuteScalarAsync())!;
-    }
+    public async Task NoteDecisionsSoFar() => _before = await _shared.HighestIdAsync("tool_catalog.selection_decisions");
 
     private static DecisionLogOptions Fast(double rate = 1, int capacity = 1_000) => new()
     {

@@ -33,11 +33,7 @@ public sealed class TelemetryRecorderTests
 
     /// <summary>Notes the highest telemetry id so far: the rows of this test are those above it.</summary>
     [SetUp]
-    public async Task NoteTelemetrySoFar()
-    {
-        await using var command = _shared.DataSource.CreateCommand("SELECT coalesce(max(id), 0) FROM tool_catalog.tool_telemetry");
-        _before = (long)(await command.ExecuteScalarAsync())!;
-    }
+    public async Task NoteTelemetrySoFar() => _before = await _shared.HighestIdAsync("tool_catalog.tool_telemetry");
 
     private static TelemetryOptions Fast(int capacity = 1_000) => new()
     {

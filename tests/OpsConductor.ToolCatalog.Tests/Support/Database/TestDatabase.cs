@@ -76,6 +76,16 @@ internal sealed class TestDatabase : IAsyncDisposable
         return await CreateFromAsync(Server, $" TEMPLATE \"{Name}\"", cancellationToken);
     }
 
+    /// <summary>
+    /// The highest <c>id</c> in <paramref name="table"/> so far (0 when it is empty): a test sharing its fixture's
+    /// database notes it first, and the rows it wrote are those above it.
+    /// </summary>
+    public async Task<long> HighestIdAsync(string table)
+    {
+        await using var command = DataSource.CreateCommand($"SELECT coalesce(max(id), 0) FROM {table}");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>A store over <see cref="DataSource"/> (system clock unless one is given, no logging).</summary>
     public ToolCatalogStore CreateStore(TimeProvider? timeProvider = null) =>
         new(DataSource, timeProvider ?? TimeProvider.System, NullLogger<ToolCatalogStore>.Instance);
