@@ -35,7 +35,7 @@ public sealed class DecisionLogTests
 
     /// <summary>Notes the highest decision id so far: the rows of this test are those above it.</summary>
     [SetUp]
-    public async Task NoteDecisionsSoFar() => _before = await _shared.HighestIdAsync("tool_catalog.selection_decisions");
+    public async Task NoteDecisionsSoFar() => _before = await _shared.HighestDecisionIdAsync();
 
     private static DecisionLogOptions Fast(double rate = 1, int capacity = 1_000) => new()
     {

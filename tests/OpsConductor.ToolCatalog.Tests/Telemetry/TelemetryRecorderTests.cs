@@ -33,7 +33,7 @@ public sealed class TelemetryRecorderTests
 
     /// <summary>Notes the highest telemetry id so far: the rows of this test are those above it.</summary>
     [SetUp]
-    public async Task NoteTelemetrySoFar() => _before = await _shared.HighestIdAsync("tool_catalog.tool_telemetry");
+    public async Task NoteTelemetrySoFar() => _before = await _shared.HighestTelemetryIdAsync();
 
     private static TelemetryOptions Fast(int capacity = 1_000) => new()
     {

@@ -76,13 +76,19 @@ internal sealed class TestDatabase : IAsyncDisposable
         return await CreateFromAsync(Server, $" TEMPLATE \"{Name}\"", cancellationToken);
     }
 
+    /// <summary>The highest telemetry row id so far (0 when there is none): see <see cref="HighestIdAsync"/>.</summary>
+    public Task<long> HighestTelemetryIdAsync() => HighestIdAsync("SELECT coalesce(max(id), 0) FROM tool_catalog.tool_telemetry");
+
+    /// <summary>The highest selection-decision id so far (0 when there is none): see <see cref="HighestIdAsync"/>.</summary>
+    public Task<long> HighestDecisionIdAsync() => HighestIdAsync("SELECT coalesce(max(id), 0) FROM tool_catalog.selection_decisions");
+
     /// <summary>
-    /// The highest <c>id</c> in <paramref name="table"/> so far (0 when it is empty): a test sharing its fixture's
-    /// database notes it first, and the rows it wrote are those above it.
+    /// Runs one of the fixed queries above: a test sharing its fixture's database notes the highest id of a table first,
+    /// and the rows it wrote are those above it.
     /// </summary>
-    public async Task<long> HighestIdAsync(string table)
+    private async Task<long> HighestIdAsync(string sql)
     {
-        await using var command = DataSource.CreateCommand($"SELECT coalesce(max(id), 0) FROM {table}");
+        await using var command = DataSource.CreateCommand(sql);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
