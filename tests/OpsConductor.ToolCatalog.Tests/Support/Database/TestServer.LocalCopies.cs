@@ -29,12 +29,17 @@ namespace OpsConductor.ToolCatalog.Tests.Support;
 /// </content>
 internal sealed partial class TestServer
 {
-    /// <summary>The throwaway servers' settings (durability off for speed), for the copies started as persistent instances.</summary>
+    /// <summary>
+    /// The throwaway servers' settings (durability off for speed), for the copies started as persistent instances, and a
+    /// small buffer pool: a server zeroes and maps all of <c>shared_buffers</c> at every start, and the default 128 MB
+    /// made that a tenth of the test servers' CPU (docs/benchmarks.md, "Test suite"); the test databases are small.
+    /// </summary>
     private static readonly Dictionary<string, string> ThrowawaySettings = new()
     {
         ["fsync"] = "off",
         ["synchronous_commit"] = "off",
         ["full_page_writes"] = "off",
+        ["shared_buffers"] = "16MB",
     };
 
     private static readonly LocalPostgresOptions CopyOptions = new() { ServerSettings = ThrowawaySettings };
@@ -126,8 +131,8 @@ internal sealed partial class TestServer
                 var source = await StartLocalAsync(cancellationToken);
                 try
                 {
-                    await source.GetTemplateAsync(cancellationToken); // over unpooled connections, all closed
-                    await source.Local!.StopAsync(cancellationToken);
+                    await source.GetTemplateAsync(cancellationToken);
+                    await source.StopAsync(cancellationToken); // a clean shutdown, the admin pool emptied first
                 }
                 catch
                 {

@@ -43,6 +43,9 @@ internal sealed partial class TestServer : IAsyncDisposable
 
     private readonly PostgreSqlContainer? _container;
     private readonly SemaphoreSlim _templateGate = new(1, 1);
+    private readonly Lock _adminLock = new();
+    private NpgsqlDataSource? _admin;
+    private string? _adminConnectionString;
     private string? _template;
     private string? _strategy;
 
@@ -141,26 +144,77 @@ internal sealed partial class TestServer : IAsyncDisposable
     {
         if (_strategy is null)
         {
-            await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(AdminConnectionString) { Pooling = false }.ConnectionString);
-            await admin.OpenAsync(cancellationToken);
+            await using var admin = await AdminSource.OpenConnectionAsync(cancellationToken);
             _strategy = admin.PostgreSqlVersion.Major >= 15 ? " STRATEGY FILE_COPY" : "";
         }
 
         await ExecuteAdminAsync($"CREATE DATABASE \"{name}\"{clauses}{_strategy}", cancellationToken);
     }
 
-    /// <summary>Runs one statement on the <c>postgres</c> database over a connection of its own (no pooling).</summary>
+    /// <summary>
+    /// Runs one statement on the <c>postgres</c> database over a pooled admin connection (<see cref="AdminSource"/>).
+    /// A connection the pool kept from before a restart, or whose backend a test terminated, fails on first use without
+    /// running the statement: the pool is then emptied and the statement runs once more on a new connection.
+    /// </summary>
     internal async Task ExecuteAdminAsync(string sql, CancellationToken cancellationToken = default)
     {
-        await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(AdminConnectionString) { Pooling = false }.ConnectionString);
-        await admin.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, admin);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            var source = AdminSource;
+            try
+            {
+                await using var command = source.CreateCommand(sql);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                return;
+            }
+            catch (NpgsqlException e) when (attempt == 1 && IsBrokenConnection(e))
+            {
+                source.Clear();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The admin data source: pooled, so that the two admin statements of every test database (CREATE and DROP
+    /// DATABASE) reuse a few backends instead of starting one each (a backend's start, authentication and exit cost the
+    /// server more CPU than the statement; docs/benchmarks.md, "Test suite"). Replaced when the admin connection string
+    /// changes (a container restarted on another port), emptied when this server stops or starts.
+    /// </summary>
+    private NpgsqlDataSource AdminSource
+    {
+        get
+        {
+            lock (_adminLock)
+            {
+                if (_admin is null || _adminConnectionString != AdminConnectionString)
+                {
+                    _admin?.Dispose();
+                    _adminConnectionString = AdminConnectionString;
+                    _admin = NpgsqlDataSource.Create(AdminConnectionString);
+                }
+
+                return _admin;
+            }
+        }
+    }
+
+    /// <summary>A failure of the connection itself (its backend terminated, the server restarted under it), not of the statement.</summary>
+    private static bool IsBrokenConnection(NpgsqlException e) =>
+        e is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown } || e is not PostgresException;
+
+    /// <summary>Closes the admin pool's idle connections (their backends are gone once the server stops).</summary>
+    private void ClearAdminPool()
+    {
+        lock (_adminLock)
+        {
+            _admin?.Clear();
+        }
     }
 
     /// <summary>Takes the server down (existing connections break).</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
+        ClearAdminPool();
         if (Local is not null)
         {
             await Local.StopAsync(cancellationToken);
@@ -192,6 +246,8 @@ internal sealed partial class TestServer : IAsyncDisposable
         {
             throw new InvalidOperationException("The server given by TOOLCATALOG_TEST_CONNECTION cannot be started by the tests; use TestServer.StartPrivateAsync().");
         }
+
+        ClearAdminPool();
     }
 
     public async ValueTask DisposeAsync()
@@ -210,6 +266,12 @@ internal sealed partial class TestServer : IAsyncDisposable
             }
 
             _template = null;
+        }
+
+        lock (_adminLock)
+        {
+            _admin?.Dispose();
+            _admin = null;
         }
 
         if (Local is not null)
