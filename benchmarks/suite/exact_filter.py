@@ -3,10 +3,13 @@
 test cases exactly (`test == "Namespace.Class.Method(arguments)"`, joined by `||`), to PREFIX.<assembly>.runsettings, so
 that another tree runs the same test cases and no others (`dotnet test DLL --settings FILE`; a case whose name changed
 since does not run: the script prints how many names the old tree has, and trx_report.py names of the new run shows how
-many ran). The names come from `dotnet vstest --ListFullyQualifiedTests`.
+many ran). The names come from `dotnet vstest --ListFullyQualifiedTests`. With BASE_SETTINGS (the runsettings file the
+other tree's `dotnet test` uses by default, e.g. NEW_TREE/tests/test.runsettings), its RunConfiguration is copied in, so
+that `--settings FILE` (which replaces the default file) runs the test hosts as `dotnet test` would.
 
-  exact_filter.py OLD_TREE PREFIX
+  exact_filter.py OLD_TREE PREFIX [BASE_SETTINGS]
 """
+import re
 import subprocess
 import sys
 import tempfile
@@ -14,6 +17,11 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml
 
 tree, prefix = Path(sys.argv[1]), sys.argv[2]
+base = Path(sys.argv[3]) if len(sys.argv) > 3 and Path(sys.argv[3]).exists() else None
+run_configuration = ""
+if base:
+    found = re.search(r"<RunConfiguration>.*?</RunConfiguration>", re.sub(r"<!--.*?-->", "", base.read_text(encoding="utf-8"), flags=re.S), re.S)
+    run_configuration = found.group(0) if found else ""
 
 
 def quoted(name: str) -> str:
@@ -30,5 +38,5 @@ for project in sorted(p for p in (tree / "tests").iterdir() if (p / f"{p.name}.c
         names = sorted({line.strip() for line in Path(listing.name).read_text(encoding="utf-8").splitlines() if line.strip()})
     where = " || ".join(f"test == {quoted(n)}" for n in names)
     Path(f"{prefix}.{project.name}.runsettings").write_text(
-        f"<RunSettings><NUnit><Where>{xml(where)}</Where></NUnit></RunSettings>\n", encoding="utf-8")
+        f"<RunSettings>{run_configuration}<NUnit><Where>{xml(where)}</Where></NUnit></RunSettings>\n", encoding="utf-8")
     print(f"   {project.name}: {len(names)} test cases")

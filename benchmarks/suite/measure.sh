@@ -128,6 +128,11 @@ run_assemblies() {
       [ -s "$filter_file.$name" ] || continue
       filter=(--filter "$(cat "$filter_file.$name")")
     fi
+    # A DLL run reads no project's RunSettingsFilePath: give it the tree's default run settings (its test hosts'
+    # environment), unless a runsettings filter (which carries them, exact_filter.py) was given.
+    if [ "${filter[0]:-}" != --settings ] && [ -f "$tree/tests/test.runsettings" ]; then
+      filter+=(--settings "$tree/tests/test.runsettings")
+    fi
     dotnet test "$dll" "${filter[@]}" --logger "trx;LogFileName=$name.trx" --results-directory "$tree/TestResults" &
     pids+=($!)
   done
@@ -147,7 +152,7 @@ case "$mode" in
   subset|same)
     if [ "$mode" = same ]; then
       # The old tree's test cases by exact name (Class.Method(arguments)), as NUnit filters in runsettings files.
-      python3 "$here/exact_filter.py" "$a" "$out/filter"
+      python3 "$here/exact_filter.py" "$a" "$out/filter" "$b/tests/test.runsettings"
     else
       # The old tree's test methods, read from its source: one filter per test project (Class.Method, "contains").
       python3 "$here/old_test_filter.py" "$a" "$out/filter"
