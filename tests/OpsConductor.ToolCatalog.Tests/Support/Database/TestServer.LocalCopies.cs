@@ -1,24 +1,27 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Npgsql;
 using OpsConductor.ToolCatalog.LocalPostgres;
+using OpsConductor.ToolCatalog.Storage;
 
 namespace OpsConductor.ToolCatalog.Tests.Support;
 
 /// <content>
 /// Local servers started from a copy of one initialised instance folder instead of running <c>initdb</c> each time.
-/// <para>The first local server a run needs starts the <em>source</em>: a throwaway server of its own <c>initdb</c>
-/// (<see cref="LocalPostgresServer.StartEphemeralAsync"/>), in which the migrated template database is built; then it is
-/// stopped (a clean shutdown: no <c>postmaster.pid</c>, nothing to recover) and never started again. Every local test
+/// <para>The first local server the machine's test processes need for a build makes the <em>source</em>: a throwaway
+/// server of its own <c>initdb</c> (<see cref="LocalPostgresServer.StartEphemeralAsync"/>), in which the migrated template
+/// database is built; then it is stopped (a clean shutdown: no <c>postmaster.pid</c>, nothing to recover) and kept, never
+/// started again, in a folder the other test processes of the run (and later runs of the same build) copy from
+/// (<see cref="GetSourceAsync"/>). Every local test
 /// server, shared or private, is then a full copy of that folder (<c>cp -a</c>: new files, nothing shared or hard-linked
 /// with the source, owners and modes kept for the service account), started as a persistent instance
 /// (<see cref="LocalPostgresServer.StartPersistentAsync"/>) with the throwaway servers' speed settings, and with state
 /// of its own: a free port chosen at start, its own unix socket folder, and a new superuser password set at once (so a
 /// connection string of one server can never log in to another that later gets the same port). It already holds the
 /// migrated template database, so it runs no migration; <c>template1</c> is untouched, so a database made with
-/// <c>migrate: false</c> still starts empty. Disposing the server stops it and deletes the copy; the source goes with
-/// <see cref="StopSharedAsync"/>. Copies are named and owned like throwaway instances (<c>toolcatalog-pg-…</c>,
+/// <c>migrate: false</c> still starts empty. Disposing the server stops it and deletes the copy. Copies are named and owned like throwaway instances (<c>toolcatalog-pg-…</c>,
 /// <c>owner.pid</c>), so the next start of a throwaway server removes those of a killed run.</para>
 /// <para>One source serves every server the tests make here: they all use the launcher's default superuser and
 /// authentication (what <c>initdb</c> writes), and TLS (<see cref="StartPrivateLocalAsync"/>) is set in the settings
@@ -45,7 +48,9 @@ internal sealed partial class TestServer
     private static readonly LocalPostgresOptions CopyOptions = new() { ServerSettings = ThrowawaySettings };
 
     private static readonly SemaphoreSlim SourceGate = new(1, 1);
-    private static TestServer? _source;
+    private const string SourcePrefix = "toolcatalog-testsource-";
+    private static string? _sourceFolder;
+    private static string? _sourceTemplate;
 
     private bool _isCopy;
 
@@ -84,7 +89,12 @@ internal sealed partial class TestServer
         {
             await RunAsync("cp", ["-a", source, copy], cancellationToken);
             File.Delete(Path.Combine(run, "server.log"));
-            // owner.pid came with the copy: the source was made by this process, so it names this process already.
+            // owner.pid ("<process id> <pid namespace>", LocalPostgresServer.OwnerRecord) came with the copy and names the
+            // process that built the source, maybe another test process of the run, gone by now: name this process, so
+            // that the housekeeping of a throwaway server's start never takes this live copy for an abandoned one.
+            var owner = Path.Combine(copy, "owner.pid");
+            var record = (await File.ReadAllTextAsync(owner, cancellationToken)).Split(' ', 2);
+            await File.WriteAllTextAsync(owner, $"{Environment.ProcessId} {record.ElementAtOrDefault(1)}".TrimEnd(), cancellationToken);
             UpdateState(copy, state =>
             {
                 state["port"] = 0; // a free port, chosen at start
@@ -120,54 +130,112 @@ internal sealed partial class TestServer
         }
     }
 
-    /// <summary>The stopped source instance folder and the name of its migrated template database, made on first call.</summary>
+    /// <summary>
+    /// The stopped source instance folder and the name of its migrated template database. The source is shared by every
+    /// test process of the machine that tests the same build (the test projects of one <c>dotnet test</c> run start
+    /// together): it lives in <see cref="TestScratch.Root"/> under a name keyed by the product assemblies' module version
+    /// ids (they change with their content: the migrations, the launcher's <c>initdb</c>) and the PostgreSQL binaries, and
+    /// the first process to need it builds it while holding a machine-wide named mutex, so the others wait for it instead of
+    /// running <c>initdb</c> and the migrations again. It is complete once its <c>template.name</c> file exists (written
+    /// last). It stays for the next run of the same build; caches of other builds unused for two hours are removed.
+    /// </summary>
     private static async Task<(string Folder, string Template)> GetSourceAsync(CancellationToken cancellationToken)
     {
         await SourceGate.WaitAsync(cancellationToken);
         try
         {
-            if (_source is null)
+            if (_sourceFolder is null)
             {
-                var source = await StartLocalAsync(cancellationToken);
+                var binaries = await PostgresBinaries.FindAsync(cancellationToken: cancellationToken);
+                var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('|',
+                    typeof(ToolCatalogStore).Assembly.ManifestModule.ModuleVersionId,
+                    typeof(LocalPostgresServer).Assembly.ManifestModule.ModuleVersionId,
+                    binaries.Directory,
+                    binaries.VersionText,
+                    string.Join(',', ThrowawaySettings.Select(setting => setting.Key + "=" + setting.Value))))))[..16];
+                var folder = Path.Combine(TestScratch.Root, SourcePrefix + key);
+                var templateFile = Path.Combine(folder, "template.name");
+                if (!File.Exists(templateFile))
+                {
+                    await WithMachineLockAsync(SourcePrefix + key, async () =>
+                    {
+                        if (!File.Exists(templateFile))
+                        {
+                            await BuildSourceAsync(folder, templateFile, cancellationToken);
+                        }
+                    });
+                }
+
+                _sourceTemplate = await File.ReadAllTextAsync(templateFile, cancellationToken);
+                _sourceFolder = folder;
+            }
+
+            return (_sourceFolder, _sourceTemplate!);
+        }
+        finally
+        {
+            SourceGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Builds the source in <paramref name="folder"/>: a throwaway server of its own <c>initdb</c> in which the migrated
+    /// template database is made, stopped cleanly (no <c>postmaster.pid</c>, nothing to recover), copied into the folder,
+    /// then deleted; <paramref name="templateFile"/> is written last. Also removes the sources of other builds.
+    /// </summary>
+    private static async Task BuildSourceAsync(string folder, string templateFile, CancellationToken cancellationToken)
+    {
+        TryDelete(folder); // a build a killed run left unfinished
+        await using (var source = await StartLocalAsync(cancellationToken))
+        {
+            var template = await source.GetTemplateAsync(cancellationToken);
+            await source.StopAsync(cancellationToken); // a clean shutdown, the admin pool emptied first
+            await RunAsync("cp", ["-a", source.Local!.InstanceDirectory, folder], cancellationToken);
+            File.Delete(Path.Combine(folder, "run", "server.log"));
+            await File.WriteAllTextAsync(templateFile, template, cancellationToken);
+        }
+
+        foreach (var other in Directory.GetDirectories(TestScratch.Root, SourcePrefix + "*"))
+        {
+            var mark = Path.Combine(other, "template.name");
+            if (other != folder && (!File.Exists(mark) || File.GetLastAccessTimeUtc(mark) < DateTime.UtcNow.AddHours(-2)))
+            {
+                TryDelete(other);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> holding the machine-wide named mutex <paramref name="name"/>, on a thread of its own
+    /// (a mutex is released by the thread that took it, so the action runs to its end there). A mutex abandoned by a
+    /// killed process is taken over.
+    /// </summary>
+    private static Task WithMachineLockAsync(string name, Func<Task> action) =>
+        Task.Factory.StartNew(
+            () =>
+            {
+                using var mutex = new Mutex(initiallyOwned: false, name);
                 try
                 {
-                    await source.GetTemplateAsync(cancellationToken);
-                    await source.StopAsync(cancellationToken); // a clean shutdown, the admin pool emptied first
+                    mutex.WaitOne();
                 }
-                catch
+                catch (AbandonedMutexException)
                 {
-                    await source.DisposeAsync();
-                    throw;
+                    // Ours now: the process that held it died; whatever it left half made is made again.
                 }
 
-                _source = source;
-            }
-
-            return (_source.Local!.InstanceDirectory, await _source.GetTemplateAsync(cancellationToken));
-        }
-        finally
-        {
-            SourceGate.Release();
-        }
-    }
-
-    /// <summary>Deletes the source instance folder, if one was made (at the end of the run).</summary>
-    private static async Task DisposeLocalSourceAsync()
-    {
-        await SourceGate.WaitAsync();
-        try
-        {
-            if (_source is not null)
-            {
-                await _source.DisposeAsync();
-                _source = null;
-            }
-        }
-        finally
-        {
-            SourceGate.Release();
-        }
-    }
+                try
+                {
+                    action().GetAwaiter().GetResult();
+                }
+                finally
+                {
+                    mutex.ReleaseMutex();
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
 
     private static async Task StopAndDeleteCopyAsync(LocalPostgresServer local)
     {

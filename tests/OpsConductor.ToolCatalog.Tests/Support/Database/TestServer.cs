@@ -107,7 +107,6 @@ internal sealed partial class TestServer : IAsyncDisposable
             SharedGate.Release();
         }
 
-        await DisposeLocalSourceAsync();
     }
 
     /// <summary>Builds a connection string for <paramref name="database"/> on this server, as the admin user.</summary>
