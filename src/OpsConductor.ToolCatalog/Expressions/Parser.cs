@@ -20,10 +20,10 @@ internal sealed record ParsedExpression(SyntaxNode Root, IReadOnlyList<string> V
 /// </para>
 /// <para>
 /// Errors are values, not exceptions. A syntax error (or a construct refused at once) is recorded in <c>_error</c> by
-/// <see cref="Fail"/>, which returns a placeholder; the caller returns it at once. From then on <see cref="Current"/> is
-/// the end-of-input token, so no loop goes round again (each one stops at the end of input, or reaches its own error
-/// check and returns), nothing recurses further, and only the first error is kept: the one the parser met first, in
-/// the order of the text.
+/// <see cref="Fail"/>, which returns a placeholder; the caller returns it at once. From then on <see cref="Current"/> (and
+/// <see cref="Peek"/>) is the end-of-input token, so no loop goes round again (each one stops at the end of input, or
+/// reaches its own error check and returns), nothing recurses further, and only the first error is kept: the one the
+/// parser meets first, reading left to right, which is the one the compiler used to throw.
 /// </para>
 /// <para>
 /// Recursion is bounded: unary operators, <c>**</c> chains, binary operators, comparison and boolean chains and
@@ -63,8 +63,8 @@ internal sealed class Parser
 
     /// <summary>
     /// Parses and checks <paramref name="text"/>: true with the tree, or false with the first problem, in this order: too
-    /// long; a syntax error (the tokenizer's, then the parser's); a construct outside the language; too deep; a wrong
-    /// number of arguments.
+    /// long; a syntax error (the tokenizer's, then the parser's, including a construct refused at once); the leftmost
+    /// construct outside the language; too deep; the leftmost wrong number of arguments.
     /// </summary>
     public static bool TryParse(
         string text, ExpressionLanguage language, ExpressionOptions options,
