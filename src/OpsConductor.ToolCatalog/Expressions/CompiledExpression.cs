@@ -162,28 +162,22 @@ internal sealed class CompiledExpression
         VariableTable? Table, double Offset, double Scale, int Slot, bool HasStep, double StepScale, double StepDivisor, int StepSlot);
 
     /// <summary>Parses, checks and compiles; throws <see cref="CompileFailure"/> on the first problem.</summary>
-    public static CompiledExpression Create(string text, VariableTable table, ExpressionLanguage language, ExpressionOptions options)
-    {
-        var parsed = Parser.Parse(text, language, options);
-        return new CompiledExpression(text, table, parsed, Compiler.Compile(parsed.Root, table), options.CompileAfterEvaluations);
-    }
+    public static CompiledExpression Create(string text, VariableTable table, ExpressionLanguage language, ExpressionOptions options) =>
+        TryCreate(text, table, language, options, out var compiled, out var error) ? compiled : throw new CompileFailure(error);
 
+    /// <summary>Parses, checks and compiles: true with the expression, or false with the first problem (no exception).</summary>
     public static bool TryCreate(
         string text, VariableTable table, ExpressionLanguage language, ExpressionOptions options,
         [NotNullWhen(true)] out CompiledExpression? compiled, [NotNullWhen(false)] out ExpressionError? error)
     {
-        try
-        {
-            compiled = Create(text, table, language, options);
-            error = null;
-            return true;
-        }
-        catch (CompileFailure failure)
+        if (!Parser.TryParse(text, language, options, out var parsed, out error))
         {
             compiled = null;
-            error = failure.Error;
             return false;
         }
+
+        compiled = new CompiledExpression(text, table, parsed, Compiler.Compile(parsed.Root, table), options.CompileAfterEvaluations);
+        return true;
     }
 
     /// <summary>

@@ -17,14 +17,9 @@ public static class ExpressionAnalysis
         ArgumentNullException.ThrowIfNull(text);
         options ??= ExpressionOptions.Default;
         options.Validate();
-        ParsedExpression parsed;
-        try
+        if (!Parser.TryParse(text, language, options, out var parsed, out var parseError))
         {
-            parsed = Parser.Parse(text, language, options);
-        }
-        catch (CompileFailure failure)
-        {
-            return new ExpressionFacts { Text = text, Language = language, Error = failure.Error };
+            return new ExpressionFacts { Text = text, Language = language, Error = parseError };
         }
 
         var facts = new ExpressionFacts

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Numerics;
 
@@ -9,6 +10,10 @@ namespace OpsConductor.ToolCatalog.Expressions;
 /// keywords, string literals (recognised so they can be refused by name), every operator, comments, line continuation
 /// and implicit line joining inside brackets. Anything else is a syntax error naming its column.
 /// </summary>
+/// <remarks>
+/// Errors are values, not exceptions: every step returns false once it has recorded the error in <c>_error</c>, and
+/// every caller returns at once, so tokenizing stops exactly where the first problem is found.
+/// </remarks>
 /// <remarks>
 /// Deliberate differences from Python: leading whitespace is accepted (Python raises IndentationError), and names are
 /// ASCII (Python also accepts Unicode letters). Bracket nesting is limited to 200 levels as in CPython
@@ -24,32 +29,52 @@ internal sealed class Lexer
     private readonly int[] _openPositions = new int[MaxBracketNesting];
     private int _level;
     private int _pos;
+    private ExpressionError? _error;
 
     private Lexer(string text) => _text = text;
 
     private char Cur => _pos < _text.Length ? _text[_pos] : '\0';
 
-    public static List<Token> Tokenize(string text)
+    /// <summary>The tokens of <paramref name="text"/>, ending with <see cref="TokenKind.End"/>; or false with the first syntax error.</summary>
+    public static bool TryTokenize(string text, [NotNullWhen(true)] out List<Token>? tokens, [NotNullWhen(false)] out ExpressionError? error)
     {
+        var lexer = new Lexer(text);
         var nul = text.IndexOf('\0', StringComparison.Ordinal);
-        if (nul >= 0)
+        if (nul >= 0 ? lexer.Fail(nul, "the text contains a null character (U+0000)") : lexer.Run())
         {
-            throw CompileFailure.Syntax(nul, "the text contains a null character (U+0000)");
+            tokens = lexer._tokens;
+            error = null;
+            return true;
         }
 
-        var lexer = new Lexer(text);
-        lexer.Run();
-        return lexer._tokens;
+        tokens = null;
+        error = lexer._error!;
+        return false;
+    }
+
+    /// <summary>Records the first syntax error; returns false so that the caller can return it.</summary>
+    private bool Fail(int position, string detail)
+    {
+        _error ??= CompileFailure.SyntaxError(position, detail);
+        return false;
     }
 
     private char At(int index) => index < _text.Length ? _text[index] : '\0';
 
-    private void Run()
+    private bool Run()
     {
-        SkipBlank(acrossLines: true);
+        if (!SkipBlank(acrossLines: true))
+        {
+            return false;
+        }
+
         while (true)
         {
-            SkipBlank(acrossLines: _level > 0);
+            if (!SkipBlank(acrossLines: _level > 0))
+            {
+                return false;
+            }
+
             if (_pos >= _text.Length)
             {
                 break;
@@ -59,43 +84,40 @@ internal sealed class Lexer
             if (c is '\n' or '\r')
             {
                 // A line break outside brackets ends the expression: only blank lines and comments may follow.
-                SkipBlank(acrossLines: true);
+                if (!SkipBlank(acrossLines: true))
+                {
+                    return false;
+                }
+
                 if (_pos < _text.Length)
                 {
-                    throw CompileFailure.Syntax(_pos, "an expression must be on one line (wrap it in parentheses to continue it on the next line)");
+                    return Fail(_pos, "an expression must be on one line (wrap it in parentheses to continue it on the next line)");
                 }
 
                 break;
             }
 
-            if (IsDigit(c) || (c == '.' && IsDigit(At(_pos + 1))))
+            var lexed = IsDigit(c) || (c == '.' && IsDigit(At(_pos + 1))) ? LexNumber()
+                : IsNameStart(c) ? LexNameOrString()
+                : c is '\'' or '"' ? LexString(_pos)
+                : LexOperator(c);
+            if (!lexed)
             {
-                LexNumber();
-            }
-            else if (IsNameStart(c))
-            {
-                LexNameOrString();
-            }
-            else if (c is '\'' or '"')
-            {
-                LexString(_pos);
-            }
-            else
-            {
-                LexOperator(c);
+                return false;
             }
         }
 
         if (_level > 0)
         {
-            throw CompileFailure.Syntax(_openPositions[_level - 1], $"'{_openBrackets[_level - 1]}' was never closed");
+            return Fail(_openPositions[_level - 1], $"'{_openBrackets[_level - 1]}' was never closed");
         }
 
         _tokens.Add(new Token(TokenKind.End, _text.Length, 0));
+        return true;
     }
 
     /// <summary>Skips spaces, tabs, form feeds, comments and backslash continuations; and line breaks when <paramref name="acrossLines"/>.</summary>
-    private void SkipBlank(bool acrossLines)
+    private bool SkipBlank(bool acrossLines)
     {
         while (_pos < _text.Length)
         {
@@ -124,11 +146,11 @@ internal sealed class Lexer
                 }
                 else if (_pos + 1 >= _text.Length)
                 {
-                    throw CompileFailure.Syntax(_pos, "unexpected end of expression after line continuation character '\\'");
+                    return Fail(_pos, "unexpected end of expression after line continuation character '\\'");
                 }
                 else
                 {
-                    throw CompileFailure.Syntax(_pos + 1, "unexpected character after line continuation character '\\'");
+                    return Fail(_pos + 1, "unexpected character after line continuation character '\\'");
                 }
             }
             else if (acrossLines && c is '\n' or '\r')
@@ -137,15 +159,17 @@ internal sealed class Lexer
             }
             else
             {
-                return;
+                return true;
             }
         }
+
+        return true;
     }
 
     private void Add(TokenKind kind, int start, double number = 0, Keyword keyword = Keyword.None) =>
         _tokens.Add(new Token(kind, start, _pos - start, number, keyword));
 
-    private void LexOperator(char c)
+    private bool LexOperator(char c)
     {
         var start = _pos;
         var c1 = At(_pos + 1);
@@ -157,7 +181,7 @@ internal sealed class Lexer
             case '{':
                 if (_level >= MaxBracketNesting)
                 {
-                    throw CompileFailure.Syntax(_pos, $"too many nested parentheses (at most {MaxBracketNesting})");
+                    return Fail(_pos, $"too many nested parentheses (at most {MaxBracketNesting})");
                 }
 
                 _openBrackets[_level] = c;
@@ -165,37 +189,37 @@ internal sealed class Lexer
                 _level++;
                 _pos++;
                 Add(c == '(' ? TokenKind.LeftParen : c == '[' ? TokenKind.LeftBracket : TokenKind.LeftBrace, start);
-                return;
+                return true;
             case ')':
             case ']':
             case '}':
                 if (_level == 0)
                 {
-                    throw CompileFailure.Syntax(_pos, $"unmatched '{c}'");
+                    return Fail(_pos, $"unmatched '{c}'");
                 }
 
                 var open = _openBrackets[_level - 1];
                 if ((open, c) is not (('(', ')') or ('[', ']') or ('{', '}')))
                 {
-                    throw CompileFailure.Syntax(_pos, $"closing parenthesis '{c}' does not match opening parenthesis '{open}'");
+                    return Fail(_pos, $"closing parenthesis '{c}' does not match opening parenthesis '{open}'");
                 }
 
                 _level--;
                 _pos++;
                 Add(c == ')' ? TokenKind.RightParen : c == ']' ? TokenKind.RightBracket : TokenKind.RightBrace, start);
-                return;
+                return true;
             case ',':
                 Single(TokenKind.Comma);
-                return;
+                return true;
             case ';':
                 Single(TokenKind.Semicolon);
-                return;
+                return true;
             case '~':
                 Single(TokenKind.Tilde);
-                return;
+                return true;
             case ':':
                 Pair(c1 == '=', TokenKind.ColonEqual, TokenKind.Colon);
-                return;
+                return true;
             case '.':
                 if (c1 == '.' && c2 == '.')
                 {
@@ -207,10 +231,10 @@ internal sealed class Lexer
                     Single(TokenKind.Dot);
                 }
 
-                return;
+                return true;
             case '+':
                 Pair(c1 == '=', TokenKind.AugmentedAssign, TokenKind.Plus);
-                return;
+                return true;
             case '-':
                 if (c1 == '>')
                 {
@@ -222,48 +246,48 @@ internal sealed class Lexer
                     Pair(c1 == '=', TokenKind.AugmentedAssign, TokenKind.Minus);
                 }
 
-                return;
+                return true;
             case '*':
                 Doubled('*', TokenKind.Star, TokenKind.DoubleStar, c1, c2);
-                return;
+                return true;
             case '/':
                 Doubled('/', TokenKind.Slash, TokenKind.DoubleSlash, c1, c2);
-                return;
+                return true;
             case '<':
                 Doubled('<', TokenKind.Less, TokenKind.LeftShift, c1, c2, TokenKind.LessEqual);
-                return;
+                return true;
             case '>':
                 Doubled('>', TokenKind.Greater, TokenKind.RightShift, c1, c2, TokenKind.GreaterEqual);
-                return;
+                return true;
             case '%':
                 Pair(c1 == '=', TokenKind.AugmentedAssign, TokenKind.Percent);
-                return;
+                return true;
             case '@':
                 Pair(c1 == '=', TokenKind.AugmentedAssign, TokenKind.At);
-                return;
+                return true;
             case '&':
                 Pair(c1 == '=', TokenKind.AugmentedAssign, TokenKind.Ampersand);
-                return;
+                return true;
             case '|':
                 Pair(c1 == '=', TokenKind.AugmentedAssign, TokenKind.Pipe);
-                return;
+                return true;
             case '^':
                 Pair(c1 == '=', TokenKind.AugmentedAssign, TokenKind.Caret);
-                return;
+                return true;
             case '=':
                 Pair(c1 == '=', TokenKind.EqualEqual, TokenKind.Equal);
-                return;
+                return true;
             case '!':
                 if (c1 == '=')
                 {
                     _pos += 2;
                     Add(TokenKind.NotEqual, start);
-                    return;
+                    return true;
                 }
 
-                throw CompileFailure.Syntax(_pos, "unexpected character '!' (write != for 'not equal')");
+                return Fail(_pos, "unexpected character '!' (write != for 'not equal')");
             default:
-                throw CompileFailure.Syntax(_pos, DescribeBadCharacter(c));
+                return Fail(_pos, DescribeBadCharacter(c));
         }
     }
 
@@ -313,7 +337,7 @@ internal sealed class Lexer
         }
     }
 
-    private void LexNameOrString()
+    private bool LexNameOrString()
     {
         var start = _pos;
         while (_pos < _text.Length && IsNameChar(_text[_pos]))
@@ -323,18 +347,18 @@ internal sealed class Lexer
 
         if (_pos < _text.Length && _text[_pos] > 127 && char.IsLetterOrDigit(_text[_pos]))
         {
-            throw CompileFailure.Syntax(_pos, DescribeBadCharacter(_text[_pos]));
+            return Fail(_pos, DescribeBadCharacter(_text[_pos]));
         }
 
         var length = _pos - start;
         if (Cur is '\'' or '"' && length <= 2 && IsStringPrefix(_text.AsSpan(start, length)))
         {
-            LexString(start);
-            return;
+            return LexString(start);
         }
 
         var keyword = KeywordOf(_text.AsSpan(start, length));
         Add(TokenKind.Name, start, 0, keyword);
+        return true;
     }
 
     private static bool IsStringPrefix(ReadOnlySpan<char> prefix)
@@ -344,7 +368,7 @@ internal sealed class Lexer
         return lower[..n] is "r" or "u" or "b" or "f" or "br" or "rb" or "fr" or "rf";
     }
 
-    private void LexString(int start)
+    private bool LexString(int start)
     {
         var quote = _text[_pos];
         var triple = At(_pos + 1) == quote && At(_pos + 2) == quote;
@@ -353,7 +377,7 @@ internal sealed class Lexer
         {
             if (_pos >= _text.Length)
             {
-                throw CompileFailure.Syntax(start, triple ? "unterminated triple-quoted string literal" : "unterminated string literal");
+                return Fail(start, triple ? "unterminated triple-quoted string literal" : "unterminated string literal");
             }
 
             var c = _text[_pos];
@@ -365,30 +389,31 @@ internal sealed class Lexer
 
             if (!triple && c is '\n' or '\r')
             {
-                throw CompileFailure.Syntax(start, "unterminated string literal");
+                return Fail(start, "unterminated string literal");
             }
 
             if (c == quote && (!triple || (At(_pos + 1) == quote && At(_pos + 2) == quote)))
             {
                 _pos += triple ? 3 : 1;
                 Add(TokenKind.String, start);
-                return;
+                return true;
             }
 
             _pos++;
         }
     }
 
-    private void LexNumber()
+    private bool LexNumber()
     {
         var start = _pos;
         var radix = 10;
         var imaginary = false;
+        bool valid;
         var c = Cur;
         if (c == '.')
         {
             _pos++;
-            imaginary = Fraction();
+            valid = Fraction(out imaginary);
         }
         else if (c == '0')
         {
@@ -398,19 +423,19 @@ internal sealed class Lexer
             {
                 radix = 16;
                 _pos++;
-                RadixDigits(16, "hexadecimal");
+                valid = RadixDigits(16, "hexadecimal");
             }
             else if (c is 'o' or 'O')
             {
                 radix = 8;
                 _pos++;
-                RadixDigits(8, "octal");
+                valid = RadixDigits(8, "octal");
             }
             else if (c is 'b' or 'B')
             {
                 radix = 2;
                 _pos++;
-                RadixDigits(2, "binary");
+                valid = RadixDigits(2, "binary");
             }
             else
             {
@@ -421,7 +446,7 @@ internal sealed class Lexer
                         _pos++;
                         if (!IsDigit(Cur))
                         {
-                            throw CompileFailure.Syntax(_pos, "invalid decimal literal");
+                            return Fail(_pos, "invalid decimal literal");
                         }
                     }
 
@@ -437,84 +462,93 @@ internal sealed class Lexer
                 if (IsDigit(Cur))
                 {
                     nonZero = true;
-                    DecimalTail();
+                    if (!DecimalTail())
+                    {
+                        return false;
+                    }
                 }
 
-                imaginary = AfterIntegerPart(start, leadingZeros: nonZero);
+                valid = AfterIntegerPart(start, leadingZeros: nonZero, out imaginary);
             }
         }
         else
         {
-            DecimalTail();
-            imaginary = AfterIntegerPart(start, leadingZeros: false);
+            valid = DecimalTail() && AfterIntegerPart(start, leadingZeros: false, out imaginary);
+        }
+
+        if (!valid)
+        {
+            return false;
         }
 
         var literal = _text.AsSpan(start, _pos - start);
         if (imaginary)
         {
             Add(TokenKind.Imaginary, start);
-            return;
+            return true;
         }
 
         Add(TokenKind.Number, start, ParseNumber(literal, radix));
+        return true;
     }
 
     /// <summary>After the integer digits: a fraction, an exponent, an imaginary suffix, or the end of the number.</summary>
-    private bool AfterIntegerPart(int start, bool leadingZeros)
+    private bool AfterIntegerPart(int start, bool leadingZeros, out bool imaginary)
     {
+        imaginary = false;
         var c = Cur;
         if (c == '.')
         {
             _pos++;
-            return Fraction();
+            return Fraction(out imaginary);
         }
 
         if (c is 'e' or 'E')
         {
-            return Exponent();
+            return Exponent(out imaginary);
         }
 
         if (c is 'j' or 'J')
         {
             _pos++;
-            VerifyEndOfNumber("imaginary");
-            return true;
+            imaginary = true;
+            return VerifyEndOfNumber("imaginary");
         }
 
         if (leadingZeros)
         {
-            throw CompileFailure.Syntax(start, "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers");
+            return Fail(start, "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers");
         }
 
-        VerifyEndOfNumber("decimal");
-        return false;
+        return VerifyEndOfNumber("decimal");
     }
 
-    private bool Fraction()
+    private bool Fraction(out bool imaginary)
     {
-        if (IsDigit(Cur))
+        imaginary = false;
+        if (IsDigit(Cur) && !DecimalTail())
         {
-            DecimalTail();
+            return false;
         }
 
         if (Cur is 'e' or 'E')
         {
-            return Exponent();
+            return Exponent(out imaginary);
         }
 
         if (Cur is 'j' or 'J')
         {
             _pos++;
-            VerifyEndOfNumber("imaginary");
-            return true;
+            imaginary = true;
+            return VerifyEndOfNumber("imaginary");
         }
 
-        VerifyEndOfNumber("decimal");
-        return false;
+        return VerifyEndOfNumber("decimal");
     }
 
-    private bool Exponent()
+    private bool Exponent(out bool imaginary)
     {
+        imaginary = false;
         var e = _pos;
         _pos++;
         if (Cur is '+' or '-')
@@ -522,31 +556,33 @@ internal sealed class Lexer
             _pos++;
             if (!IsDigit(Cur))
             {
-                throw CompileFailure.Syntax(_pos, "invalid decimal literal");
+                return Fail(_pos, "invalid decimal literal");
             }
         }
         else if (!IsDigit(Cur))
         {
             // "1else": the 'e' starts a keyword, not an exponent.
             _pos = e;
-            VerifyEndOfNumber("decimal");
+            return VerifyEndOfNumber("decimal");
+        }
+
+        if (!DecimalTail())
+        {
             return false;
         }
 
-        DecimalTail();
         if (Cur is 'j' or 'J')
         {
             _pos++;
-            VerifyEndOfNumber("imaginary");
-            return true;
+            imaginary = true;
+            return VerifyEndOfNumber("imaginary");
         }
 
-        VerifyEndOfNumber("decimal");
-        return false;
+        return VerifyEndOfNumber("decimal");
     }
 
     /// <summary>Digits with single underscores between them (CPython's <c>tok_decimal_tail</c>).</summary>
-    private void DecimalTail()
+    private bool DecimalTail()
     {
         while (true)
         {
@@ -557,18 +593,18 @@ internal sealed class Lexer
 
             if (Cur != '_')
             {
-                return;
+                return true;
             }
 
             _pos++;
             if (!IsDigit(Cur))
             {
-                throw CompileFailure.Syntax(_pos, "invalid decimal literal");
+                return Fail(_pos, "invalid decimal literal");
             }
         }
     }
 
-    private void RadixDigits(int radix, string name)
+    private bool RadixDigits(int radix, string name)
     {
         do
         {
@@ -581,10 +617,10 @@ internal sealed class Lexer
             {
                 if (radix != 16 && IsDigit(Cur))
                 {
-                    throw CompileFailure.Syntax(_pos, $"invalid digit '{Cur}' in {name} literal");
+                    return Fail(_pos, $"invalid digit '{Cur}' in {name} literal");
                 }
 
-                throw CompileFailure.Syntax(_pos, $"invalid {name} literal");
+                return Fail(_pos, $"invalid {name} literal");
             }
 
             while (IsRadixDigit(Cur, radix))
@@ -596,17 +632,17 @@ internal sealed class Lexer
 
         if (radix != 16 && IsDigit(Cur))
         {
-            throw CompileFailure.Syntax(_pos, $"invalid digit '{Cur}' in {name} literal");
+            return Fail(_pos, $"invalid digit '{Cur}' in {name} literal");
         }
 
-        VerifyEndOfNumber(name);
+        return VerifyEndOfNumber(name);
     }
 
     /// <summary>
     /// CPython's <c>verify_end_of_number</c>: a number may be followed directly by the keywords that can follow it in
     /// valid code (<c>1if x else 2</c>, <c>1or 2</c>); any other letter, digit or <c>_</c> makes the literal invalid.
     /// </summary>
-    private void VerifyEndOfNumber(string kind)
+    private bool VerifyEndOfNumber(string kind)
     {
         var c = Cur;
         var keywordFollows = c switch
@@ -621,8 +657,10 @@ internal sealed class Lexer
         };
         if (!keywordFollows && (IsNameChar(c) || c > 127))
         {
-            throw CompileFailure.Syntax(_pos, $"invalid {kind} literal");
+            return Fail(_pos, $"invalid {kind} literal");
         }
+
+        return true;
     }
 
     private bool Follows(string rest) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace OpsConductor.ToolCatalog.Expressions;
@@ -13,8 +14,16 @@ internal sealed record ParsedExpression(SyntaxNode Root, IReadOnlyList<string> V
 /// It reads the whole of Python's expression syntax (attribute access, subscripts, strings, lambdas, comprehensions,
 /// bitwise operators, …) so that, like the original, a syntax error anywhere is reported as a syntax error, and any
 /// construct outside the whitelist is reported by name ("Function print not allowed", "AST node type Attribute not
-/// allowed"). Such constructs never reach the tree: the parser records the leftmost one and returns a placeholder.
-/// A few constructs (lambda, comprehensions, <c>:=</c>, <c>await</c>, <c>yield</c>) are refused at once.
+/// allowed"). Such constructs never reach the tree: the parser records the leftmost one in <c>_notAllowed</c> and
+/// returns a placeholder, and goes on so that a later syntax error still wins. A few constructs (lambda, comprehensions,
+/// <c>:=</c>, <c>await</c>, <c>yield</c>) are refused at once, like syntax errors.
+/// </para>
+/// <para>
+/// Errors are values, not exceptions. A syntax error (or a construct refused at once) is recorded in <c>_error</c> by
+/// <see cref="Fail"/>, which returns a placeholder; the caller returns it at once. From then on <see cref="Current"/> (and
+/// <see cref="Peek"/>) is the end-of-input token, so no loop goes round again (each one stops at the end of input, or
+/// reaches its own error check and returns), nothing recurses further, and only the first error is kept: the one the
+/// parser meets first, reading left to right, which is the one the compiler used to throw.
 /// </para>
 /// <para>
 /// Recursion is bounded: unary operators, <c>**</c> chains, binary operators, comparison and boolean chains and
@@ -34,6 +43,7 @@ internal sealed class Parser
     private readonly List<string> _variables = [];
     private ExpressionError? _notAllowed;
     private ExpressionError? _wrongArguments;
+    private ExpressionError? _error;
     private int _index;
     private int _recursion;
 
@@ -44,39 +54,55 @@ internal sealed class Parser
         _language = language;
     }
 
-    private Token Current => _tokens[_index];
+    /// <summary>The current token; after the first error, the end-of-input token (see the remarks).</summary>
+    private Token Current => _error is null ? _tokens[_index] : _tokens[^1];
 
     /// <summary>Parses and checks <paramref name="text"/>; throws <see cref="CompileFailure"/> with the first problem.</summary>
-    public static ParsedExpression Parse(string text, ExpressionLanguage language, ExpressionOptions options)
+    public static ParsedExpression Parse(string text, ExpressionLanguage language, ExpressionOptions options) =>
+        TryParse(text, language, options, out var parsed, out var error) ? parsed : throw new CompileFailure(error);
+
+    /// <summary>
+    /// Parses and checks <paramref name="text"/>: true with the tree, or false with the first problem, in this order: too
+    /// long; a syntax error (the tokenizer's, then the parser's, including a construct refused at once); the leftmost
+    /// construct outside the language; too deep; the leftmost wrong number of arguments.
+    /// </summary>
+    public static bool TryParse(
+        string text, ExpressionLanguage language, ExpressionOptions options,
+        [NotNullWhen(true)] out ParsedExpression? parsed, [NotNullWhen(false)] out ExpressionError? error)
     {
+        parsed = null;
         if (text.Length > options.MaxLength)
         {
-            throw new CompileFailure(new ExpressionError(
+            error = new ExpressionError(
                 string.Create(CultureInfo.InvariantCulture, $"Expression too long: {text.Length} characters (max length: {options.MaxLength})"),
-                options.MaxLength + 1) { Kind = ExpressionErrorKind.TooLong });
+                options.MaxLength + 1) { Kind = ExpressionErrorKind.TooLong };
+            return false;
         }
 
-        var parser = new Parser(text, Lexer.Tokenize(text), language);
-        var root = parser.ParseTop();
-        if (parser._notAllowed is not null)
+        if (!Lexer.TryTokenize(text, out var tokens, out error))
         {
-            throw new CompileFailure(parser._notAllowed);
+            return false;
         }
 
-        if (root.Height > options.MaxDepth)
+        var parser = new Parser(text, tokens, language);
+        var root = parser.ParseTop();
+        error = parser._error ?? parser._notAllowed;
+        if (error is null && root.Height > options.MaxDepth)
         {
             var column = FirstNodeAtDepth(root, 0, options.MaxDepth + 1)?.Column ?? root.Column;
-            throw new CompileFailure(new ExpressionError(
+            error = new ExpressionError(
                 string.Create(CultureInfo.InvariantCulture, $"Expression too deeply nested (max depth: {options.MaxDepth})"),
-                column) { Kind = ExpressionErrorKind.TooDeep });
+                column) { Kind = ExpressionErrorKind.TooDeep };
         }
 
-        if (parser._wrongArguments is not null)
+        error ??= parser._wrongArguments;
+        if (error is not null)
         {
-            throw new CompileFailure(parser._wrongArguments);
+            return false;
         }
 
-        return new ParsedExpression(root, parser._variables, root.Height);
+        parsed = new ParsedExpression(root, parser._variables, root.Height);
+        return true;
     }
 
     /// <summary>The first node in pre-order at <paramref name="target"/> depth: where the original raised its depth error.</summary>
@@ -102,7 +128,7 @@ internal sealed class Parser
     {
         if (Current.Kind == TokenKind.End)
         {
-            throw CompileFailure.Syntax(Current.Start, "the expression is empty");
+            return Fail(CompileFailure.SyntaxError(Current.Start, "the expression is empty"));
         }
 
         var root = ParseExpression();
@@ -123,7 +149,7 @@ internal sealed class Parser
 
         if (Current.Kind != TokenKind.End)
         {
-            throw Unexpected(Current, "an operator may be missing");
+            return Fail(Unexpected(Current, "an operator may be missing"));
         }
 
         return root;
@@ -134,7 +160,7 @@ internal sealed class Parser
     {
         if (++_recursion > MaxRecursion)
         {
-            throw CompileFailure.Syntax(Current.Start, "too many nested parentheses");
+            return Fail(CompileFailure.SyntaxError(Current.Start, "too many nested parentheses"));
         }
 
         SyntaxNode? first = null;
@@ -142,7 +168,7 @@ internal sealed class Parser
         {
             if (Current.Is(Keyword.Lambda))
             {
-                throw new CompileFailure(NotAllowedError(Current, "AST node type Lambda not allowed: there are no functions to define"));
+                return Fail(NotAllowedError(Current, "AST node type Lambda not allowed: there are no functions to define"));
             }
 
             var value = ParseDisjunction();
@@ -157,7 +183,7 @@ internal sealed class Parser
             ParseDisjunction();
             if (!Current.Is(Keyword.Else))
             {
-                throw Unexpected(Current, "'else' must follow the condition of 'x if c else y'");
+                return Fail(Unexpected(Current, "'else' must follow the condition of 'x if c else y'"));
             }
 
             _index++;
@@ -171,13 +197,13 @@ internal sealed class Parser
     {
         if (Current.Kind == TokenKind.Name && Peek(1).Kind == TokenKind.ColonEqual)
         {
-            throw new CompileFailure(NotAllowedError(Peek(1), "AST node type NamedExpr not allowed: ':=' assigns, and expressions cannot assign"));
+            return Fail(NotAllowedError(Peek(1), "AST node type NamedExpr not allowed: ':=' assigns, and expressions cannot assign"));
         }
 
         return ParseExpression();
     }
 
-    private Token Peek(int offset) => _tokens[Math.Min(_index + offset, _tokens.Count - 1)];
+    private Token Peek(int offset) => _error is null ? _tokens[Math.Min(_index + offset, _tokens.Count - 1)] : _tokens[^1];
 
     private SyntaxNode ParseDisjunction() => ParseBoolean(isAnd: false);
 
@@ -390,7 +416,7 @@ internal sealed class Parser
 
             if (Current.Is(Keyword.Await))
             {
-                throw new CompileFailure(NotAllowedError(Current, "AST node type Await not allowed"));
+                return Fail(NotAllowedError(Current, "AST node type Await not allowed"));
             }
 
             var primary = ParsePrimary();
@@ -454,7 +480,7 @@ internal sealed class Parser
                 _index++;
                 if (Current.Kind != TokenKind.Name || Current.Keyword != Keyword.None)
                 {
-                    throw Unexpected(Current, "a name must follow '.'");
+                    return Fail(Unexpected(Current, "a name must follow '.'"));
                 }
 
                 _index++;
@@ -572,7 +598,7 @@ internal sealed class Parser
                 var argument = ParseNamedExpression();
                 if (Current.Is(Keyword.For) || Current.Is(Keyword.Async))
                 {
-                    throw new CompileFailure(NotAllowedError(Current, "AST node type GeneratorExp not allowed: there are no comprehensions"));
+                    return Fail(NotAllowedError(Current, "AST node type GeneratorExp not allowed: there are no comprehensions"));
                 }
 
                 arguments.Add(argument);
@@ -584,7 +610,7 @@ internal sealed class Parser
             }
             else if (Current.Kind != TokenKind.RightParen)
             {
-                throw Unexpected(Current, "',' or ')' must follow a function argument");
+                return Fail(Unexpected(Current, "',' or ')' must follow a function argument"));
             }
         }
 
@@ -648,13 +674,15 @@ internal sealed class Parser
             }
             else if (Current.Kind != TokenKind.RightBracket)
             {
-                throw Unexpected(Current, "',' or ']' must follow an index");
+                Fail(Unexpected(Current, "',' or ']' must follow an index"));
+                return;
             }
         }
 
         if (!any)
         {
-            throw Unexpected(Current, "an index must appear between '[' and ']'");
+            Fail(Unexpected(Current, "an index must appear between '[' and ']'"));
+            return;
         }
 
         _index++;
@@ -696,7 +724,7 @@ internal sealed class Parser
                 ParseDisplay(token, TokenKind.RightBrace, null, null);
                 return Placeholder(token);
             default:
-                throw Unexpected(token, "a number, a variable, a function call or '(' is expected here");
+                return Fail(Unexpected(token, "a number, a variable, a function call or '(' is expected here"));
         }
     }
 
@@ -716,7 +744,7 @@ internal sealed class Parser
                 _index++;
                 return Placeholder(token);
             default:
-                throw Unexpected(token, $"'{Text(token)}' is a reserved word");
+                return Fail(Unexpected(token, $"'{Text(token)}' is a reserved word"));
         }
     }
 
@@ -732,13 +760,13 @@ internal sealed class Parser
 
         if (Current.Is(Keyword.Yield))
         {
-            throw new CompileFailure(NotAllowedError(Current, "AST node type Yield not allowed"));
+            return Fail(NotAllowedError(Current, "AST node type Yield not allowed"));
         }
 
         var first = ParseElement();
         if (Current.Is(Keyword.For) || Current.Is(Keyword.Async))
         {
-            throw new CompileFailure(NotAllowedError(Current, "AST node type GeneratorExp not allowed: there are no comprehensions"));
+            return Fail(NotAllowedError(Current, "AST node type GeneratorExp not allowed: there are no comprehensions"));
         }
 
         if (Current.Kind == TokenKind.Comma)
@@ -792,7 +820,8 @@ internal sealed class Parser
                 ParseElement();
                 if (Current.Is(Keyword.For) || Current.Is(Keyword.Async))
                 {
-                    throw new CompileFailure(NotAllowedError(Current, $"AST node type {comprehensionName} not allowed: there are no comprehensions"));
+                    Fail(NotAllowedError(Current, $"AST node type {comprehensionName} not allowed: there are no comprehensions"));
+                    return;
                 }
 
                 ParseElements(close);
@@ -820,7 +849,8 @@ internal sealed class Parser
 
                 if (Current.Is(Keyword.For) || Current.Is(Keyword.Async))
                 {
-                    throw new CompileFailure(NotAllowedError(Current, "AST node type DictComp not allowed: there are no comprehensions"));
+                    Fail(NotAllowedError(Current, "AST node type DictComp not allowed: there are no comprehensions"));
+                    return;
                 }
 
                 if (Current.Kind != TokenKind.Comma)
@@ -839,7 +869,8 @@ internal sealed class Parser
     {
         if (Current.Kind != kind)
         {
-            throw Unexpected(Current, what);
+            Fail(Unexpected(Current, what));
+            return;
         }
 
         _index++;
@@ -847,11 +878,11 @@ internal sealed class Parser
 
     private string Text(Token token) => _text.Substring(token.Start, token.Length);
 
-    private CompileFailure Unexpected(Token token, string hint)
+    private ExpressionError Unexpected(Token token, string hint)
     {
         if (token.Kind == TokenKind.End)
         {
-            return CompileFailure.Syntax(token.Start, $"unexpected end of expression; {hint}");
+            return CompileFailure.SyntaxError(token.Start, $"unexpected end of expression; {hint}");
         }
 
         var text = Text(token);
@@ -860,7 +891,18 @@ internal sealed class Parser
             text = text[..20] + "…";
         }
 
-        return CompileFailure.Syntax(token.Start, $"unexpected '{text}'; {hint}");
+        return CompileFailure.SyntaxError(token.Start, $"unexpected '{text}'; {hint}");
+    }
+
+    /// <summary>
+    /// Records <paramref name="error"/> unless an error is already recorded, and returns a placeholder for the caller to
+    /// return at once. From now on <see cref="Current"/> is the end-of-input token, so parsing winds down without
+    /// consuming anything.
+    /// </summary>
+    private NumberNode Fail(ExpressionError error)
+    {
+        _error ??= error;
+        return new NumberNode(error.Column, 0);
     }
 
     /// <summary>Stands in for a refused construct, so parsing can go on to find any syntax error after it.</summary>

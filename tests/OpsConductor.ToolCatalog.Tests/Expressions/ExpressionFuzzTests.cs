@@ -15,7 +15,7 @@ public sealed class ExpressionFuzzTests
 {
     private const int Inputs = 120_000;
 
-    private static readonly string[] Seeds =
+    internal static readonly string[] Seeds =
     [
         "500 + 0.1 * file_size_kb", "300 * ceil(N / 100) + 5 * N", "3000 + 400 * log(max(N, 1)) + p95_latency * 1.2",
         "ceil(N / 100)", "1000 + 5 * N", "N > 50", "1 < N <= 10 and not pages > 3 or cost == 1", "min(N, 3, pages) // 2 % 7 ** 2",
@@ -158,7 +158,7 @@ public sealed class ExpressionFuzzTests
         return contexts;
     }
 
-    private static string RandomCharacters(Random random)
+    internal static string RandomCharacters(Random random)
     {
         var length = random.Next(0, 40);
         var builder = new StringBuilder(length);
@@ -170,7 +170,7 @@ public sealed class ExpressionFuzzTests
         return builder.ToString();
     }
 
-    private static string RandomExpression(Random random, int depth)
+    internal static string RandomExpression(Random random, int depth)
     {
         var choice = random.Next(100);
         if (depth > 5 || choice < 30)
@@ -195,7 +195,7 @@ public sealed class ExpressionFuzzTests
         return $"{function}({string.Join(", ", arguments)})";
     }
 
-    private static string Mutate(Random random, string text)
+    internal static string Mutate(Random random, string text)
     {
         var builder = new StringBuilder(text);
         for (var m = random.Next(1, 4); m > 0; m--)
