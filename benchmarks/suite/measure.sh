@@ -21,7 +21,7 @@
 #       # run too: the script prints how many tests that adds). TOGETHER=1 runs the two trees at the same moment
 #       # instead of one after the other (fairer on a machine whose load changes by the minute).
 #
-# ROUNDS defaults to 2. Results: $OUT (default /tmp/suite-measure-<time>): one folder per run with its TRX files and
+# BEFORE_RUN, when set, is a command run (untimed) before each run. ROUNDS defaults to 2. Results: $OUT (default /tmp/suite-measure-<time>): one folder per run with its TRX files and
 # log, and results.tsv. benchmarks/suite/trx_report.py summary FOLDER prints a run's per-project and per-fixture walls.
 set -euo pipefail
 
@@ -68,6 +68,9 @@ timed() {
   load=$(cut -d' ' -f1 /proc/loadavg)
   echo "== $label ($tree @ $(git -C "$tree" rev-parse --short HEAD)) load $load: $*"
   rm -rf "$tree/TestResults"
+  # BEFORE_RUN: a command run before each run, untimed (e.g. removing the test processes' shared copy source, so that
+  # every run starts as on a fresh machine: BEFORE_RUN='rm -rf /dev/shm/toolcatalog-tests-*/toolcatalog-testsource-*').
+  [ -z "${BEFORE_RUN:-}" ] || bash -c "$BEFORE_RUN"
   # A cpuacct cgroup of the run's own (cgroup v1, when writable): its CPU time counts every process the run starts,
   # the PostgreSQL servers included (they detach from dotnet test, so rusage misses them).
   local group=""
