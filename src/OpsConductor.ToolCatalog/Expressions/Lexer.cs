@@ -13,11 +13,9 @@ namespace OpsConductor.ToolCatalog.Expressions;
 /// <remarks>
 /// Errors are values, not exceptions: every step returns false once it has recorded the error in <c>_error</c>, and
 /// every caller returns at once, so tokenizing stops exactly where the first problem is found.
-/// </remarks>
-/// <remarks>
-/// Deliberate differences from Python: leading whitespace is accepted (Python raises IndentationError), and names are
+/// <para>Deliberate differences from Python: leading whitespace is accepted (Python raises IndentationError), and names are
 /// ASCII (Python also accepts Unicode letters). Bracket nesting is limited to 200 levels as in CPython
-/// ("too many nested parentheses"), which also bounds the parser's recursion.
+/// ("too many nested parentheses"), which also bounds the parser's recursion.</para>
 /// </remarks>
 internal sealed class Lexer
 {

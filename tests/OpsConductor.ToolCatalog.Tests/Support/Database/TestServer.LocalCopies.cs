@@ -21,8 +21,9 @@ namespace OpsConductor.ToolCatalog.Tests.Support;
 /// of its own: a free port chosen at start, its own unix socket folder, and a new superuser password set at once (so a
 /// connection string of one server can never log in to another that later gets the same port). It already holds the
 /// migrated template database, so it runs no migration; <c>template1</c> is untouched, so a database made with
-/// <c>migrate: false</c> still starts empty. Disposing the server stops it and deletes the copy. Copies are named and owned like throwaway instances (<c>toolcatalog-pg-…</c>,
-/// <c>owner.pid</c>), so the next start of a throwaway server removes those of a killed run.</para>
+/// <c>migrate: false</c> still starts empty. Disposing the server stops it and deletes the copy. Copies are named and
+/// owned like throwaway instances (<c>toolcatalog-pg-…</c>, <c>owner.pid</c>), so the next start of a throwaway server
+/// removes those of a killed run.</para>
 /// <para>One source serves every server the tests make here: they all use the launcher's default superuser and
 /// authentication (what <c>initdb</c> writes), and TLS (<see cref="StartPrivateLocalAsync"/>) is set in the settings
 /// file at every start, not by <c>initdb</c>; only the password differs, and each copy sets its own. The tests whose
@@ -167,6 +168,7 @@ internal sealed partial class TestServer
                 }
 
                 _sourceTemplate = await File.ReadAllTextAsync(templateFile, cancellationToken);
+                File.SetLastWriteTimeUtc(templateFile, DateTime.UtcNow); // in use: see BuildSourceAsync's clean-up
                 _sourceFolder = folder;
             }
 
@@ -198,7 +200,9 @@ internal sealed partial class TestServer
         foreach (var other in Directory.GetDirectories(TestScratch.Root, SourcePrefix + "*"))
         {
             var mark = Path.Combine(other, "template.name");
-            if (other != folder && (!File.Exists(mark) || File.GetLastAccessTimeUtc(mark) < DateTime.UtcNow.AddHours(-2)))
+            // Each process that uses a source marks its template.name (GetSourceAsync): one no process used for two hours
+            // (or left unfinished) belongs to an old build.
+            if (other != folder && (!File.Exists(mark) || File.GetLastWriteTimeUtc(mark) < DateTime.UtcNow.AddHours(-2)))
             {
                 TryDelete(other);
             }

@@ -29,7 +29,7 @@ internal enum TestServerKind
 /// <see cref="DatabaseSetUpFixture"/> at the end of the run. Tests normally go through <see cref="TestDatabase"/>.
 /// <para>A local server (shared or private) is a copy of one stopped, initialised instance folder that already
 /// holds the migrated template database (see TestServer.LocalCopies.cs): <c>initdb</c> and the migrations run once per
-/// test run, not once per server.</para>
+/// build for all the machine's test processes, not once per server or per test project.</para>
 /// <para>Each server keeps one migrated template database (<see cref="GetTemplateAsync"/>), built on first use;
 /// a migrated test database is a copy of it (<c>CREATE DATABASE … TEMPLATE</c>), which is several times cheaper than
 /// running every migration again.</para>
@@ -106,7 +106,6 @@ internal sealed partial class TestServer : IAsyncDisposable
         {
             SharedGate.Release();
         }
-
     }
 
     /// <summary>Builds a connection string for <paramref name="database"/> on this server, as the admin user.</summary>
