@@ -105,7 +105,7 @@ internal sealed partial class TestServer
             // Started with the source's password, which is then replaced by one of its own.
             local = await LocalPostgresServer.StartPersistentAsync(copy, options, cancellationToken);
             var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_').TrimEnd('=');
-            await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(local.ConnectionString) { Pooling = false }.ConnectionString))
+            await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(WithoutTypeLoading(local.ConnectionString)) { Pooling = false }.ConnectionString))
             {
                 await admin.OpenAsync(cancellationToken);
                 await using var command = new NpgsqlCommand($"ALTER ROLE \"{local.Username}\" PASSWORD '{password}'", admin);
