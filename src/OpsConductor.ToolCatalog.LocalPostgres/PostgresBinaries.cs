@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -9,6 +10,14 @@ namespace OpsConductor.ToolCatalog.LocalPostgres;
 public sealed partial class PostgresBinaries
 {
     private static readonly string[] RequiredPrograms = ["initdb", "pg_ctl", "postgres"];
+
+    /// <summary>
+    /// The folders whose <c>postgres --version</c> this process already ran, with the size and modification time of the
+    /// program it ran: a server's start and stop look the programs up each time, and each run of the server binary cost
+    /// about 20 ms of CPU (mostly loading and linking its libraries). A program replaced in place (an upgrade) has another
+    /// size or time and is run again; a folder whose run failed is not kept.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, (long Length, DateTime Modified, PostgresBinaries Binaries)> Probed = new(StringComparer.Ordinal);
 
     private PostgresBinaries(string directory, Version version, string versionText)
     {
@@ -117,6 +126,24 @@ public sealed partial class PostgresBinaries
         + "to a connection string such as 'Host=localhost;Username=postgres;Password=…;Database=toolcatalog'.";
 
     private static async Task<PostgresBinaries?> TryProbeAsync(string directory, CancellationToken cancellationToken)
+    {
+        var program = new FileInfo(Path.Combine(directory, "postgres"));
+        var (length, modified) = program.Exists ? (program.Length, program.LastWriteTimeUtc) : (-1, default);
+        if (Probed.TryGetValue(directory, out var known) && known.Length == length && known.Modified == modified)
+        {
+            return known.Binaries;
+        }
+
+        var probed = await RunVersionAsync(directory, cancellationToken).ConfigureAwait(false);
+        if (probed is not null && length >= 0)
+        {
+            Probed[directory] = (length, modified, probed);
+        }
+
+        return probed;
+    }
+
+    private static async Task<PostgresBinaries?> RunVersionAsync(string directory, CancellationToken cancellationToken)
     {
         ProcessResult result;
         try

@@ -40,6 +40,41 @@ public sealed class PostgresBinariesTests
         Assert.That(found.InitDb, Is.EqualTo(Path.Combine(newer, "initdb")));
     }
 
+    [Test]
+    public async Task The_version_is_asked_once_per_folder_until_the_program_is_replaced()
+    {
+        var folder = FakeBin("counted", "postgres (PostgreSQL) 14.1");
+        var runs = Path.Combine(_root, "runs");
+        var program = Path.Combine(folder, "postgres");
+        await File.WriteAllTextAsync(program, $"#!/bin/sh\necho run >> '{runs}'\necho 'postgres (PostgreSQL) 14.1'\n");
+
+        var first = await PostgresBinaries.FromDirectoryAsync(folder);
+        var again = await PostgresBinaries.FindAsync([folder]);
+
+        Assert.That(first.Version, Is.EqualTo(new Version(14, 1)));
+        Assert.That(again, Is.SameAs(first), "the same folder and program: the first answer");
+        Assert.That(await File.ReadAllLinesAsync(runs), Has.Length.EqualTo(1), "postgres --version ran once");
+
+        // An upgrade in place: the program changes (size and time), so it is asked again.
+        await File.WriteAllTextAsync(program, $"#!/bin/sh\necho run >> '{runs}'\necho 'postgres (PostgreSQL) 16.4 (upgraded)'\n");
+        var upgraded = await PostgresBinaries.FromDirectoryAsync(folder);
+
+        Assert.That(upgraded.Version, Is.EqualTo(new Version(16, 4)));
+        Assert.That(upgraded.VersionText, Does.Contain("upgraded"));
+        Assert.That(await File.ReadAllLinesAsync(runs), Has.Length.EqualTo(2));
+    }
+
+    [Test]
+    public void A_folder_whose_program_fails_is_asked_again_next_time()
+    {
+        var folder = FakeBin("broken", "not a version");
+
+        Assert.ThrowsAsync<LocalPostgresException>(() => PostgresBinaries.FromDirectoryAsync(folder));
+        File.WriteAllText(Path.Combine(folder, "postgres"), "#!/bin/sh\necho 'postgres (PostgreSQL) 15.2 (fixed build)'\n");
+
+        Assert.That(async () => (await PostgresBinaries.FromDirectoryAsync(folder)).Version, Is.EqualTo(new Version(15, 2)));
+    }
+
     [TestCase("postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)", 15, 18)]
     [TestCase("postgres (PostgreSQL) 17beta1", 17, 0)]
     [TestCase("postgres (PostgreSQL) 16devel", 16, 0)]
