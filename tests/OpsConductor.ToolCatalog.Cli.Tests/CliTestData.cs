@@ -27,8 +27,33 @@ internal static class CliTestData
     private const UnixFileMode Traversable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
+    private static readonly SemaphoreSlim DefaultServerGate = new(1, 1);
+
     /// <summary>The data folder the harness gives commands that set none.</summary>
     public static string DataDirectory => Path.Combine(Root.Value, "default-data");
+
+    /// <summary>
+    /// Gives <see cref="DataDirectory"/> an initialised private server instance (its <c>pg</c> folder) copied from the
+    /// test servers' source (<see cref="TestServer.CopySourceAsync"/>) unless it has one, so that the first command
+    /// there starts a server instead of running <c>initdb</c>. For the tests of commands that use the default server;
+    /// the first use of a data folder, <c>initdb</c> included, is EmbeddedDatabaseTests' subject (a folder of their own).
+    /// </summary>
+    public static async Task PrepareDefaultServerAsync()
+    {
+        await DefaultServerGate.WaitAsync();
+        try
+        {
+            var instance = Path.Combine(DataDirectory, "pg");
+            if (!Directory.Exists(instance))
+            {
+                await TestServer.CopySourceAsync(instance, Path.Combine(Root.Value, "default-socket"));
+            }
+        }
+        finally
+        {
+            DefaultServerGate.Release();
+        }
+    }
 
     /// <summary>A new, empty folder of the run.</summary>
     public static string NewFolder(string label)

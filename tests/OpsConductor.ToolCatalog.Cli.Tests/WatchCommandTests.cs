@@ -77,6 +77,7 @@ public sealed partial class WatchCommandTests
     [Test]
     public async Task Watch_without_a_connection_holds_the_private_default_server_like_every_other_command()
     {
+        await CliTestData.PrepareDefaultServerAsync();
         using var output = new LineWriter();
         using var stop = new CancellationTokenSource();
 

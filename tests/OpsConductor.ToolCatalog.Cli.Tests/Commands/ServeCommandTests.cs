@@ -92,6 +92,7 @@ public sealed class ServeCommandTests
     [Test]
     public async Task Serve_without_a_connection_serves_the_private_default_server_like_every_other_command()
     {
+        await CliTestData.PrepareDefaultServerAsync();
         using var output = new LineWriter(Patience);
         using var stop = new CancellationTokenSource();
 

@@ -132,6 +132,49 @@ internal sealed partial class TestServer
     }
 
     /// <summary>
+    /// Makes <paramref name="instanceDirectory"/> (which must not exist yet) a stopped, initialised instance folder as
+    /// <c>initdb</c> would leave it, by copying the source: the launcher's next <see cref="LocalPostgresServer.StartPersistentAsync"/>
+    /// there starts it without running <c>initdb</c> (for tests whose subject is using a private server, not making one).
+    /// Its unix socket goes in <paramref name="socketDirectory"/> (made here, owned by the service account), which must be
+    /// short: the launcher's own first start moves the socket out of a folder whose path is too long for one. It keeps the
+    /// source's password, which no running test server has (every copy started here sets its own), and holds the source's
+    /// template database besides <c>template1</c>.
+    /// </summary>
+    internal static async Task CopySourceAsync(string instanceDirectory, string socketDirectory, CancellationToken cancellationToken = default)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("Local server copies are made on Linux and macOS only.");
+        }
+
+        if (Path.Combine(socketDirectory, ".s.PGSQL.65535").Length > 100)
+        {
+            throw new ArgumentException($"The socket folder '{socketDirectory}' is too long for a unix socket path.", nameof(socketDirectory));
+        }
+
+        var (source, _) = await GetSourceAsync(cancellationToken);
+        Directory.CreateDirectory(Path.GetDirectoryName(instanceDirectory)!);
+        await RunAsync("cp", ["-a", source, instanceDirectory], cancellationToken);
+        foreach (var file in new[] { "owner.pid", "template.name", Path.Combine("run", "server.log") })
+        {
+            File.Delete(Path.Combine(instanceDirectory, file)); // the marks of a throwaway copy and of the source
+        }
+
+        string? account = null;
+        UpdateState(instanceDirectory, state =>
+        {
+            account = (string?)state["service_account"];
+            state["port"] = 0; // a free port, chosen at start
+            state["socket_directory"] = socketDirectory;
+        });
+        Directory.CreateDirectory(socketDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (account is not null && Environment.IsPrivilegedProcess)
+        {
+            await RunAsync("chown", [account + ":", socketDirectory], cancellationToken);
+        }
+    }
+
+    /// <summary>
     /// The stopped source instance folder and the name of its migrated template database. The source is shared by every
     /// test process of the machine that tests the same build (the test projects of one <c>dotnet test</c> run start
     /// together): it lives in <see cref="TestScratch.Root"/> under a name keyed by the product assemblies' module version
