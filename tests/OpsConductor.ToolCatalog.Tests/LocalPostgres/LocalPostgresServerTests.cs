@@ -126,26 +126,9 @@ public sealed class LocalPostgresServerTests
     }
 
     [Test]
-    public async Task A_running_server_can_be_stopped_and_started_again_on_the_same_port()
+    public async Task An_ephemeral_server_cleans_up_abandoned_ones_at_start_stops_and_starts_on_its_port_and_is_deleted_on_dispose()
     {
-        await using var server = await LocalPostgresServer.StartEphemeralAsync(new LocalPostgresOptions { EphemeralParentDirectory = _parent });
-        var port = server.Port;
-        await using var dataSource = NpgsqlDataSource.Create(server.ConnectionString);
-
-        await server.StopAsync();
-        Assert.That(server.IsRunning, Is.False);
-        Assert.ThrowsAsync<NpgsqlException>(async () => await dataSource.OpenConnectionAsync());
-        await server.StartAsync();
-
-        Assert.That(server.IsRunning, Is.True);
-        Assert.That(server.Port, Is.EqualTo(port));
-        await using var connection = await dataSource.OpenConnectionAsync();
-        Assert.That(connection.State, Is.EqualTo(System.Data.ConnectionState.Open));
-    }
-
-    [Test]
-    public async Task An_ephemeral_server_is_deleted_on_dispose_and_abandoned_ones_are_cleaned_up_by_the_next_start()
-    {
+        // One server (one initdb) for the throwaway lifecycle from start to dispose.
         var abandoned = Directory.CreateDirectory(Path.Combine(_parent, "toolcatalog-pg-abandoned")).FullName;
         var foreign = Directory.CreateDirectory(Path.Combine(_parent, "toolcatalog-pg-other-container")).FullName;
         var deadProcess = await DeadProcessIdAsync();
@@ -159,6 +142,21 @@ public sealed class LocalPostgresServerTests
         Assert.That(Directory.Exists(foreign), Is.True, "a folder whose owner ran in another PID namespace (another container sharing /tmp) is left alone");
         Assert.That(Directory.Exists(folder), Is.True);
         Assert.That(await ServerProbe.ScalarAsync(server.ConnectionString, "SHOW fsync"), Is.EqualTo("off"), "throwaway servers trade durability for speed");
+
+        // A running server can be stopped and started again on the same port, under a live data source.
+        var port = server.Port;
+        await using (var dataSource = NpgsqlDataSource.Create(server.ConnectionString))
+        {
+            await server.StopAsync();
+            Assert.That(server.IsRunning, Is.False);
+            Assert.ThrowsAsync<NpgsqlException>(async () => await dataSource.OpenConnectionAsync());
+            await server.StartAsync();
+
+            Assert.That(server.IsRunning, Is.True);
+            Assert.That(server.Port, Is.EqualTo(port));
+            await using var connection = await dataSource.OpenConnectionAsync();
+            Assert.That(connection.State, Is.EqualTo(System.Data.ConnectionState.Open));
+        }
 
         await server.DisposeAsync();
 
