@@ -12,6 +12,9 @@ internal sealed record ProcessResult(int ExitCode, string StandardOutput, string
     public string Diagnostics => (string.IsNullOrWhiteSpace(StandardError) ? StandardOutput : StandardError).Trim();
 }
 
+/// <summary>An account a child process runs as (this process being root): its name and home folder.</summary>
+internal sealed record ProcessAccount(string Name, string Home);
+
 /// <summary>Runs a child process to completion, capturing its output, without a shell.</summary>
 internal static class ProcessRunner
 {
@@ -19,7 +22,8 @@ internal static class ProcessRunner
         string fileName,
         IEnumerable<string> arguments,
         string? workingDirectory,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        ProcessAccount? account = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -44,6 +48,16 @@ internal static class ProcessRunner
         // Messages are parsed only for diagnostics, but keep them in English and the locale predictable.
         startInfo.Environment["LC_ALL"] = "C";
         startInfo.Environment["LANG"] = "C";
+
+        if (account is not null)
+        {
+            // The child takes the account's user, group and supplementary groups before running the program (.NET does
+            // it between fork and exec); its environment names the account as a login would.
+            startInfo.UserName = account.Name;
+            startInfo.Environment["HOME"] = account.Home;
+            startInfo.Environment["USER"] = account.Name;
+            startInfo.Environment["LOGNAME"] = account.Name;
+        }
 
         using var process = new Process { StartInfo = startInfo };
         try
