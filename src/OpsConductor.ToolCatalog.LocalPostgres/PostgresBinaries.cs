@@ -14,7 +14,7 @@ public sealed partial class PostgresBinaries
     /// <summary>
     /// The folders whose <c>postgres --version</c> this process already ran, with the size and modification time of the
     /// program it ran: a server's start and stop look the programs up each time, and each run of the server binary cost
-    /// about 20 ms of CPU (mostly loading and linking its libraries). A program replaced in place (an upgrade) has another
+    /// about 18 ms of CPU (mostly loading and linking its libraries). A program replaced in place (an upgrade) has another
     /// size or time and is run again; a folder whose run failed is not kept.
     /// </summary>
     private static readonly ConcurrentDictionary<string, (long Length, DateTime Modified, PostgresBinaries Binaries)> Probed = new(StringComparer.Ordinal);

@@ -5,7 +5,7 @@ namespace OpsConductor.ToolCatalog.LocalPostgres;
 /// run as an existing unprivileged account (by default <c>postgres</c>, else <c>nobody</c>): the child process takes
 /// that account's user, group and supplementary groups before it runs the program
 /// (<see cref="System.Diagnostics.ProcessStartInfo.UserName"/>), with its <c>HOME</c>, <c>USER</c> and <c>LOGNAME</c>,
-/// as <c>runuser -u</c> would, without running <c>runuser</c> (a PAM session: about 15 ms of CPU per program run);
+/// as <c>runuser -u</c> would, without running <c>runuser</c> (a PAM session: about 12 ms of CPU per program run);
 /// otherwise they run as the current user.
 /// </summary>
 internal sealed class ServerAccount

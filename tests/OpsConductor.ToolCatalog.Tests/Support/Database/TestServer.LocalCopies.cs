@@ -136,7 +136,7 @@ internal sealed partial class TestServer
     /// <c>initdb</c> would leave it, by copying the source: the launcher's next <see cref="LocalPostgresServer.StartPersistentAsync"/>
     /// there starts it without running <c>initdb</c> (for tests whose subject is using a private server, not making one).
     /// Its unix socket goes in <paramref name="socketDirectory"/> (made here, owned by the service account), which must be
-    /// short: the launcher's own first start moves the socket out of a folder whose path is too long for one. It keeps the
+    /// short (the launcher's own initialisation puts the socket elsewhere when the instance path is too long). It keeps the
     /// source's password, which no running test server has (every copy started here sets its own), and holds the source's
     /// template database besides <c>template1</c>.
     /// </summary>
