@@ -27,6 +27,12 @@ if base:
 # Test cases merged into (or renamed to) another since 6057e24, every assertion kept: the old name runs as the new one,
 # so that a merge never drops work from the comparison.
 RENAMED = {
+    "OpsConductor.ToolCatalog.Tests.LocalPostgres.LocalPostgresServerTests.A_persistent_server_is_initialised_once_reused_while_running_and_keeps_its_data_across_stop_and_start":
+        "OpsConductor.ToolCatalog.Tests.LocalPostgres.LocalPostgresServerTests.A_persistent_server_is_initialised_once_with_a_private_secret_on_loopback_as_an_unprivileged_owner_reused_while_running_and_keeps_its_data_across_stop_and_start",
+    "OpsConductor.ToolCatalog.Tests.LocalPostgres.LocalPostgresServerTests.The_secret_is_stored_readable_by_its_owner_only_and_the_server_listens_on_loopback_with_a_password":
+        "OpsConductor.ToolCatalog.Tests.LocalPostgres.LocalPostgresServerTests.A_persistent_server_is_initialised_once_with_a_private_secret_on_loopback_as_an_unprivileged_owner_reused_while_running_and_keeps_its_data_across_stop_and_start",
+    "OpsConductor.ToolCatalog.Tests.LocalPostgres.LocalPostgresServerTests.When_run_as_root_the_server_runs_as_an_unprivileged_account_that_owns_the_data":
+        "OpsConductor.ToolCatalog.Tests.LocalPostgres.LocalPostgresServerTests.A_persistent_server_is_initialised_once_with_a_private_secret_on_loopback_as_an_unprivileged_owner_reused_while_running_and_keeps_its_data_across_stop_and_start",
     "OpsConductor.ToolCatalog.Tests.LocalPostgres.LocalPostgresServerTests.A_running_server_can_be_stopped_and_started_again_on_the_same_port":
         "OpsConductor.ToolCatalog.Tests.LocalPostgres.LocalPostgresServerTests.An_ephemeral_server_cleans_up_abandoned_ones_at_start_stops_and_starts_on_its_port_and_is_deleted_on_dispose",
     "OpsConductor.ToolCatalog.Tests.LocalPostgres.LocalPostgresServerTests.An_ephemeral_server_is_deleted_on_dispose_and_abandoned_ones_are_cleaned_up_by_the_next_start":

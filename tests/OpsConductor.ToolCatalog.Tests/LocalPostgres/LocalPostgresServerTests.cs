@@ -7,28 +7,14 @@ namespace OpsConductor.ToolCatalog.Tests.LocalPostgres;
 
 /// <summary>Starts real private servers from the machine's binaries (these tests are what the test database and the
 /// CLI's embedded default stand on).</summary>
-/// <remarks>Each test has a folder of its own, so the tests run in parallel. The tests that only look at a running
-/// persistent server share one (<see cref="_running"/>), initialised once for the fixture.</remarks>
+/// <remarks>Each test has a folder of its own, so the tests run in parallel. Each lifecycle (persistent, ephemeral) is one
+/// test on one server, so that each runs <c>initdb</c> once.</remarks>
 [Parallelizable(ParallelScope.All)]
 [FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class LocalPostgresServerTests
 {
-    private static string _runningParent = null!;
-    private static LocalPostgresServer _running = null!;
     private string _parent = null!;
-
-    private static string RunningInstance => Path.Combine(_runningParent, "instance");
-
-    [OneTimeSetUp]
-    public static async Task StartOneRunningServer()
-    {
-        _runningParent = NewParentFolder();
-        _running = await LocalPostgresServer.StartPersistentAsync(RunningInstance);
-    }
-
-    [OneTimeTearDown]
-    public static async Task StopTheRunningServer() => await StopAndDeleteAsync(_runningParent);
 
     [SetUp]
     public void CreateFolder() => _parent = NewParentFolder();
@@ -37,11 +23,36 @@ public sealed class LocalPostgresServerTests
     public async Task StopAndDelete() => await StopAndDeleteAsync(_parent);
 
     [Test]
-    public async Task A_persistent_server_is_initialised_once_reused_while_running_and_keeps_its_data_across_stop_and_start()
+    public async Task A_persistent_server_is_initialised_once_with_a_private_secret_on_loopback_as_an_unprivileged_owner_reused_while_running_and_keeps_its_data_across_stop_and_start()
     {
+        // One server (one initdb) for the persistent lifecycle: what the first start makes, reuse, stop and start.
         var instance = Path.Combine(_parent, "instance");
 
         var first = await LocalPostgresServer.StartPersistentAsync(instance);
+
+        // The secret is stored readable by its owner only, and the server listens on loopback with a password.
+        var mode = File.GetUnixFileMode(Path.Combine(instance, "instance.json"));
+        Assert.That(mode, Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        Assert.That(await ServerProbe.ScalarAsync(first.ConnectionString, "SHOW listen_addresses"), Is.EqualTo("127.0.0.1"));
+        Assert.That(await ServerProbe.ScalarAsync(first.ConnectionString, "SHOW password_encryption"), Is.EqualTo("scram-sha-256"));
+        var wrong = new NpgsqlConnectionStringBuilder(first.ConnectionString) { Password = "wrong", Pooling = false }.ConnectionString;
+        var refused = Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(wrong, "SELECT 1"));
+        Assert.That(refused!.SqlState, Is.EqualTo(PostgresErrorCodes.InvalidPassword));
+
+        // When run as root, the server runs as an unprivileged account that owns the data.
+        var owner = await ServerProbe.RunAsync("stat", "-c", "%U", first.DataDirectory);
+        Assert.That(await ServerProbe.ScalarAsync(first.ConnectionString, "SELECT current_setting('data_directory')"), Is.EqualTo(first.DataDirectory));
+        if (Environment.IsPrivilegedProcess)
+        {
+            Assert.That(first.ServiceAccount, Is.Not.Null.And.Not.EqualTo("root"));
+            Assert.That(owner, Is.EqualTo(first.ServiceAccount));
+        }
+        else
+        {
+            Assert.That(first.ServiceAccount, Is.Null);
+            Assert.That(owner, Is.EqualTo(Environment.UserName));
+        }
+
         await ExecuteAsync(first.ConnectionString, "CREATE TABLE kept (value text); INSERT INTO kept VALUES ('survives')");
         var running = await LocalPostgresServer.GetStatusAsync(instance);
 
@@ -65,42 +76,6 @@ public sealed class LocalPostgresServerTests
 
         var third = await LocalPostgresServer.StartPersistentAsync(instance);
         Assert.That(await ServerProbe.ScalarAsync(third.ConnectionString, "SELECT value FROM kept"), Is.EqualTo("survives"));
-    }
-
-    [Test]
-    public async Task The_secret_is_stored_readable_by_its_owner_only_and_the_server_listens_on_loopback_with_a_password()
-    {
-        var instance = RunningInstance;
-        var server = _running;
-
-        var mode = File.GetUnixFileMode(Path.Combine(instance, "instance.json"));
-        Assert.That(mode, Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
-        Assert.That(await ServerProbe.ScalarAsync(server.ConnectionString, "SHOW listen_addresses"), Is.EqualTo("127.0.0.1"));
-        Assert.That(await ServerProbe.ScalarAsync(server.ConnectionString, "SHOW password_encryption"), Is.EqualTo("scram-sha-256"));
-        var wrong = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Password = "wrong", Pooling = false }.ConnectionString;
-        var refused = Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(wrong, "SELECT 1"));
-        Assert.That(refused!.SqlState, Is.EqualTo(PostgresErrorCodes.InvalidPassword));
-    }
-
-    [Test]
-    public async Task When_run_as_root_the_server_runs_as_an_unprivileged_account_that_owns_the_data()
-    {
-        var server = _running;
-
-        var owner = await ServerProbe.RunAsync("stat", "-c", "%U", server.DataDirectory);
-        var serverUser = await ServerProbe.ScalarAsync(server.ConnectionString, "SELECT current_setting('data_directory')");
-
-        Assert.That(serverUser, Is.EqualTo(server.DataDirectory));
-        if (Environment.IsPrivilegedProcess)
-        {
-            Assert.That(server.ServiceAccount, Is.Not.Null.And.Not.EqualTo("root"));
-            Assert.That(owner, Is.EqualTo(server.ServiceAccount));
-        }
-        else
-        {
-            Assert.That(server.ServiceAccount, Is.Null);
-            Assert.That(owner, Is.EqualTo(Environment.UserName));
-        }
     }
 
     [Test]
