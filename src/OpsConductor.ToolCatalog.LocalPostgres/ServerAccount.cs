@@ -12,16 +12,12 @@ internal sealed class ServerAccount
 {
     private static readonly string[] DefaultAccounts = ["postgres", "nobody"];
 
-    private readonly string? _home;
+    private readonly ProcessAccount? _account;
 
-    private ServerAccount(string? name, string? home)
-    {
-        Name = name;
-        _home = home;
-    }
+    private ServerAccount(ProcessAccount? account) => _account = account;
 
     /// <summary>The account the programs run as, or null for "this process's own user".</summary>
-    public string? Name { get; }
+    public string? Name => _account?.Name;
 
     /// <summary>Whether the programs run as another account than this process.</summary>
     public bool IsSwitched => Name is not null;
@@ -30,7 +26,7 @@ internal sealed class ServerAccount
     {
         if (!Environment.IsPrivilegedProcess)
         {
-            return new ServerAccount(null, null);
+            return new ServerAccount(null);
         }
 
         var names = requested is null ? DefaultAccounts : [requested];
@@ -41,7 +37,7 @@ internal sealed class ServerAccount
             {
                 // name:password:uid:gid:comment:home:shell
                 var fields = lookup.StandardOutput.Trim().Split('\n')[0].Split(':');
-                return new ServerAccount(name, fields.Length > 5 && fields[5].Length > 0 ? fields[5] : "/");
+                return new ServerAccount(new ProcessAccount(name, fields.Length > 5 && fields[5].Length > 0 ? fields[5] : "/"));
             }
         }
 
@@ -52,15 +48,8 @@ internal sealed class ServerAccount
     }
 
     /// <summary>Runs <paramref name="program"/> as this account.</summary>
-    public Task<ProcessResult> RunAsync(string program, IReadOnlyList<string> arguments, string workingDirectory, CancellationToken cancellationToken)
-    {
-        if (Name is null)
-        {
-            return ProcessRunner.RunAsync(program, arguments, workingDirectory, cancellationToken);
-        }
-
-        return ProcessRunner.RunAsync(program, arguments, workingDirectory, cancellationToken, new ProcessAccount(Name, _home!));
-    }
+    public Task<ProcessResult> RunAsync(string program, IReadOnlyList<string> arguments, string workingDirectory, CancellationToken cancellationToken) =>
+        ProcessRunner.RunAsync(program, arguments, workingDirectory, cancellationToken, _account);
 
     /// <summary>Makes <paramref name="path"/> (recursively) owned by this account; nothing to do when not switched.</summary>
     public async Task TakeOwnershipAsync(string path, CancellationToken cancellationToken)

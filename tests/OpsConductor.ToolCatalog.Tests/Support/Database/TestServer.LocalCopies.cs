@@ -78,29 +78,22 @@ internal sealed partial class TestServer
     {
         var copy = Path.Combine(TestScratch.Root, "toolcatalog-pg-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
         var run = Path.Combine(copy, "run");
-        if (OperatingSystem.IsWindows() || Path.Combine(run, ".s.PGSQL.65535").Length > 100)
+        if (OperatingSystem.IsWindows() || !SocketFits(run))
         {
             // The product would put the socket in a folder of its own elsewhere (unix socket paths are short); not worth copying.
             return null;
         }
 
-        var (source, template) = await GetSourceAsync(cancellationToken);
         LocalPostgresServer? local = null;
         try
         {
-            await RunAsync("cp", ["-a", source, copy], cancellationToken);
-            File.Delete(Path.Combine(run, "server.log"));
+            var (template, _) = await CopyFromSourceAsync(copy, run, cancellationToken);
             // owner.pid ("<process id> <pid namespace>", LocalPostgresServer.OwnerRecord) came with the copy and names the
             // process that built the source, maybe another test process of the run, gone by now: name this process, so
             // that the housekeeping of a throwaway server's start never takes this live copy for an abandoned one.
             var owner = Path.Combine(copy, "owner.pid");
             var record = (await File.ReadAllTextAsync(owner, cancellationToken)).Split(' ', 2);
             await File.WriteAllTextAsync(owner, $"{Environment.ProcessId} {record.ElementAtOrDefault(1)}".TrimEnd(), cancellationToken);
-            UpdateState(copy, state =>
-            {
-                state["port"] = 0; // a free port, chosen at start
-                state["socket_directory"] = run;
-            });
 
             // Started with the source's password, which is then replaced by one of its own.
             local = await LocalPostgresServer.StartPersistentAsync(copy, options, cancellationToken);
@@ -147,31 +140,44 @@ internal sealed partial class TestServer
             throw new PlatformNotSupportedException("Local server copies are made on Linux and macOS only.");
         }
 
-        if (Path.Combine(socketDirectory, ".s.PGSQL.65535").Length > 100)
+        if (!SocketFits(socketDirectory))
         {
             throw new ArgumentException($"The socket folder '{socketDirectory}' is too long for a unix socket path.", nameof(socketDirectory));
         }
 
-        var (source, _) = await GetSourceAsync(cancellationToken);
         Directory.CreateDirectory(Path.GetDirectoryName(instanceDirectory)!);
-        await RunAsync("cp", ["-a", source, instanceDirectory], cancellationToken);
-        foreach (var file in new[] { "owner.pid", "template.name", Path.Combine("run", "server.log") })
-        {
-            File.Delete(Path.Combine(instanceDirectory, file)); // the marks of a throwaway copy and of the source
-        }
-
-        string? account = null;
-        UpdateState(instanceDirectory, state =>
-        {
-            account = (string?)state["service_account"];
-            state["port"] = 0; // a free port, chosen at start
-            state["socket_directory"] = socketDirectory;
-        });
+        var (_, account) = await CopyFromSourceAsync(instanceDirectory, socketDirectory, cancellationToken);
+        File.Delete(Path.Combine(instanceDirectory, "owner.pid")); // the mark of a throwaway instance: this one is persistent
         Directory.CreateDirectory(socketDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         if (account is not null && Environment.IsPrivilegedProcess)
         {
             await RunAsync("chown", [account + ":", socketDirectory], cancellationToken);
         }
+    }
+
+    /// <summary>Whether a unix socket in <paramref name="directory"/> has a short enough path (as the launcher checks).</summary>
+    private static bool SocketFits(string directory) => Path.Combine(directory, ".s.PGSQL.65535").Length <= 100;
+
+    /// <summary>
+    /// Copies the source (<see cref="GetSourceAsync"/>, made on first call) to <paramref name="destination"/> (<c>cp -a</c>),
+    /// without the source's server log and <c>template.name</c>, its state set to choose a free port at start and to put its
+    /// socket in <paramref name="socketDirectory"/>. Returns the template database's name and the service account the
+    /// state names (null when not root).
+    /// </summary>
+    private static async Task<(string Template, string? Account)> CopyFromSourceAsync(string destination, string socketDirectory, CancellationToken cancellationToken)
+    {
+        var (source, template) = await GetSourceAsync(cancellationToken);
+        await RunAsync("cp", ["-a", source, destination], cancellationToken);
+        File.Delete(Path.Combine(destination, "template.name"));
+        File.Delete(Path.Combine(destination, "run", "server.log"));
+        string? account = null;
+        UpdateState(destination, state =>
+        {
+            account = (string?)state["service_account"];
+            state["port"] = 0; // a free port, chosen at start
+            state["socket_directory"] = socketDirectory;
+        });
+        return (template, account);
     }
 
     /// <summary>
